@@ -1,0 +1,73 @@
+package io.shiftrec.core;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Everything ShiftRec keeps: items, users, events, text embeddings and versioned model artefacts. Writes go through a
+ * {@link Transaction} that commits whole or not at all. Implementations are found with {@link Stores#open(String)}.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Starts a write transaction. Readers see none of it until {@link Transaction#commit()}. */
+  Transaction begin();
+
+  Optional<Item> item(String id);
+
+  /** Every item, ordered by id. */
+  List<Item> items();
+
+  Optional<User> user(String id);
+
+  /** Every user, ordered by id. */
+  List<User> users();
+
+  /** The user's events in clock order (timestamp, else position, then arrival). Empty for an unknown user. */
+  List<Event> eventsOf(String user);
+
+  /** Every event, grouped by user (ascending id) and in clock order within a user. */
+  void forEachEvent(Consumer<Event> consumer);
+
+  Counts counts();
+
+  /** Cached embeddings of {@code model} for the given text hashes; hashes never encoded are absent from the map. */
+  Map<String, float[]> embeddings(String model, Collection<String> textHashes);
+
+  /** Stores embeddings keyed by text hash, in a transaction of its own; existing keys are overwritten. */
+  void putEmbeddings(String model, Map<String, float[]> byTextHash);
+
+  /** Saves a new version of a named artefact (model weights, factors) and returns its version, starting at 1. */
+  long putArtifact(String name, Map<String, Object> metadata, byte[] data);
+
+  Optional<Artifact> latestArtifact(String name);
+
+  @Override
+  void close();
+
+  /** A write unit. Closing it without {@link #commit()} rolls everything back. */
+  interface Transaction extends AutoCloseable {
+    /** Inserts items or replaces those with the same id. */
+    void upsertItems(List<Item> items);
+
+    /** Inserts users or replaces those with the same id. */
+    void upsertUsers(List<User> users);
+
+    /**
+     * Inserts events. An event identical to one already stored (same user, item, type, value, clock and text) is
+     * skipped, so importing the same file twice stores it once. Returns how many were new.
+     */
+    int insertEvents(List<Event> events);
+
+    void commit();
+
+    @Override
+    void close();
+  }
+
+  record Counts(long items, long users, long events, long embeddings) {}
+
+  record Artifact(String name, long version, long createdAtMillis, Map<String, Object> metadata, byte[] data) {}
+}

@@ -1,0 +1,58 @@
+package io.shiftrec.core;
+
+/** Small dense-vector kernels over float[]: the hot paths of scoring. */
+public final class Vectors {
+  private Vectors() {}
+
+  public static float dot(float[] a, float[] b) {
+    float s = 0f;
+    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+  }
+
+  /** Dot product of {@code q} with row {@code row} of a row-major matrix of width {@code q.length}. */
+  public static float dotRow(float[] matrix, int row, float[] q) {
+    int off = row * q.length;
+    float s = 0f;
+    for (int i = 0; i < q.length; i++) s += matrix[off + i] * q[i];
+    return s;
+  }
+
+  public static float norm(float[] a) {
+    return (float) Math.sqrt(dot(a, a));
+  }
+
+  /** Scales {@code a} in place to unit length; a zero vector stays zero. Returns {@code a}. */
+  public static float[] normalizeInPlace(float[] a) {
+    float n = norm(a);
+    if (n > 0f) {
+      float inv = 1f / n;
+      for (int i = 0; i < a.length; i++) a[i] *= inv;
+    }
+    return a;
+  }
+
+  /** {@code acc += w * x}. */
+  public static void addScaled(float[] acc, float[] x, float w) {
+    for (int i = 0; i < acc.length; i++) acc[i] += w * x[i];
+  }
+
+  public static float cosine(float[] a, float[] b) {
+    float na = norm(a), nb = norm(b);
+    return na == 0f || nb == 0f ? 0f : dot(a, b) / (na * nb);
+  }
+
+  /** Little-endian float32 bytes, the on-disk form of a vector in every store. */
+  public static byte[] toBytes(float[] v) {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(v.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(v);
+    return buf.array();
+  }
+
+  public static float[] fromBytes(byte[] bytes) {
+    if (bytes.length % 4 != 0) throw new IllegalArgumentException("vector blob length " + bytes.length + " is not a multiple of 4");
+    float[] v = new float[bytes.length / 4];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
+  }
+}

@@ -1,0 +1,521 @@
+package io.shiftrec.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.EventType;
+import io.shiftrec.core.Item;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.StoreException;
+import io.shiftrec.core.User;
+import io.shiftrec.core.Vectors;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode. WAL lets readers run beside the single writer and see only
+ * committed transactions; {@code synchronous=FULL} makes a commit durable once it returns.
+ */
+public final class SqliteStore implements Store {
+  private static final int SCHEMA_VERSION = 1;
+  private static final int READERS = 4;
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
+
+  private final String url;
+  private final Connection writer;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(READERS);
+  private final List<Connection> allReaders = new ArrayList<>();
+
+  private SqliteStore(String url) throws SQLException {
+    this.url = url;
+    this.writer = connect(false);
+    try (Statement s = writer.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      createSchema(s);
+    }
+    writer.setAutoCommit(false);
+  }
+
+  /** Opens (creating if needed) the store in {@code file}. */
+  public static SqliteStore open(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) Files.createDirectories(parent);
+      return new SqliteStore("jdbc:sqlite:" + file.toAbsolutePath());
+    } catch (Exception e) {
+      throw new StoreException("cannot open store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Connection connect(boolean readOnly) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout(10_000);
+    config.setReadOnly(readOnly);
+    return config.createConnection(url);
+  }
+
+  private static void createSchema(Statement s) throws SQLException {
+    s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+      if (rs.next() && Integer.parseInt(rs.getString(1)) != SCHEMA_VERSION) {
+        throw new StoreException("store schema version " + rs.getString(1) + " is not supported (expected "
+            + SCHEMA_VERSION + ")", null);
+      }
+    }
+    s.execute("INSERT OR IGNORE INTO meta VALUES('schema_version', '" + SCHEMA_VERSION + "')");
+    s.execute("CREATE TABLE IF NOT EXISTS items(id TEXT PRIMARY KEY, domain TEXT NOT NULL, title TEXT NOT NULL,"
+        + " text TEXT, categories TEXT NOT NULL, language TEXT, attributes TEXT NOT NULL) WITHOUT ROWID");
+    s.execute("CREATE TABLE IF NOT EXISTS users(id TEXT PRIMARY KEY, split TEXT, attributes TEXT NOT NULL)"
+        + " WITHOUT ROWID");
+    s.execute("CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY,"
+        + " user TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, item TEXT REFERENCES items(id),"
+        + " type TEXT NOT NULL, value REAL, ts INTEGER, position INTEGER, domain TEXT, text TEXT,"
+        + " context TEXT NOT NULL, fingerprint BLOB NOT NULL UNIQUE)");
+    s.execute("CREATE INDEX IF NOT EXISTS events_by_user ON events(user, coalesce(ts, position), seq)");
+    s.execute("CREATE TABLE IF NOT EXISTS embeddings(model TEXT NOT NULL, text_hash TEXT NOT NULL,"
+        + " vector BLOB NOT NULL, PRIMARY KEY(model, text_hash)) WITHOUT ROWID");
+    s.execute("CREATE TABLE IF NOT EXISTS artifacts(name TEXT NOT NULL, version INTEGER NOT NULL,"
+        + " created_at INTEGER NOT NULL, metadata TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(name, version))");
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public Transaction begin() {
+    writeLock.lock();
+    return new SqliteTransaction();
+  }
+
+  private final class SqliteTransaction implements Transaction {
+    private final Set<String> knownUsers = new HashSet<>();
+    private boolean open = true;
+
+    @Override
+    public void upsertItems(List<Item> items) {
+      checkOpen();
+      try (PreparedStatement ps = writer.prepareStatement("INSERT INTO items VALUES(?,?,?,?,?,?,?) ON CONFLICT(id)"
+          + " DO UPDATE SET domain=excluded.domain, title=excluded.title, text=excluded.text,"
+          + " categories=excluded.categories, language=excluded.language, attributes=excluded.attributes")) {
+        for (Item it : items) {
+          ps.setString(1, it.id());
+          ps.setString(2, it.domain());
+          ps.setString(3, it.title());
+          ps.setString(4, it.text());
+          ps.setString(5, json(it.categories()));
+          ps.setString(6, it.language());
+          ps.setString(7, json(it.attributes()));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      } catch (SQLException e) {
+        throw new StoreException("cannot store items: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void upsertUsers(List<User> users) {
+      checkOpen();
+      try (PreparedStatement ps = writer.prepareStatement("INSERT INTO users VALUES(?,?,?) ON CONFLICT(id)"
+          + " DO UPDATE SET split=excluded.split, attributes=excluded.attributes")) {
+        for (User u : users) {
+          ps.setString(1, u.id());
+          ps.setString(2, u.split());
+          ps.setString(3, json(u.attributes()));
+          ps.addBatch();
+          knownUsers.add(u.id());
+        }
+        ps.executeBatch();
+      } catch (SQLException e) {
+        throw new StoreException("cannot store users: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public int insertEvents(List<Event> events) {
+      checkOpen();
+      int inserted = 0;
+      try (PreparedStatement addUser = writer.prepareStatement("INSERT OR IGNORE INTO users VALUES(?, NULL, '{}')");
+           PreparedStatement ps = writer.prepareStatement(
+               "INSERT OR IGNORE INTO events(user,item,type,value,ts,position,domain,text,context,fingerprint)"
+                   + " VALUES(?,?,?,?,?,?,?,?,?,?)")) {
+        // An event implies its user; unknown items stay an error (the foreign key names them).
+        for (Event e : events) {
+          if (knownUsers.add(e.user())) {
+            addUser.setString(1, e.user());
+            addUser.addBatch();
+          }
+        }
+        addUser.executeBatch();
+        for (Event e : events) {
+          String context = json(e.context());
+          ps.setString(1, e.user());
+          ps.setString(2, e.item());
+          ps.setString(3, e.type().wireName());
+          if (e.hasValue()) ps.setDouble(4, e.value()); else ps.setNull(4, Types.REAL);
+          setLong(ps, 5, e.timestamp());
+          setLong(ps, 6, e.position());
+          ps.setString(7, e.domain());
+          ps.setString(8, e.text());
+          ps.setString(9, context);
+          ps.setBytes(10, fingerprint(e, context));
+          ps.addBatch();
+        }
+        for (int n : ps.executeBatch()) inserted += Math.max(n, 0);
+        return inserted;
+      } catch (SQLException e) {
+        throw new StoreException("cannot store events: " + explain(e), e);
+      }
+    }
+
+    @Override
+    public void commit() {
+      checkOpen();
+      try {
+        writer.commit();
+      } catch (SQLException e) {
+        throw new StoreException("commit failed: " + e.getMessage(), e);
+      } finally {
+        release();
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!open) return;
+      try {
+        writer.rollback();
+      } catch (SQLException e) {
+        throw new StoreException("rollback failed: " + e.getMessage(), e);
+      } finally {
+        release();
+      }
+    }
+
+    private void release() {
+      open = false;
+      writeLock.unlock();
+    }
+
+    private void checkOpen() {
+      if (!open) throw new IllegalStateException("transaction already committed or rolled back");
+    }
+  }
+
+  private static String explain(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("FOREIGN KEY") ? "an event refers to an item that is not in the store (" + m + ")" : m;
+  }
+
+  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+    if (v == null) ps.setNull(i, Types.INTEGER); else ps.setLong(i, v);
+  }
+
+  /** Identity of an event for idempotent re-import: every field but arrival order. */
+  private static byte[] fingerprint(Event e, String context) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      String key = e.user() + '\u0001' + e.item() + '\u0001' + e.type().wireName() + '\u0001'
+          + (e.hasValue() ? Double.toString(e.value()) : "") + '\u0001' + e.timestamp() + '\u0001' + e.position()
+          + '\u0001' + e.domain() + '\u0001' + e.text() + '\u0001' + context;
+      byte[] full = md.digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] half = new byte[16];
+      System.arraycopy(full, 0, half, 0, 16);
+      return half;
+    } catch (NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  @Override
+  public void putEmbeddings(String model, Map<String, float[]> byTextHash) {
+    writeLock.lock();
+    try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO embeddings VALUES(?,?,?)")) {
+      for (Map.Entry<String, float[]> en : byTextHash.entrySet()) {
+        ps.setString(1, model);
+        ps.setString(2, en.getKey());
+        ps.setBytes(3, Vectors.toBytes(en.getValue()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      writer.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new StoreException("cannot store embeddings: " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public long putArtifact(String name, Map<String, Object> metadata, byte[] data) {
+    writeLock.lock();
+    try (PreparedStatement ps = writer.prepareStatement("INSERT INTO artifacts VALUES(?,"
+        + " (SELECT coalesce(max(version), 0) + 1 FROM artifacts WHERE name = ?), ?, ?, ?) RETURNING version")) {
+      ps.setString(1, name);
+      ps.setString(2, name);
+      ps.setLong(3, System.currentTimeMillis());
+      ps.setString(4, json(metadata));
+      ps.setBytes(5, data);
+      long version;
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        version = rs.getLong(1);
+      }
+      writer.commit();
+      return version;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new StoreException("cannot store artefact " + name + ": " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      writer.rollback();
+    } catch (SQLException ignored) {
+      // the original failure is the one worth reporting
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private interface Query<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T read(String what, Query<T> q) {
+    Connection c = idleReaders.poll();
+    try {
+      if (c == null) c = newReader();
+      return q.run(c);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read " + what + ": " + e.getMessage(), e);
+    } finally {
+      if (c != null && !idleReaders.offer(c)) retire(c);
+    }
+  }
+
+  private synchronized Connection newReader() throws SQLException {
+    Connection c = connect(true);
+    allReaders.add(c);
+    return c;
+  }
+
+  private synchronized void retire(Connection c) {
+    allReaders.remove(c);
+    closeQuietly(c);
+  }
+
+  @Override
+  public Optional<Item> item(String id) {
+    return read("item " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM items WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(item(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<Item> items() {
+    return read("items", c -> {
+      List<Item> out = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM items ORDER BY id")) {
+        while (rs.next()) out.add(item(rs));
+      }
+      return out;
+    });
+  }
+
+  private static Item item(ResultSet rs) throws SQLException {
+    return new Item(rs.getString("id"), rs.getString("domain"), rs.getString("title"), rs.getString("text"),
+        parse(rs.getString("categories"), LIST), rs.getString("language"), parse(rs.getString("attributes"), MAP));
+  }
+
+  @Override
+  public Optional<User> user(String id) {
+    return read("user " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM users WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(user(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<User> users() {
+    return read("users", c -> {
+      List<User> out = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM users ORDER BY id")) {
+        while (rs.next()) out.add(user(rs));
+      }
+      return out;
+    });
+  }
+
+  private static User user(ResultSet rs) throws SQLException {
+    return new User(rs.getString("id"), rs.getString("split"), parse(rs.getString("attributes"), MAP));
+  }
+
+  private static final String EVENT_COLUMNS = "user, item, type, value, ts, position, domain, text, context";
+
+  @Override
+  public List<Event> eventsOf(String user) {
+    return read("events of " + user, c -> {
+      List<Event> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + EVENT_COLUMNS
+          + " FROM events WHERE user = ? ORDER BY coalesce(ts, position), seq")) {
+        ps.setString(1, user);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(event(rs));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public void forEachEvent(Consumer<Event> consumer) {
+    read("events", c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + EVENT_COLUMNS
+          + " FROM events ORDER BY user, coalesce(ts, position), seq")) {
+        while (rs.next()) consumer.accept(event(rs));
+      }
+      return null;
+    });
+  }
+
+  private static Event event(ResultSet rs) throws SQLException {
+    double value = rs.getDouble(4);
+    if (rs.wasNull()) value = Double.NaN;
+    long ts = rs.getLong(5);
+    Long timestamp = rs.wasNull() ? null : ts;
+    long pos = rs.getLong(6);
+    Long position = rs.wasNull() ? null : pos;
+    return new Event(rs.getString(1), rs.getString(2), EventType.parse(rs.getString(3)), value, timestamp, position,
+        rs.getString(7), rs.getString(8), parse(rs.getString(9), MAP));
+  }
+
+  @Override
+  public Counts counts() {
+    return read("counts", c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM items),"
+          + " (SELECT count(*) FROM users), (SELECT count(*) FROM events), (SELECT count(*) FROM embeddings)")) {
+        rs.next();
+        return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+      }
+    });
+  }
+
+  @Override
+  public Map<String, float[]> embeddings(String model, Collection<String> textHashes) {
+    return read("embeddings", c -> {
+      Map<String, float[]> out = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT vector FROM embeddings WHERE model = ? AND text_hash = ?")) {
+        ps.setString(1, model);
+        for (String h : textHashes) {
+          ps.setString(2, h);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) out.put(h, Vectors.fromBytes(rs.getBytes(1)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Optional<Artifact> latestArtifact(String name) {
+    return read("artefact " + name, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT version, created_at, metadata, data FROM artifacts WHERE name = ? ORDER BY version DESC LIMIT 1")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) return Optional.empty();
+          return Optional.of(new Artifact(name, rs.getLong(1), rs.getLong(2), parse(rs.getString(3), MAP),
+              rs.getBytes(4)));
+        }
+      }
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Connection c : allReaders) closeQuietly(c);
+    allReaders.clear();
+    idleReaders.clear();
+    writeLock.lock();
+    try {
+      writer.rollback();
+      try (Statement s = writer.createStatement()) {
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      }
+      writer.close();
+    } catch (SQLException e) {
+      throw new StoreException("cannot close store: " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // closing a read-only connection cannot lose data
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("value cannot be written as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T parse(String json, TypeReference<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new StoreException("stored JSON is unreadable: " + e.getMessage(), e);
+    }
+  }
+}

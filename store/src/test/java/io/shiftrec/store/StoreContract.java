@@ -1,0 +1,183 @@
+package io.shiftrec.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shiftrec.core.Event;
+import io.shiftrec.core.EventType;
+import io.shiftrec.core.Item;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.StoreException;
+import io.shiftrec.core.User;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link Store} implementation must do. A new implementation extends this class and says how to open a
+ * store at a location; reopening the same location must give back what was committed.
+ */
+public abstract class StoreContract {
+  @TempDir Path dir;
+  protected Store store;
+
+  /** Opens the store kept at {@code dir}; called again with the same dir to test restarts. */
+  protected abstract Store open(Path dir);
+
+  @BeforeEach
+  void openStore() {
+    store = open(dir);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  static Item item(String id, String domain, String title) {
+    return new Item(id, domain, title, "about " + title, List.of("Drama", "Sci-Fi"), "en", Map.of("year", 1999));
+  }
+
+  static Event rating(String user, String item, double stars, long ts) {
+    return new Event(user, item, EventType.RATING, stars, ts, null, "movies", null, Map.of());
+  }
+
+  private void seed() {
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertItems(List.of(item("m1", "movies", "Alien"), item("m2", "movies", "Heat"),
+          new Item("b1", "books", "三体", "刘慈欣的科幻小说", List.of("科幻"), "zh", Map.of())));
+      tx.upsertUsers(List.of(new User("u1", "train", Map.of("age", 25))));
+      tx.insertEvents(List.of(rating("u1", "m2", 4, 200), rating("u1", "m1", 5, 100),
+          new Event("u2", "b1", EventType.REVIEW, Double.NaN, null, 0L, "books", "好看", Map.of("device", "phone"))));
+      tx.commit();
+    }
+  }
+
+  @Test
+  void storesAndReadsBackItemsUsersAndEvents() {
+    seed();
+    assertEquals(new Store.Counts(3, 2, 3, 0), store.counts());
+    Item b1 = store.item("b1").orElseThrow();
+    assertEquals("三体", b1.title());
+    assertEquals(List.of("科幻"), b1.categories());
+    assertEquals(1999, ((Number) store.item("m1").orElseThrow().attributes().get("year")).intValue());
+    assertEquals(List.of("b1", "m1", "m2"), store.items().stream().map(Item::id).toList());
+    assertEquals(25, ((Number) store.user("u1").orElseThrow().attributes().get("age")).intValue());
+    assertTrue(store.user("u2").isPresent(), "an event's user is created with it");
+    assertTrue(store.item("nope").isEmpty());
+    assertTrue(store.eventsOf("nobody").isEmpty());
+  }
+
+  @Test
+  void eventsComeBackInClockOrderGroupedByUser() {
+    seed();
+    assertEquals(List.of("m1", "m2"), store.eventsOf("u1").stream().map(Event::item).toList());
+    List<String> seen = new ArrayList<>();
+    store.forEachEvent(e -> seen.add(e.user() + ":" + e.item()));
+    assertEquals(List.of("u1:m1", "u1:m2", "u2:b1"), seen);
+    Event review = store.eventsOf("u2").get(0);
+    assertEquals("好看", review.text());
+    assertEquals(0L, review.position());
+    assertFalse(review.hasValue());
+    assertEquals("phone", review.context().get("device"));
+  }
+
+  @Test
+  void reinsertingTheSameEventsIsIdempotent() {
+    seed();
+    try (Store.Transaction tx = store.begin()) {
+      assertEquals(0, tx.insertEvents(List.of(rating("u1", "m1", 5, 100))));
+      assertEquals(1, tx.insertEvents(List.of(rating("u1", "m1", 5, 300))));
+      tx.commit();
+    }
+    assertEquals(4, store.counts().events());
+  }
+
+  @Test
+  void upsertReplacesItemsById() {
+    seed();
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertItems(List.of(item("m1", "movies", "Aliens")));
+      tx.commit();
+    }
+    assertEquals("Aliens", store.item("m1").orElseThrow().title());
+    assertEquals(3, store.counts().items());
+  }
+
+  @Test
+  void uncommittedWritesAreInvisibleAndRolledBackOnClose() {
+    seed();
+    Store.Counts before = store.counts();
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertItems(List.of(item("m3", "movies", "Ran")));
+      tx.insertEvents(List.of(rating("u9", "m3", 3, 1)));
+      assertEquals(before, store.counts(), "readers see only committed data");
+    }
+    assertEquals(before, store.counts());
+    assertTrue(store.item("m3").isEmpty());
+    assertTrue(store.user("u9").isEmpty());
+  }
+
+  @Test
+  void anEventForAnUnknownItemFailsAndTheWholeTransactionIsLost() {
+    seed();
+    Store.Counts before = store.counts();
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertItems(List.of(item("m3", "movies", "Ran")));
+      StoreException e = assertThrows(StoreException.class,
+          () -> tx.insertEvents(List.of(rating("u1", "ghost", 3, 1))));
+      assertTrue(e.getMessage().contains("item"), e.getMessage());
+    }
+    assertEquals(before, store.counts());
+  }
+
+  @Test
+  void everythingSurvivesAReopen() {
+    seed();
+    store.putEmbeddings("model-a", Map.of("h1", new float[] {0.6f, 0.8f}));
+    long v = store.putArtifact("factors", Map.of("epochs", 3), new byte[] {1, 2, 3});
+    store.close();
+    store = open(dir);
+    assertEquals(new Store.Counts(3, 2, 3, 1), store.counts());
+    assertArrayEquals(new float[] {0.6f, 0.8f}, store.embeddings("model-a", List.of("h1")).get("h1"));
+    Store.Artifact a = store.latestArtifact("factors").orElseThrow();
+    assertEquals(v, a.version());
+    assertArrayEquals(new byte[] {1, 2, 3}, a.data());
+  }
+
+  @Test
+  void embeddingsAreKeyedByModelAndTextHash() {
+    store.putEmbeddings("en", Map.of("h1", new float[] {1f, 0f}, "h2", new float[] {0f, 1f}));
+    store.putEmbeddings("zh", Map.of("h1", new float[] {0.5f, 0.5f}));
+    Map<String, float[]> en = store.embeddings("en", List.of("h1", "h2", "h3"));
+    assertEquals(2, en.size());
+    assertArrayEquals(new float[] {1f, 0f}, en.get("h1"));
+    assertArrayEquals(new float[] {0.5f, 0.5f}, store.embeddings("zh", List.of("h1")).get("h1"));
+  }
+
+  @Test
+  void artifactVersionsCountUpPerName() {
+    assertTrue(store.latestArtifact("als").isEmpty());
+    assertEquals(1, store.putArtifact("als", Map.of(), new byte[] {1}));
+    assertEquals(2, store.putArtifact("als", Map.of("note", "retrained"), new byte[] {2}));
+    assertEquals(1, store.putArtifact("bpr", Map.of(), new byte[] {3}));
+    Store.Artifact latest = store.latestArtifact("als").orElseThrow();
+    assertEquals(2, latest.version());
+    assertEquals("retrained", latest.metadata().get("note"));
+  }
+
+  @Test
+  void aClosedTransactionRefusesMoreWrites() {
+    Store.Transaction tx = store.begin();
+    tx.commit();
+    assertThrows(IllegalStateException.class, () -> tx.upsertItems(List.of(item("x", "d", "X"))));
+  }
+}
