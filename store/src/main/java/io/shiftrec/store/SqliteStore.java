@@ -80,6 +80,8 @@ public final class SqliteStore implements Store {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
+    config.setCacheSize(-65_536); // 64 MiB: keeps the event-identity index in memory during large imports
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     config.setReadOnly(readOnly);
     return config.createConnection(url);
   }

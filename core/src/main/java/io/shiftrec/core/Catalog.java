@@ -1,0 +1,144 @@
+package io.shiftrec.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The items ShiftRec can recommend and their embeddings. Each item lives in the space of the model that encoded it;
+ * a space keeps its vectors in one row-major {@code float[]} so scoring is a plain loop.
+ */
+public final class Catalog {
+  private final Item[] items;
+  private final Map<String, Integer> indexById;
+  private final Space[] spaceOfItem;
+  private final int[] rowOfItem;
+  private final Map<String, Space> spaces;
+
+  /** Vectors of one model: row r belongs to item {@code itemIndex[r]}. */
+  public static final class Space {
+    public final String model;
+    public final int dimension;
+    public final float[] vectors;
+    public final int[] itemIndex;
+
+    Space(String model, int dimension, float[] vectors, int[] itemIndex) {
+      this.model = model;
+      this.dimension = dimension;
+      this.vectors = vectors;
+      this.itemIndex = itemIndex;
+    }
+
+    public int size() {
+      return itemIndex.length;
+    }
+  }
+
+  private Catalog(Item[] items, Map<String, Integer> indexById, Space[] spaceOfItem, int[] rowOfItem,
+                  Map<String, Space> spaces) {
+    this.items = items;
+    this.indexById = indexById;
+    this.spaceOfItem = spaceOfItem;
+    this.rowOfItem = rowOfItem;
+    this.spaces = spaces;
+  }
+
+  public int size() {
+    return items.length;
+  }
+
+  public Item item(int index) {
+    return items[index];
+  }
+
+  /** The item's index, or -1 when the catalogue does not hold it. */
+  public int indexOf(String itemId) {
+    Integer i = indexById.get(itemId);
+    return i == null ? -1 : i;
+  }
+
+  public Map<String, Space> spaces() {
+    return spaces;
+  }
+
+  /** The space the item's vector lives in, or null when it has none. */
+  public Space spaceOf(int index) {
+    return spaceOfItem[index];
+  }
+
+  /** A copy of the item's unit vector, or null when it has none. */
+  public float[] vector(int index) {
+    Space s = spaceOfItem[index];
+    if (s == null) return null;
+    float[] v = new float[s.dimension];
+    System.arraycopy(s.vectors, rowOfItem[index] * s.dimension, v, 0, s.dimension);
+    return v;
+  }
+
+  /** Cosine of two items; 0 when they live in different spaces or lack vectors. */
+  public float similarity(int a, int b) {
+    Space s = spaceOfItem[a];
+    if (s == null || s != spaceOfItem[b]) return 0f;
+    int oa = rowOfItem[a] * s.dimension, ob = rowOfItem[b] * s.dimension;
+    float dot = 0f;
+    for (int i = 0; i < s.dimension; i++) dot += s.vectors[oa + i] * s.vectors[ob + i];
+    return dot;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects items in the order added; vectors are copied and L2-normalised. */
+  public static final class Builder {
+    private final List<Item> items = new ArrayList<>();
+    private final List<String> models = new ArrayList<>();
+    private final List<float[]> vectors = new ArrayList<>();
+
+    /** Adds an item; {@code model} and {@code vector} may be null for an item not (yet) encoded. */
+    public Builder add(Item item, String model, float[] vector) {
+      items.add(item);
+      models.add(vector == null ? null : model);
+      vectors.add(vector == null ? null : Vectors.normalizeInPlace(vector.clone()));
+      return this;
+    }
+
+    public Catalog build() {
+      int n = items.size();
+      Map<String, Integer> index = new HashMap<>(n * 2);
+      Map<String, List<Integer>> members = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        if (index.put(items.get(i).id(), i) != null) {
+          throw new IllegalArgumentException("item '" + items.get(i).id() + "' added twice");
+        }
+        if (models.get(i) != null) members.computeIfAbsent(models.get(i), m -> new ArrayList<>()).add(i);
+      }
+      Space[] spaceOf = new Space[n];
+      int[] rowOf = new int[n];
+      Map<String, Space> spaces = new LinkedHashMap<>();
+      for (Map.Entry<String, List<Integer>> e : members.entrySet()) {
+        List<Integer> rows = e.getValue();
+        int dim = vectors.get(rows.get(0)).length;
+        float[] matrix = new float[rows.size() * dim];
+        int[] itemIndex = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+          int i = rows.get(r);
+          float[] v = vectors.get(i);
+          if (v.length != dim) {
+            throw new IllegalArgumentException("item '" + items.get(i).id() + "' has a " + v.length
+                + "-dimensional vector in space " + e.getKey() + " of dimension " + dim);
+          }
+          System.arraycopy(v, 0, matrix, r * dim, dim);
+          itemIndex[r] = i;
+          rowOf[i] = r;
+        }
+        Space s = new Space(e.getKey(), dim, matrix, itemIndex);
+        for (int i : itemIndex) spaceOf[i] = s;
+        spaces.put(e.getKey(), s);
+      }
+      return new Catalog(items.toArray(new Item[0]), index, spaceOf, rowOf, spaces);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.shiftrec.recommend;
+
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Item;
+import io.shiftrec.core.Language;
+import java.util.Locale;
+
+/** Sentences that say why an item was recommended, in the language of the recommended item. */
+final class Reasons {
+  private Reasons() {}
+
+  /** "Because you rated “Alien (1979)” 5★" / "因为你给《三体》打了5星". */
+  static String because(Event evidence, Item evidenceItem, Item recommended) {
+    String title = evidenceItem.title();
+    boolean zh = Language.CHINESE.equals(Language.of(recommended));
+    return switch (evidence.type()) {
+      case RATING -> evidence.hasValue()
+          ? (zh ? "因为你给《" + title + "》打了" + stars(evidence.value()) + "星"
+                : "Because you rated “" + title + "” " + stars(evidence.value()) + "★")
+          : (zh ? "因为你评价过《" + title + "》" : "Because you rated “" + title + "”");
+      case REVIEW -> evidence.text() != null && !evidence.text().isBlank()
+          ? (zh ? "因为你评价《" + title + "》“" + evidence.text() + "”"
+                : "Because you described “" + title + "” as “" + evidence.text() + "”")
+          : (zh ? "因为你评价过《" + title + "》" : "Because you reviewed “" + title + "”");
+      case PURCHASE -> zh ? "因为你买过《" + title + "》" : "Because you bought “" + title + "”";
+      case CART -> zh ? "因为你把《" + title + "》加入了购物车" : "Because you put “" + title + "” in your cart";
+      case CLICK, VIEW, SEARCH -> zh ? "因为你看过《" + title + "》" : "Because you looked at “" + title + "”";
+    };
+  }
+
+  private static String stars(double v) {
+    return v == Math.rint(v) ? Integer.toString((int) v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+}
