@@ -87,6 +87,30 @@ public final class Catalog {
     return dot;
   }
 
+  /**
+   * The same catalogue with every space centred: the space's mean vector subtracted from each item, then
+   * re-normalised. Text embeddings share a large common direction ("this is a movie title"), which makes every
+   * cosine high and favours hub items close to the mean; centring leaves the directions that tell items apart.
+   */
+  public Catalog centred() {
+    Map<String, Space> centredSpaces = new LinkedHashMap<>();
+    Space[] spaceOf = new Space[items.length];
+    for (Space s : spaces.values()) {
+      int d = s.dimension, n = s.size();
+      double[] mean = new double[d];
+      for (int r = 0; r < n; r++) for (int j = 0; j < d; j++) mean[j] += s.vectors[r * d + j];
+      float[] out = s.vectors.clone();
+      for (int r = 0; r < n; r++) {
+        for (int j = 0; j < d; j++) out[r * d + j] -= (float) (mean[j] / n);
+        Vectors.normalizeRow(out, r, d);
+      }
+      Space c = new Space(s.model, d, out, s.itemIndex);
+      centredSpaces.put(s.model, c);
+      for (int i : s.itemIndex) spaceOf[i] = c;
+    }
+    return new Catalog(items, indexById, spaceOf, rowOfItem, centredSpaces);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -32,6 +32,16 @@ public final class Vectors {
     return a;
   }
 
+  /** Scales row {@code row} of a row-major matrix of width {@code dim} to unit length; a zero row stays zero. */
+  public static void normalizeRow(float[] matrix, int row, int dim) {
+    int off = row * dim;
+    float s = 0f;
+    for (int i = 0; i < dim; i++) s += matrix[off + i] * matrix[off + i];
+    if (s <= 0f) return;
+    float inv = (float) (1.0 / Math.sqrt(s));
+    for (int i = 0; i < dim; i++) matrix[off + i] *= inv;
+  }
+
   /** {@code acc += w * x}. */
   public static void addScaled(float[] acc, float[] x, float w) {
     for (int i = 0; i < acc.length; i++) acc[i] += w * x[i];

@@ -11,14 +11,14 @@ import java.util.List;
 
 /**
  * The content baseline: cosine between the user's single profile vector and every item of the same embedding space,
- * items the user already interacted with left out. Each pick is explained by the liked history item most similar to
- * it.
+ * items the user already interacted with left out, in the {@link Catalog#centred() centred} space. Each pick is
+ * explained by the liked history item most similar to it.
  */
 public final class ContentRecommender {
   private final Catalog catalog;
 
   public ContentRecommender(Catalog catalog) {
-    this.catalog = catalog;
+    this.catalog = catalog.centred();
   }
 
   /**

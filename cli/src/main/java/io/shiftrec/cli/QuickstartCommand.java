@@ -1,0 +1,78 @@
+package io.shiftrec.cli;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Store;
+import io.shiftrec.ingest.ErrorPolicy;
+import io.shiftrec.ingest.ImportFormat;
+import io.shiftrec.ingest.Importer;
+import io.shiftrec.interest.Feedback;
+import io.shiftrec.recommend.ContentRecommender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+    description = "Import the bundled MovieLens sample into an embedded store, encode it, and print recommendations"
+        + " with reasons for a few users.")
+final class QuickstartCommand implements Callable<Integer> {
+  @Option(names = "--db", defaultValue = ".shiftrec/quickstart.db", description = "Store file. Default: ${DEFAULT-VALUE}.")
+  String db;
+
+  @Option(names = "--users", split = ",", defaultValue = "1,414,599",
+      description = "Users to recommend for. Default: ${DEFAULT-VALUE}.")
+  List<String> users;
+
+  @Option(names = {"-k", "--k"}, defaultValue = "5", description = "Items per user. Default: ${DEFAULT-VALUE}.")
+  int k;
+
+  @Override
+  public Integer call() throws Exception {
+    Path sample = sampleFolder();
+    ConsoleProgress progress = new ConsoleProgress();
+    long start = System.nanoTime();
+    try (Store store = Engine.openStore(db)) {
+      System.out.println(Importer.run(store, ImportFormat.MOVIELENS_LATEST, sample, ErrorPolicy.REJECT, progress)
+          .summary());
+      System.out.println(Engine.encodeCatalog(store, Engine.settings(store), progress).summary());
+      Catalog catalog = Engine.catalog(store, progress);
+      ContentRecommender recommender = new ContentRecommender(catalog);
+      for (String user : users) {
+        List<Event> history = store.eventsOf(user);
+        if (history.isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "' in the sample");
+        System.out.println();
+        System.out.println("User " + user + " recently liked: " + String.join("; ", recentLikes(history, catalog, 3)));
+        RecommendCommand.printTable(user, history.size(), recommender.recommend(history, k, null, true), System.out);
+      }
+    }
+    System.out.printf("%nDone in %.0f s. Store: %s — try ./shiftrec recommend --db %s --user 42 --explain%n",
+        (System.nanoTime() - start) / 1e9, db, db);
+    return 0;
+  }
+
+  private static List<String> recentLikes(List<Event> history, Catalog catalog, int n) {
+    List<String> titles = new ArrayList<>();
+    for (int i = history.size() - 1; i >= 0 && titles.size() < n; i--) {
+      Event e = history.get(i);
+      int item = e.item() == null ? -1 : catalog.indexOf(e.item());
+      if (item >= 0 && Feedback.weight(e) > 0) titles.add(catalog.item(item).title());
+    }
+    return titles;
+  }
+
+  /** The bundled sample beside the launcher ({@code shiftrec.home}), else under the working directory. */
+  private static Path sampleFolder() {
+    Path rel = Path.of("samples", "movielens-latest-small");
+    String home = System.getProperty("shiftrec.home");
+    Path p = home != null ? Path.of(home).resolve(rel) : rel;
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException("bundled sample not found at " + p.toAbsolutePath()
+          + " (run quickstart through the ./shiftrec launcher at the repository root)");
+    }
+    return p;
+  }
+}

@@ -1,0 +1,90 @@
+package io.shiftrec.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Store;
+import io.shiftrec.recommend.ContentRecommender;
+import io.shiftrec.recommend.Recommendation;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "recommend", mixinStandardHelpOptions = true, description = "Recommend items for a user.")
+final class RecommendCommand implements Callable<Integer> {
+  @Option(names = "--db", required = true, description = "Store file.")
+  String db;
+
+  @Option(names = "--user", required = true, description = "User id.")
+  String user;
+
+  @Option(names = {"-k", "--k"}, defaultValue = "10", description = "How many items (1-1000). Default: ${DEFAULT-VALUE}.")
+  int k;
+
+  @Option(names = "--domain", description = "Only items of this domain.")
+  String domain;
+
+  @Option(names = "--explain", description = "Add a reason to each item.")
+  boolean explain;
+
+  @Option(names = "--json", description = "Print JSON instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (k < 1 || k > 1000) throw new IllegalArgumentException("-k must be between 1 and 1000, got " + k);
+    try (Store store = Engine.openExistingStore(db)) {
+      if (store.user(user).isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "'");
+      Catalog catalog = Engine.catalog(store, new ConsoleProgress());
+      if (domain != null && !hasDomain(catalog, domain)) {
+        throw new IllegalArgumentException("unknown domain '" + domain + "'");
+      }
+      List<Event> history = store.eventsOf(user);
+      List<Recommendation> recs = new ContentRecommender(catalog).recommend(history, k, domain, explain);
+      if (json) printJson(recs, System.out);
+      else printTable(user, history.size(), recs, System.out);
+    }
+    return 0;
+  }
+
+  private static boolean hasDomain(Catalog catalog, String domain) {
+    for (int i = 0; i < catalog.size(); i++) {
+      if (domain.equals(catalog.item(i).domain())) return true;
+    }
+    return false;
+  }
+
+  private void printJson(List<Recommendation> recs, PrintStream out) throws Exception {
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (Recommendation r : recs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("item", r.item().id());
+      m.put("title", r.item().title());
+      m.put("domain", r.item().domain());
+      m.put("score", r.score());
+      if (r.reason() != null) m.put("reason", r.reason());
+      items.add(m);
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("user", user);
+    doc.put("model", "content");
+    doc.put("items", items);
+    out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+  }
+
+  static void printTable(String user, int historySize, List<Recommendation> recs, PrintStream out) {
+    out.printf("Recommendations for user %s (%d events in history):%n", user, historySize);
+    if (recs.isEmpty()) out.println("  (none: the user has no encoded items in their history)");
+    int rank = 1;
+    for (Recommendation r : recs) {
+      out.printf("  %2d. %-60s %-8s %.3f%n", rank++, r.item().title(), r.item().domain(), r.score());
+      if (r.reason() != null) out.println("      " + r.reason());
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.shiftrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user runs them: exit codes, printed output, one-line errors. */
+class ShiftRecCommandTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    PrintStream out = System.out, err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    try {
+      int code = ShiftRec.run(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private Path englishDataset() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(data.resolve("items.csv"), String.join("\n",
+        "id,domain,title,text",
+        "alien,movies,Alien (1979),A crew aboard a space freighter is hunted by an extraterrestrial creature.",
+        "aliens,movies,Aliens (1986),Marines return to the planet where the alien creature was found.",
+        "notting,movies,Notting Hill (1999),A London bookshop owner falls in love with a famous actress.",
+        "love,movies,Love Actually (2003),Eight intertwined love stories in London before Christmas.",
+        "knife,kitchen,Chef's Knife,A forged steel knife for slicing vegetables and meat."), StandardCharsets.UTF_8);
+    Files.writeString(data.resolve("events.csv"), String.join("\n",
+        "user,item,type,value,timestamp",
+        "ann,alien,rating,5,1000",
+        "ann,notting,rating,1,1001",
+        "bob,love,rating,5,1000"), StandardCharsets.UTF_8);
+    return data;
+  }
+
+  @Test
+  void importThenRecommendWithReasons() throws Exception {
+    Path data = englishDataset();
+    String db = dir.resolve("s.db").toString();
+    Run imported = run("import", "--db", db, "--format", "generic", "--path", data.toString());
+    assertEquals(0, imported.code(), imported.err());
+    assertTrue(imported.out().contains("5 items"), imported.out());
+
+    Run rec = run("recommend", "--db", db, "--user", "ann", "-k", "2", "--domain", "movies", "--explain");
+    assertEquals(0, rec.code(), rec.err());
+    assertTrue(rec.out().contains("1. Aliens (1986)"), rec.out());
+    assertTrue(rec.out().contains("Because you rated “Alien (1979)” 5★"), rec.out());
+
+    Run json = run("recommend", "--db", db, "--user", "bob", "-k", "1", "--json");
+    assertEquals(0, json.code(), json.err());
+    assertTrue(json.out().contains("\"item\" : \"notting\""), json.out());
+  }
+
+  @Test
+  void badRequestsFailWithOneLineNamingTheProblem() throws Exception {
+    Path data = englishDataset();
+    String db = dir.resolve("s.db").toString();
+    assertEquals(0, run("import", "--db", db, "--format", "generic", "--path", data.toString(), "--no-encode").code());
+
+    Run unknownUser = run("recommend", "--db", db, "--user", "nobody");
+    assertEquals(1, unknownUser.code());
+    assertEquals("shiftrec recommend: unknown user 'nobody'", unknownUser.err().strip());
+
+    Run missingDb = run("recommend", "--db", dir.resolve("typo.db").toString(), "--user", "ann");
+    assertEquals(1, missingDb.code());
+    assertTrue(missingDb.err().contains("no store at"), missingDb.err());
+    assertTrue(Files.notExists(dir.resolve("typo.db")), "a mistyped --db creates nothing");
+
+    Run badK = run("recommend", "--db", db, "--user", "ann", "-k", "0");
+    assertEquals(1, badK.code());
+    assertTrue(badK.err().contains("-k must be between 1 and 1000"), badK.err());
+
+    Run badFormat = run("import", "--db", db, "--format", "csv", "--path", data.toString());
+    assertEquals(2, badFormat.code());
+    assertTrue(badFormat.err().contains("--format"), badFormat.err());
+
+    Files.writeString(data.resolve("events.csv"), "user,item,type,value,timestamp\nann,ghost,rating,5,1\n");
+    Run badRow = run("import", "--db", db, "--format", "generic", "--path", data.toString());
+    assertEquals(1, badRow.code());
+    assertTrue(badRow.err().contains("events.csv:2"), badRow.err());
+  }
+}

@@ -1,0 +1,135 @@
+package io.shiftrec.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Progress;
+import io.shiftrec.ingest.ImportFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluationTest {
+  private static final List<String> ALL = List.of("pop", "pop-domain", "itemknn", "content");
+
+  private static EvaluateOptions options(String protocol, Path out) {
+    return EvaluateOptions.of(ImportFormat.GENERIC, Path.of("unused"), protocol, ALL, out)
+        .withBootstrap(200, 500);
+  }
+
+  @Test
+  void endToEndWritesTheContractShapeAndReports(@TempDir Path dir) throws Exception {
+    Dataset d = Synthetic.random(60, 24, 12, 3, true);
+    Path out = dir.resolve("report.json");
+    Report r = Evaluation.evaluate(d, options("loo", out), Progress.NONE);
+    JsonNode json = Evaluation.JSON.readTree(Files.readString(out));
+    assertEquals("synthetic", json.path("dataset").asText());
+    assertEquals("loo", json.path("protocol").asText());
+    assertEquals(42, json.path("seed").asInt());
+    assertEquals(3, json.path("k").size());
+    for (String m : ALL) {
+      JsonNode model = json.path("models").path(m);
+      JsonNode overall = model.path("overall");
+      for (int k : new int[] {5, 10, 20}) {
+        for (String metric : new String[] {"HR", "NDCG", "Recall", "Precision", "F1", "Coverage", "Novelty", "ILD",
+            "ARP", "Gini"}) {
+          assertTrue(overall.has(metric + "@" + k), m + " lacks " + metric + "@" + k);
+        }
+      }
+      assertTrue(overall.has("MRR"));
+      assertEquals(60, overall.path("users").asInt());
+      for (String seg : new String[] {"cold", "drifting", "cross-domain"}) assertTrue(model.path("segments").has(seg));
+      assertTrue(model.path("segments").has("domain:A") || model.path("segments").has("domain:B"));
+      assertEquals(2, model.path("ci95").path("NDCG@10").size());
+      double lo = model.path("ci95").path("NDCG@10").get(0).asDouble();
+      double hi = model.path("ci95").path("NDCG@10").get(1).asDouble();
+      double mean = overall.path("NDCG@10").asDouble();
+      assertTrue(lo <= mean && mean <= hi, m + ": " + lo + " " + mean + " " + hi);
+      assertTrue(model.has("train_seconds") && model.has("eval_seconds"));
+      assertTrue(overall.path("HR@5").asDouble() <= overall.path("HR@10").asDouble());
+      assertTrue(overall.path("HR@10").asDouble() <= overall.path("HR@20").asDouble());
+    }
+    String best = json.path("best_baseline").asText();
+    for (String m : ALL) assertEquals(!m.equals(best), json.path("models").path(m).has("paired_test"), m);
+    // segment user counts add up over domains
+    JsonNode segs = json.path("models").path("pop").path("segments");
+    assertEquals(60, segs.path("domain:A").path("users").asInt(0) + segs.path("domain:B").path("users").asInt(0));
+    // the reports beside it
+    String md = Files.readString(dir.resolve("report.md"));
+    assertTrue(md.contains("| itemknn |") && md.contains("NDCG@10"));
+    String html = Files.readString(dir.resolve("report.html"));
+    assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg") && html.contains("</html>"));
+    assertFalse(html.contains("<script") || html.contains("http-equiv") || html.contains("src=\"http"));
+    assertEquals(r.metric("pop", "overall", "NDCG@10"), json.path("models").path("pop").path("overall")
+        .path("NDCG@10").asDouble());
+  }
+
+  @Test
+  void sameSeedGivesTheSameNumbersWhateverTheThreads() throws Exception {
+    Dataset d = Synthetic.random(80, 30, 15, 5, true);
+    ObjectNode a = Evaluation.evaluate(d, options("temporal", null).withThreads(1), Progress.NONE).json();
+    ObjectNode b = Evaluation.evaluate(d, options("temporal", null).withThreads(3), Progress.NONE).json();
+    stripTimes(a);
+    stripTimes(b);
+    assertEquals(a, b);
+    ObjectNode c = Evaluation.evaluate(d, options("loo", null).withSeed(7), Progress.NONE).json();
+    ObjectNode e = Evaluation.evaluate(d, options("loo", null).withSeed(7), Progress.NONE).json();
+    stripTimes(c);
+    stripTimes(e);
+    assertEquals(c, e);
+  }
+
+  private static void stripTimes(ObjectNode report) {
+    report.path("models").forEach(m -> ((ObjectNode) m).remove(List.of("train_seconds", "eval_seconds")));
+  }
+
+  @Test
+  void popularityIsHandCheckable() throws Exception {
+    Catalog catalog = Synthetic.catalog(6, false);
+    // i0 is the most popular; user z's last item is i0 → pop ranks it 1st among z's candidates
+    Dataset d = new Dataset("t", catalog, List.of(), List.of(
+        Synthetic.rating("x", "i0", 5, 1), Synthetic.rating("x", "i1", 5, 2), Synthetic.rating("x", "i2", 5, 3),
+        Synthetic.rating("y", "i0", 5, 1), Synthetic.rating("y", "i3", 5, 2), Synthetic.rating("y", "i4", 5, 3),
+        Synthetic.rating("z", "i5", 5, 1), Synthetic.rating("z", "i1", 5, 2), Synthetic.rating("z", "i0", 5, 3)));
+    EvaluateOptions o = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("x"), "loo", List.of("pop"), null)
+        .withBootstrap(0, 0).withKs(List.of(1, 2));
+    Report r = Evaluation.evaluate(d, o, Progress.NONE);
+    // fit on train+valid: x {i0,i1}, y {i0,i3}, z {i5,i1}; pop: i0=2, i1=2, i3=1, i5=1, i2=0, i4=0
+    // x target i2 (pop 0) among {i2,i3,i4,i5}: i3, i5 above, i4 ties → pessimistic rank 4
+    // y target i4 (pop 0) among {i1,i2,i4,i5}: i1, i5 above, i2 ties → rank 4
+    // z target i0 (pop 2) among {i0,i2,i3,i4}: rank 1
+    assertEquals(1 / 3.0, r.metric("pop", "overall", "HR@1"), 1e-12);
+    assertEquals((0.25 + 0.25 + 1) / 3, r.metric("pop", "overall", "MRR"), 1e-12);
+    assertEquals(3, (int) r.metric("pop", "overall", "users"));
+    assertEquals(3, (int) r.metric("pop", "cold", "users")); // 2 training items each
+    // the lists: x → i3 (idx 3 before 5), y → i1, z → i0: 3 distinct of 6 at K = 1
+    assertEquals(0.5, r.metric("pop", "overall", "Coverage@1"), 1e-12);
+  }
+
+  @Test
+  void badOptionsFailBeforeAnyWorkNamingTheChoices() {
+    EvaluateOptions o = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "loo", List.of("pop", "sasrec"),
+        null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(o, Progress.NONE));
+    assertTrue(e.getMessage().contains("sasrec") && e.getMessage().contains("itemknn"), e.getMessage());
+    EvaluateOptions p = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "cold-item", List.of("pop"), null);
+    assertThrows(IllegalArgumentException.class, () -> Evaluation.run(p, Progress.NONE));
+  }
+
+  @Test
+  void contentWithoutVectorsScoresNothingAndRanksTargetsLast() throws Exception {
+    Dataset d = Synthetic.random(20, 40, 5, 9, false);
+    Report r = Evaluation.evaluate(d, options("loo", null), Progress.NONE);
+    assertEquals(0.0, r.metric("content", "overall", "HR@20"), 0.0); // at least 31 candidates, all tied at -inf
+    assertNotNull(r.json().path("models").path("content").path("overall").get("MRR"));
+    assertFalse(r.json().path("models").path("content").path("overall").has("ILD@10")); // no vectors: no ILD
+  }
+}

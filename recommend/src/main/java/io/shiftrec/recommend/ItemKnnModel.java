@@ -1,0 +1,107 @@
+package io.shiftrec.recommend;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Item-based k-nearest neighbours (Sarwar et al., WWW 2001; Deshpande &amp; Karypis, TOIS 2004) over the binary
+ * user-item matrix: sim(i, j) = |U_i ∩ U_j| / sqrt(|U_i|·|U_j|), each item keeps its {@code neighbours} most similar
+ * items (ties: lower index), and a user's score for j is the sum of sim(i, j) over the items i of their history
+ * that have j among their neighbours. Every interaction counts, whatever the feedback (implicit-feedback setting).
+ */
+public final class ItemKnnModel implements Model {
+  public static final String NAME = "itemknn";
+  public static final int DEFAULT_NEIGHBOURS = 100;
+
+  private final int neighbours;
+  private TrainingData train;
+  private int[] nbrOffsets;
+  private int[] nbrItems;
+  private float[] nbrSims;
+
+  public ItemKnnModel(int neighbours) {
+    if (neighbours < 1) throw new IllegalArgumentException("neighbours must be positive, got " + neighbours);
+    this.neighbours = neighbours;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void fit(TrainingData train, long seed) {
+    this.train = train;
+    int ni = train.numItems(), nu = train.numUsers();
+    int[] offsets = train.offsets(), items = train.historyItems();
+    // transpose: users of each item
+    int[] itemStart = new int[ni + 1];
+    for (int it : items) itemStart[it + 1]++;
+    for (int i = 0; i < ni; i++) itemStart[i + 1] += itemStart[i];
+    int[] itemUsers = new int[items.length];
+    int[] fill = Arrays.copyOf(itemStart, ni);
+    for (int u = 0; u < nu; u++) {
+      for (int p = offsets[u]; p < offsets[u + 1]; p++) itemUsers[fill[items[p]]++] = u;
+    }
+    int[][] nbrI = new int[ni][];
+    float[][] nbrS = new float[ni][];
+    ThreadLocal<int[]> counts = ThreadLocal.withInitial(() -> new int[ni]);
+    ThreadLocal<int[]> touched = ThreadLocal.withInitial(() -> new int[ni]);
+    IntStream.range(0, ni).parallel().forEach(i -> {
+      int ui = itemStart[i + 1] - itemStart[i];
+      if (ui == 0) {
+        nbrI[i] = new int[0];
+        nbrS[i] = new float[0];
+        return;
+      }
+      int[] co = counts.get();
+      int[] seen = touched.get();
+      int nt = 0;
+      for (int q = itemStart[i]; q < itemStart[i + 1]; q++) {
+        int u = itemUsers[q];
+        for (int p = offsets[u]; p < offsets[u + 1]; p++) {
+          int j = items[p];
+          if (j == i) continue;
+          if (co[j]++ == 0) seen[nt++] = j;
+        }
+      }
+      TopK top = new TopK(neighbours);
+      for (int t = 0; t < nt; t++) {
+        int j = seen[t];
+        int uj = itemStart[j + 1] - itemStart[j];
+        top.offer(j, (float) (co[j] / Math.sqrt((double) ui * uj)));
+        co[j] = 0;
+      }
+      float[] s = new float[Math.min(neighbours, nt)];
+      nbrI[i] = top.drain(s);
+      nbrS[i] = s;
+    });
+    nbrOffsets = new int[ni + 1];
+    for (int i = 0; i < ni; i++) nbrOffsets[i + 1] = nbrOffsets[i] + nbrI[i].length;
+    nbrItems = new int[nbrOffsets[ni]];
+    nbrSims = new float[nbrOffsets[ni]];
+    for (int i = 0; i < ni; i++) {
+      System.arraycopy(nbrI[i], 0, nbrItems, nbrOffsets[i], nbrI[i].length);
+      System.arraycopy(nbrS[i], 0, nbrSims, nbrOffsets[i], nbrS[i].length);
+    }
+  }
+
+  @Override
+  public void score(int user, float[] scoresOut) {
+    Arrays.fill(scoresOut, 0f);
+    int[] offsets = train.offsets(), items = train.historyItems();
+    for (int p = offsets[user]; p < offsets[user + 1]; p++) {
+      int i = items[p];
+      for (int q = nbrOffsets[i]; q < nbrOffsets[i + 1]; q++) scoresOut[nbrItems[q]] += nbrSims[q];
+    }
+  }
+
+  /** The neighbours of an item, most similar first (for tests and explanations). */
+  public int[] neighboursOf(int item) {
+    return Arrays.copyOfRange(nbrItems, nbrOffsets[item], nbrOffsets[item + 1]);
+  }
+
+  public float[] similaritiesOf(int item) {
+    return Arrays.copyOfRange(nbrSims, nbrOffsets[item], nbrOffsets[item + 1]);
+  }
+}

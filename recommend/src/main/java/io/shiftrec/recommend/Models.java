@@ -1,0 +1,32 @@
+package io.shiftrec.recommend;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The models known by name (the {@code --models} values of {@code shiftrec evaluate}). */
+public final class Models {
+  private Models() {}
+
+  /** Every name {@link #create} accepts, in the order reports list them. */
+  public static List<String> known() {
+    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ContentModel.NAME);
+  }
+
+  /** Names of the baselines (everything that is not a ShiftRec variant). */
+  public static boolean isBaseline(String name) {
+    return !name.startsWith("shiftrec");
+  }
+
+  /** A new, unfitted model; throws IllegalArgumentException naming the known models for an unknown name. */
+  public static Model create(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    return switch (n) {
+      case PopularityModel.NAME -> new PopularityModel();
+      case DomainPopularityModel.NAME -> new DomainPopularityModel();
+      case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
+      case ContentModel.NAME -> new ContentModel();
+      default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
+          + String.join(", ", known()) + ")");
+    };
+  }
+}
