@@ -7,7 +7,7 @@ import io.shiftrec.ingest.ErrorPolicy;
 import io.shiftrec.ingest.ImportFormat;
 import io.shiftrec.ingest.Importer;
 import io.shiftrec.interest.Feedback;
-import io.shiftrec.recommend.ContentRecommender;
+import io.shiftrec.recommend.InterestRecommender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,13 +40,14 @@ final class QuickstartCommand implements Callable<Integer> {
           .summary());
       System.out.println(Engine.encodeCatalog(store, Engine.settings(store), progress).summary());
       Catalog catalog = Engine.catalog(store, progress);
-      ContentRecommender recommender = new ContentRecommender(catalog);
+      InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
       for (String user : users) {
         List<Event> history = store.eventsOf(user);
         if (history.isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "' in the sample");
         System.out.println();
         System.out.println("User " + user + " recently liked: " + String.join("; ", recentLikes(history, catalog, 3)));
-        RecommendCommand.printTable(user, history.size(), recommender.recommend(history, k, null, true), System.out);
+        RecommendCommand.printTable(user, history.size(), recommender.recommend(history, k, null, true, 0.2),
+            System.out);
       }
     }
     System.out.printf("%nDone in %.0f s. Store: %s — try ./shiftrec recommend --db %s --user 42 --explain%n",

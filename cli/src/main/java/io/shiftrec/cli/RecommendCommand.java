@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
-import io.shiftrec.recommend.ContentRecommender;
+import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.Recommendation;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -33,12 +33,19 @@ final class RecommendCommand implements Callable<Integer> {
   @Option(names = "--explain", description = "Add a reason to each item.")
   boolean explain;
 
+  @Option(names = "--diversity", defaultValue = "0.2",
+      description = "0 ranks by relevance alone; towards 1, similar items are spread out. Default: ${DEFAULT-VALUE}.")
+  double diversity;
+
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     if (k < 1 || k > 1000) throw new IllegalArgumentException("-k must be between 1 and 1000, got " + k);
+    if (!(diversity >= 0 && diversity <= 1)) {
+      throw new IllegalArgumentException("--diversity must be between 0 and 1, got " + diversity);
+    }
     try (Store store = Engine.openExistingStore(db)) {
       if (store.user(user).isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "'");
       Catalog catalog = Engine.catalog(store, new ConsoleProgress());
@@ -46,7 +53,8 @@ final class RecommendCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown domain '" + domain + "'");
       }
       List<Event> history = store.eventsOf(user);
-      List<Recommendation> recs = new ContentRecommender(catalog).recommend(history, k, domain, explain);
+      List<Recommendation> recs = InterestRecommender.withDefaults(catalog).recommend(history, k, domain, explain,
+          diversity);
       if (json) printJson(recs, System.out);
       else printTable(user, history.size(), recs, System.out);
     }
@@ -73,7 +81,7 @@ final class RecommendCommand implements Callable<Integer> {
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("user", user);
-    doc.put("model", "content");
+    doc.put("model", "shiftrec");
     doc.put("items", items);
     out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
   }

@@ -61,6 +61,13 @@ class ShiftRecCommandTest {
     assertTrue(rec.out().contains("1. Aliens (1986)"), rec.out());
     assertTrue(rec.out().contains("Because you rated “Alien (1979)” 5★"), rec.out());
 
+    Run profile = run("profile", "--db", db, "--user", "ann");
+    assertEquals(0, profile.code(), profile.err());
+    assertTrue(profile.out().contains("Alien (1979)"), profile.out());
+    assertTrue(profile.out().contains("No migration detected."), profile.out());
+    Run profileJson = run("profile", "--db", db, "--user", "ann", "--json");
+    assertTrue(profileJson.out().contains("\"migrations\" : [ ]"), profileJson.out());
+
     Run json = run("recommend", "--db", db, "--user", "bob", "-k", "1", "--json");
     assertEquals(0, json.code(), json.err());
     assertTrue(json.out().contains("\"item\" : \"notting\""), json.out());

@@ -1,5 +1,6 @@
 package io.shiftrec.recommend;
 
+import io.shiftrec.interest.InterestConfig;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,7 +10,8 @@ public final class Models {
 
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
-    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ContentModel.NAME);
+    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ContentModel.NAME,
+        ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -25,6 +27,10 @@ public final class Models {
       case DomainPopularityModel.NAME -> new DomainPopularityModel();
       case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
       case ContentModel.NAME -> new ContentModel();
+      case ShiftRecModel.NAME -> new ShiftRecModel(ShiftRecModel.NAME, InterestConfig.defaults(),
+          ShiftRecModel.DEFAULT_TEMPERATURE);
+      case ShiftRecModel.SINGLE_INTEREST -> new ShiftRecModel(ShiftRecModel.SINGLE_INTEREST,
+          InterestConfig.defaults().withMaxInterests(1), ShiftRecModel.DEFAULT_TEMPERATURE);
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };

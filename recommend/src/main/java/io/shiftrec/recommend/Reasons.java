@@ -3,6 +3,7 @@ package io.shiftrec.recommend;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Language;
+import java.util.List;
 import java.util.Locale;
 
 /** Sentences that say why an item was recommended, in the language of the recommended item. */
@@ -26,6 +27,30 @@ final class Reasons {
       case CART -> zh ? "因为你把《" + title + "》加入了购物车" : "Because you put “" + title + "” in your cart";
       case CLICK, VIEW, SEARCH -> zh ? "因为你看过《" + title + "》" : "Because you looked at “" + title + "”";
     };
+  }
+
+  /**
+   * The evidence of an interest: "Because you rated “Alien (1979)” 5★ and “Aliens (1986)” 4★ (your Sci-Fi, Horror
+   * interest)" / "因为你给《三体》打了5星、《球状闪电》打了4星（你的科幻兴趣）".
+   */
+  static String because(List<Event> evidence, List<Item> evidenceItems, Item recommended, String interestLabel) {
+    boolean zh = Language.CHINESE.equals(Language.of(recommended));
+    StringBuilder s = new StringBuilder(because(evidence.get(0), evidenceItems.get(0), recommended));
+    if (evidence.size() > 1) {
+      Event e = evidence.get(1);
+      String title = evidenceItems.get(1).title();
+      if (zh) {
+        s.append("、《").append(title).append("》");
+        if (e.type() == io.shiftrec.core.EventType.RATING && e.hasValue()) s.append("打了").append(stars(e.value())).append("星");
+      } else {
+        s.append(" and “").append(title).append("”");
+        if (e.type() == io.shiftrec.core.EventType.RATING && e.hasValue()) s.append(' ').append(stars(e.value())).append('★');
+      }
+    }
+    if (interestLabel != null) {
+      s.append(zh ? "（你的" + interestLabel + "兴趣）" : " (your " + interestLabel + " interest)");
+    }
+    return s.toString();
   }
 
   private static String stars(double v) {
