@@ -1,6 +1,7 @@
 package io.shiftrec.cli;
 
 import io.shiftrec.core.Store;
+import io.shiftrec.eval.Dataset;
 import io.shiftrec.eval.EvaluateOptions;
 import io.shiftrec.eval.Evaluation;
 import io.shiftrec.eval.Report;
@@ -39,6 +40,15 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Report JSON file; .md and .html are written beside it.")
   Path out;
 
+  @Option(names = "--cold-share", split = ",", description = "cold-target: shares of overlapping users whose"
+      + " target-domain events are hidden, e.g. 0.2,0.5,0.8; with several, one report per share (FILE-cold0.5.json)."
+      + " Default: 0.2.")
+  List<Double> coldShares;
+
+  @Option(names = "--target-domain", description = "cold-target: the domain to hide and predict. Default: each"
+      + " held-out user loses one of their domains, drawn per user, so both directions are measured.")
+  String targetDomain;
+
   @Option(names = "--threads", description = "Scoring threads. Default: all cores.")
   Integer threads;
 
@@ -51,17 +61,32 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ConsoleProgress progress = new ConsoleProgress();
-    Report report;
+    List<Double> shares = coldShares == null || coldShares.isEmpty() ? List.of(EvaluateOptions.DEFAULT_COLD_SHARE)
+        : coldShares;
     try (Store embeddings = Engine.openStore(cache)) {
       Engine.EncodingSettings settings = encoding.settings(embeddings);
       EvaluateOptions options = EvaluateOptions.of(format, path, protocol, models, out).withKs(ks).withSeed(seed)
           .withCatalog(store -> Engine.catalog(store, embeddings, settings, progress));
       if (threads != null) options = options.withThreads(threads);
-      report = Evaluation.run(options, progress);
+      if (targetDomain != null) options = options.withColdTargetDomain(targetDomain);
+      for (double share : shares) options.withColdShare(share); // checks every share before any data is read
+      Evaluation.check(options);
+      Dataset dataset = Dataset.load(format, path, options.catalogOf(), progress);
+      for (double share : shares) {
+        Path file = shares.size() == 1 ? out : withSuffix(out, "-cold" + share);
+        Report report = Evaluation.evaluate(dataset, options.withColdShare(share).withOut(file), progress);
+        progress.finish();
+        System.out.print(report.markdown());
+        System.out.println("report: " + file + " (.md, .html beside it)");
+      }
     }
-    progress.finish();
-    System.out.print(report.markdown());
-    System.out.println("report: " + out + " (.md, .html beside it)");
     return 0;
+  }
+
+  private static Path withSuffix(Path file, String suffix) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String renamed = dot > 0 ? name.substring(0, dot) + suffix + name.substring(dot) : name + suffix;
+    return file.resolveSibling(renamed);
   }
 }

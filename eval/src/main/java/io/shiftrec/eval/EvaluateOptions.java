@@ -23,55 +23,88 @@ import java.util.function.Function;
  * @param temporalCut share of events before the cut of {@code temporal} (default 0.8)
  * @param catalogOf builds the catalogue from the imported store (the CLI passes one that encodes item texts, which
  *     {@code content}, ILD and the embedding drift segment need); null = items without vectors
+ * @param coldShare share held out by the cold protocols ({@code --cold-share}, one value per run; default 0.2):
+ *     of the overlapping users for {@code cold-target}, of the items with events for {@code cold-item}
+ * @param coldTargetDomain the domain {@code cold-target} hides; null (default) = every direction: each held-out
+ *     user loses one of their domains, drawn with the seed, and {@code domain:X} segments report each direction
  */
 public record EvaluateOptions(ImportFormat format, Path path, String protocol, List<String> models, List<Integer> ks,
                               long seed, Path out, int threads, int bootstrapSamples, int permutations,
-                              double temporalCut, Function<Store, Catalog> catalogOf) {
+                              double temporalCut, Function<Store, Catalog> catalogOf, double coldShare,
+                              String coldTargetDomain) {
   public static final List<Integer> DEFAULT_KS = List.of(5, 10, 20);
   public static final long DEFAULT_SEED = 42;
+  public static final double DEFAULT_COLD_SHARE = Protocols.DEFAULT_COLD_SHARE;
 
   public EvaluateOptions {
     models = List.copyOf(models);
     ks = ks == null || ks.isEmpty() ? DEFAULT_KS : List.copyOf(ks);
+    coldTargetDomain = coldTargetDomain == null || coldTargetDomain.isBlank() ? null : coldTargetDomain.trim();
+  }
+
+  /** The options without the cold-protocol settings (defaults for those). */
+  public EvaluateOptions(ImportFormat format, Path path, String protocol, List<String> models, List<Integer> ks,
+                         long seed, Path out, int threads, int bootstrapSamples, int permutations, double temporalCut,
+                         Function<Store, Catalog> catalogOf) {
+    this(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations, temporalCut,
+        catalogOf, Protocols.DEFAULT_COLD_SHARE, null);
   }
 
   public static EvaluateOptions of(ImportFormat format, Path path, String protocol, List<String> models, Path out) {
     return new EvaluateOptions(format, path, protocol, models, DEFAULT_KS, DEFAULT_SEED, out,
-        Runtime.getRuntime().availableProcessors(), 1000, 10_000, Protocols.DEFAULT_TEMPORAL_CUT, null);
+        Runtime.getRuntime().availableProcessors(), 1000, 10_000, Protocols.DEFAULT_TEMPORAL_CUT, null,
+        Protocols.DEFAULT_COLD_SHARE, null);
+  }
+
+  public EvaluateOptions withProtocol(String p) {
+    return new EvaluateOptions(format, path, p, models, ks, seed, out, threads, bootstrapSamples, permutations,
+        temporalCut, catalogOf, coldShare, coldTargetDomain);
   }
 
   public EvaluateOptions withKs(List<Integer> k) {
     return new EvaluateOptions(format, path, protocol, models, k, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf);
+        temporalCut, catalogOf, coldShare, coldTargetDomain);
   }
 
   public EvaluateOptions withSeed(long s) {
     return new EvaluateOptions(format, path, protocol, models, ks, s, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf);
+        temporalCut, catalogOf, coldShare, coldTargetDomain);
   }
 
   public EvaluateOptions withThreads(int n) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, n, bootstrapSamples, permutations,
-        temporalCut, catalogOf);
+        temporalCut, catalogOf, coldShare, coldTargetDomain);
   }
 
   public EvaluateOptions withBootstrap(int samples, int flips) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, samples, flips, temporalCut,
-        catalogOf);
+        catalogOf, coldShare, coldTargetDomain);
   }
 
   public EvaluateOptions withTemporalCut(double cut) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        cut, catalogOf);
+        cut, catalogOf, coldShare, coldTargetDomain);
   }
 
   public EvaluateOptions withCatalog(Function<Store, Catalog> f) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, f);
+        temporalCut, f, coldShare, coldTargetDomain);
   }
 
   public EvaluateOptions withOut(Path o) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, o, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf);
+        temporalCut, catalogOf, coldShare, coldTargetDomain);
+  }
+
+  /** {@code --cold-share}: the held-out share of the cold protocols, in (0, 1). */
+  public EvaluateOptions withColdShare(double share) {
+    return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
+        temporalCut, catalogOf, share, coldTargetDomain);
+  }
+
+  /** The domain {@code cold-target} hides (null: every direction, one per held-out user). */
+  public EvaluateOptions withColdTargetDomain(String domain) {
+    return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
+        temporalCut, catalogOf, coldShare, domain);
   }
 }

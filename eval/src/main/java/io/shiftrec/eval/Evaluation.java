@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The entry point of {@code shiftrec evaluate}: load a dataset, split it by a protocol, fit and score every model
- * over the full catalogue, and build the report (JSON per CONTRACT.md, plus Markdown and HTML beside it).
+ * over each test user's candidates (the full catalogue unless the protocol narrows it), and build the report (JSON
+ * per CONTRACT.md, plus Markdown and HTML beside it).
  */
 public final class Evaluation {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +41,7 @@ public final class Evaluation {
     check(options);
     int[] ks = options.ks().stream().mapToInt(Integer::intValue).toArray();
     progress.start("split " + options.protocol(), -1);
-    Split split = Protocols.split(options.protocol(), dataset, options.seed(), options.temporalCut());
+    Split split = Protocols.split(dataset, options);
     progress.finish();
     if (split.numTestUsers() == 0) {
       throw new IllegalArgumentException("protocol " + options.protocol() + " leaves no test user in "
@@ -57,13 +58,15 @@ public final class Evaluation {
     return report;
   }
 
-  static void check(EvaluateOptions o) {
+  /** Fails with IllegalArgumentException on bad options (unknown model or protocol, bad K) before any data is read. */
+  public static void check(EvaluateOptions o) {
     Protocols.check(o.protocol());
     if (o.models().isEmpty()) throw new IllegalArgumentException("no model given (known: "
         + String.join(", ", Models.known()) + ")");
     for (String m : o.models()) Models.create(m); // throws naming the known models
     for (int k : o.ks()) if (k < 1 || k > 1000) throw new IllegalArgumentException("K must be 1..1000, got " + k);
     if (o.threads() < 1) throw new IllegalArgumentException("threads must be positive, got " + o.threads());
+    Protocols.checkColdShare(o.coldShare());
   }
 
   /** The K the headline numbers (paired test, segment charts) use: 10 when asked, else the largest below, else the smallest. */
@@ -133,9 +136,17 @@ public final class Evaluation {
     info.put("train_interactions", split.train().size());
     info.put("test_users", split.numTestUsers());
     info.put("targets", split.targets().length);
+    info.put("ranking", split.ranking());
+    for (Map.Entry<String, Object> e : split.info().entrySet()) {
+      Object v = e.getValue();
+      if (v instanceof Integer || v instanceof Long) info.put(e.getKey(), ((Number) v).longValue());
+      else if (v instanceof Number n) info.put(e.getKey(), n.doubleValue());
+      else info.put(e.getKey(), String.valueOf(v));
+    }
     if (best != null) root.put("best_baseline", best.model);
     ObjectNode defs = root.putObject("definitions");
     definitions().forEach(defs::put);
+    defs.put("ranking", split.ranking());
     defs.put("drifting_representation", Segments.useEmbeddings(split.train().catalog())
         ? "item embeddings" : "item categories and domain");
     return root;
@@ -145,7 +156,7 @@ public final class Evaluation {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("ranking", "full ranking over every catalogue item without a training interaction of the user");
     d.put("ties", "pessimistic: a target ranks after every non-target candidate with an equal or higher score");
-    d.put("MRR", "reciprocal rank of the best-ranked target over the full ranking, not cut at K");
+    d.put("MRR", "reciprocal rank of the best-ranked target among all the candidates (see ranking), not cut at K");
     d.put("Recall", "targets in the top K / all targets of the user");
     d.put("Novelty", "mean -log2((pop+1)/(U+1)) over the top K; pop = training users of the item, U = training users");
     d.put("ARP", "mean training popularity (users) of the top K");
@@ -156,7 +167,8 @@ public final class Evaluation {
     d.put("drifting", "at least " + 2 * Segments.RECENT + " training items and cosine(mean of last " + Segments.RECENT
         + " items, mean of earlier items) in the lowest " + Segments.DRIFT_QUANTILE + " quantile and < 1");
     d.put("cross-domain", "training history in at least two domains");
-    d.put("domain:X", "the user's first target item is in domain X");
+    d.put("domain:X", "the user's first target item is in domain X (cdsr-*: the target's domain; cold-target: the "
+        + "hidden domain)");
     d.put("users", "users with at least one target; users without one are not counted");
     return d;
   }

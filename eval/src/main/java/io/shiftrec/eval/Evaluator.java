@@ -5,6 +5,7 @@ import io.shiftrec.core.Progress;
 import io.shiftrec.recommend.Model;
 import io.shiftrec.recommend.TrainingData;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fits a model and scores every test user over the full catalogue, in parallel over users. Each user's results go
+ * Fits a model and scores every test user over their candidates (the full catalogue less their training items unless
+ * the split's {@link Split.Candidates} narrow it), in parallel over users. Each user's results go
  * to their own slot, and aggregation happens afterwards in user order, so the numbers do not depend on scheduling.
  */
 final class Evaluator {
@@ -73,6 +75,7 @@ final class Evaluator {
     double[] mrr = res.perUser.get("MRR");
 
     progress.start("evaluate " + model.name(), nTest);
+    Split.Candidates cand = split.candidates();
     Object lock = new Object();
     AtomicInteger next = new AtomicInteger();
     int nThreads = Math.max(1, Math.min(threads, (nTest + CHUNK - 1) / CHUNK));
@@ -83,7 +86,12 @@ final class Evaluator {
       int[] ranks = new int[mt], counts = new int[mt + 1], ties = new int[mt];
       float[] tscratch = new float[mt], heap = new float[Math.max(1, kmax)];
       int[] top = new int[Math.max(1, kmax)];
-      int[] off = train.offsets(), hist = train.historyItems();
+      int[] off = train.offsets(), hist = train.historyItems(), itemDomain = train.itemDomains();
+      float[] listed = null; // the scores of the listed candidates, NaN elsewhere
+      if (cand != null && cand.hasList()) {
+        listed = new float[n];
+        Arrays.fill(listed, Float.NaN);
+      }
       int chunk;
       while ((chunk = next.getAndIncrement() * CHUNK) < nTest) {
         int end = Math.min(nTest, chunk + CHUNK);
@@ -91,10 +99,22 @@ final class Evaluator {
           int u = split.testUsers()[t];
           model.score(u, scores);
           for (int i = 0; i < n; i++) if (scores[i] != scores[i]) scores[i] = Float.NEGATIVE_INFINITY;
-          for (int p = off[u]; p < off[u + 1]; p++) scores[hist[p]] = Float.NaN; // not candidates
+          float[] ranked = scores;
+          if (listed != null) { // exactly the listed items are candidates, training items included
+            int lo = cand.listOffsets()[t], hi = cand.listOffsets()[t + 1];
+            for (int q = lo; q < hi; q++) listed[cand.list()[q]] = scores[cand.list()[q]];
+            ranked = listed;
+          } else {
+            for (int p = off[u]; p < off[u + 1]; p++) scores[hist[p]] = Float.NaN; // not candidates
+            int d = cand == null ? -1 : cand.domainOf(t);
+            if (d >= 0) for (int i = 0; i < n; i++) if (itemDomain[i] != d) scores[i] = Float.NaN;
+          }
           int from = split.targetOffsets()[t], to = split.targetOffsets()[t + 1], nt = to - from;
-          Ranking.targetRanks(scores, split.targets(), from, to, ranks, isTarget, counts, tscratch, ties);
-          int len = Ranking.top(scores, kmax, top, heap);
+          Ranking.targetRanks(ranked, split.targets(), from, to, ranks, isTarget, counts, tscratch, ties);
+          int len = Ranking.top(ranked, kmax, top, heap);
+          if (listed != null) {
+            for (int q = cand.listOffsets()[t]; q < cand.listOffsets()[t + 1]; q++) listed[cand.list()[q]] = Float.NaN;
+          }
           System.arraycopy(top, 0, res.lists, t * kmax, len);
           res.listLen[t] = len;
           for (int j = 0; j < nk; j++) {

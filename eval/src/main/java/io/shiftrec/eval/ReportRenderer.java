@@ -25,17 +25,15 @@ final class ReportRenderer {
         .append(r.path("protocol").asText()).append("`, seed ").append(r.path("seed").asText()).append("\n\n");
     JsonNode sp = r.path("split");
     s.append(String.format(Locale.ROOT, "%d test users, %d targets; %d training users, %d training interactions, "
-        + "%d items (full ranking).%n%n", sp.path("test_users").asLong(), sp.path("targets").asLong(),
-        sp.path("train_users").asLong(), sp.path("train_interactions").asLong(), sp.path("items").asLong()));
-    s.append("## Accuracy\n\n");
-    List<String> cols = new ArrayList<>();
-    for (int k : ks) for (String m : ACCURACY) cols.add(m + "@" + k);
-    cols.add("MRR");
-    table(s, r, models, cols, "overall");
+        + "%d items. Candidates: %s.%n%n", sp.path("test_users").asLong(), sp.path("targets").asLong(),
+        sp.path("train_users").asLong(), sp.path("train_interactions").asLong(), sp.path("items").asLong(),
+        ranking(sp)));
+    String details = details(sp);
+    if (!details.isEmpty()) s.append("Split: ").append(details).append(".\n\n");
+    s.append("## Accuracy (MRR: no cut-off)\n\n");
+    table(s, r, models, ks, ACCURACY, "MRR");
     s.append("\n## Beyond accuracy\n\n");
-    cols = new ArrayList<>();
-    for (int k : ks) for (String m : BEYOND) cols.add(m + "@" + k);
-    table(s, r, models, cols, "overall");
+    table(s, r, models, ks, BEYOND, null);
     s.append("\n## Segments (NDCG@").append(mk).append(" / HR@").append(mk).append(", users)\n\n");
     List<String> segs = names(r.path("models").path(models.get(0)).path("segments"));
     s.append("| model |");
@@ -79,25 +77,32 @@ final class ReportRenderer {
     return s.toString();
   }
 
-  private static void table(StringBuilder s, JsonNode r, List<String> models, List<String> all, String scope) {
+  /**
+   * One row per model and K (a wide table of every metric at every K does not fit a page): the metrics present for
+   * some model at that K, then {@code perModel} (a metric without K, e.g. MRR) when given.
+   */
+  private static void table(StringBuilder s, JsonNode r, List<String> models, int[] ks, String[] metrics,
+                            String perModel) {
     List<String> cols = new ArrayList<>();
-    for (String c : all) {
-      for (String m : models) {
-        if (r.path("models").path(m).path(scope).has(c)) {
-          cols.add(c);
-          break;
-        }
-      }
+    for (String metric : metrics) {
+      boolean any = false;
+      for (int k : ks) for (String m : models) any |= r.path("models").path(m).path("overall").has(metric + "@" + k);
+      if (any) cols.add(metric);
     }
-    s.append("| model |");
+    s.append("| model | K |");
     for (String c : cols) s.append(' ').append(c).append(" |");
-    s.append("\n|---|");
-    for (int i = 0; i < cols.size(); i++) s.append("---:|");
+    if (perModel != null) s.append(' ').append(perModel).append(" |");
+    s.append("\n|---|---:|");
+    for (int i = 0; i < cols.size() + (perModel != null ? 1 : 0); i++) s.append("---:|");
     s.append('\n');
     for (String m : models) {
-      s.append("| ").append(m).append(" |");
-      for (String c : cols) s.append(' ').append(fmt(r.path("models").path(m).path(scope).get(c))).append(" |");
-      s.append('\n');
+      JsonNode overall = r.path("models").path(m).path("overall");
+      for (int k : ks) {
+        s.append("| ").append(m).append(" | ").append(k).append(" |");
+        for (String c : cols) s.append(' ').append(fmt(overall.get(c + "@" + k))).append(" |");
+        if (perModel != null) s.append(' ').append(fmt(overall.get(perModel))).append(" |");
+        s.append('\n');
+      }
     }
   }
 
@@ -110,9 +115,11 @@ final class ReportRenderer {
         .append(esc(r.path("dataset").asText())).append(" / ").append(esc(r.path("protocol").asText()))
         .append("</title>\n<style>body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;"
             + "color:#222;max-width:1200px}h1{font-size:22px}h2{font-size:18px;margin-top:28px}"
+            + "h3{font-size:15px;margin-top:20px}"
             + "table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border:1px solid #ddd;padding:4px 8px;"
             + "text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}"
-            + ".charts{display:flex;flex-wrap:wrap;gap:16px}.chart{border:1px solid #eee;padding:8px}"
+            + ".charts{display:flex;flex-wrap:wrap;gap:16px}"
+            + ".chart{border:1px solid #eee;padding:8px;max-width:100%;overflow-x:auto}"
             + ".legend span{display:inline-block;margin-right:14px;font-size:13px}"
             + ".sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}"
             + "pre{background:#f8f8f8;padding:8px;font-size:12px;white-space:pre-wrap}</style></head><body>\n");
@@ -123,7 +130,9 @@ final class ReportRenderer {
     h.append("<p>").append(sp.path("test_users").asLong()).append(" test users, ").append(sp.path("targets").asLong())
         .append(" targets; ").append(sp.path("train_users").asLong()).append(" training users, ")
         .append(sp.path("train_interactions").asLong()).append(" training interactions, ")
-        .append(sp.path("items").asLong()).append(" items (full ranking).</p>\n");
+        .append(sp.path("items").asLong()).append(" items. Candidates: ").append(esc(ranking(sp))).append(".</p>\n");
+    String details = details(sp);
+    if (!details.isEmpty()) h.append("<p>Split: ").append(esc(details)).append(".</p>\n");
     h.append("<div class=\"legend\">");
     for (int i = 0; i < models.size(); i++) {
       h.append("<span><i class=\"sw\" style=\"background:").append(color(i)).append("\"></i>")
@@ -148,7 +157,10 @@ final class ReportRenderer {
       if (any) h.append(barChart(metric, models, v, ci));
     }
     h.append("</div>\n<h2>Segments: NDCG@").append(mk).append(" per model</h2>\n");
-    List<String> segs = names(r.path("models").path(models.get(0)).path("segments"));
+    List<String> segs = new ArrayList<>(); // empty segments would only leave gaps in the charts (the table lists them)
+    for (String g : names(r.path("models").path(models.get(0)).path("segments"))) {
+      if (r.path("models").path(models.get(0)).path("segments").path(g).path("users").asInt() > 0) segs.add(g);
+    }
     h.append(groupedChart(r, models, segs, "NDCG@" + mk));
     h.append("<h2>Segments: HR@").append(mk).append(" per model</h2>\n");
     h.append(groupedChart(r, models, segs, "HR@" + mk));
@@ -159,7 +171,9 @@ final class ReportRenderer {
 
   /** Horizontal bars, one per model, with the 95% interval as a whisker when known. */
   private static String barChart(String metric, List<String> models, double[] v, double[][] ci) {
-    int rowH = 22, labelW = 110, barW = 220, top = 24;
+    int longest = 0;
+    for (String m : models) longest = Math.max(longest, m.length());
+    int rowH = 22, labelW = Math.max(110, 12 + 7 * longest), barW = 220, top = 24; // ~7 px a character at 12 px
     int w = labelW + barW + 70, hgt = top + rowH * models.size() + 8;
     double max = 0;
     for (int i = 0; i < v.length; i++) {
@@ -196,7 +210,10 @@ final class ReportRenderer {
   /** Vertical bars grouped by segment, one bar per model. */
   private static String groupedChart(JsonNode r, List<String> models, List<String> segs, String metric) {
     int barW = 14, gap = 18, left = 40, top = 10, plotH = 160;
-    int groupW = Math.max(models.size() * barW + gap, 110);
+    int longest = 0;
+    for (String g : segs) longest = Math.max(longest, g.length());
+    // wide enough for the bars and for the segment's name (~6.5 px a character at 11 px), so names never overlap
+    int groupW = Math.max(Math.max(models.size() * barW + gap, 110), (int) Math.ceil(6.5 * longest) + gap);
     int w = left + segs.size() * groupW + 20, hgt = top + plotH + 60;
     double max = 0;
     for (String m : models) for (String g : segs) {
@@ -232,8 +249,10 @@ final class ReportRenderer {
   /** The Markdown tables and lists converted to HTML (the only Markdown this renderer emits). */
   private static String markdownTablesAsHtml(String md) {
     StringBuilder h = new StringBuilder();
-    boolean inTable = false, header = false, inList = false;
+    boolean inTable = false, header = false, inList = false, started = false;
     for (String line : md.split("\n")) {
+      started |= line.startsWith("## ");
+      if (!started) continue; // the summary above the first section is already at the top of the page
       if (line.startsWith("|")) {
         if (line.startsWith("|---")) continue;
         if (!inTable) {
@@ -269,6 +288,25 @@ final class ReportRenderer {
     if (inTable) h.append("</table></div>\n");
     if (inList) h.append("</ul>\n");
     return h.toString();
+  }
+
+  private static final List<String> SPLIT_COUNTS = List.of("items", "train_users", "train_interactions",
+      "test_users", "targets", "ranking");
+
+  private static String ranking(JsonNode split) {
+    return split.hasNonNull("ranking") ? split.get("ranking").asText() : "full ranking";
+  }
+
+  /** The protocol's own entries of the split (shares, held-out counts …) as "key value, …". */
+  private static String details(JsonNode split) {
+    StringBuilder s = new StringBuilder();
+    for (Iterator<Map.Entry<String, JsonNode>> it = split.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (SPLIT_COUNTS.contains(e.getKey())) continue;
+      if (s.length() > 0) s.append("; ");
+      s.append(e.getKey().replace('_', ' ')).append(" = ").append(e.getValue().asText());
+    }
+    return s.toString();
   }
 
   private static List<String> names(JsonNode obj) {

@@ -1,21 +1,71 @@
 package io.shiftrec.eval;
 
 import io.shiftrec.recommend.TrainingData;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One evaluation task: the data models are fit on, the test users (indices of that data) and, per test user, the
  * target items in clock order ({@code targets[targetOffsets[t] .. targetOffsets[t+1]-1]} for the t-th test user).
- * Candidates are every catalogue item the user has no training interaction with (full ranking); targets are never
- * among the training items. {@code validation} is the same shape for tuning (fit on the training part only), or
- * null when the protocol has none.
+ * By default the candidates are every catalogue item the user has no training interaction with (full ranking), and
+ * targets are never among the training items; {@link Candidates} narrows that (one domain, or a sampled list).
+ * {@code validation} is the same shape for tuning (fit on the training part only), or null when the protocol has none.
+ *
+ * @param candidates null for full ranking over the catalogue
+ * @param info protocol parameters and counts worth reporting (shares, negatives, held-out users …), in order
  */
 public record Split(String protocol, TrainingData train, int[] testUsers, int[] targetOffsets, int[] targets,
-                    Split validation) {
+                    Split validation, Candidates candidates, Map<String, Object> info) {
+  public Split {
+    info = info == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(info));
+  }
+
+  /** A full-ranking split. */
+  public Split(String protocol, TrainingData train, int[] testUsers, int[] targetOffsets, int[] targets,
+               Split validation) {
+    this(protocol, train, testUsers, targetOffsets, targets, validation, null, null);
+  }
+
   public int numTestUsers() {
     return testUsers.length;
   }
 
   public int numTargets(int t) {
     return targetOffsets[t + 1] - targetOffsets[t];
+  }
+
+  /** How the targets are ranked, in words (for the report). */
+  public String ranking() {
+    return candidates == null ? Candidates.FULL : candidates.description();
+  }
+
+  /**
+   * The candidates a test user's targets are ranked against, when not the full catalogue.
+   *
+   * @param domain per test user, the domain index ({@link TrainingData#domainNames()}) candidates are restricted to,
+   *     or -1 for any; null = no domain restriction. The user's training items stay excluded.
+   * @param listOffsets with {@code list}: per test user an explicit candidate list (targets included),
+   *     {@code list[listOffsets[t] .. listOffsets[t+1]-1]}, ascending item indices. Exactly these items are
+   *     candidates, training items of the user included (the sampled protocols of C2DSR and LLMCDSR draw negatives
+   *     without looking at the history). Null = no list.
+   * @param description what the candidates are, for the report
+   */
+  public record Candidates(int[] domain, int[] listOffsets, int[] list, String description) {
+    static final String FULL = "full ranking over every catalogue item without a training interaction of the user";
+
+    public Candidates {
+      if ((listOffsets == null) != (list == null)) {
+        throw new IllegalArgumentException("listOffsets and list go together");
+      }
+    }
+
+    boolean hasList() {
+      return list != null;
+    }
+
+    /** The domain restriction of test user t, or -1. */
+    int domainOf(int t) {
+      return domain == null ? -1 : domain[t];
+    }
   }
 }

@@ -87,6 +87,32 @@ class EvaluationTest {
     assertEquals(c, e);
   }
 
+  @Test
+  void newProtocolsAreDeterministicWhateverTheThreads() throws Exception {
+    Dataset base = Synthetic.random(90, 40, 12, 11, true);
+    List<io.shiftrec.core.User> users = new java.util.ArrayList<>();
+    for (int u = 0; u < 90; u++) {
+      users.add(new io.shiftrec.core.User(String.format("u%03d", u), u % 3 == 0 ? "test" : u % 5 == 0 ? "valid"
+          : "train", null));
+    }
+    Dataset d = new Dataset("split-synthetic", base.catalog(), users, base.events());
+    for (String protocol : new String[] {"cdsr-sampled", "cdsr-full", "cold-target", "cold-item"}) {
+      ObjectNode a = Evaluation.evaluate(d, options(protocol, null).withThreads(1).withColdShare(0.5),
+          Progress.NONE).json();
+      ObjectNode b = Evaluation.evaluate(d, options(protocol, null).withThreads(3).withColdShare(0.5),
+          Progress.NONE).json();
+      stripTimes(a);
+      stripTimes(b);
+      assertEquals(a, b, protocol);
+      assertEquals(protocol, a.path("protocol").asText());
+      assertTrue(a.path("split").path("test_users").asInt() > 0, protocol);
+      for (String m : ALL) {
+        double hr = a.path("models").path(m).path("overall").path("HR@10").asDouble();
+        assertTrue(hr >= 0 && hr <= 1, protocol + " " + m);
+      }
+    }
+  }
+
   private static void stripTimes(ObjectNode report) {
     report.path("models").forEach(m -> ((ObjectNode) m).remove(List.of("train_seconds", "eval_seconds")));
   }
@@ -120,8 +146,13 @@ class EvaluationTest {
         null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(o, Progress.NONE));
     assertTrue(e.getMessage().contains("sasrec") && e.getMessage().contains("itemknn"), e.getMessage());
-    EvaluateOptions p = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "cold-item", List.of("pop"), null);
-    assertThrows(IllegalArgumentException.class, () -> Evaluation.run(p, Progress.NONE));
+    EvaluateOptions p = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "cold-item", List.of("pop"), null)
+        .withColdShare(1.0);
+    e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(p, Progress.NONE));
+    assertTrue(e.getMessage().contains("cold share"), e.getMessage());
+    EvaluateOptions q = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "cdsr-x", List.of("pop"), null);
+    e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(q, Progress.NONE));
+    assertTrue(e.getMessage().contains("cdsr-sampled"), e.getMessage());
   }
 
   @Test

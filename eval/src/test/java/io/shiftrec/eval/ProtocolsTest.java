@@ -90,10 +90,10 @@ class ProtocolsTest {
   }
 
   @Test
-  void unknownAndPlannedProtocolsAreClearErrors() {
+  void unknownProtocolsAreClearErrorsAndEveryContractedOneRuns() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Protocols.check("kfold"));
     assertTrue(e.getMessage().contains("loo") && e.getMessage().contains("cdsr-sampled"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Protocols.check("cdsr-full"));
-    assertTrue(e.getMessage().contains("not implemented yet"), e.getMessage());
+    for (String p : Protocols.contracted()) assertEquals(p, Protocols.check(" " + p.toUpperCase() + " "));
+    assertEquals(Protocols.contracted(), Protocols.implemented());
   }
 }

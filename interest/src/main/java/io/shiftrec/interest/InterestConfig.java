@@ -31,7 +31,7 @@ public record InterestConfig(int maxInterests, float joinSimilarity, double shor
   }
 
   public static InterestConfig defaults() {
-    return new InterestConfig(6, 0.25f, 5, 200, 50, 0.4, 0.3, 0.02, 0.05, 2.0);
+    return new InterestConfig(6, 0.35f, 5, 200, 50, 0.4, 0.3, 0.02, 0.05, 2.0);
   }
 
   public InterestConfig withMaxInterests(int n) {

@@ -1,9 +1,9 @@
 package io.shiftrec.recommend;
 
 /**
- * MostPopular within a domain. The user's domain is the domain of their most recent training interaction (the
- * protocols of this harness rank over the whole catalogue, so the target's domain is not given to the model): items
- * of that domain come first, by popularity, then every other item by popularity. On a single-domain dataset this is
+ * MostPopular within a domain. The user's domain is the domain of their most recent training interaction (a model
+ * is not told the target's domain): items of that domain come first, by popularity, then every other item by
+ * popularity. Where a protocol ranks within the target's domain only, this equals {@link PopularityModel}. On a single-domain dataset this is
  * exactly {@link PopularityModel}. Users without training history get global popularity.
  */
 public final class DomainPopularityModel implements Model {
