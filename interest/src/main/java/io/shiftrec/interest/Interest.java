@@ -68,7 +68,7 @@ public final class Interest {
     return events;
   }
 
-  /** Catalogue indices of the most recent member items, newest first. */
+  /** Catalogue indices of the most recent distinct member items, newest first. */
   public int[] recentMembers() {
     int n = Math.min(memberCount, MEMBERS);
     int[] out = new int[n];
@@ -87,11 +87,18 @@ public final class Interest {
   }
 
   void addMember(int item, List<String> itemCategories, double weight) {
-    members[memberCount % MEMBERS] = item;
-    memberCount++;
+    if (!isRecentMember(item)) {
+      members[memberCount % MEMBERS] = item;
+      memberCount++;
+    }
     if (itemCategories == null) return;
     for (String c : itemCategories) categories.merge(c, weight, Double::sum);
     trimCategories();
+  }
+
+  private boolean isRecentMember(int item) {
+    for (int i = 0; i < Math.min(memberCount, MEMBERS); i++) if (members[i] == item) return true;
+    return false;
   }
 
   void trimCategories() {
