@@ -1,13 +1,16 @@
 package io.shiftrec.cli;
 
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Store;
 import io.shiftrec.encoder.BundledModels;
+import io.shiftrec.recommend.AnnBenchmark;
 import io.shiftrec.encoder.EncodeBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
-    subcommands = {BenchCommand.Encode.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -31,6 +34,42 @@ final class BenchCommand {
       }
       if (texts < 32) throw new IllegalArgumentException("--texts must be at least 32, got " + texts);
       EncodeBenchmark.run(System.out, EncodeBenchmark.defaultTexts(texts, seed), model);
+      return 0;
+    }
+  }
+
+  @Command(name = "ann", mixinStandardHelpOptions = true,
+      description = "Recall@10 and query latency of the approximate nearest-neighbour index against an exact scan of"
+          + " the same vectors, in the same run, at several index settings.")
+  static final class Ann implements Callable<Integer> {
+    @Option(names = "--db", description = "Store whose item embeddings are indexed (centred, as scoring uses them)."
+        + " Default: the quickstart store when it exists, else synthetic vectors.")
+    String db;
+
+    @Option(names = "--synthetic", description = "Index this many synthetic 384-dimensional vectors instead.")
+    Integer synthetic;
+
+    @Option(names = "--queries", defaultValue = "1000", description = "Queries per setting. Default: ${DEFAULT-VALUE}.")
+    int queries;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of queries and insertion order.")
+    long seed;
+
+    @Override
+    public Integer call() {
+      if (queries < 1) throw new IllegalArgumentException("--queries must be positive, got " + queries);
+      Catalog.Space space;
+      String location = db != null ? db : QuickstartCommand.DEFAULT_DB;
+      if (synthetic == null && (db != null || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(location)))) {
+        try (Store store = Engine.openExistingStore(location)) {
+          Catalog catalog = Engine.catalog(store, new ConsoleProgress()).centred();
+          if (catalog.spaces().isEmpty()) throw new IllegalArgumentException("no encoded items in " + location);
+          space = catalog.spaces().values().iterator().next();
+        }
+      } else {
+        space = AnnBenchmark.syntheticSpace(synthetic == null ? 36_000 : synthetic, 384, seed);
+      }
+      AnnBenchmark.run(System.out, space, queries, seed);
       return 0;
     }
   }

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
     description = "Import the bundled MovieLens sample into an embedded store, encode it, and print recommendations"
         + " with reasons for a few users.")
 final class QuickstartCommand implements Callable<Integer> {
-  @Option(names = "--db", defaultValue = ".shiftrec/quickstart.db", description = "Store file. Default: ${DEFAULT-VALUE}.")
+  static final String DEFAULT_DB = ".shiftrec/quickstart.db";
+
+  @Option(names = "--db", defaultValue = DEFAULT_DB, description = "Store file. Default: ${DEFAULT-VALUE}.")
   String db;
 
   @Option(names = "--users", split = ",", defaultValue = "1,414,599",
