@@ -38,15 +38,26 @@ public final class InterestRecommender {
     return new InterestRecommender(catalog, InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE);
   }
 
-  /** The user's interest profiles by embedding model, replayed over the history in order. */
+  /**
+   * The user's interest profiles by embedding model, replayed over the history in order. As in
+   * {@link TrainingData}, each item counts once, at its first event, with the largest weight of its events, so a
+   * rating followed by five tags on the same film is one like, not six.
+   */
   public Map<String, InterestProfile> profiles(List<Event> history) {
-    Map<String, InterestProfile> profiles = new LinkedHashMap<>();
+    Map<Integer, Event> firstEvent = new LinkedHashMap<>();
+    Map<Integer, Double> weight = new LinkedHashMap<>();
     for (Event e : history) {
       int i = e.item() == null ? -1 : catalog.indexOf(e.item());
       if (i < 0 || catalog.spaceOf(i) == null) continue;
+      firstEvent.putIfAbsent(i, e);
+      weight.merge(i, Feedback.weight(e), Math::max);
+    }
+    Map<String, InterestProfile> profiles = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Event> entry : firstEvent.entrySet()) {
+      int i = entry.getKey();
       Catalog.Space space = catalog.spaceOf(i);
       profiles.computeIfAbsent(space.model, m -> new InterestProfile(config, space.dimension))
-          .observe(catalog.vector(i), Feedback.weight(e), e.clock(), i, catalog.item(i).categories());
+          .observe(catalog.vector(i), weight.get(i), entry.getValue().clock(), i, catalog.item(i).categories());
     }
     return profiles;
   }

@@ -65,6 +65,15 @@ class InterestRecommenderTest {
   }
 
   @Test
+  void repeatedEventsOnOneItemCountOnceWithTheirStrongestWeight() {
+    Event tag = new Event("u", "alien", EventType.REVIEW, Double.NaN, 2L, null, null, "space", Map.of());
+    InterestProfile tagged = recommender.profiles(List.of(rating("alien", 5, 1), tag, tag, tag)).get("m");
+    InterestProfile rated = recommender.profiles(List.of(rating("alien", 5, 1))).get("m");
+    assertEquals(1, tagged.observed());
+    assertEquals(rated.interests().get(0).longWeight(), tagged.interests().get(0).longWeight(), 1e-12);
+  }
+
+  @Test
   void dislikesDoNotAttract() {
     List<Event> history = List.of(rating("alien", 5, 1), rating("notting", 1, 2), rating("love", 1, 3));
     Recommendation top = recommender.recommend(history, 1, "books", false, 0).get(0);
