@@ -92,6 +92,21 @@ class ShiftRecCommandTest {
     assertEquals(1, badK.code());
     assertTrue(badK.err().contains("-k must be between 1 and 1000"), badK.err());
 
+    Run unknownProfile = run("profile", "--db", db, "--user", "nobody");
+    assertEquals(1, unknownProfile.code());
+    assertEquals("shiftrec profile: unknown user 'nobody'", unknownProfile.err().strip());
+
+    Run badDiversity = run("recommend", "--db", db, "--user", "ann", "--diversity", "2");
+    assertEquals(1, badDiversity.code());
+    assertTrue(badDiversity.err().contains("--diversity must be between 0 and 1"), badDiversity.err());
+
+    Run badShare = run("evaluate", "--format", "generic", "--path", data.toString(), "--protocol", "cold-target",
+        "--models", "pop", "--cold-share", "0.2,1.5", "--out", dir.resolve("r.json").toString(),
+        "--cache", dir.resolve("cache.db").toString());
+    assertEquals(1, badShare.code());
+    assertTrue(badShare.err().contains("1.5"), badShare.err());
+    assertTrue(Files.notExists(dir.resolve("r.json")), "nothing is written for bad options");
+
     Run badFormat = run("import", "--db", db, "--format", "csv", "--path", data.toString());
     assertEquals(2, badFormat.code());
     assertTrue(badFormat.err().contains("--format"), badFormat.err());
