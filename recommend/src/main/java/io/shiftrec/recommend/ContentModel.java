@@ -5,10 +5,10 @@ import io.shiftrec.core.Vectors;
 import java.util.Arrays;
 
 /**
- * The single-vector content baseline as a {@link Model}: the rule of {@link io.shiftrec.interest.ContentProfile} on
- * training arrays. Per embedding space, the user's profile is the feedback-weighted mean of the vectors of the items
- * they liked (weight &gt; 0), or of every item they touched when they liked none; an item scores the cosine with the
- * profile of its own space. Items without a vector, or in a space where the user has no profile, score
+ * The single-vector content baseline as a {@link Model}, scored in the {@link Catalog#centred() centred} space.
+ * Per embedding space, the user's profile is the feedback-weighted mean of the vectors of the items they liked
+ * (weight &gt; 0), or of every item they touched when they liked none; an item scores the cosine with the profile
+ * of its own space. Items without a vector, or in a space where the user has no profile, score
  * {@link Float#NEGATIVE_INFINITY}.
  */
 public final class ContentModel implements Model {

@@ -10,7 +10,6 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Vectors;
-import io.shiftrec.interest.ContentProfile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -81,7 +80,7 @@ class ModelsTest {
   }
 
   @Test
-  void contentModelMatchesContentProfile() {
+  void contentModelScoresCosineWithTheWeightedMeanOfLikedItems() {
     Catalog c = catalog();
     TrainingData d = TrainingData.fromEvents(c, List.of(rating("y", "i0", 5, 1), rating("y", "i2", 4, 2),
         rating("y", "i3", 1, 3), rating("y", "i5", 5, 4)));
@@ -89,9 +88,14 @@ class ModelsTest {
     m.fit(d, 1);
     float[] s = new float[6];
     m.score(0, s);
-    float[] profile = ContentProfile.of(List.of(rating("y", "i0", 5, 1), rating("y", "i2", 4, 2),
-        rating("y", "i3", 1, 3), rating("y", "i5", 5, 4)), c.centred()).vector("m");
-    for (int i = 0; i < 5; i++) assertEquals(Vectors.dot(profile, c.centred().vector(i)), s[i], 1e-6);
+    // the profile: liked items (5★ → weight 2, 4★ → 1) summed in the centred space; the 1★ item and i5 (no vector)
+    // add nothing
+    Catalog centred = c.centred();
+    float[] profile = new float[centred.vector(0).length];
+    Vectors.addScaled(profile, centred.vector(0), 2f);
+    Vectors.addScaled(profile, centred.vector(2), 1f);
+    Vectors.normalizeInPlace(profile);
+    for (int i = 0; i < 5; i++) assertEquals(Vectors.dot(profile, centred.vector(i)), s[i], 1e-6);
     assertEquals(Float.NEGATIVE_INFINITY, s[5]); // no vector
   }
 
