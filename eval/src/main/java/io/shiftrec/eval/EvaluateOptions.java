@@ -42,14 +42,6 @@ public record EvaluateOptions(ImportFormat format, Path path, String protocol, L
     coldTargetDomain = coldTargetDomain == null || coldTargetDomain.isBlank() ? null : coldTargetDomain.trim();
   }
 
-  /** The options without the cold-protocol settings (defaults for those). */
-  public EvaluateOptions(ImportFormat format, Path path, String protocol, List<String> models, List<Integer> ks,
-                         long seed, Path out, int threads, int bootstrapSamples, int permutations, double temporalCut,
-                         Function<Store, Catalog> catalogOf) {
-    this(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations, temporalCut,
-        catalogOf, Protocols.DEFAULT_COLD_SHARE, null);
-  }
-
   public static EvaluateOptions of(ImportFormat format, Path path, String protocol, List<String> models, Path out) {
     return new EvaluateOptions(format, path, protocol, models, DEFAULT_KS, DEFAULT_SEED, out,
         Runtime.getRuntime().availableProcessors(), 1000, 10_000, Protocols.DEFAULT_TEMPORAL_CUT, null,

@@ -3,6 +3,7 @@ package io.shiftrec.recommend;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
+import io.shiftrec.core.Vectors;
 import io.shiftrec.interest.Feedback;
 import io.shiftrec.interest.Interest;
 import io.shiftrec.interest.InterestConfig;
@@ -148,8 +149,8 @@ public final class InterestRecommender {
     Interest served = null;
     double bestContribution = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < interests.size(); k++) {
-      double contribution = mixture[k] * Math.exp((io.shiftrec.core.Vectors.dot(v, interests.get(k).centroid()) - 1)
-          / temperature);
+      double contribution = mixture[k]
+          * ShiftRecModel.kernel(Vectors.dot(v, interests.get(k).centroid()), 1f / temperature);
       if (contribution > bestContribution) {
         bestContribution = contribution;
         served = interests.get(k);

@@ -77,6 +77,11 @@ public final class ShiftRecModel implements Model {
     }
   }
 
+  /** How strongly an interest pulls an item at cosine {@code cos}: exp((cos − 1) / T), 1 at the centroid. */
+  static float kernel(float cos, float inverseTemperature) {
+    return (float) Math.exp((cos - 1f) * inverseTemperature);
+  }
+
   /** Writes the kernel-mixture score of every item of {@code space} into {@code scoresOut}. */
   static void scoreSpace(InterestProfile profile, Catalog.Space space, float temperature, float[] scoresOut) {
     List<Interest> interests = profile.interests();
@@ -93,7 +98,7 @@ public final class ShiftRecModel implements Model {
         float dot = 0f;
         int off = r * d;
         for (int j = 0; j < d; j++) dot += space.vectors[off + j] * c[j];
-        acc[r] += w * (float) Math.exp((dot - 1f) * inv);
+        acc[r] += w * kernel(dot, inv);
       }
     }
     for (int r = 0; r < n; r++) scoresOut[space.itemIndex[r]] = acc[r];
