@@ -1,6 +1,7 @@
 package io.shiftrec.cli;
 
 import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
@@ -9,9 +10,11 @@ import io.shiftrec.encoder.BundledModels;
 import io.shiftrec.encoder.Embedder;
 import io.shiftrec.encoder.ItemText;
 import io.shiftrec.encoder.LanguageRouter;
+import io.shiftrec.interest.TextVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,16 +105,63 @@ final class Engine {
     }
   }
 
-  /** Encodes every item whose text has no cached vector yet, and makes these settings the store's. */
+  /**
+   * Encodes every item, and every behaviour text of the events (review bodies, tags, search queries), that has no
+   * cached vector yet, and makes these settings the store's.
+   */
   static Encoded encodeCatalog(Store store, EncodingSettings settings, Progress progress) {
     long start = System.nanoTime();
     saveSettings(store, settings);
     List<Item> items = store.items();
     long before = store.counts().embeddings();
     try (Embedder embedder = Embedder.bundled(store, settings.router(), settings.itemText())) {
-      embedder.ensureEncoded(items, progress);
+      Map<String, Map<String, float[]>> vectors = embedder.ensureEncoded(items, progress);
+      List<Event> texts = new ArrayList<>();
+      store.forEachEvent(e -> {
+        if (e.text() != null && !e.text().isBlank()) texts.add(e);
+      });
+      encodeBehaviourText(embedder, settings, vectors.keySet(), texts, progress);
     }
     return new Encoded(items.size(), store.counts().embeddings() - before, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The behaviour text of {@code history} embedded (cached in the store) and placed in the spaces of
+   * {@code centred}, the catalogue the recommender scores in.
+   */
+  static TextVectors behaviourText(Store store, Catalog centred, List<Event> history, Progress progress) {
+    EncodingSettings settings = settings(store);
+    List<Event> texts = new ArrayList<>();
+    for (Event e : history) if (e.text() != null && !e.text().isBlank()) texts.add(e);
+    if (texts.isEmpty()) return TextVectors.NONE;
+    Map<String, TextVectors.Placed> placed = new HashMap<>();
+    try (Embedder embedder = Embedder.bundled(store, settings.router(), settings.itemText())) {
+      encodeBehaviourText(embedder, settings, centred.spaces().keySet(), texts, progress).forEach((model, byText) -> {
+        Catalog.Space space = centred.spaces().get(model);
+        byText.forEach((text, vector) -> {
+          float[] v = space.place(vector);
+          if (v != null) placed.put(text, new TextVectors.Placed(model, v));
+        });
+      });
+    }
+    return placed::get;
+  }
+
+  /**
+   * Encodes the events' texts, each with the model its language routes to, or with the catalogue's only model when
+   * that one has no items (a Chinese review of an English-only catalogue). Returns model → text → vector.
+   */
+  private static Map<String, Map<String, float[]>> encodeBehaviourText(Embedder embedder, EncodingSettings settings,
+      java.util.Set<String> models, List<Event> events, Progress progress) {
+    Map<String, List<String>> textsByModel = new LinkedHashMap<>();
+    for (Event e : events) {
+      String model = settings.router().modelFor(e.text());
+      if (!models.contains(model)) model = models.size() == 1 ? models.iterator().next() : null;
+      if (model != null) textsByModel.computeIfAbsent(model, m -> new ArrayList<>()).add(e.text());
+    }
+    Map<String, Map<String, float[]>> out = new LinkedHashMap<>();
+    textsByModel.forEach((model, texts) -> out.put(model, embedder.ensureEncodedTexts(texts, model, progress)));
+    return out;
   }
 
   /** Every item with its vector under the store's settings, encoding the ones not cached yet. */

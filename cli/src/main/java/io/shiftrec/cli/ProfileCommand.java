@@ -38,7 +38,8 @@ final class ProfileCommand implements Callable<Integer> {
       Catalog catalog = Engine.catalog(store, new ConsoleProgress());
       List<Event> history = store.eventsOf(user);
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
-      Map<String, InterestProfile> profiles = recommender.profiles(history);
+      Map<String, InterestProfile> profiles = recommender.interests(history,
+          Engine.behaviourText(store, recommender.catalog(), history, new ConsoleProgress())).profiles();
       boolean timed = !history.isEmpty() && history.get(history.size() - 1).timestamp() != null;
       Map<String, Object> doc = document(profiles, recommender, timed, history.size());
       if (json) System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
@@ -104,8 +105,9 @@ final class ProfileCommand implements Callable<Integer> {
   private static Map<String, Object> side(int id, List<String> categories, int example, Catalog catalog) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("interest", id);
-    m.put("label", categories.isEmpty() ? "“" + catalog.item(example).title() + "”" : String.join(", ", categories));
-    m.put("example", catalog.item(example).title());
+    String title = example < 0 ? null : catalog.item(example).title();
+    m.put("label", !categories.isEmpty() ? String.join(", ", categories) : title != null ? "“" + title + "”" : "#" + id);
+    m.put("example", title == null ? "a search" : title);
     return m;
   }
 

@@ -7,6 +7,7 @@ import io.shiftrec.ingest.ErrorPolicy;
 import io.shiftrec.ingest.ImportFormat;
 import io.shiftrec.ingest.Importer;
 import io.shiftrec.interest.Feedback;
+import io.shiftrec.interest.UserInterests;
 import io.shiftrec.recommend.InterestRecommender;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,9 @@ final class QuickstartCommand implements Callable<Integer> {
         if (history.isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "' in the sample");
         System.out.println();
         System.out.println("User " + user + " recently liked: " + String.join("; ", recentLikes(history, catalog, 3)));
-        RecommendCommand.printTable(user, history.size(), recommender.recommend(history, k, null, true, 0.2),
+        UserInterests interests = recommender.interests(history,
+            Engine.behaviourText(store, recommender.catalog(), history, progress));
+        RecommendCommand.printTable(user, history.size(), recommender.recommend(interests, k, null, true, 0.2),
             System.out);
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
+import io.shiftrec.interest.UserInterests;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.Recommendation;
 import java.io.PrintStream;
@@ -53,8 +54,10 @@ final class RecommendCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown domain '" + domain + "'");
       }
       List<Event> history = store.eventsOf(user);
-      List<Recommendation> recs = InterestRecommender.withDefaults(catalog).recommend(history, k, domain, explain,
-          diversity);
+      InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
+      UserInterests interests = recommender.interests(history,
+          Engine.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
+      List<Recommendation> recs = recommender.recommend(interests, k, domain, explain, diversity);
       if (json) printJson(recs, System.out);
       else printTable(user, history.size(), recs, System.out);
     }

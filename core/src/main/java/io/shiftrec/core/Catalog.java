@@ -23,12 +23,30 @@ public final class Catalog {
     public final int dimension;
     public final float[] vectors;
     public final int[] itemIndex;
+    /** The mean subtracted from every raw vector ({@link #centred()}), or null for raw vectors. */
+    private final float[] mean;
 
-    Space(String model, int dimension, float[] vectors, int[] itemIndex) {
+    Space(String model, int dimension, float[] vectors, int[] itemIndex, float[] mean) {
       this.model = model;
       this.dimension = dimension;
       this.vectors = vectors;
       this.itemIndex = itemIndex;
+      this.mean = mean;
+    }
+
+    /**
+     * A raw embedding of this model (a query, a review) brought into this space: centred like the items when the
+     * space is, and unit length. Null for a zero vector.
+     */
+    public float[] place(float[] raw) {
+      if (raw.length != dimension) {
+        throw new IllegalArgumentException("vector has dimension " + raw.length + ", space " + model + " has "
+            + dimension);
+      }
+      float[] v = Vectors.normalizeInPlace(raw.clone());
+      if (mean != null) for (int j = 0; j < dimension; j++) v[j] -= mean[j];
+      if (Vectors.norm(v) == 0f) return null;
+      return Vectors.normalizeInPlace(v);
     }
 
     public int size() {
@@ -77,6 +95,16 @@ public final class Catalog {
     return v;
   }
 
+  /** Dot product of the item's vector with {@code v} (a vector of the item's space); 0 when it has none. */
+  public float dot(int index, float[] v) {
+    Space s = spaceOfItem[index];
+    if (s == null) return 0f;
+    int off = rowOfItem[index] * s.dimension;
+    float dot = 0f;
+    for (int i = 0; i < s.dimension; i++) dot += s.vectors[off + i] * v[i];
+    return dot;
+  }
+
   /** Cosine of two items; 0 when they live in different spaces or lack vectors. */
   public float similarity(int a, int b) {
     Space s = spaceOfItem[a];
@@ -97,14 +125,16 @@ public final class Catalog {
     Space[] spaceOf = new Space[items.length];
     for (Space s : spaces.values()) {
       int d = s.dimension, n = s.size();
-      double[] mean = new double[d];
-      for (int r = 0; r < n; r++) for (int j = 0; j < d; j++) mean[j] += s.vectors[r * d + j];
+      double[] sum = new double[d];
+      for (int r = 0; r < n; r++) for (int j = 0; j < d; j++) sum[j] += s.vectors[r * d + j];
+      float[] mean = new float[d];
+      for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / n);
       float[] out = s.vectors.clone();
       for (int r = 0; r < n; r++) {
-        for (int j = 0; j < d; j++) out[r * d + j] -= (float) (mean[j] / n);
+        for (int j = 0; j < d; j++) out[r * d + j] -= mean[j];
         Vectors.normalizeRow(out, r, d);
       }
-      Space c = new Space(s.model, d, out, s.itemIndex);
+      Space c = new Space(s.model, d, out, s.itemIndex, mean);
       centredSpaces.put(s.model, c);
       for (int i : s.itemIndex) spaceOf[i] = c;
     }
@@ -158,7 +188,7 @@ public final class Catalog {
           itemIndex[r] = i;
           rowOf[i] = r;
         }
-        Space s = new Space(e.getKey(), dim, matrix, itemIndex);
+        Space s = new Space(e.getKey(), dim, matrix, itemIndex, null);
         for (int i : itemIndex) spaceOf[i] = s;
         spaces.put(e.getKey(), s);
       }

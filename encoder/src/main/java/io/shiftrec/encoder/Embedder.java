@@ -5,6 +5,7 @@ import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.TextEncoder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,16 +62,34 @@ public final class Embedder implements AutoCloseable {
     }
     Map<String, Map<String, float[]>> result = new LinkedHashMap<>();
     for (Map.Entry<String, Map<String, String>> e : textByKey.entrySet()) {
-      String model = e.getKey();
-      Map<String, float[]> vectors = new HashMap<>(store.embeddings(model, e.getValue().keySet()));
-      List<String> missing = new ArrayList<>();
-      for (String key : e.getValue().keySet()) if (!vectors.containsKey(key)) missing.add(key);
-      if (!missing.isEmpty()) encode(model, missing, e.getValue(), vectors, progress);
+      Map<String, float[]> vectors = cachedOrEncoded(e.getKey(), e.getValue(), progress);
       Map<String, float[]> byItem = new LinkedHashMap<>();
-      keyByItem.get(model).forEach((id, key) -> byItem.put(id, vectors.get(key)));
-      result.put(model, byItem);
+      keyByItem.get(e.getKey()).forEach((id, key) -> byItem.put(id, vectors.get(key)));
+      result.put(e.getKey(), byItem);
     }
     return result;
+  }
+
+  /**
+   * Vectors of free texts (review bodies, tags, search queries) in the space of {@code modelId}, cached in the store
+   * like item texts. Returns text → vector for every distinct text.
+   */
+  public Map<String, float[]> ensureEncodedTexts(Collection<String> texts, String modelId, Progress progress) {
+    Map<String, String> textByKey = new LinkedHashMap<>();
+    for (String text : texts) textByKey.put(itemText.hashOf(text), text);
+    Map<String, float[]> vectors = cachedOrEncoded(modelId, textByKey, progress);
+    Map<String, float[]> byText = new LinkedHashMap<>();
+    textByKey.forEach((key, text) -> byText.put(text, vectors.get(key)));
+    return byText;
+  }
+
+  /** Text hash → vector for every text of {@code textByKey}, encoding and storing the ones not cached. */
+  private Map<String, float[]> cachedOrEncoded(String model, Map<String, String> textByKey, Progress progress) {
+    Map<String, float[]> vectors = new HashMap<>(store.embeddings(model, textByKey.keySet()));
+    List<String> missing = new ArrayList<>();
+    for (String key : textByKey.keySet()) if (!vectors.containsKey(key)) missing.add(key);
+    if (!missing.isEmpty()) encode(model, missing, textByKey, vectors, progress);
+    return vectors;
   }
 
   private void encode(String model, List<String> keys, Map<String, String> textByKey, Map<String, float[]> into,

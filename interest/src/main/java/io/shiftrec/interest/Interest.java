@@ -86,8 +86,9 @@ public final class Interest {
     return out;
   }
 
+  /** Records a member item (a catalogue index; negative for text with no item, which only adds categories). */
   void addMember(int item, List<String> itemCategories, double weight) {
-    if (!isRecentMember(item)) {
+    if (item >= 0 && !isRecentMember(item)) {
       members[memberCount % MEMBERS] = item;
       memberCount++;
     }

@@ -50,7 +50,7 @@ public final class InterestProfile {
    * @param vector the item's unit vector in this profile's space
    * @param weight feedback weight ({@link Feedback}): positive like, negative dislike, zero no signal
    * @param clock the event's clock (timestamp or position), kept for first and last activity
-   * @param item the item's catalogue index, kept among recent members for explanations
+   * @param item the item's catalogue index, kept among recent members for explanations; -1 for text with no item
    * @param categories the item's categories for labels, or null
    */
   public void observe(float[] vector, double weight, long clock, int item, List<String> categories) {
@@ -110,13 +110,19 @@ public final class InterestProfile {
     if (from >= 0 && to >= 0 && from != to) {
       Interest x = interests.get(from), y = interests.get(to);
       migrations.add(new Migration(x.id, y.id, clock, observed, drift.excessSinceMinimum(),
-          x.topCategories(LABEL_CATEGORIES), y.topCategories(LABEL_CATEGORIES), x.recentMembers()[0],
-          y.recentMembers()[0]));
+          x.topCategories(LABEL_CATEGORIES), y.topCategories(LABEL_CATEGORIES), newestMember(x),
+          newestMember(y)));
       lastMigrationAt = observed;
     }
     drift.reset();
     leaderAtDriftStart = -1;
     for (Interest k : interests) k.driftWeight = 0;
+  }
+
+  /** The interest's newest member item, or -1 when it holds only text (a search query). */
+  private static int newestMember(Interest k) {
+    int[] recent = k.recentMembers();
+    return recent.length == 0 ? -1 : recent[0];
   }
 
   private Interest open() {

@@ -3,22 +3,31 @@ package io.shiftrec.recommend;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
-import io.shiftrec.core.Vectors;
-import io.shiftrec.interest.Feedback;
 import io.shiftrec.interest.Interest;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
+import io.shiftrec.interest.TextVectors;
+import io.shiftrec.interest.UserInterests;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
- * ShiftRec's recommender for one user at a time: builds the user's {@link InterestProfile}s from their history,
- * scores the catalogue with {@link ShiftRecModel}'s kernel mixture, re-ranks the best candidates for diversity
- * (maximal marginal relevance), and explains each pick by the interest it serves and the history items that
- * support it most.
+ * ShiftRec's recommender for one user at a time: takes the user's {@link UserInterests} (built from their history,
+ * or kept up to date event by event), retrieves candidates near their interests, scores them with
+ * {@link ShiftRecModel}'s kernel mixture, re-ranks the best for diversity (maximal marginal relevance), and explains
+ * each pick by the interest it serves and the history items that support it most.
+ *
+ * <p>Retrieval scans the whole catalogue exactly, or, for a recommender made {@link #indexed}, asks an approximate
+ * nearest-neighbour index once per interest for a share of the candidates proportional to the interest's weight and
+ * scores their union exactly. The index pays for itself where it is built once and queried many times (the
+ * server); a single command-line call scans.
+ *
+ * <p>Thread-safe once built: every call keeps its state on its own stack.
  */
 public final class InterestRecommender {
   /** Candidates re-ranked for diversity, per item asked. */
@@ -27,79 +36,135 @@ public final class InterestRecommender {
   private final Catalog catalog;
   private final InterestConfig config;
   private final float temperature;
+  private final Map<String, AnnIndex> indexes;
 
   /** {@code catalog} as stored; scoring uses its {@link Catalog#centred() centred} form. */
   public InterestRecommender(Catalog catalog, InterestConfig config, float temperature) {
-    this.catalog = catalog.centred();
+    this(catalog.centred(), config, temperature, Map.of());
+  }
+
+  private InterestRecommender(Catalog centred, InterestConfig config, float temperature,
+                              Map<String, AnnIndex> indexes) {
+    this.catalog = centred;
     this.config = config;
     this.temperature = temperature;
+    this.indexes = indexes;
   }
 
   public static InterestRecommender withDefaults(Catalog catalog) {
     return new InterestRecommender(catalog, InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE);
   }
 
-  /**
-   * The user's interest profiles by embedding model, replayed over the history in order. As in
-   * {@link TrainingData}, each item counts once, at its first event, with the largest weight of its events, so a
-   * rating followed by five tags on the same film is one like, not six.
-   */
+  /** The same recommender retrieving through an ANN index per embedding space, built here (seconds per 10k items). */
+  public InterestRecommender indexed(AnnIndex.Params params, long seed) {
+    Map<String, AnnIndex> built = new LinkedHashMap<>();
+    for (Catalog.Space space : catalog.spaces().values()) built.put(space.model, AnnIndex.build(space, params, seed));
+    return new InterestRecommender(catalog, config, temperature, built);
+  }
+
+  /** Whether candidates come from ANN indexes rather than a full scan. */
+  public boolean isIndexed() {
+    return !indexes.isEmpty();
+  }
+
+  /** The user's interests, replayed over the history in order, behaviour text embedded by {@code texts}. */
+  public UserInterests interests(List<Event> history, TextVectors texts) {
+    UserInterests user = new UserInterests(catalog, config);
+    for (Event e : history) user.add(e, texts);
+    return user;
+  }
+
+  /** The user's interest profiles by embedding model, from items alone. */
   public Map<String, InterestProfile> profiles(List<Event> history) {
-    Map<Integer, Event> firstEvent = new LinkedHashMap<>();
-    Map<Integer, Double> weight = new LinkedHashMap<>();
-    for (Event e : history) {
-      int i = e.item() == null ? -1 : catalog.indexOf(e.item());
-      if (i < 0 || catalog.spaceOf(i) == null) continue;
-      firstEvent.putIfAbsent(i, e);
-      weight.merge(i, Feedback.weight(e), Math::max);
-    }
-    Map<String, InterestProfile> profiles = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Event> entry : firstEvent.entrySet()) {
-      int i = entry.getKey();
-      Catalog.Space space = catalog.spaceOf(i);
-      profiles.computeIfAbsent(space.model, m -> new InterestProfile(config, space.dimension))
-          .observe(catalog.vector(i), weight.get(i), entry.getValue().clock(), i, catalog.item(i).categories());
-    }
-    return profiles;
+    return interests(history, TextVectors.NONE).profiles();
+  }
+
+  /** {@link #recommend(UserInterests, int, String, boolean, double)} for a history, items alone. */
+  public List<Recommendation> recommend(List<Event> history, int k, String domain, boolean explain,
+                                        double diversity) {
+    return recommend(interests(history, TextVectors.NONE), k, domain, explain, diversity);
   }
 
   /**
-   * The {@code k} best items for a user with this history, optionally only from {@code domain} (null for any).
+   * The {@code k} best items for a user, never one they have met, optionally only from {@code domain} (null for
+   * any).
    *
    * @param diversity 0 ranks by relevance alone; towards 1, items similar to those already picked are pushed down
    */
-  public List<Recommendation> recommend(List<Event> history, int k, String domain, boolean explain,
+  public List<Recommendation> recommend(UserInterests user, int k, String domain, boolean explain,
                                         double diversity) {
     if (diversity < 0 || diversity > 1) throw new IllegalArgumentException("diversity must be in [0, 1]");
-    Map<String, InterestProfile> profiles = profiles(history);
-    BitSet seen = new BitSet(catalog.size());
-    for (Event e : history) {
-      int i = e.item() == null ? -1 : catalog.indexOf(e.item());
-      if (i >= 0) seen.set(i);
-    }
-    float[] scores = new float[catalog.size()];
-    java.util.Arrays.fill(scores, Float.NEGATIVE_INFINITY);
-    for (Map.Entry<String, InterestProfile> e : profiles.entrySet()) {
-      if (!e.getValue().isEmpty()) {
-        ShiftRecModel.scoreSpace(e.getValue(), catalog.spaces().get(e.getKey()), temperature, scores);
-      }
-    }
-    TopK top = new TopK(k * CANDIDATES_PER_PICK);
-    for (int i = 0; i < scores.length; i++) {
-      if (seen.get(i) || scores[i] == Float.NEGATIVE_INFINITY) continue;
-      if (domain != null && !domain.equals(catalog.item(i).domain())) continue;
-      top.offer(i, scores[i]);
-    }
-    float[] candidateScores = new float[k * CANDIDATES_PER_PICK];
+    if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
+    int want = k * CANDIDATES_PER_PICK;
+    IntPredicate eligible = i -> !user.hasSeen(i) && (domain == null || domain.equals(catalog.item(i).domain()));
+    TopK top = new TopK(want);
+    if (indexes.isEmpty()) scan(user, eligible, top);
+    else retrieve(user, eligible, want, top);
+    float[] candidateScores = new float[want];
     int[] candidates = top.drain(candidateScores);
     int[] picks = diversify(candidates, candidateScores, k, diversity);
     List<Recommendation> out = new ArrayList<>(picks.length);
     for (int n : picks) {
       int item = candidates[n];
-      String reason = explain ? reason(item, profiles.get(catalog.spaceOf(item).model), history) : null;
+      String reason = explain ? reason(item, user) : null;
       out.add(new Recommendation(catalog.item(item), candidateScores[n], reason));
     }
     return out;
+  }
+
+  /** Scores every catalogue item exactly. */
+  private void scan(UserInterests user, IntPredicate eligible, TopK top) {
+    float[] scores = new float[catalog.size()];
+    Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+    for (Map.Entry<String, InterestProfile> e : user.profiles().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        ShiftRecModel.scoreSpace(e.getValue(), catalog.spaces().get(e.getKey()), temperature, scores);
+      }
+    }
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]);
+    }
+  }
+
+  /**
+   * Asks each space's index once per interest, for a share of the candidates that follows the interest's weight
+   * (at least {@code want / interests}, so a small interest still brings its nearest items), then scores the union
+   * exactly with the kernel mixture.
+   */
+  private void retrieve(UserInterests user, IntPredicate eligible, int want, TopK top) {
+    BitSet offered = new BitSet(catalog.size());
+    int[] found = new int[want];
+    float inverseTemperature = 1f / temperature;
+    for (Map.Entry<String, InterestProfile> e : user.profiles().entrySet()) {
+      InterestProfile profile = e.getValue();
+      AnnIndex index = indexes.get(e.getKey());
+      if (profile.isEmpty() || index == null) continue;
+      List<Interest> interests = profile.interests();
+      double[] mixture = new double[interests.size()];
+      profile.mixture(mixture);
+      int floor = Math.max(1, want / interests.size());
+      for (int k = 0; k < interests.size(); k++) {
+        if (mixture[k] <= 0) continue;
+        int ask = Math.min(want, Math.max(floor, (int) Math.ceil(want * mixture[k])));
+        int n = index.search(interests.get(k).centroid(), ask, eligible, found, null);
+        for (int j = 0; j < n; j++) {
+          int item = found[j];
+          if (offered.get(item)) continue;
+          offered.set(item);
+          top.offer(item, mixtureScore(item, interests, mixture, inverseTemperature));
+        }
+      }
+    }
+  }
+
+  private float mixtureScore(int item, List<Interest> interests, double[] mixture, float inverseTemperature) {
+    float score = 0f;
+    for (int k = 0; k < interests.size(); k++) {
+      if (mixture[k] <= 0) continue;
+      score += (float) mixture[k]
+          * ShiftRecModel.kernel(catalog.dot(item, interests.get(k).centroid()), inverseTemperature);
+    }
+    return score;
   }
 
   /**
@@ -114,7 +179,7 @@ public final class InterestRecommender {
     float best = scores[0], worst = scores[n - 1];
     float range = best > worst ? best - worst : 1f;
     float[] maxSim = new float[n];
-    java.util.Arrays.fill(maxSim, -1f);
+    Arrays.fill(maxSim, -1f);
     boolean[] taken = new boolean[n];
     for (int p = 0; p < picks; p++) {
       int choice = -1;
@@ -140,54 +205,52 @@ public final class InterestRecommender {
   }
 
   /** The interest that contributes most to the item's score, and its one or two liked members closest to it. */
-  private String reason(int item, InterestProfile profile, List<Event> history) {
+  private String reason(int item, UserInterests user) {
+    InterestProfile profile = user.profiles().get(catalog.spaceOf(item).model);
     if (profile == null || profile.isEmpty()) return null;
     List<Interest> interests = profile.interests();
     double[] mixture = new double[interests.size()];
     profile.mixture(mixture);
-    float[] v = catalog.vector(item);
     Interest served = null;
     double bestContribution = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < interests.size(); k++) {
       double contribution = mixture[k]
-          * ShiftRecModel.kernel(Vectors.dot(v, interests.get(k).centroid()), 1f / temperature);
+          * ShiftRecModel.kernel(catalog.dot(item, interests.get(k).centroid()), 1f / temperature);
       if (contribution > bestContribution) {
         bestContribution = contribution;
         served = interests.get(k);
       }
     }
-    List<Event> support = supportingEvents(item, served, history);
-    if (support.isEmpty()) return null;
-    List<Item> supportItems = new ArrayList<>(support.size());
-    for (Event e : support) supportItems.add(catalog.item(catalog.indexOf(e.item())));
-    return Reasons.because(support, supportItems, catalog.item(item), label(served));
+    int[] support = supportingItems(item, served, user);
+    if (support.length == 0) return null;
+    List<Event> events = new ArrayList<>(support.length);
+    List<Item> items = new ArrayList<>(support.length);
+    for (int h : support) {
+      events.add(user.evidence(h).event());
+      items.add(catalog.item(h));
+    }
+    return Reasons.because(events, items, catalog.item(item), label(served));
   }
 
-  /** Up to two liked events among the interest's recent members, most similar to the item first. */
-  private List<Event> supportingEvents(int item, Interest interest, List<Event> history) {
-    BitSet members = new BitSet(catalog.size());
-    for (int m : interest.recentMembers()) members.set(m);
-    Event first = null, second = null;
+  /** Up to two liked items among the interest's recent members, most similar to the item first. */
+  private int[] supportingItems(int item, Interest interest, UserInterests user) {
+    int first = -1, second = -1;
     float firstSim = Float.NEGATIVE_INFINITY, secondSim = Float.NEGATIVE_INFINITY;
-    for (Event e : history) {
-      int h = e.item() == null ? -1 : catalog.indexOf(e.item());
-      if (h < 0 || !members.get(h) || Feedback.weight(e) <= 0) continue;
-      if (first != null && first.item().equals(e.item()) || second != null && second.item().equals(e.item())) continue;
+    for (int h : interest.recentMembers()) {
+      UserInterests.Evidence evidence = user.evidence(h);
+      if (evidence == null || evidence.weight() <= 0) continue;
       float sim = catalog.similarity(item, h);
       if (sim > firstSim) {
         second = first;
         secondSim = firstSim;
-        first = e;
+        first = h;
         firstSim = sim;
       } else if (sim > secondSim) {
-        second = e;
+        second = h;
         secondSim = sim;
       }
     }
-    List<Event> out = new ArrayList<>(2);
-    if (first != null) out.add(first);
-    if (second != null) out.add(second);
-    return out;
+    return first < 0 ? new int[0] : second < 0 ? new int[] {first} : new int[] {first, second};
   }
 
   /** A readable name for an interest: its top categories, else the title of its most recent member. */

@@ -11,8 +11,13 @@ import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
+import io.shiftrec.interest.TextVectors;
+import io.shiftrec.interest.UserInterests;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class InterestRecommenderTest {
@@ -107,5 +112,95 @@ class InterestRecommenderTest {
     List<Recommendation> recs = recommender.recommend(List.of(rating("alien", 5, 1), rating("notting", 4, 2)), 1,
         null, false, 0);
     assertEquals(s[catalog.indexOf(recs.get(0).item().id())], recs.get(0).score(), 1e-6f);
+  }
+
+  /** Behaviour text embedded on the romance axis, as an encoder would place "a sweet love story". */
+  private TextVectors romanceWords() {
+    Catalog.Space space = recommender.catalog().spaces().get("m");
+    return text -> text.startsWith("love") ? new TextVectors.Placed("m", space.place(new float[] {0f, 1f, 0.05f}))
+        : null;
+  }
+
+  @Test
+  void aSearchQueryAloneOpensAnInterestThatRecommendationsFollow() {
+    Event search = new Event("u", null, EventType.SEARCH, Double.NaN, 1L, null, null, "love stories", Map.of());
+    UserInterests user = recommender.interests(List.of(search), romanceWords());
+    assertEquals(1, user.profiles().get("m").interests().size());
+    List<Recommendation> books = recommender.recommend(user, 1, "books", true, 0);
+    assertEquals("emma", books.get(0).item().id());
+    assertEquals(null, books.get(0).reason(), "no history item to name, so no invented reason");
+    assertTrue(recommender.interests(List.of(search), TextVectors.NONE).profiles().isEmpty());
+  }
+
+  @Test
+  void reviewWordsPullTheInterestTowardsWhatTheyDescribe() {
+    Event review = new Event("u", "solaris", EventType.REVIEW, 5, 2L, null, null, "love across the stars", Map.of());
+    List<Event> history = List.of(rating("alien", 5, 1), review);
+    float[] romance = recommender.catalog().vector(recommender.catalog().indexOf("notting"));
+    float plain = closest(recommender.interests(history, TextVectors.NONE), romance);
+    float worded = closest(recommender.interests(history, romanceWords()), romance);
+    assertTrue(worded > plain + 0.05f, plain + " -> " + worded);
+  }
+
+  private static float closest(UserInterests user, float[] v) {
+    float best = -1f;
+    for (var k : user.profiles().get("m").interests()) best = Math.max(best, io.shiftrec.core.Vectors.dot(k.centroid(), v));
+    return best;
+  }
+
+  @Test
+  void aStrongerLaterEventEqualsItsWeightAtTheItemsFirstEvent() {
+    Event view = new Event("u", "alien", EventType.VIEW, Double.NaN, 1L, null, null, null, Map.of());
+    UserInterests incremental = recommender.interests(List.of(view, rating("notting", 4, 2), rating("alien", 5, 3)),
+        TextVectors.NONE);
+    Catalog c = recommender.catalog();
+    InterestProfile direct = new InterestProfile(InterestConfig.defaults(), 3);
+    direct.observe(c.vector(c.indexOf("alien")), 2.0, 1L, c.indexOf("alien"), List.of("Sci-Fi"));
+    direct.observe(c.vector(c.indexOf("notting")), 1.0, 2L, c.indexOf("notting"), List.of("Romance"));
+    assertTrue(java.util.Arrays.equals(direct.toBytes(), incremental.profiles().get("m").toBytes()));
+    assertEquals(EventType.RATING, incremental.evidence(c.indexOf("alien")).event().type());
+  }
+
+  @Test
+  void indexedRetrievalFindsWhatTheScanFinds() {
+    // 3,000 items in 12 topics of a 24-dimensional space; users like a few items of two or three topics.
+    Random rnd = new Random(7);
+    int dims = 24, topics = 12;
+    float[][] centres = new float[topics][dims];
+    for (float[] c : centres) for (int j = 0; j < dims; j++) c[j] = (float) rnd.nextGaussian();
+    Catalog.Builder builder = Catalog.builder();
+    for (int i = 0; i < 3000; i++) {
+      float[] v = centres[i % topics].clone();
+      for (int j = 0; j < dims; j++) v[j] += (float) (0.8 * rnd.nextGaussian());
+      builder.add(item("i" + i, i % 2 == 0 ? "even" : "odd", "Item " + i, "topic" + i % topics), "m", v);
+    }
+    Catalog big = builder.build();
+    InterestRecommender scan = InterestRecommender.withDefaults(big);
+    InterestRecommender indexed = scan.indexed(AnnIndex.Params.DEFAULT, 42);
+    assertTrue(indexed.isIndexed() && !scan.isIndexed());
+    double overlap = 0;
+    int users = 40;
+    for (int u = 0; u < users; u++) {
+      List<Event> history = new java.util.ArrayList<>();
+      for (int e = 0; e < 12; e++) {
+        int topic = (u + (e % 3) * 5) % topics;
+        history.add(rating("i" + (topic + topics * rnd.nextInt(250)), 4 + rnd.nextInt(2), e));
+      }
+      String domain = u % 4 == 0 ? "odd" : null;
+      List<Recommendation> exact = scan.recommend(history, 10, domain, false, 0);
+      List<Recommendation> approx = indexed.recommend(history, 10, domain, false, 0);
+      Set<String> seen = new HashSet<>();
+      for (Event e : history) seen.add(e.item());
+      Set<String> truth = new HashSet<>();
+      for (Recommendation r : exact) truth.add(r.item().id());
+      for (Recommendation r : approx) {
+        assertTrue(!seen.contains(r.item().id()), "seen item recommended: " + r.item().id());
+        if (domain != null) assertEquals(domain, r.item().domain());
+        if (truth.contains(r.item().id())) overlap++;
+      }
+      assertEquals(10, approx.size());
+    }
+    overlap /= users * 10.0;
+    assertTrue(overlap >= 0.95, "indexed top 10 shares " + overlap + " of the exact top 10");
   }
 }

@@ -1,0 +1,145 @@
+package io.shiftrec.interest;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Vectors;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One user's interests in every embedding space of a catalogue, kept up to date one event at a time.
+ *
+ * <p>Items count once: at their first event, with the strongest feedback any of their events gives (a rating followed
+ * by five tags on the same film is one like, not six), as in the evaluation's training data. A later event on a known
+ * item costs nothing unless it is stronger than the item's first weight; then the profile is replayed from the user's
+ * observations (rare: a purchase after a view), so the state always equals a rebuild from the whole history.
+ *
+ * <p>Behaviour text shapes interests too: a review body, a tag or a search query, embedded by the caller into the
+ * catalogue's centred space, is one more observation of weight {@link #TEXT_WEIGHT}: for a text about an item, the
+ * direction of the item moved towards the words; for a search, the query itself.
+ *
+ * <p>Not thread-safe; deterministic.
+ */
+public final class UserInterests {
+  /** Weight of one piece of behaviour text against an item's like (1 for a 4★ rating or a purchase). */
+  public static final double TEXT_WEIGHT = 0.3;
+
+  private final Catalog catalog;
+  private final InterestConfig config;
+  private final Map<String, InterestProfile> profiles = new LinkedHashMap<>();
+  /** Per item of the history (catalogue index): the strongest weight seen and the event that gave it. */
+  private final Map<Integer, Evidence> evidence = new HashMap<>();
+  /** Everything observed, in order, for replays. */
+  private final List<Observation> observations = new ArrayList<>();
+  private final BitSet seen;
+  private int events;
+
+  /** The event that speaks most for an item, and its feedback weight. */
+  public record Evidence(Event event, double weight) {}
+
+  /**
+   * One observation: an item at its first event ({@code text == null}) or a piece of behaviour text.
+   * {@code weight} of an item observation is the strongest weight known for it.
+   */
+  private record Observation(int item, double weight, long clock, String model, float[] text) {}
+
+  /** @param catalog the catalogue in the space scoring uses ({@link Catalog#centred()}) */
+  public UserInterests(Catalog catalog, InterestConfig config) {
+    this.catalog = catalog;
+    this.config = config;
+    this.seen = new BitSet(catalog.size());
+  }
+
+  /** Takes one event into account; {@code texts} embeds its text, if it has any. */
+  public void add(Event event, TextVectors texts) {
+    events++;
+    int item = event.item() == null ? -1 : catalog.indexOf(event.item());
+    if (item >= 0) seen.set(item);
+    if (item >= 0 && catalog.spaceOf(item) != null) addItem(item, event);
+    if (event.text() == null || event.text().isBlank()) return;
+    TextVectors.Placed text = texts.vectorOf(event.text());
+    if (text != null && catalog.spaces().containsKey(text.model())) addText(item, event, text.model(), text.vector());
+  }
+
+  private void addItem(int item, Event event) {
+    double weight = Feedback.weight(event);
+    Evidence known = evidence.get(item);
+    if (known == null) {
+      evidence.put(item, new Evidence(event, weight));
+      Observation o = new Observation(item, weight, event.clock(), null, null);
+      observations.add(o);
+      apply(o);
+    } else if (weight > known.weight()) {
+      evidence.put(item, new Evidence(event, weight));
+      for (int i = 0; i < observations.size(); i++) {
+        Observation o = observations.get(i);
+        if (o.item() == item && o.text() == null) {
+          observations.set(i, new Observation(item, weight, o.clock(), null, null));
+          break;
+        }
+      }
+      replay();
+    }
+  }
+
+  private void addText(int item, Event event, String model, float[] text) {
+    int dimension = catalog.spaces().get(model).dimension;
+    if (text.length != dimension) {
+      throw new IllegalArgumentException("text vector has dimension " + text.length + ", space " + model + " has "
+          + dimension);
+    }
+    float[] direction = text.clone();
+    if (item >= 0 && catalog.spaceOf(item) != null && catalog.spaceOf(item).model.equals(model)) {
+      Vectors.addScaled(direction, catalog.vector(item), 1f);
+    }
+    if (Vectors.norm(direction) == 0f) return;
+    Vectors.normalizeInPlace(direction);
+    double sign = Feedback.weight(event) < 0 ? -1 : 1;
+    Observation o = new Observation(item, sign * TEXT_WEIGHT, event.clock(), model, direction);
+    observations.add(o);
+    apply(o);
+  }
+
+  private void apply(Observation o) {
+    String model = o.text() != null ? o.model() : catalog.spaceOf(o.item()).model;
+    int dimension = catalog.spaces().get(model).dimension;
+    float[] vector = o.text() != null ? o.text() : catalog.vector(o.item());
+    List<String> categories = o.item() >= 0 && o.text() == null ? catalog.item(o.item()).categories() : null;
+    profiles.computeIfAbsent(model, m -> new InterestProfile(config, dimension))
+        .observe(vector, o.weight(), o.clock(), o.item(), categories);
+  }
+
+  private void replay() {
+    profiles.clear();
+    for (Observation o : observations) apply(o);
+  }
+
+  /** The interest profile per embedding model; a space appears once the user has an observation in it. */
+  public Map<String, InterestProfile> profiles() {
+    return Collections.unmodifiableMap(profiles);
+  }
+
+  /** The strongest evidence for a history item (catalogue index), or null for an item not in the history. */
+  public Evidence evidence(int item) {
+    return evidence.get(item);
+  }
+
+  /** Whether the user has any event on the item (catalogue index), whatever its weight. */
+  public boolean hasSeen(int item) {
+    return seen.get(item);
+  }
+
+  /** Events taken into account, of any kind. */
+  public int events() {
+    return events;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+}
