@@ -3,14 +3,22 @@ package io.shiftrec.cli;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Store;
 import io.shiftrec.encoder.BundledModels;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.User;
 import io.shiftrec.recommend.AnnBenchmark;
+import io.shiftrec.recommend.AnnIndex;
+import io.shiftrec.recommend.BehaviourTextBenchmark;
+import io.shiftrec.recommend.InterestRecommender;
+import io.shiftrec.recommend.RetrievalBenchmark;
+import java.util.ArrayList;
+import java.util.List;
 import io.shiftrec.encoder.EncodeBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -55,21 +63,57 @@ final class BenchCommand {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of queries and insertion order.")
     long seed;
 
+    @Option(names = "--users", defaultValue = "500",
+        description = "With a store: users (spread over the store) whose recommendations are compared between the"
+            + " index and the exact scan. 0 skips that table. Default: ${DEFAULT-VALUE}.")
+    int users;
+
     @Override
     public Integer call() {
       if (queries < 1) throw new IllegalArgumentException("--queries must be positive, got " + queries);
-      Catalog.Space space;
+      if (users < 0) throw new IllegalArgumentException("--users must not be negative, got " + users);
       String location = db != null ? db : QuickstartCommand.DEFAULT_DB;
-      if (synthetic == null && (db != null || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(location)))) {
-        try (Store store = Engine.openExistingStore(location)) {
-          Catalog catalog = Engine.catalog(store, new ConsoleProgress()).centred();
-          if (catalog.spaces().isEmpty()) throw new IllegalArgumentException("no encoded items in " + location);
-          space = catalog.spaces().values().iterator().next();
-        }
-      } else {
-        space = AnnBenchmark.syntheticSpace(synthetic == null ? 36_000 : synthetic, 384, seed);
+      if (synthetic != null || db == null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(location))) {
+        AnnBenchmark.run(System.out, AnnBenchmark.syntheticSpace(synthetic == null ? 36_000 : synthetic, 384, seed),
+            queries, seed);
+        return 0;
       }
-      AnnBenchmark.run(System.out, space, queries, seed);
+      try (Store store = Engine.openExistingStore(location)) {
+        Catalog catalog = Engine.catalog(store, new ConsoleProgress());
+        InterestRecommender scan = InterestRecommender.withDefaults(catalog);
+        if (scan.catalog().spaces().isEmpty()) throw new IllegalArgumentException("no encoded items in " + location);
+        AnnBenchmark.run(System.out, scan.catalog().spaces().values().iterator().next(), queries, seed);
+        if (users == 0) return 0;
+        List<User> all = store.users();
+        List<List<Event>> histories = new ArrayList<>();
+        int step = Math.max(1, all.size() / users);
+        for (int u = 0; u < all.size() && histories.size() < users; u += step) {
+          histories.add(store.eventsOf(all.get(u).id()));
+        }
+        System.out.println();
+        RetrievalBenchmark.run(System.out, scan, histories, AnnIndex.Params.DEFAULT, seed);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "text", mixinStandardHelpOptions = true,
+      description = "Recommendations with and without behaviour text (reviews, tags, queries) for the users of a store"
+          + " who wrote any: HR@10 and NDCG@10 of each user's last liked item, history before it only.")
+  static final class Text implements Callable<Integer> {
+    @Option(names = "--db", required = true, description = "Store with events that carry text.")
+    String db;
+
+    @Override
+    public Integer call() {
+      try (Store store = Engine.openExistingStore(db)) {
+        ConsoleProgress progress = new ConsoleProgress();
+        InterestRecommender recommender = InterestRecommender.withDefaults(Engine.catalog(store, progress));
+        List<List<Event>> histories = new ArrayList<>();
+        for (User u : store.users()) histories.add(store.eventsOf(u.id()));
+        BehaviourTextBenchmark.run(System.out, recommender, histories,
+            history -> Engine.behaviourText(store, recommender.catalog(), history, progress));
+      }
       return 0;
     }
   }

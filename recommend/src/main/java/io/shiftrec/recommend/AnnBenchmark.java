@@ -175,17 +175,22 @@ public final class AnnBenchmark {
     return c;
   }
 
-  private static double mean(long[] xs) {
+  static double mean(long[] xs) {
     double s = 0;
     for (long x : xs) s += x;
     return xs.length == 0 ? 0 : s / xs.length;
   }
 
   private static double p99(long[] xs) {
+    return percentile(xs, 0.99);
+  }
+
+  /** The q-quantile (nearest rank) of {@code xs}; 0 for none. */
+  static double percentile(long[] xs, double q) {
     if (xs.length == 0) return 0;
     long[] sorted = xs.clone();
     Arrays.sort(sorted);
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)];
+    return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1))];
   }
 
   /**
