@@ -119,6 +119,23 @@ public final class UserInterests {
     for (Observation o : observations) apply(o);
   }
 
+  /**
+   * The interests of this user's history in one domain only (items of that domain and the text written about them),
+   * beside the cross-domain interests this object holds. Replays the history: O(history), for display and analysis.
+   */
+  public UserInterests forDomain(String domain) {
+    UserInterests only = new UserInterests(catalog, config);
+    only.events = events;
+    for (Observation o : observations) {
+      if (o.item() < 0 || !domain.equals(catalog.item(o.item()).domain())) continue;
+      only.observations.add(o);
+      only.seen.set(o.item());
+      if (o.text() == null) only.evidence.put(o.item(), evidence.get(o.item()));
+    }
+    only.replay();
+    return only;
+  }
+
   /** The interest profile per embedding model; a space appears once the user has an observation in it. */
   public Map<String, InterestProfile> profiles() {
     return Collections.unmodifiableMap(profiles);

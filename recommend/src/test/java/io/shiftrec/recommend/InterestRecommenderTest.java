@@ -203,4 +203,17 @@ class InterestRecommenderTest {
     overlap /= users * 10.0;
     assertTrue(overlap >= 0.95, "indexed top 10 shares " + overlap + " of the exact top 10");
   }
+
+  @Test
+  void aDomainsOwnInterestsComeFromItsItemsOnly() {
+    List<Event> history = List.of(rating("alien", 5, 1), rating("emma", 5, 2), rating("aliens", 4, 3),
+        rating("dune", 4, 4));
+    UserInterests all = recommender.interests(history, TextVectors.NONE);
+    UserInterests books = all.forDomain("books");
+    assertEquals(2, all.profiles().get("m").interests().size());
+    assertEquals(2, books.profiles().get("m").interests().size(), "Dune and Emma are two tastes");
+    assertEquals(2, books.profiles().get("m").observed());
+    assertEquals(1, all.forDomain("movies").profiles().get("m").interests().size());
+    assertTrue(all.forDomain("kitchen").profiles().isEmpty());
+  }
 }
