@@ -2,9 +2,11 @@ package io.shiftrec.cli;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
 import io.shiftrec.encoder.BundledModels;
-import io.shiftrec.recommend.AnnBenchmark;
 import io.shiftrec.encoder.EncodeBenchmark;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.recommend.AnnBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,8 +63,8 @@ final class BenchCommand {
       Catalog.Space space;
       String location = db != null ? db : QuickstartCommand.DEFAULT_DB;
       if (synthetic == null && (db != null || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(location)))) {
-        try (Store store = Engine.openExistingStore(location)) {
-          Catalog catalog = Engine.catalog(store, new ConsoleProgress()).centred();
+        try (Store store = Stores.openExisting(location)) {
+          Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress()).centred();
           if (catalog.spaces().isEmpty()) throw new IllegalArgumentException("no encoded items in " + location);
           space = catalog.spaces().values().iterator().next();
         }

@@ -23,12 +23,25 @@ public final class Catalog {
     public final int dimension;
     public final float[] vectors;
     public final int[] itemIndex;
+    /** What was subtracted from every vector before re-normalising ({@link #centred()}), or null. */
+    private final float[] offset;
 
-    Space(String model, int dimension, float[] vectors, int[] itemIndex) {
+    Space(String model, int dimension, float[] vectors, int[] itemIndex, float[] offset) {
       this.model = model;
       this.dimension = dimension;
       this.vectors = vectors;
       this.itemIndex = itemIndex;
+      this.offset = offset;
+    }
+
+    /**
+     * A unit vector of this model (a query) moved as the space's items were, so that its dot products with them
+     * are cosines in this space.
+     */
+    public float[] place(float[] vector) {
+      float[] v = vector.clone();
+      if (offset != null) for (int j = 0; j < dimension; j++) v[j] -= offset[j];
+      return Vectors.normalizeInPlace(v);
     }
 
     public int size() {
@@ -97,14 +110,16 @@ public final class Catalog {
     Space[] spaceOf = new Space[items.length];
     for (Space s : spaces.values()) {
       int d = s.dimension, n = s.size();
-      double[] mean = new double[d];
-      for (int r = 0; r < n; r++) for (int j = 0; j < d; j++) mean[j] += s.vectors[r * d + j];
+      double[] sum = new double[d];
+      for (int r = 0; r < n; r++) for (int j = 0; j < d; j++) sum[j] += s.vectors[r * d + j];
+      float[] mean = new float[d];
+      for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / n);
       float[] out = s.vectors.clone();
       for (int r = 0; r < n; r++) {
-        for (int j = 0; j < d; j++) out[r * d + j] -= (float) (mean[j] / n);
+        for (int j = 0; j < d; j++) out[r * d + j] -= mean[j];
         Vectors.normalizeRow(out, r, d);
       }
-      Space c = new Space(s.model, d, out, s.itemIndex);
+      Space c = new Space(s.model, d, out, s.itemIndex, mean);
       centredSpaces.put(s.model, c);
       for (int i : s.itemIndex) spaceOf[i] = c;
     }
@@ -158,7 +173,7 @@ public final class Catalog {
           itemIndex[r] = i;
           rowOf[i] = r;
         }
-        Space s = new Space(e.getKey(), dim, matrix, itemIndex);
+        Space s = new Space(e.getKey(), dim, matrix, itemIndex, null);
         for (int i : itemIndex) spaceOf[i] = s;
         spaces.put(e.getKey(), s);
       }

@@ -61,6 +61,9 @@ public interface Store extends AutoCloseable {
      */
     int insertEvents(List<Event> events);
 
+    /** Removes a user and every event of theirs. Returns false when the store has no such user. */
+    boolean deleteUser(String id);
+
     void commit();
 
     @Override

@@ -132,6 +132,7 @@ class AtomicityTest {
           return tx.insertEvents(events);
         }
 
+        @Override public boolean deleteUser(String id) { return tx.deleteUser(id); }
         @Override public void commit() { tx.commit(); }
         @Override public void close() { tx.close(); }
       };

@@ -200,6 +200,19 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public boolean deleteUser(String id) {
+      checkOpen();
+      knownUsers.remove(id);
+      // Events go with the user row (ON DELETE CASCADE).
+      try (PreparedStatement ps = writer.prepareStatement("DELETE FROM users WHERE id = ?")) {
+        ps.setString(1, id);
+        return ps.executeUpdate() > 0;
+      } catch (SQLException e) {
+        throw new StoreException("cannot delete user " + id + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
     public void commit() {
       checkOpen();
       try {

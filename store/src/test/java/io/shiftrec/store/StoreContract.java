@@ -91,6 +91,23 @@ public abstract class StoreContract {
   }
 
   @Test
+  void deletingAUserRemovesTheUserAndEveryEventOfTheirsOnly() {
+    seed();
+    try (Store.Transaction tx = store.begin()) {
+      assertTrue(tx.deleteUser("u1"));
+      assertFalse(tx.deleteUser("nobody"));
+      tx.commit();
+    }
+    assertTrue(store.user("u1").isEmpty());
+    assertTrue(store.eventsOf("u1").isEmpty());
+    assertEquals(1, store.eventsOf("u2").size());
+    Store.Counts c = store.counts();
+    assertEquals(1, c.users());
+    assertEquals(1, c.events());
+    assertEquals(3, c.items());
+  }
+
+  @Test
   void reinsertingTheSameEventsIsIdempotent() {
     seed();
     try (Store.Transaction tx = store.begin()) {
