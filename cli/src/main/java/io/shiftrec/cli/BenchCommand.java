@@ -7,12 +7,13 @@ import io.shiftrec.encoder.BundledModels;
 import io.shiftrec.encoder.EncodeBenchmark;
 import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.recommend.AnnBenchmark;
+import io.shiftrec.serve.ServeBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Serve.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -72,6 +73,32 @@ final class BenchCommand {
         space = AnnBenchmark.syntheticSpace(synthetic == null ? 36_000 : synthetic, 384, seed);
       }
       AnnBenchmark.run(System.out, space, queries, seed);
+      return 0;
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Starts the server on a store and drives it on loopback from a fixed number of client threads:"
+          + " p50/p90/p99 latency and requests per second for recommendations alone and for a 90/10 read/write mix."
+          + " The writes are stored: run it on a copy of the store.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--db", required = true, description = "Store with users, items and encoded embeddings.")
+    String db;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "Client threads. Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per run. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
+      if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+      ServeBenchmark.run(System.out, db, concurrency, seconds, seed);
       return 0;
     }
   }
