@@ -2,10 +2,10 @@ package io.shiftrec.cli;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
 import io.shiftrec.encoder.BundledModels;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.User;
-import io.shiftrec.recommend.AnnBenchmark;
 import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.BehaviourTextBenchmark;
 import io.shiftrec.recommend.InterestRecommender;
@@ -13,12 +13,16 @@ import io.shiftrec.recommend.RetrievalBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import io.shiftrec.encoder.EncodeBenchmark;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.recommend.AnnBenchmark;
+import io.shiftrec.serve.ServeBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
+        BenchCommand.Serve.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -78,8 +82,8 @@ final class BenchCommand {
             queries, seed);
         return 0;
       }
-      try (Store store = Engine.openExistingStore(location)) {
-        Catalog catalog = Engine.catalog(store, new ConsoleProgress());
+      try (Store store = Stores.openExisting(location)) {
+        Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress());
         InterestRecommender scan = InterestRecommender.withDefaults(catalog);
         if (scan.catalog().spaces().isEmpty()) throw new IllegalArgumentException("no encoded items in " + location);
         AnnBenchmark.run(System.out, scan.catalog().spaces().values().iterator().next(), queries, seed);
@@ -106,14 +110,40 @@ final class BenchCommand {
 
     @Override
     public Integer call() {
-      try (Store store = Engine.openExistingStore(db)) {
+      try (Store store = Stores.openExisting(db)) {
         ConsoleProgress progress = new ConsoleProgress();
-        InterestRecommender recommender = InterestRecommender.withDefaults(Engine.catalog(store, progress));
+        InterestRecommender recommender = InterestRecommender.withDefaults(StoreEncoding.catalog(store, progress));
         List<List<Event>> histories = new ArrayList<>();
         for (User u : store.users()) histories.add(store.eventsOf(u.id()));
         BehaviourTextBenchmark.run(System.out, recommender, histories,
-            history -> Engine.behaviourText(store, recommender.catalog(), history, progress));
+            history -> StoreEncoding.behaviourText(store, recommender.catalog(), history, progress));
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Starts the server on a store and drives it on loopback from a fixed number of client threads:"
+          + " p50/p90/p99 latency and requests per second for recommendations alone and for a 90/10 read/write mix."
+          + " The writes are stored: run it on a copy of the store.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--db", required = true, description = "Store with users, items and encoded embeddings.")
+    String db;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "Client threads. Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per run. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
+      if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+      ServeBenchmark.run(System.out, db, concurrency, seconds, seed);
       return 0;
     }
   }

@@ -1,6 +1,7 @@
 package io.shiftrec.cli;
 
 import io.shiftrec.core.Store;
+import io.shiftrec.encoder.StoreEncoding;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -20,10 +21,10 @@ final class EncodingOptions {
   String model;
 
   /** The store's settings with the given options applied. */
-  Engine.EncodingSettings settings(Store store) {
-    Engine.EncodingSettings current = Engine.settings(store);
+  StoreEncoding.Settings settings(Store store) {
+    StoreEncoding.Settings current = StoreEncoding.settings(store);
     String chosenModel = model == null ? current.model() : "auto".equalsIgnoreCase(model) ? null : model;
-    return new Engine.EncodingSettings(fields == null ? current.fields() : fields,
+    return new StoreEncoding.Settings(fields == null ? current.fields() : fields,
         maxTokens == null ? current.maxTokens() : maxTokens, chosenModel);
   }
 }

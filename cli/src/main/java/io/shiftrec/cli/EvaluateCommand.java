@@ -1,6 +1,8 @@
 package io.shiftrec.cli;
 
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.eval.Dataset;
 import io.shiftrec.eval.EvaluateOptions;
 import io.shiftrec.eval.Evaluation;
@@ -63,10 +65,10 @@ final class EvaluateCommand implements Callable<Integer> {
     ConsoleProgress progress = new ConsoleProgress();
     List<Double> shares = coldShares == null || coldShares.isEmpty() ? List.of(EvaluateOptions.DEFAULT_COLD_SHARE)
         : coldShares;
-    try (Store embeddings = Engine.openStore(cache)) {
-      Engine.EncodingSettings settings = encoding.settings(embeddings);
+    try (Store embeddings = Stores.open(cache)) {
+      StoreEncoding.Settings settings = encoding.settings(embeddings);
       EvaluateOptions options = EvaluateOptions.of(format, path, protocol, models, out).withKs(ks).withSeed(seed)
-          .withCatalog(store -> Engine.catalog(store, embeddings, settings, progress));
+          .withCatalog(store -> StoreEncoding.catalog(store, embeddings, settings, progress));
       if (threads != null) options = options.withThreads(threads);
       if (targetDomain != null) options = options.withColdTargetDomain(targetDomain);
       for (double share : shares) options.withColdShare(share); // checks every share before any data is read

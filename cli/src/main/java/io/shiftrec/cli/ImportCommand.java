@@ -1,6 +1,8 @@
 package io.shiftrec.cli;
 
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.ErrorPolicy;
 import io.shiftrec.ingest.ImportFormat;
 import io.shiftrec.ingest.ImportRejectedException;
@@ -39,7 +41,7 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ConsoleProgress progress = new ConsoleProgress();
-    try (Store store = Engine.openStore(db)) {
+    try (Store store = Stores.open(db)) {
       ImportReport report;
       try {
         report = io.shiftrec.ingest.Importer.run(store, format, path, onError, progress);
@@ -51,7 +53,7 @@ final class ImportCommand implements Callable<Integer> {
       System.out.println(report.summary());
       for (String note : report.notes()) System.out.println("note: " + note);
       if (!noEncode) {
-        Engine.Encoded encoded = Engine.encodeCatalog(store, encoding.settings(store), progress);
+        StoreEncoding.Encoded encoded = StoreEncoding.encodeCatalog(store, encoding.settings(store), progress);
         System.out.println(encoded.summary());
       }
       Store.Counts c = store.counts();

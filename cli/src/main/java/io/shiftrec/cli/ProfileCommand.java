@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
-import io.shiftrec.interest.Interest;
-import io.shiftrec.interest.InterestProfile;
-import io.shiftrec.interest.Migration;
+import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.interest.UserInterests;
+import io.shiftrec.recommend.Documents;
 import io.shiftrec.recommend.InterestRecommender;
 import java.io.PrintStream;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,90 +31,18 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Store store = Engine.openExistingStore(db)) {
+    try (Store store = Stores.openExisting(db)) {
       if (store.user(user).isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "'");
-      Catalog catalog = Engine.catalog(store, new ConsoleProgress());
-      List<Event> history = store.eventsOf(user);
+      Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress());
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
-      Map<String, InterestProfile> profiles = recommender.interests(history,
-          Engine.behaviourText(store, recommender.catalog(), history, new ConsoleProgress())).profiles();
-      boolean timed = !history.isEmpty() && history.get(history.size() - 1).timestamp() != null;
-      Map<String, Object> doc = document(profiles, recommender, timed, history.size());
+      List<Event> history = store.eventsOf(user);
+      UserInterests interests = recommender.interests(history,
+          StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
+      Map<String, Object> doc = Documents.profile(user, history, interests, recommender);
       if (json) System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
       else print(doc, System.out);
     }
     return 0;
-  }
-
-  private Map<String, Object> document(Map<String, InterestProfile> profiles, InterestRecommender recommender,
-                                       boolean timed, int events) {
-    Catalog catalog = recommender.catalog();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("user", user);
-    doc.put("events", events);
-    List<Object> spaces = new ArrayList<>();
-    for (Map.Entry<String, InterestProfile> e : profiles.entrySet()) {
-      InterestProfile p = e.getValue();
-      double[] mixture = new double[p.interests().size()];
-      p.mixture(mixture);
-      Map<String, Object> space = new LinkedHashMap<>();
-      space.put("model", e.getKey());
-      space.put("short_term_share", round(p.shortShare()));
-      List<Object> interests = new ArrayList<>();
-      Map<Integer, String> labels = new LinkedHashMap<>();
-      for (int k = 0; k < p.interests().size(); k++) {
-        Interest interest = p.interests().get(k);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", interest.id());
-        m.put("label", recommender.label(interest));
-        labels.put(interest.id(), recommender.label(interest));
-        m.put("share", round(mixture[k]));
-        m.put("long_term_weight", round(interest.longWeight()));
-        m.put("short_term_weight", round(interest.shortWeight()));
-        m.put("events", interest.events());
-        m.put("first", clock(interest.firstClock(), timed));
-        m.put("last", clock(interest.lastClock(), timed));
-        List<String> examples = new ArrayList<>();
-        int[] recent = interest.recentMembers();
-        for (int i = 0; i < Math.min(3, recent.length); i++) examples.add(catalog.item(recent[i]).title());
-        m.put("recent_items", examples);
-        interests.add(m);
-      }
-      interests.sort((a, b) -> Double.compare((Double) ((Map<?, ?>) b).get("share"),
-          (Double) ((Map<?, ?>) a).get("share")));
-      space.put("interests", interests);
-      List<Object> migrations = new ArrayList<>();
-      for (Migration mg : p.migrations()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("at", clock(mg.clock(), timed));
-        m.put("event", mg.eventIndex());
-        m.put("from", side(mg.from(), mg.fromCategories(), mg.fromExample(), catalog));
-        m.put("to", side(mg.to(), mg.toCategories(), mg.toExample(), catalog));
-        m.put("strength", round(mg.strength()));
-        migrations.add(m);
-      }
-      space.put("migrations", migrations);
-      spaces.add(space);
-    }
-    doc.put("spaces", spaces);
-    return doc;
-  }
-
-  private static Map<String, Object> side(int id, List<String> categories, int example, Catalog catalog) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("interest", id);
-    String title = example < 0 ? null : catalog.item(example).title();
-    m.put("label", !categories.isEmpty() ? String.join(", ", categories) : title != null ? "“" + title + "”" : "#" + id);
-    m.put("example", title == null ? "a search" : title);
-    return m;
-  }
-
-  private static String clock(long clock, boolean timed) {
-    return timed ? Instant.ofEpochSecond(clock).toString().substring(0, 10) : "position " + clock;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 
   @SuppressWarnings("unchecked")
@@ -141,5 +67,15 @@ final class ProfileCommand implements Callable<Integer> {
             to.get("label"), to.get("example"), m.get("strength"));
       }
     }
+    Map<String, Object> domains = (Map<String, Object>) doc.get("domains");
+    if (domains == null) return;
+    out.printf("%nInterests within each domain:%n");
+    domains.forEach((domain, list) -> {
+      out.println("  " + domain + ":");
+      for (Object i : (List<Object>) list) {
+        Map<String, Object> m = (Map<String, Object>) i;
+        out.printf("    %5.1f%%  %-40s %4d events%n", 100 * (Double) m.get("share"), m.get("label"), m.get("events"));
+      }
+    });
   }
 }

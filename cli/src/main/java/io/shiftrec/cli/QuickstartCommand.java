@@ -3,6 +3,8 @@ package io.shiftrec.cli;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.ErrorPolicy;
 import io.shiftrec.ingest.ImportFormat;
 import io.shiftrec.ingest.Importer;
@@ -38,11 +40,11 @@ final class QuickstartCommand implements Callable<Integer> {
     Path sample = sampleFolder();
     ConsoleProgress progress = new ConsoleProgress();
     long start = System.nanoTime();
-    try (Store store = Engine.openStore(db)) {
+    try (Store store = Stores.open(db)) {
       System.out.println(Importer.run(store, ImportFormat.MOVIELENS_LATEST, sample, ErrorPolicy.REJECT, progress)
           .summary());
-      System.out.println(Engine.encodeCatalog(store, Engine.settings(store), progress).summary());
-      Catalog catalog = Engine.catalog(store, progress);
+      System.out.println(StoreEncoding.encodeCatalog(store, StoreEncoding.settings(store), progress).summary());
+      Catalog catalog = StoreEncoding.catalog(store, progress);
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
       for (String user : users) {
         List<Event> history = store.eventsOf(user);
@@ -50,7 +52,7 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("User " + user + " recently liked: " + String.join("; ", recentLikes(history, catalog, 3)));
         UserInterests interests = recommender.interests(history,
-            Engine.behaviourText(store, recommender.catalog(), history, progress));
+            StoreEncoding.behaviourText(store, recommender.catalog(), history, progress));
         RecommendCommand.printTable(user, history.size(), recommender.recommend(interests, k, null, true, 0.2),
             System.out);
       }

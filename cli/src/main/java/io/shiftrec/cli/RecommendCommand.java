@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.recommend.Documents;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.Recommendation;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,16 +47,16 @@ final class RecommendCommand implements Callable<Integer> {
     if (!(diversity >= 0 && diversity <= 1)) {
       throw new IllegalArgumentException("--diversity must be between 0 and 1, got " + diversity);
     }
-    try (Store store = Engine.openExistingStore(db)) {
+    try (Store store = Stores.openExisting(db)) {
       if (store.user(user).isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "'");
-      Catalog catalog = Engine.catalog(store, new ConsoleProgress());
+      Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress());
       if (domain != null && !hasDomain(catalog, domain)) {
         throw new IllegalArgumentException("unknown domain '" + domain + "'");
       }
       List<Event> history = store.eventsOf(user);
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
       UserInterests interests = recommender.interests(history,
-          Engine.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
+          StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
       List<Recommendation> recs = recommender.recommend(interests, k, domain, explain, diversity);
       if (json) printJson(recs, System.out);
       else printTable(user, history.size(), recs, System.out);
@@ -72,21 +72,8 @@ final class RecommendCommand implements Callable<Integer> {
   }
 
   private void printJson(List<Recommendation> recs, PrintStream out) throws Exception {
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (Recommendation r : recs) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("item", r.item().id());
-      m.put("title", r.item().title());
-      m.put("domain", r.item().domain());
-      m.put("score", r.score());
-      if (r.reason() != null) m.put("reason", r.reason());
-      items.add(m);
-    }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("user", user);
-    doc.put("model", "shiftrec");
-    doc.put("items", items);
-    out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+    out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(Documents.recommendations(user, recs)));
   }
 
   static void printTable(String user, int historySize, List<Recommendation> recs, PrintStream out) {

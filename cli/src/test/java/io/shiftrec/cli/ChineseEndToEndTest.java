@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
 import io.shiftrec.encoder.BundledModels;
+import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.ErrorPolicy;
 import io.shiftrec.ingest.ImportFormat;
 import io.shiftrec.ingest.Importer;
-import io.shiftrec.core.Progress;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.Recommendation;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +38,14 @@ class ChineseEndToEndTest {
         "{\"user\":\"小明\",\"item\":\"tea\",\"type\":\"rating\",\"value\":1,\"timestamp\":\"2024-05-02T10:00:00Z\"}"),
         StandardCharsets.UTF_8);
 
-    try (Store store = Engine.openStore(dir.resolve("zh.db").toString())) {
+    try (Store store = Stores.open(dir.resolve("zh.db").toString())) {
       Importer.run(store, ImportFormat.GENERIC, dir, ErrorPolicy.REJECT, Progress.NONE);
-      Engine.Encoded first = Engine.encodeCatalog(store, Engine.settings(store), Progress.NONE);
+      StoreEncoding.Encoded first = StoreEncoding.encodeCatalog(store, StoreEncoding.settings(store), Progress.NONE);
       assertEquals(5, first.newEmbeddings());
-      assertEquals(0, Engine.encodeCatalog(store, Engine.settings(store), Progress.NONE).newEmbeddings(),
+      assertEquals(0, StoreEncoding.encodeCatalog(store, StoreEncoding.settings(store), Progress.NONE).newEmbeddings(),
           "unchanged text is never encoded twice");
 
-      Catalog catalog = Engine.catalog(store, Progress.NONE);
+      Catalog catalog = StoreEncoding.catalog(store, Progress.NONE);
       assertEquals(List.of(BundledModels.ZH), List.copyOf(catalog.spaces().keySet()));
       int novel = catalog.indexOf("novel");
       assertTrue(catalog.similarity(novel, catalog.indexOf("film"))

@@ -61,6 +61,12 @@ public interface Store extends AutoCloseable {
      */
     int insertEvents(List<Event> events);
 
+    /** Removes a user and every event of theirs. Returns false when the store has no such user. */
+    boolean deleteUser(String id);
+
+    /** Removes cached embeddings of {@code model} (a deleted user's review vectors); absent hashes are ignored. */
+    void deleteEmbeddings(String model, Collection<String> textHashes);
+
     void commit();
 
     @Override

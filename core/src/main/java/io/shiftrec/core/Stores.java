@@ -1,5 +1,7 @@
 package io.shiftrec.core;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ServiceLoader;
 
 /** Opens a {@link Store} by location, using whichever registered {@link StoreProvider} accepts it. */
@@ -11,5 +13,13 @@ public final class Stores {
       if (p.accepts(location)) return p.open(location);
     }
     throw new IllegalArgumentException("no store implementation accepts '" + location + "'");
+  }
+
+  /** Opens a store that must already exist, so a typo in a file name is an error and not a new empty store. */
+  public static Store openExisting(String location) {
+    if (!location.contains(":") && !Files.isRegularFile(Path.of(location))) {
+      throw new IllegalArgumentException("no store at " + location + " (create one with shiftrec import)");
+    }
+    return open(location);
   }
 }

@@ -38,19 +38,37 @@ public final class Importer {
     for (User user : store.users()) knownUsers.add(user.id());
 
     DataFiles files = new DataFiles(dir, "import " + format.wireName(), progress);
+    try {
+      return write(store, format, policy, domainByItem, knownUsers, start,
+          writer -> format.reader().read(files, writer));
+    } finally {
+      files.finishProgress();
+    }
+  }
+
+  /** Hands rows to a {@link StoreWriter}. */
+  @FunctionalInterface
+  interface Rows {
+    void writeTo(StoreWriter writer) throws IOException;
+  }
+
+  /**
+   * Writes rows in one transaction that commits whole, or not at all when {@code policy} rejects a bad row.
+   * {@code domainByItem} and {@code knownUsers} hold (at least) the store's items and users that the rows name.
+   */
+  static ImportReport write(Store store, ImportFormat format, ErrorPolicy policy, Map<String, String> domainByItem,
+                            Set<String> knownUsers, long startNanos, Rows rows) throws IOException {
     try (Store.Transaction tx = store.begin()) {
       StoreWriter writer = new StoreWriter(tx, policy, domainByItem, knownUsers);
-      format.reader().read(files, writer);
+      rows.writeTo(writer);
       boolean accepted = writer.writing();
       if (accepted) {
         writer.flush();
         tx.commit();
       }
-      ImportReport report = writer.report(format, accepted, Duration.ofNanos(System.nanoTime() - start));
+      ImportReport report = writer.report(format, accepted, Duration.ofNanos(System.nanoTime() - startNanos));
       if (!accepted) throw new ImportRejectedException(report);
       return report;
-    } finally {
-      files.finishProgress();
     }
   }
 }

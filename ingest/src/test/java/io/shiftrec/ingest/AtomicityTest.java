@@ -132,6 +132,10 @@ class AtomicityTest {
           return tx.insertEvents(events);
         }
 
+        @Override public boolean deleteUser(String id) { return tx.deleteUser(id); }
+        @Override public void deleteEmbeddings(String model, java.util.Collection<String> hashes) {
+          tx.deleteEmbeddings(model, hashes);
+        }
         @Override public void commit() { tx.commit(); }
         @Override public void close() { tx.close(); }
       };

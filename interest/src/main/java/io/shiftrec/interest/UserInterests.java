@@ -2,6 +2,7 @@ package io.shiftrec.interest;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
+import io.shiftrec.core.TextVectors;
 import io.shiftrec.core.Vectors;
 import java.util.ArrayList;
 import java.util.BitSet;

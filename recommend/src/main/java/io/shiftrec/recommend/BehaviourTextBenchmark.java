@@ -2,7 +2,7 @@ package io.shiftrec.recommend;
 
 import io.shiftrec.core.Event;
 import io.shiftrec.interest.Feedback;
-import io.shiftrec.interest.TextVectors;
+import io.shiftrec.core.TextVectors;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

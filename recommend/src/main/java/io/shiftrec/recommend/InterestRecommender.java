@@ -6,7 +6,7 @@ import io.shiftrec.core.Item;
 import io.shiftrec.interest.Interest;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
-import io.shiftrec.interest.TextVectors;
+import io.shiftrec.core.TextVectors;
 import io.shiftrec.interest.UserInterests;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.shiftrec.recommend;
 
 import io.shiftrec.core.Event;
-import io.shiftrec.interest.TextVectors;
+import io.shiftrec.core.TextVectors;
 import io.shiftrec.interest.UserInterests;
 import java.io.PrintStream;
 import java.util.ArrayList;

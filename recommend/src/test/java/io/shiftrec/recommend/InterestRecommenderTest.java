@@ -11,7 +11,7 @@ import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
-import io.shiftrec.interest.TextVectors;
+import io.shiftrec.core.TextVectors;
 import io.shiftrec.interest.UserInterests;
 import java.util.HashSet;
 import java.util.List;

@@ -200,6 +200,34 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public boolean deleteUser(String id) {
+      checkOpen();
+      knownUsers.remove(id);
+      // Events go with the user row (ON DELETE CASCADE).
+      try (PreparedStatement ps = writer.prepareStatement("DELETE FROM users WHERE id = ?")) {
+        ps.setString(1, id);
+        return ps.executeUpdate() > 0;
+      } catch (SQLException e) {
+        throw new StoreException("cannot delete user " + id + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void deleteEmbeddings(String model, Collection<String> textHashes) {
+      checkOpen();
+      try (PreparedStatement ps = writer.prepareStatement("DELETE FROM embeddings WHERE model = ? AND text_hash = ?")) {
+        for (String hash : textHashes) {
+          ps.setString(1, model);
+          ps.setString(2, hash);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      } catch (SQLException e) {
+        throw new StoreException("cannot delete embeddings: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
     public void commit() {
       checkOpen();
       try {

@@ -91,6 +91,34 @@ public abstract class StoreContract {
   }
 
   @Test
+  void deletingAUserRemovesTheUserAndEveryEventOfTheirsOnly() {
+    seed();
+    try (Store.Transaction tx = store.begin()) {
+      assertTrue(tx.deleteUser("u1"));
+      assertFalse(tx.deleteUser("nobody"));
+      tx.commit();
+    }
+    assertTrue(store.user("u1").isEmpty());
+    assertTrue(store.eventsOf("u1").isEmpty());
+    assertEquals(1, store.eventsOf("u2").size());
+    Store.Counts c = store.counts();
+    assertEquals(1, c.users());
+    assertEquals(1, c.events());
+    assertEquals(3, c.items());
+  }
+
+  @Test
+  void deletedEmbeddingsAreGoneAndOthersStay() {
+    store.putEmbeddings("m", Map.of("h1", new float[] {1f, 0f}, "h2", new float[] {0f, 1f}));
+    try (Store.Transaction tx = store.begin()) {
+      tx.deleteEmbeddings("m", List.of("h1", "never-stored"));
+      tx.deleteEmbeddings("other-model", List.of("h2"));
+      tx.commit();
+    }
+    assertEquals(java.util.Set.of("h2"), store.embeddings("m", List.of("h1", "h2")).keySet());
+  }
+
+  @Test
   void reinsertingTheSameEventsIsIdempotent() {
     seed();
     try (Store.Transaction tx = store.begin()) {

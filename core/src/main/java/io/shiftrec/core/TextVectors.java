@@ -1,4 +1,4 @@
-package io.shiftrec.interest;
+package io.shiftrec.core;
 
 /** Behaviour text (review bodies, tags, search queries) embedded into a catalogue space. */
 @FunctionalInterface

@@ -1,0 +1,41 @@
+package io.shiftrec.cli;
+
+import io.shiftrec.serve.ServeConfig;
+import io.shiftrec.serve.ShiftRecServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve the store over HTTP (routes: GET /openapi.json) until stopped with Ctrl-C or SIGTERM.",
+        "Settings come from the options, else the environment (SHIFTREC_API_KEY, SHIFTREC_HOST, SHIFTREC_PORT,"
+            + " SHIFTREC_READS_NEED_KEY, SHIFTREC_MAX_REQUEST_BYTES), else --config. An API key is required."})
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--db", required = true, description = "Store file.")
+  String db;
+
+  @Option(names = "--port", description = "Port to listen on (0: any free one). Default: 8080.")
+  Integer port;
+
+  @Option(names = "--config", description = "Properties file: api_key, host (default 127.0.0.1), port,"
+      + " reads_need_key (default false), max_request_bytes (default 10485760).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    ServeConfig settings = ServeConfig.resolve(db, port, config, System.getenv());
+    ShiftRecServer server = ShiftRecServer.start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C and SIGTERM stop listening and close the store cleanly.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "shiftrec-shutdown"));
+    System.err.printf("shiftrec serve: listening on http://%s:%d (store %s; reads %s)%n", settings.host(),
+        server.port(), db, settings.readsNeedKey() ? "need the API key" : "open");
+    stopped.await();
+    return 0;
+  }
+}

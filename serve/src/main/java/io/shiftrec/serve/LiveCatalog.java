@@ -1,0 +1,136 @@
+package io.shiftrec.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Item;
+import io.shiftrec.core.Progress;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.TextVectors;
+import io.shiftrec.encoder.Embedder;
+import io.shiftrec.encoder.LanguageRouter;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.ingest.GenericBatch;
+import io.shiftrec.recommend.AnnIndex;
+import io.shiftrec.recommend.InterestRecommender;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The catalogue the server recommends from: loaded (and encoded where needed) once at start, then replaced as a whole
+ * when items are upserted, so a request always sees one consistent view and never rebuilds it. Writers of items and
+ * text queries take turns on the one encoder (it is not thread-safe); readers never wait.
+ *
+ * <p>A new catalogue serves at once by exact scan; an ANN index over it is built in the background (one thread, so
+ * the graph is the same every time) and replaces the view when ready, unless a newer catalogue came first.
+ */
+final class LiveCatalog implements AutoCloseable {
+  /** Catalogues smaller than this are scanned: the index would save little and cost a core for seconds. */
+  static final int INDEX_FROM_ITEMS = 2_000;
+  private static final long INDEX_SEED = 42;
+
+  /** One consistent state: the catalogue as stored and the recommender over its centred form. */
+  record View(Catalog catalog, InterestRecommender recommender, Set<String> domains) {
+    static View of(Catalog catalog) {
+      Set<String> domains = new HashSet<>();
+      for (int i = 0; i < catalog.size(); i++) domains.add(catalog.item(i).domain());
+      return new View(catalog, InterestRecommender.withDefaults(catalog), domains);
+    }
+
+    /** The catalogue in the space scoring uses; the same object for a view and its indexed successor. */
+    Catalog centred() {
+      return recommender.catalog();
+    }
+  }
+
+  /** A text query's vector and the space it lives in. */
+  record Query(String model, float[] vector) {}
+
+  private final Store store;
+  private final Embedder embedder;
+  private final LanguageRouter router;
+  private final ExecutorService indexer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "shiftrec-index");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile View view;
+
+  LiveCatalog(Store store) {
+    this.store = store;
+    StoreEncoding.Settings settings = StoreEncoding.settings(store);
+    this.router = settings.router();
+    this.embedder = Embedder.bundled(store, settings.router(), settings.itemText());
+    publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE)));
+  }
+
+  /** Serves {@code fresh} now and indexes it in the background when it is large enough. */
+  private synchronized void publish(View fresh) {
+    view = fresh;
+    if (fresh.catalog().size() < INDEX_FROM_ITEMS) return;
+    indexer.submit(() -> {
+      if (view != fresh) return; // a newer catalogue is already waiting for its own index
+      View indexed = new View(fresh.catalog(), fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED),
+          fresh.domains());
+      synchronized (this) {
+        if (view == fresh) view = indexed;
+      }
+    });
+  }
+
+  View view() {
+    return view;
+  }
+
+  /**
+   * Validates and stores generic-format item rows (all or nothing), encodes them, and makes them recommendable in
+   * place of their old versions. Returns the items stored.
+   */
+  synchronized List<Item> upsert(List<JsonNode> rows) {
+    List<Item> items = GenericBatch.upsertItems(store, rows);
+    Map<String, Item> latest = new LinkedHashMap<>(); // a batch naming an id twice stores its last row, as the store does
+    for (Item item : items) latest.put(item.id(), item);
+    Catalog fresh = StoreEncoding.catalog(List.copyOf(latest.values()), embedder, Progress.NONE);
+    Catalog old = view.catalog();
+    Catalog.Builder merged = Catalog.builder();
+    for (int i = 0; i < old.size(); i++) {
+      int replacement = fresh.indexOf(old.item(i).id());
+      if (replacement < 0) copy(old, i, merged);
+    }
+    for (int i = 0; i < fresh.size(); i++) copy(fresh, i, merged);
+    publish(View.of(merged.build()));
+    return items;
+  }
+
+  private static void copy(Catalog from, int index, Catalog.Builder to) {
+    Catalog.Space space = from.spaceOf(index);
+    to.add(from.item(index), space == null ? null : space.model, from.vector(index));
+  }
+
+  /** Encodes free text with the model its language routes to. */
+  synchronized Query encode(String text) {
+    String model = router.modelFor(text);
+    return new Query(model, embedder.encodeText(text, model));
+  }
+
+  /** The behaviour text of a history placed in {@code centred}; the encoder is only taken when there is text. */
+  TextVectors behaviourText(Catalog centred, List<Event> history) {
+    boolean anyText = false;
+    for (Event e : history) anyText |= e.text() != null && !e.text().isBlank();
+    if (!anyText) return TextVectors.NONE;
+    synchronized (this) {
+      return StoreEncoding.behaviourText(embedder, router, centred, history, Progress.NONE);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    indexer.shutdownNow();
+    embedder.close();
+  }
+}

@@ -1,0 +1,106 @@
+package io.shiftrec.serve;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Store;
+import io.shiftrec.interest.InterestConfig;
+import io.shiftrec.interest.UserInterests;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The interests of the users the server answered for lately, kept up to date by the events it stores: an event
+ * costs one incremental update (independent of the user's history), not a replay. A user's interests are built from
+ * their stored events on first use, and again after the catalogue changes, after an event arrives out of clock order
+ * or as a duplicate, or after they fall out of the cache; the stored events stay the one durable record.
+ */
+final class LiveInterests {
+  /** Users kept by default: about 20 KB each for six interests of 384 dimensions. */
+  static final int DEFAULT_CAPACITY = 50_000;
+  private final Store store;
+  private final LiveCatalog catalog;
+  private final Map<String, Entry> entries;
+  /** Counts event batches and deletions taken in, so a build that raced a write is used once and not kept. */
+  private final AtomicLong writes = new AtomicLong();
+
+  /** One user's interests in one catalogue, and the latest clock taken in (to spot events out of order). */
+  private static final class Entry {
+    final Catalog centred;
+    final UserInterests interests;
+    long lastClock = Long.MIN_VALUE;
+
+    Entry(Catalog centred, UserInterests interests) {
+      this.centred = centred;
+      this.interests = interests;
+    }
+  }
+
+  /** @param capacity users kept; the least recently used one is dropped beyond it */
+  LiveInterests(Store store, LiveCatalog catalog, int capacity) {
+    this.store = store;
+    this.catalog = catalog;
+    this.entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        return size() > capacity;
+      }
+    });
+  }
+
+  /** Applies {@code use} to the user's interests in {@code view}'s catalogue, holding the user's lock. */
+  <T> T with(String user, LiveCatalog.View view, Function<UserInterests, T> use) {
+    Entry entry = entries.get(user);
+    if (entry == null || entry.centred != view.centred()) {
+      long before = writes.get();
+      entry = build(user, view);
+      if (writes.get() == before) entries.put(user, entry);
+    }
+    synchronized (entry) {
+      return use.apply(entry.interests);
+    }
+  }
+
+  private Entry build(String user, LiveCatalog.View view) {
+    List<Event> history = store.eventsOf(user);
+    UserInterests interests = new UserInterests(view.centred(), InterestConfig.defaults());
+    var texts = catalog.behaviourText(view.centred(), history);
+    Entry entry = new Entry(view.centred(), interests);
+    for (Event e : history) {
+      interests.add(e, texts);
+      entry.lastClock = Math.max(entry.lastClock, e.clock());
+    }
+    return entry;
+  }
+
+  /**
+   * Takes newly stored events into account; called after they are committed. {@code allNew} is false when the store skipped some as duplicates; the
+   * users of the batch are then rebuilt on next use rather than updated.
+   */
+  void stored(List<Event> events, boolean allNew) {
+    writes.incrementAndGet();
+    for (Event e : events) {
+      Entry entry = entries.get(e.user());
+      if (entry == null) continue;
+      synchronized (entry) {
+        // An event at or before the latest clock may already be in the history the entry was built from, or belong
+        // before events already taken in: rebuild rather than guess.
+        if (!allNew || e.clock() <= entry.lastClock || entry.centred != catalog.view().centred()) {
+          entries.remove(e.user());
+          continue;
+        }
+        entry.interests.add(e, catalog.behaviourText(entry.centred, List.of(e)));
+        entry.lastClock = e.clock();
+      }
+    }
+  }
+
+  /** Drops what is kept of these users (after they are deleted). */
+  void forget(Collection<String> users) {
+    writes.incrementAndGet();
+    for (String u : users) entries.remove(u);
+  }
+}

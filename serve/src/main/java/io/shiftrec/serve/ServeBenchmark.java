@@ -1,0 +1,148 @@
+package io.shiftrec.serve;
+
+import io.shiftrec.core.Item;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.core.User;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives a server on loopback from a fixed number of client threads, each sending its next request when the last
+ * was answered, and prints latency percentiles and throughput: recommendations alone, then 90% recommendations with
+ * 10% single-event writes. Writes go to the store given, so run it on a copy.
+ */
+public final class ServeBenchmark {
+  private static final int WARMUP_SECONDS = 3;
+
+  private ServeBenchmark() {}
+
+  /** One kind of request's latencies (nanoseconds) and failures in a run. */
+  private record Tally(long[] nanos, int count, long failures) {}
+
+  public static void run(PrintStream out, String db, int concurrency, int seconds, long seed) throws Exception {
+    List<String> users = new ArrayList<>();
+    List<String> items = new ArrayList<>();
+    try (Store store = Stores.openExisting(db)) {
+      for (User u : store.users()) users.add(u.id());
+      for (Item i : store.items()) items.add(i.id());
+    }
+    if (users.isEmpty() || items.isEmpty()) throw new IllegalArgumentException("the store needs users and items");
+    String key = UUID.randomUUID().toString();
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db, "127.0.0.1", 0, key, false,
+        ServeConfig.DEFAULT_MAX_REQUEST_BYTES))) {
+      String base = "http://127.0.0.1:" + server.port();
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      Load load = new Load(client, base, key, users, items);
+      out.printf("%s: %,d users, %,d items; %d client threads, %d s per run after %d s warm-up, on %d cores%n", db,
+          users.size(), items.size(), concurrency, seconds, WARMUP_SECONDS, Runtime.getRuntime().availableProcessors());
+      out.printf("%-22s %-10s %9s %9s %9s %9s %9s %8s%n", "run", "requests", "count", "req/s", "p50 ms", "p90 ms",
+          "p99 ms", "failed");
+      for (double writeShare : new double[] {0.0, 0.1}) {
+        String name = writeShare == 0 ? "recommend" : "90/10 read/write";
+        load.drive(concurrency, WARMUP_SECONDS, writeShare, seed);
+        Tally[] t = load.drive(concurrency, seconds, writeShare, seed + 1);
+        long total = t[0].count() + t[1].count();
+        print(out, name, "all", merge(t[0], t[1]), total / (double) seconds);
+        if (writeShare > 0) {
+          print(out, "", "recommend", t[0], t[0].count() / (double) seconds);
+          print(out, "", "events", t[1], t[1].count() / (double) seconds);
+        }
+      }
+    }
+  }
+
+  private static Tally merge(Tally a, Tally b) {
+    long[] all = Arrays.copyOf(a.nanos(), a.count() + b.count());
+    System.arraycopy(b.nanos(), 0, all, a.count(), b.count());
+    return new Tally(all, all.length, a.failures() + b.failures());
+  }
+
+  private static void print(PrintStream out, String run, String requests, Tally t, double perSecond) {
+    long[] sorted = Arrays.copyOf(t.nanos(), t.count());
+    Arrays.sort(sorted);
+    out.printf("%-22s %-10s %,9d %9.0f %9.2f %9.2f %9.2f %8d%n", run, requests, t.count(), perSecond,
+        percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99), t.failures());
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) return Double.NaN;
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
+  }
+
+  /** The requests: recommendations for random users, and one new event for a random user and item. */
+  private record Load(HttpClient client, String base, String key, List<String> users, List<String> items) {
+    private static final AtomicLong CLOCK = new AtomicLong(4_000_000_000L); // after any dataset's timestamps
+
+    /** Runs for {@code seconds}; returns the tallies of recommendations and of writes. */
+    Tally[] drive(int threads, int seconds, double writeShare, long seed) throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+      List<Future<Tally[]>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        SplittableRandom random = new SplittableRandom(seed * 1_000 + t);
+        futures.add(pool.submit(() -> worker(random, deadline, writeShare)));
+      }
+      Tally reads = new Tally(new long[0], 0, 0), writes = new Tally(new long[0], 0, 0);
+      for (Future<Tally[]> f : futures) {
+        Tally[] t = f.get();
+        reads = merge(reads, t[0]);
+        writes = merge(writes, t[1]);
+      }
+      pool.shutdown();
+      return new Tally[] {reads, writes};
+    }
+
+    private Tally[] worker(SplittableRandom random, long deadline, double writeShare) {
+      long[][] nanos = {new long[1 << 12], new long[1 << 12]};
+      int[] counts = new int[2];
+      long[] failures = new long[2];
+      while (System.nanoTime() < deadline) {
+        boolean write = random.nextDouble() < writeShare;
+        HttpRequest request = write ? event(random) : recommend(random);
+        int kind = write ? 1 : 0;
+        long start = System.nanoTime();
+        int status;
+        try {
+          status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+          status = -1;
+        }
+        long took = System.nanoTime() - start;
+        if (status != 200) failures[kind]++;
+        if (counts[kind] == nanos[kind].length) nanos[kind] = Arrays.copyOf(nanos[kind], counts[kind] * 2);
+        nanos[kind][counts[kind]++] = took;
+      }
+      return new Tally[] {new Tally(nanos[0], counts[0], failures[0]), new Tally(nanos[1], counts[1], failures[1])};
+    }
+
+    private HttpRequest recommend(SplittableRandom random) {
+      String user = users.get(random.nextInt(users.size()));
+      return HttpRequest.newBuilder(URI.create(base + "/users/" + encode(user) + "/recommendations?k=10")).build();
+    }
+
+    private HttpRequest event(SplittableRandom random) {
+      String body = "[{\"user\":\"" + users.get(random.nextInt(users.size())) + "\",\"item\":\""
+          + items.get(random.nextInt(items.size())) + "\",\"type\":\"click\",\"timestamp\":"
+          + CLOCK.incrementAndGet() + "}]";
+      return HttpRequest.newBuilder(URI.create(base + "/events")).header("Authorization", "Bearer " + key)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String encode(String id) {
+      return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+  }
+}

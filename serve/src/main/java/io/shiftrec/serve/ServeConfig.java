@@ -1,0 +1,96 @@
+package io.shiftrec.serve;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * How the server runs. Each setting comes from the command line, else the environment ({@code SHIFTREC_API_KEY},
+ * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES}),
+ * else the config file (a properties file: {@code api_key}, {@code host}, {@code port}, {@code reads_need_key},
+ * {@code max_request_bytes}), else its default.
+ *
+ * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
+ * @param readsNeedKey whether reads need the key too (else they are open)
+ * @param maxRequestBytes larger request bodies are refused with 413
+ */
+public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
+                          long maxRequestBytes) {
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
+  private static final Set<String> FILE_KEYS =
+      Set.of("api_key", "host", "port", "reads_need_key", "max_request_bytes");
+
+  public ServeConfig {
+    if (apiKey == null || apiKey.isBlank()) {
+      throw new IllegalArgumentException("no API key: set SHIFTREC_API_KEY (or api_key in the config file)");
+    }
+    if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+    if (maxRequestBytes < 1) throw new IllegalArgumentException("max_request_bytes must be positive");
+  }
+
+  /**
+   * Resolves the settings.
+   *
+   * @param port the command line's port, or null
+   * @param configFile the command line's config file, or null
+   * @param env the environment
+   */
+  public static ServeConfig resolve(String db, Integer port, Path configFile, Map<String, String> env)
+      throws IOException {
+    Properties file = new Properties();
+    if (configFile != null) {
+      try (Reader in = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+        file.load(in);
+      }
+      for (String key : file.stringPropertyNames()) {
+        if (!FILE_KEYS.contains(key)) {
+          throw new IllegalArgumentException("unknown setting '" + key + "' in " + configFile + " (accepted: "
+              + String.join(", ", FILE_KEYS.stream().sorted().toList()) + ")");
+        }
+      }
+    }
+    Settings s = new Settings(env, file);
+    long chosenPort = port != null ? port : s.integer("port", DEFAULT_PORT);
+    if (chosenPort < 0 || chosenPort > 65_535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, got " + chosenPort);
+    }
+    return new ServeConfig(db, s.get("host", DEFAULT_HOST), (int) chosenPort, s.get("api_key", null),
+        s.bool("reads_need_key"), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES));
+  }
+
+  /** The environment over the file. */
+  private record Settings(Map<String, String> env, Properties file) {
+    String get(String key, String fallback) {
+      String v = env.get("SHIFTREC_" + key.toUpperCase(Locale.ROOT));
+      if (v == null) v = file.getProperty(key);
+      return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    long integer(String key, long fallback) {
+      String v = get(key, null);
+      if (v == null) return fallback;
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
+      }
+    }
+
+    boolean bool(String key) {
+      String v = get(key, "false");
+      return switch (v.toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+      };
+    }
+  }
+}

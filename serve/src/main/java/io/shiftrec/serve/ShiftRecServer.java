@@ -1,0 +1,436 @@
+package io.shiftrec.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Item;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.core.User;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.ingest.GenericBatch;
+import io.shiftrec.ingest.ImportRejectedException;
+import io.shiftrec.ingest.ImportReport;
+import io.shiftrec.ingest.RowError;
+import io.shiftrec.recommend.Documents;
+import io.shiftrec.recommend.NearestItems;
+import io.shiftrec.recommend.Recommendation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * ShiftRec's HTTP API over one store (routes in openapi.json): JSON in and out, errors as
+ * {@code application/problem+json}. Writes and deletes need the API key; reads need it when the configuration says so.
+ */
+public final class ShiftRecServer implements AutoCloseable {
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+  private static final int MAX_K = 1000;
+  private static final Set<String> ONBOARDING_FIELDS = Set.of("text", "k", "domain");
+
+  /** Who may call a route. */
+  private enum Access { OPEN, READ, WRITE }
+
+  @FunctionalInterface
+  private interface Route {
+    void handle(Context ctx) throws Exception;
+  }
+
+  private final ServeConfig config;
+  private final Store store;
+  private final LiveCatalog catalog;
+  private final LiveInterests interests;
+  private final Metrics metrics = new Metrics();
+  private final byte[] apiKey;
+  private final byte[] openApi;
+  private final Javalin app;
+
+  private ShiftRecServer(ServeConfig config, Store store, LiveCatalog catalog) throws IOException {
+    this.config = config;
+    this.store = store;
+    this.catalog = catalog;
+    this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
+    this.apiKey = config.apiKey().getBytes(StandardCharsets.UTF_8);
+    try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
+      this.openApi = in.readAllBytes();
+    }
+    this.app = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.jetty.host = config.host();
+      c.jetty.port = config.port();
+      routes(c.routes);
+      c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
+          ? Problem.noRoute(ctx.method().name(), ctx.path()) : Problem.http(e.getStatus(), e.getMessage())));
+    });
+  }
+
+  /** Opens the store, loads the catalogue (encoding items not encoded yet) and starts listening. */
+  public static ShiftRecServer start(ServeConfig config) throws IOException {
+    Store store = Stores.openExisting(config.db());
+    try {
+      ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store));
+      server.app.start();
+      return server;
+    } catch (RuntimeException | IOException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The port listened on (the one chosen when the configuration asked for port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops listening, then closes the encoder and the store. */
+  @Override
+  public void close() {
+    app.stop();
+    catalog.close();
+    store.close();
+  }
+
+  private void routes(JavalinDefaultRoutingApi r) {
+    route(r, "GET", "/health", Access.OPEN, ctx -> json(ctx, 200, Map.of("status", "ok",
+        "items", catalog.view().catalog().size())));
+    route(r, "GET", "/openapi.json", Access.OPEN, ctx -> ctx.contentType("application/json").result(openApi));
+    route(r, "GET", "/metrics", Access.READ, ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+    route(r, "POST", "/items", Access.WRITE, this::upsertItems);
+    route(r, "POST", "/events", Access.WRITE, this::insertEvents);
+    route(r, "GET", "/users/{id}/recommendations", Access.READ, this::recommendations);
+    route(r, "GET", "/users/{id}/profile", Access.READ, this::profile);
+    route(r, "GET", "/users/{id}/export", Access.READ, this::export);
+    route(r, "DELETE", "/users/{id}", Access.WRITE, this::deleteUser);
+    route(r, "GET", "/items/{id}/similar", Access.READ, this::similar);
+    route(r, "POST", "/onboarding", Access.READ, this::onboarding);
+  }
+
+  /** Registers a route behind the access check, with its errors answered as problems and its latency measured. */
+  private void route(JavalinDefaultRoutingApi r, String method, String path, Access access, Route route) {
+    io.javalin.http.Handler handler = ctx -> {
+      long start = System.nanoTime();
+      try {
+        authorize(ctx, access);
+        route.handle(ctx);
+      } catch (Problem p) {
+        problem(ctx, p);
+      } catch (RuntimeException e) {
+        e.printStackTrace();
+        problem(ctx, Problem.internal());
+      } finally {
+        metrics.request(method, path, ctx.status().getCode(), System.nanoTime() - start);
+      }
+    };
+    switch (method) {
+      case "GET" -> r.get(path, handler);
+      case "POST" -> r.post(path, handler);
+      case "DELETE" -> r.delete(path, handler);
+      default -> throw new IllegalArgumentException(method);
+    }
+  }
+
+  private void authorize(Context ctx, Access access) {
+    if (access == Access.OPEN || access == Access.READ && !config.readsNeedKey()) return;
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"shiftrec\"");
+      throw Problem.unauthorized();
+    }
+    byte[] sent = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(sent, apiKey)) throw Problem.forbidden(); // constant time: no timing oracle
+  }
+
+  // ------------------------------------------------------------------------------------------------ writes
+
+  private void upsertItems(Context ctx) throws IOException {
+    List<JsonNode> rows = arrayBody(ctx, GenericBatch.ITEMS);
+    List<Item> items;
+    try {
+      items = catalog.upsert(rows);
+    } catch (ImportRejectedException e) {
+      throw rejected(e.report());
+    }
+    metrics.itemsUpserted(items.size());
+    json(ctx, 200, Map.of("upserted", items.size(), "catalog_items", catalog.view().catalog().size()));
+  }
+
+  /** Answers only after the transaction committed (the store syncs each commit to disk). */
+  private void insertEvents(Context ctx) throws IOException {
+    List<JsonNode> rows = arrayBody(ctx, GenericBatch.EVENTS);
+    GenericBatch.Inserted inserted;
+    try {
+      inserted = GenericBatch.insertEvents(store, rows);
+    } catch (ImportRejectedException e) {
+      throw rejected(e.report());
+    }
+    ImportReport report = inserted.report();
+    interests.stored(inserted.events(), report.events().stored() == inserted.events().size());
+    metrics.eventsStored(report.events().stored());
+    json(ctx, 200, Map.of("received", rows.size(), "stored", report.events().stored()));
+  }
+
+  private static Problem rejected(ImportReport report) {
+    List<Map<String, Object>> errors = new ArrayList<>();
+    for (RowError e : report.errors()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("index", e.line() - 1);
+      m.put("reason", e.reason());
+      errors.add(m);
+    }
+    RowError first = report.errors().get(0);
+    String more = report.errorCount() > 1 ? " (and " + (report.errorCount() - 1) + " more bad rows)" : "";
+    return Problem.badRows(first.file() + "[" + (first.line() - 1) + "]: " + first.reason() + more, errors);
+  }
+
+  /** Deletes the user, their events and the cached vectors of their texts in one transaction. */
+  private void deleteUser(Context ctx) {
+    String id = ctx.pathParam("id");
+    List<Event> history = store.eventsOf(id);
+    boolean deleted;
+    try (Store.Transaction tx = store.begin()) {
+      deleted = tx.deleteUser(id);
+      StoreEncoding.forgetBehaviourText(tx, StoreEncoding.settings(store), history);
+      tx.commit();
+    }
+    interests.forget(List.of(id));
+    if (!deleted) throw Problem.notFound("user", id);
+    ctx.status(204);
+  }
+
+  // ------------------------------------------------------------------------------------------------ reads
+
+  private void recommendations(Context ctx) {
+    String user = knownUser(ctx);
+    int k = intParam(ctx, "k", 10);
+    LiveCatalog.View view = catalog.view();
+    String domain = domainParam(ctx.queryParam("domain"), view);
+    boolean explain = boolParam(ctx, "explain");
+    double diversity = doubleParam(ctx, "diversity", 0.2);
+    List<Recommendation> recs = interests.with(user, view,
+        u -> view.recommender().recommend(u, k, domain, explain, diversity));
+    json(ctx, 200, Documents.recommendations(user, recs));
+  }
+
+  private void profile(Context ctx) {
+    String user = knownUser(ctx);
+    LiveCatalog.View view = catalog.view();
+    List<Event> history = store.eventsOf(user);
+    json(ctx, 200, interests.with(user, view, u -> Documents.profile(user, history, u, view.recommender())));
+  }
+
+  private void export(Context ctx) {
+    String id = ctx.pathParam("id");
+    User user = store.user(id).orElseThrow(() -> Problem.notFound("user", id));
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("id", user.id());
+    if (user.split() != null) u.put("split", user.split());
+    u.put("attributes", user.attributes());
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (Event e : store.eventsOf(id)) events.add(genericEvent(e));
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("user", u);
+    doc.put("events", events);
+    json(ctx, 200, doc);
+  }
+
+  /** An event in the generic import format, so an export can be posted back to /events as it is. */
+  private static Map<String, Object> genericEvent(Event e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("user", e.user());
+    if (e.item() != null) m.put("item", e.item());
+    m.put("type", e.type().wireName());
+    if (e.hasValue()) m.put("value", e.value());
+    if (e.timestamp() != null) m.put("timestamp", e.timestamp());
+    if (e.position() != null) m.put("position", e.position());
+    if (e.domain() != null) m.put("domain", e.domain());
+    if (e.text() != null) m.put("text", e.text());
+    if (!e.context().isEmpty()) m.put("context", e.context());
+    return m;
+  }
+
+  private void similar(Context ctx) {
+    String id = ctx.pathParam("id");
+    int k = intParam(ctx, "k", 10);
+    LiveCatalog.View view = catalog.view();
+    String domain = domainParam(ctx.queryParam("domain"), view);
+    Catalog centred = view.centred();
+    int index = centred.indexOf(id);
+    if (index < 0) throw Problem.notFound("item", id);
+    Catalog.Space space = centred.spaceOf(index);
+    List<Recommendation> similar = space == null ? List.of()
+        : NearestItems.of(centred, space, centred.vector(index), k, domain, index);
+    json(ctx, 200, Map.of("item", id, "items", Documents.items(similar)));
+  }
+
+  /** Recommendations for someone with no history, from a text saying what they like. */
+  private void onboarding(Context ctx) throws IOException {
+    JsonNode body = jsonBody(ctx);
+    if (!body.isObject()) throw Problem.badRequest("expected a JSON object {\"text\": …, \"k\": …}, got " + type(body));
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!ONBOARDING_FIELDS.contains(name)) {
+        throw Problem.badParameter(name, "unknown field (accepted: text, k, domain)");
+      }
+    }
+    JsonNode text = body.get("text");
+    if (text == null || !text.isTextual() || text.asText().isBlank()) {
+      throw Problem.badParameter("text", "expected a non-empty string, got " + type(text));
+    }
+    JsonNode kNode = body.get("k");
+    if (kNode != null && !kNode.isIntegralNumber()) {
+      throw Problem.badParameter("k", "expected an integer, got " + type(kNode));
+    }
+    int k = checkK(kNode == null ? 10 : kNode.asLong());
+    JsonNode domainNode = body.get("domain");
+    if (domainNode != null && !domainNode.isTextual()) {
+      throw Problem.badParameter("domain", "expected a string, got " + type(domainNode));
+    }
+    LiveCatalog.View view = catalog.view();
+    String domain = domainParam(domainNode == null ? null : domainNode.asText(), view);
+    LiveCatalog.Query query = catalog.encode(text.asText());
+    Catalog.Space space = view.centred().spaces().get(query.model());
+    float[] placed = space == null ? null : space.place(query.vector());
+    List<Recommendation> recs = placed == null ? List.of()
+        : NearestItems.of(view.centred(), space, placed, k, domain, -1);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("model", query.model());
+    doc.put("items", Documents.items(recs));
+    json(ctx, 200, doc);
+  }
+
+  // ------------------------------------------------------------------------------------------------ parameters
+
+  private String knownUser(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (store.user(id).isEmpty()) throw Problem.notFound("user", id);
+    return id;
+  }
+
+  private static int intParam(Context ctx, String name, int fallback) {
+    String v = ctx.queryParam(name);
+    if (v == null) return fallback;
+    try {
+      return checkK(Long.parseLong(v.trim()));
+    } catch (NumberFormatException e) {
+      throw Problem.badParameter(name, "expected an integer, got '" + v + "'");
+    }
+  }
+
+  private static int checkK(long k) {
+    if (k < 1 || k > MAX_K) throw Problem.badParameter("k", "must be between 1 and " + MAX_K + ", got " + k);
+    return (int) k;
+  }
+
+  private static double doubleParam(Context ctx, String name, double fallback) {
+    String v = ctx.queryParam(name);
+    if (v == null) return fallback;
+    double d;
+    try {
+      d = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw Problem.badParameter(name, "expected a number between 0 and 1, got '" + v + "'");
+    }
+    if (!(d >= 0 && d <= 1)) throw Problem.badParameter(name, "must be between 0 and 1, got " + v);
+    return d;
+  }
+
+  private static boolean boolParam(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.equals("false")) return false;
+    if (v.equals("true") || v.isEmpty()) return true;
+    throw Problem.badParameter(name, "expected true or false, got '" + v + "'");
+  }
+
+  private static String domainParam(String domain, LiveCatalog.View view) {
+    if (domain == null) return null;
+    if (!view.domains().contains(domain)) {
+      throw Problem.badParameter("domain", "unknown domain '" + domain + "' (known: "
+          + String.join(", ", view.domains().stream().sorted().toList()) + ")");
+    }
+    return domain;
+  }
+
+  // ------------------------------------------------------------------------------------------------ bodies
+
+  private List<JsonNode> arrayBody(Context ctx, String name) throws IOException {
+    JsonNode body = jsonBody(ctx);
+    if (!body.isArray()) throw Problem.badRequest("expected a JSON array of " + name + ", got " + type(body));
+    List<JsonNode> rows = new ArrayList<>(body.size());
+    body.forEach(rows::add);
+    return rows;
+  }
+
+  /**
+   * The body as JSON: at most the configured size (413 beyond, also when no length was announced), strict UTF-8,
+   * no duplicate keys and nothing after the value.
+   */
+  private JsonNode jsonBody(Context ctx) throws IOException {
+    String contentType = ctx.contentType();
+    if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw Problem.unsupportedMediaType(contentType);
+    }
+    long limit = config.maxRequestBytes();
+    if (ctx.req().getContentLengthLong() > limit) throw Problem.tooLarge(limit);
+    byte[] bytes = ctx.req().getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+    if (bytes.length > limit) throw Problem.tooLarge(limit);
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw Problem.badRequest("the request body is not valid UTF-8");
+    }
+    if (text.isBlank()) throw Problem.badRequest("the request body is empty; expected JSON");
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw Problem.badRequest("malformed JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+  }
+
+  private static String type(JsonNode node) {
+    return node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  // ------------------------------------------------------------------------------------------------ answers
+
+  private static void json(Context ctx, int status, Object body) {
+    ctx.status(status).contentType("application/json").result(bytes(body));
+  }
+
+  private static void problem(Context ctx, Problem p) {
+    ctx.status(p.status()).contentType("application/problem+json").result(bytes(p.body(ctx.path())));
+  }
+
+  private static byte[] bytes(Object body) {
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response cannot be written as JSON", e);
+    }
+  }
+}

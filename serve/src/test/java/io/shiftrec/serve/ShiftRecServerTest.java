@@ -1,0 +1,433 @@
+package io.shiftrec.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Progress;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.recommend.InterestRecommender;
+import io.shiftrec.recommend.Recommendation;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server over real HTTP on an ephemeral port, every answer checked against the OpenAPI document. */
+class ShiftRecServerTest {
+  private static final String KEY = "test-key-0123456789";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir static Path dir;
+  static Path db;
+  static ShiftRecServer server;
+  static JsonNode openApi;
+  /** Documented operations ("GET /users/{id}/profile") the tests called, with the statuses they saw. */
+  static final Map<String, Set<Integer>> exercised = new ConcurrentHashMap<>();
+
+  record Response(int status, String contentType, String body, JsonNode json) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = TestStore.create(dir);
+    server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, false, 64 * 1024));
+    openApi = JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri("/openapi.json")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  static Response call(String method, String path, byte[] body, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(java.time.Duration.ofSeconds(60));
+    if (key != null) b.header("Authorization", "Bearer " + key);
+    if (body != null) b.header("Content-Type", "application/json");
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    String type = r.headers().firstValue("Content-Type").orElse("");
+    JsonNode json = type.contains("json") && !r.body().isEmpty() ? JSON.readTree(r.body()) : null;
+    Response response = new Response(r.statusCode(), type, r.body(), json);
+    checkAgainstOpenApi(method, path, response);
+    return response;
+  }
+
+  static Response call(String method, String path, String body, String key) throws Exception {
+    return call(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), key);
+  }
+
+  static Response get(String path) throws Exception {
+    return call("GET", path, (byte[]) null, null);
+  }
+
+  static long embeddings() {
+    try (Store store = Stores.openExisting(db.toString())) {
+      return store.counts().embeddings();
+    }
+  }
+
+  static long events() {
+    try (Store store = Stores.openExisting(db.toString())) {
+      return store.counts().events();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ the API
+
+  @Test
+  void healthMetricsAndOpenApiAnswer() throws Exception {
+    assertEquals(200, get("/health").status());
+    assertEquals(200, get("/openapi.json").status());
+    Response metrics = get("/metrics");
+    assertEquals(200, metrics.status());
+    assertTrue(metrics.body().contains("shiftrec_http_requests_total"), metrics.body());
+  }
+
+  @Test
+  void writesNeedTheKey() throws Exception {
+    String event = "[{\"user\":\"ann\",\"item\":\"aliens\",\"type\":\"view\",\"timestamp\":2000}]";
+    Response none = call("POST", "/events", event, null);
+    assertEquals(401, none.status());
+    assertProblem(none);
+    Response wrong = call("POST", "/events", event, "not-the-key");
+    assertEquals(403, wrong.status());
+    assertProblem(wrong);
+    assertEquals(401, call("DELETE", "/users/ann", (byte[]) null, null).status());
+    assertEquals(403, call("POST", "/items", "[]", "nope").status());
+  }
+
+  @Test
+  void badInputIsRejectedAsProblemsNamingTheFieldAndWritesNothing() throws Exception {
+    long before = events();
+    Response wrongType = call("POST", "/events", "[{\"user\":\"ann\",\"item\":\"aliens\",\"type\":\"view\","
+        + "\"timestamp\":2001},{\"user\":\"ann\",\"item\":\"predator\",\"type\":\"rating\",\"value\":\"five\","
+        + "\"timestamp\":2002}]", KEY);
+    assertEquals(400, wrongType.status());
+    assertProblem(wrongType);
+    assertTrue(wrongType.json().get("detail").asText().startsWith("events[1]: field 'value'"), wrongType.body());
+    assertEquals(1, wrongType.json().get("errors").get(0).get("index").asInt());
+    assertEquals(before, events(), "a batch with a bad row writes nothing");
+
+    Response unknownItem = call("POST", "/events", "[{\"user\":\"ann\",\"item\":\"nope\",\"type\":\"view\","
+        + "\"timestamp\":2001}]", KEY);
+    assertEquals(400, unknownItem.status());
+    assertTrue(unknownItem.json().get("detail").asText().contains("unknown item 'nope'"), unknownItem.body());
+
+    byte[] brokenUtf8 = {'[', '{', '"', 'u', 's', 'e', 'r', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', ']'};
+    Response broken = call("POST", "/events", brokenUtf8, KEY);
+    assertEquals(400, broken.status());
+    assertTrue(broken.json().get("detail").asText().contains("UTF-8"), broken.body());
+
+    Response malformed = call("POST", "/items", "[{\"id\":", KEY);
+    assertEquals(400, malformed.status());
+    assertTrue(malformed.json().get("detail").asText().startsWith("malformed JSON"), malformed.body());
+    assertEquals(400, call("POST", "/items", "{\"id\":\"x\"}", KEY).status());
+    Response missingTitle = call("POST", "/items", "[{\"id\":\"x\",\"domain\":\"movies\"}]", KEY);
+    assertTrue(missingTitle.json().get("detail").asText().contains("'title'"), missingTitle.body());
+
+    Response tooLarge = call("POST", "/events", "[" + " ".repeat(70 * 1024) + "]", KEY);
+    assertEquals(413, tooLarge.status());
+    assertProblem(tooLarge);
+
+    Response badK = get("/users/ann/recommendations?k=zero");
+    assertEquals(400, badK.status());
+    assertEquals("k", badK.json().get("parameter").asText());
+    assertEquals(400, get("/users/ann/recommendations?diversity=2").status());
+    assertEquals(400, get("/users/ann/recommendations?domain=books").status());
+    Response onboardingType = call("POST", "/onboarding", "{\"text\":42}", (String) null);
+    assertEquals("text", onboardingType.json().get("parameter").asText());
+    assertEquals(before, events());
+  }
+
+  @Test
+  void unknownIdsAre404sNamingTheId() throws Exception {
+    for (String path : List.of("/users/nobody/recommendations", "/users/nobody/profile", "/users/nobody/export")) {
+      Response r = get(path);
+      assertEquals(404, r.status(), path);
+      assertProblem(r);
+      assertTrue(r.json().get("detail").asText().contains("'nobody'"), r.body());
+    }
+    Response item = get("/items/nothing/similar");
+    assertEquals(404, item.status());
+    assertEquals("nothing", item.json().get("item").asText());
+    assertEquals(404, call("DELETE", "/users/nobody", (byte[]) null, KEY).status());
+    Response route = get("/no/such/route");
+    assertEquals(404, route.status());
+    assertProblem(route);
+  }
+
+  @Test
+  void recommendationsProfileSimilarAndOnboarding() throws Exception {
+    Response recs = get("/users/ann/recommendations?k=2&domain=movies&explain=true");
+    assertEquals(200, recs.status());
+    assertEquals("aliens", recs.json().get("items").get(0).get("item").asText(), recs.body());
+    assertTrue(recs.json().get("items").get(0).get("reason").asText().contains("Alien (1979)"), recs.body());
+    Response profile = get("/users/ann/profile");
+    assertEquals(200, profile.status());
+    assertEquals(2, profile.json().get("events").asInt());
+    Response similar = get("/items/alien/similar?k=2");
+    assertEquals(200, similar.status());
+    assertEquals("aliens", similar.json().get("items").get(0).get("item").asText(), similar.body());
+    Response onboarding = call("POST", "/onboarding", "{\"text\":\"romantic comedies set in London\",\"k\":2}",
+        (String) null);
+    assertEquals(200, onboarding.status());
+    String first = onboarding.json().get("items").get(0).get("item").asText();
+    assertTrue(Set.of("notting", "love").contains(first), onboarding.body());
+  }
+
+  @Test
+  void upsertedItemsAreEncodedAndRecommendableAtOnce() throws Exception {
+    Response written = call("POST", "/items", "[{\"id\":\"wok\",\"domain\":\"kitchen\",\"title\":\"Carbon Steel Wok\","
+        + "\"text\":\"A wok for stir-frying vegetables at high heat.\"}]", KEY);
+    assertEquals(200, written.status(), written.body());
+    Response similar = get("/items/wok/similar?k=2&domain=kitchen");
+    assertEquals(200, similar.status());
+    assertEquals(2, similar.json().get("items").size(), similar.body());
+  }
+
+  @Test
+  void anEventChangesTheUsersNextRecommendation() throws Exception {
+    String before = get("/users/eve/recommendations?k=3").json().get("items").toString();
+    Response posted = call("POST", "/events", "[{\"user\":\"eve\",\"item\":\"alien\",\"type\":\"rating\",\"value\":5,"
+        + "\"timestamp\":1100},{\"user\":\"eve\",\"item\":\"predator\",\"type\":\"rating\",\"value\":5,"
+        + "\"timestamp\":1101}]", KEY);
+    assertEquals(200, posted.status(), posted.body());
+    assertEquals(2, posted.json().get("stored").asInt());
+    String after = get("/users/eve/recommendations?k=3").json().get("items").toString();
+    assertNotEquals(before, after);
+    assertTrue(after.contains("\"aliens\""), after);
+  }
+
+  /** What a recommender built afresh from the store answers for the user: the server must agree exactly. */
+  static List<String> rebuilt(String user) {
+    try (Store store = Stores.openExisting(db.toString())) {
+      InterestRecommender recommender = InterestRecommender.withDefaults(StoreEncoding.catalog(store, Progress.NONE));
+      List<Event> history = store.eventsOf(user);
+      var interests = recommender.interests(history,
+          StoreEncoding.behaviourText(store, recommender.catalog(), history, Progress.NONE));
+      List<String> out = new ArrayList<>();
+      for (Recommendation r : recommender.recommend(interests, 4, null, true, 0.2)) {
+        out.add(r.item().id() + " " + (float) r.score() + " " + (r.reason() == null ? "" : r.reason()));
+      }
+      return out;
+    }
+  }
+
+  static List<String> served(String user) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : get("/users/" + user + "/recommendations?k=4&explain=true").json().get("items")) {
+      out.add(n.get("item").asText() + " " + n.get("score").floatValue() + " " + n.path("reason").asText());
+    }
+    return out;
+  }
+
+  @Test
+  void eventsUpdateTheUsersInterestsInPlaceAsARebuildWould() throws Exception {
+    String ivy = "[{\"user\":\"ivy\",\"item\":\"alien\",\"type\":\"rating\",\"value\":5,\"timestamp\":2000},"
+        + "{\"user\":\"ivy\",\"item\":\"notting\",\"type\":\"review\",\"value\":5,\"timestamp\":2001,"
+        + "\"text\":\"a warm romantic comedy in London\"}]";
+    assertEquals(200, call("POST", "/events", ivy, KEY).status());
+    assertEquals(rebuilt("ivy"), served("ivy")); // built from the store, then kept
+    assertEquals(200, call("POST", "/events", "[{\"user\":\"ivy\",\"item\":\"pride\",\"type\":\"rating\","
+        + "\"value\":4,\"timestamp\":2002},{\"user\":\"ivy\",\"type\":\"search\",\"timestamp\":2003,"
+        + "\"text\":\"cast iron cookware\"}]", KEY).status());
+    assertEquals(rebuilt("ivy"), served("ivy")); // updated in place
+    assertEquals(200, call("POST", "/events", "[{\"user\":\"ivy\",\"item\":\"knife\",\"type\":\"purchase\","
+        + "\"timestamp\":1500}]", KEY).status());
+    assertEquals(rebuilt("ivy"), served("ivy")); // out of clock order: rebuilt
+  }
+
+  @Test
+  void deletingAUserRemovesEveryTrace() throws Exception {
+    long vectorsBefore = embeddings();
+    assertEquals(200, call("POST", "/events", "[{\"user\":\"gone\",\"item\":\"pan\",\"type\":\"review\","
+        + "\"value\":5,\"timestamp\":1002,\"text\":\"seasoned it twice, now nothing sticks\"}]", KEY).status());
+    assertEquals(200, get("/users/gone/recommendations?explain=true").status());
+    assertEquals(vectorsBefore + 1, embeddings(), "the review's vector is cached");
+    assertEquals(3, get("/users/gone/export").json().get("events").size());
+    long before = events();
+    assertEquals(204, call("DELETE", "/users/gone", (byte[]) null, KEY).status());
+    assertEquals(404, get("/users/gone/export").status());
+    assertEquals(404, get("/users/gone/recommendations").status());
+    assertEquals(before - 3, events());
+    assertEquals(vectorsBefore, embeddings(), "the review's vector went with the user");
+    try (Store store = Stores.openExisting(db.toString())) {
+      assertTrue(store.user("gone").isEmpty());
+    }
+  }
+
+  @Test
+  void concurrentWritersAndReadersAllSucceedAndEveryEventIsStored() throws Exception {
+    long before = events();
+    int writers = 4, batches = 10, perBatch = 5, readers = 4, reads = 20;
+    ExecutorService pool = Executors.newFixedThreadPool(writers + readers);
+    List<Future<List<Integer>>> results = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      String user = "writer" + w;
+      results.add(pool.submit(() -> {
+        List<Integer> statuses = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+          StringBuilder body = new StringBuilder("[");
+          for (int e = 0; e < perBatch; e++) {
+            if (e > 0) body.append(',');
+            body.append("{\"user\":\"").append(user).append("\",\"item\":\"").append(e % 2 == 0 ? "alien" : "love")
+                .append("\",\"type\":\"click\",\"timestamp\":").append(10_000 + b * perBatch + e).append('}');
+          }
+          statuses.add(call("POST", "/events", body.append(']').toString(), KEY).status());
+        }
+        return statuses;
+      }));
+    }
+    for (int r = 0; r < readers; r++) {
+      results.add(pool.submit(() -> {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < reads; i++) statuses.add(get("/users/bob/recommendations?k=3").status());
+        return statuses;
+      }));
+    }
+    for (Future<List<Integer>> f : results) {
+      for (int status : f.get(120, TimeUnit.SECONDS)) assertEquals(200, status);
+    }
+    pool.shutdown();
+    assertEquals(before + (long) writers * batches * perBatch, events());
+  }
+
+  @Test
+  void anAcknowledgedEventSurvivesKill9() throws Exception {
+    Path copy = TestStore.create(dir.resolve("durable"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        ServerProcess.class.getName(), copy.toString(), KEY).redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      int port = -1;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("port ")) {
+          port = Integer.parseInt(line.substring(5).trim());
+          break;
+        }
+      }
+      if (port < 0) fail("the server process ended without listening");
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+          .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("[{\"user\":\"durable\",\"item\":\"alien\",\"type\":\"view\","
+              + "\"timestamp\":5000},{\"user\":\"durable\",\"item\":\"pan\",\"type\":\"cart\",\"timestamp\":5001}]"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    assertFalse(process.isAlive());
+    try (Store store = Stores.openExisting(copy.toString())) {
+      assertEquals(2, store.eventsOf("durable").size());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ OpenAPI
+
+  static void assertProblem(Response r) {
+    assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+    for (String field : List.of("type", "title", "status", "detail")) assertTrue(r.json().has(field), r.body());
+    assertEquals(r.status(), r.json().get("status").asInt());
+  }
+
+  /** Every answer must be documented: its path and method, its status, and (for JSON) its required fields. */
+  static void checkAgainstOpenApi(String method, String path, Response r) {
+    if (openApi == null) return;
+    String bare = path.replaceAll("\\?.*", "");
+    String template = null;
+    for (Iterator<String> it = openApi.get("paths").fieldNames(); it.hasNext(); ) {
+      String candidate = it.next();
+      if (bare.matches(candidate.replaceAll("\\{[^}]+}", "[^/]+"))) template = candidate;
+    }
+    if (template == null) {
+      assertEquals(404, r.status(), "undocumented path " + path);
+      return;
+    }
+    JsonNode operation = openApi.get("paths").get(template).get(method.toLowerCase());
+    assertTrue(operation != null, "undocumented operation " + method + " " + template);
+    JsonNode documented = operation.get("responses").get(Integer.toString(r.status()));
+    assertTrue(documented != null, method + " " + template + " answered undocumented status " + r.status());
+    exercised.computeIfAbsent(method + " " + template, k -> ConcurrentHashMap.newKeySet()).add(r.status());
+    JsonNode content = documented.get("content");
+    if (content == null) return;
+    String mediaType = r.contentType().replaceAll(";.*", "").trim();
+    assertTrue(content.has(mediaType), method + " " + template + " " + r.status() + " answered " + mediaType);
+    if (r.json() != null) conforms(content.get(mediaType).get("schema"), r.json(), method + " " + template);
+  }
+
+  static void conforms(JsonNode schema, JsonNode value, String where) {
+    if (schema.has("$ref")) {
+      schema = openApi.at(schema.get("$ref").asText().substring(1));
+    }
+    String type = schema.path("type").asText("");
+    switch (type) {
+      case "object" -> {
+        assertTrue(value.isObject(), where + ": expected an object, got " + value);
+        for (JsonNode required : schema.path("required")) {
+          assertTrue(value.has(required.asText()), where + ": missing required '" + required.asText() + "' in "
+              + value);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> p = it.next();
+          if (value.has(p.getKey())) conforms(p.getValue(), value.get(p.getKey()), where + "." + p.getKey());
+        }
+      }
+      case "array" -> {
+        assertTrue(value.isArray(), where + ": expected an array, got " + value);
+        for (JsonNode element : value) conforms(schema.get("items"), element, where + "[]");
+      }
+      case "string" -> assertTrue(value.isTextual(), where + ": expected a string, got " + value);
+      case "integer" -> assertTrue(value.isIntegralNumber(), where + ": expected an integer, got " + value);
+      case "number" -> assertTrue(value.isNumber(), where + ": expected a number, got " + value);
+      case "boolean" -> assertTrue(value.isBoolean(), where + ": expected a boolean, got " + value);
+      default -> { }
+    }
+  }
+
+  @AfterAll
+  static void everyDocumentedOperationWasExercised() {
+    List<String> missing = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> paths = openApi.get("paths").fields(); paths.hasNext(); ) {
+      Map.Entry<String, JsonNode> p = paths.next();
+      for (Iterator<String> methods = p.getValue().fieldNames(); methods.hasNext(); ) {
+        String operation = methods.next().toUpperCase() + " " + p.getKey();
+        Set<Integer> seen = exercised.get(operation);
+        if (seen == null || seen.stream().noneMatch(s -> s < 300)) missing.add(operation);
+      }
+    }
+    assertTrue(missing.isEmpty(), "documented but never answered successfully in the tests: " + missing);
+  }
+}
