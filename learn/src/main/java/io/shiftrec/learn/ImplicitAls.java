@@ -48,7 +48,7 @@ public final class ImplicitAls {
 
     /** Chosen on the validation targets of MovieLens 1M and MovieLens Latest Small (docs/DESIGN.md). */
     public static Config defaults() {
-      return new Config(64, 0.5f, 10f, 15, 3);
+      return new Config(128, 5f, 1f, 15, 3);
     }
 
     /** The hyperparameters by the names {@link #with} accepts, for reports and saved artefacts. */

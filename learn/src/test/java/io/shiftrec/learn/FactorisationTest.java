@@ -92,7 +92,9 @@ class FactorisationTest {
     ImplicitAls.fit(groups(2), ALS, 3, 2, (epoch, loss, f) -> losses.add(loss));
     assertEquals(ALS.iterations(), losses.size());
     // each CG step lowers its row's quadratic, so a sweep cannot raise the objective (up to float rounding)
-    for (int t = 1; t < losses.size(); t++) assertTrue(losses.get(t) <= losses.get(t - 1) * (1 + 1e-5), losses.toString());
+    for (int t = 1; t < losses.size(); t++) {
+      assertTrue(losses.get(t) <= losses.get(t - 1) * (1 + 1e-5), losses.toString());
+    }
     assertTrue(losses.get(losses.size() - 1) < 0.9 * losses.get(0), losses.toString());
   }
 
@@ -135,7 +137,8 @@ class FactorisationTest {
 
   @Test
   void transposeSwapsRowsAndColumns() {
-    Interactions t = new Interactions(2, 3, new int[] {0, 2, 3}, new int[] {2, 0, 2}, new float[] {1, 2, 3}).transpose();
+    Interactions m = new Interactions(2, 3, new int[] {0, 2, 3}, new int[] {2, 0, 2}, new float[] {1, 2, 3});
+    Interactions t = m.transpose();
     assertArrayEquals(new int[] {0, 1, 1, 3}, t.offsets());
     assertArrayEquals(new int[] {0, 0, 1}, t.items());
     assertArrayEquals(new float[] {2, 1, 3}, t.weights());
