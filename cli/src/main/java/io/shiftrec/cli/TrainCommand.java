@@ -73,10 +73,14 @@ final class TrainCommand implements Callable<Integer> {
         List<Double> perEpoch = validation == null ? List.of() : validate(model, validation, progress);
         progress.start("train " + model.name() + " on every interaction", model.epochs());
         long start = System.nanoTime();
-        Factors factors = model.fit(all, seed, (epoch, loss, current) -> progress.step(1));
+        List<Double> losses = new ArrayList<>();
+        Factors factors = model.fit(all, seed, (epoch, loss, current) -> {
+          losses.add(loss);
+          progress.step(1);
+        });
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.finish();
-        long version = store.putArtifact(model.algorithm(), metadata(model, all, seconds, perEpoch),
+        long version = store.putArtifact(model.algorithm(), metadata(model, all, seconds, losses, perEpoch),
             FactorArtifact.of(all, factors).toBytes());
         System.out.printf(Locale.ROOT, "saved %s version %d: %,d users, %,d items, %,d interactions, rank %d, %.1f s%n",
             model.algorithm(), version, all.numUsers(), all.numItems(), all.size(), factors.rank(), seconds);
@@ -102,7 +106,8 @@ final class TrainCommand implements Callable<Integer> {
     return ndcg;
   }
 
-  private Map<String, Object> metadata(FactorModel model, TrainingData data, double seconds, List<Double> perEpoch) {
+  private Map<String, Object> metadata(FactorModel model, TrainingData data, double seconds, List<Double> losses,
+                                       List<Double> perEpoch) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model.name());
     m.put("algorithm", model.algorithm());
@@ -112,10 +117,14 @@ final class TrainCommand implements Callable<Integer> {
     m.put("items", data.numItems());
     m.put("interactions", data.size());
     m.put("train_seconds", Math.round(seconds * 1000) / 1000.0);
+    m.put("loss_per_epoch", losses);
     m.put("format", FactorArtifact.FORMAT);
     if (!perEpoch.isEmpty()) {
-      m.put("validation", Map.of("metric", "NDCG@" + VALIDATION_K, "targets",
-          "each user's second-to-last item, fit without the last two", "per_epoch", perEpoch));
+      Map<String, Object> validation = new LinkedHashMap<>();
+      validation.put("metric", "NDCG@" + VALIDATION_K);
+      validation.put("targets", "each user's second-to-last item, fit without the last two");
+      validation.put("per_epoch", perEpoch);
+      m.put("validation", validation);
     }
     return m;
   }

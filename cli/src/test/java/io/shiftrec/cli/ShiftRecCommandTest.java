@@ -149,6 +149,7 @@ class ShiftRecCommandTest {
       assertEquals(42, ((Number) ials.metadata().get("seed")).intValue());
       assertEquals(4, ((Number) ((Map<?, ?>) ials.metadata().get("hyperparameters")).get("factors")).intValue());
       assertEquals(8, FactorArtifact.fromBytes(ials.data()).userIds().length);
+      assertEquals(3, ((List<?>) ials.metadata().get("loss_per_epoch")).size());
       Map<?, ?> validation = (Map<?, ?>) store.latestArtifact("bpr").orElseThrow().metadata().get("validation");
       assertEquals(2, ((List<?>) validation.get("per_epoch")).size());
     }

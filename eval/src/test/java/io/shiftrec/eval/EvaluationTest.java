@@ -167,8 +167,11 @@ class EvaluationTest {
   @Test
   void validationScoresTheValidationTargetsOfModelsFitWithoutThem() throws Exception {
     Dataset d = Synthetic.random(40, 30, 10, 11, true);
-    JsonNode test = Evaluation.evaluate(d, options("loo", null), Progress.NONE).json();
-    JsonNode valid = Evaluation.evaluate(d, options("loo", null).withValidation(true), Progress.NONE).json();
+    Report testReport = Evaluation.evaluate(d, options("loo", null), Progress.NONE);
+    Report validReport = Evaluation.evaluate(d, options("loo", null).withValidation(true), Progress.NONE);
+    JsonNode test = testReport.json(), valid = validReport.json();
+    assertTrue(validReport.markdown().startsWith("# Evaluation: synthetic, protocol `loo`, validation targets"));
+    assertFalse(testReport.markdown().contains("validation targets"));
     assertEquals("test", test.path("targets").asText());
     assertEquals("validation", valid.path("targets").asText());
     // each test user's validation item moves out of training
