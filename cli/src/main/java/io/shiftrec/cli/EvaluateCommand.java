@@ -51,6 +51,10 @@ final class EvaluateCommand implements Callable<Integer> {
       + " held-out user loses one of their domains, drawn per user, so both directions are measured.")
   String targetDomain;
 
+  @Option(names = "--validation", description = "Score the protocol's validation targets (models fit without them)"
+      + " instead of the test targets: for choosing hyperparameters without looking at the test.")
+  boolean validation;
+
   @Option(names = "--threads", description = "Scoring threads. Default: all cores.")
   Integer threads;
 
@@ -70,6 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
       EvaluateOptions options = EvaluateOptions.of(format, path, protocol, models, out).withKs(ks).withSeed(seed)
           .withCatalog(store -> StoreEncoding.catalog(store, embeddings, settings, progress));
       if (threads != null) options = options.withThreads(threads);
+      if (validation) options = options.withValidation(true);
       if (targetDomain != null) options = options.withColdTargetDomain(targetDomain);
       for (double share : shares) options.withColdShare(share); // checks every share before any data is read
       Evaluation.check(options);

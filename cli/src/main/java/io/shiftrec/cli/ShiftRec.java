@@ -6,8 +6,8 @@ import picocli.CommandLine;
 /** Entry point of the {@code shiftrec} command line. */
 @Command(name = "shiftrec", mixinStandardHelpOptions = true, versionProvider = ShiftRec.Version.class,
     description = "A recommender for users whose interests move.",
-    subcommands = {QuickstartCommand.class, ImportCommand.class, RecommendCommand.class, ProfileCommand.class, EvaluateCommand.class,
-        ServeCommand.class, BenchCommand.class,
+    subcommands = {QuickstartCommand.class, ImportCommand.class, RecommendCommand.class, ProfileCommand.class,
+        TrainCommand.class, EvaluateCommand.class, ServeCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class ShiftRec {
   public static void main(String[] args) {

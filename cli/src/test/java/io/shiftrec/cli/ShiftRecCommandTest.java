@@ -3,11 +3,17 @@ package io.shiftrec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.recommend.FactorArtifact;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,5 +121,44 @@ class ShiftRecCommandTest {
     Run badRow = run("import", "--db", db, "--format", "generic", "--path", data.toString());
     assertEquals(1, badRow.code());
     assertTrue(badRow.err().contains("events.csv:2"), badRow.err());
+  }
+
+  @Test
+  void trainSavesVersionedFactorsWithTheirMetadata() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("cf"));
+    List<String> items = new ArrayList<>(List.of("id,domain,title"));
+    for (int i = 0; i < 6; i++) items.add("m" + i + ",movies,Movie " + i);
+    Files.writeString(data.resolve("items.csv"), String.join("\n", items), StandardCharsets.UTF_8);
+    List<String> events = new ArrayList<>(List.of("user,item,type,timestamp"));
+    for (int u = 0; u < 8; u++) for (int i = 0; i < 4; i++) events.add("u" + u + ",m" + ((u + i) % 6) + ",view," + i);
+    Files.writeString(data.resolve("events.csv"), String.join("\n", events), StandardCharsets.UTF_8);
+    String db = dir.resolve("cf.db").toString();
+    assertEquals(0, run("import", "--db", db, "--format", "generic", "--path", data.toString(), "--no-encode").code());
+
+    Run first = run("train", "--db", db, "--models", "ials:factors=4:iterations=3,bpr:factors=4:epochs=2");
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("saved ials version 1: 8 users, 6 items, 32 interactions, rank 4"), first.out());
+    assertTrue(first.out().contains("saved bpr version 1"), first.out());
+    assertTrue(first.err().contains("epoch 3/3: loss") && first.err().contains("validation NDCG@10"), first.err());
+    Run again = run("train", "--db", db, "--models", "ials:factors=4:iterations=3", "--no-validation");
+    assertTrue(again.out().contains("saved ials version 2"), again.out());
+    assertTrue(!again.err().contains("validation NDCG"), again.err());
+    try (Store store = Stores.open(db)) {
+      Store.Artifact ials = store.latestArtifact("ials").orElseThrow();
+      assertEquals(2, ials.version());
+      assertEquals(42, ((Number) ials.metadata().get("seed")).intValue());
+      assertEquals(4, ((Number) ((Map<?, ?>) ials.metadata().get("hyperparameters")).get("factors")).intValue());
+      assertEquals(8, FactorArtifact.fromBytes(ials.data()).userIds().length);
+      assertEquals(3, ((List<?>) ials.metadata().get("loss_per_epoch")).size());
+      Map<?, ?> validation = (Map<?, ?>) store.latestArtifact("bpr").orElseThrow().metadata().get("validation");
+      assertEquals(2, ((List<?>) validation.get("per_epoch")).size());
+    }
+
+    Run notLearned = run("train", "--db", db, "--models", "pop");
+    assertEquals(1, notLearned.code());
+    assertTrue(notLearned.err().contains("train knows ials and bpr"), notLearned.err());
+    Run badParameter = run("train", "--db", db, "--models", "ials:factors=0");
+    assertEquals(1, badParameter.code());
+    assertTrue(badParameter.err().contains("factors must be a positive integer"), badParameter.err());
   }
 }

@@ -43,6 +43,12 @@ public final class Evaluation {
     progress.start("split " + options.protocol(), -1);
     Split split = Protocols.split(dataset, options);
     progress.finish();
+    if (options.validation()) {
+      if (split.validation() == null) {
+        throw new IllegalArgumentException("protocol " + options.protocol() + " has no validation targets");
+      }
+      split = split.validation();
+    }
     if (split.numTestUsers() == 0) {
       throw new IllegalArgumentException("protocol " + options.protocol() + " leaves no test user in "
           + dataset.name());
@@ -56,6 +62,22 @@ public final class Evaluation {
     Report report = new Report(build(dataset, split, segments, results, ks, options));
     if (options.out() != null) report.write(options.out());
     return report;
+  }
+
+  /**
+   * Mean NDCG@k over the targets of {@code split} for a model already fit on {@code split.train()}: no intervals, no
+   * report (the per-epoch check of training).
+   */
+  public static double meanNdcg(Split split, Model fitted, int k, int threads) {
+    ModelResult r = Evaluator.score(split, fitted, new int[] {k}, threads, Progress.NONE);
+    return Metrics.mean(r.values("NDCG@" + k), everyone(split));
+  }
+
+  /** Every test user's position, 0 .. n-1: the "all users" subset of the per-user metrics. */
+  private static int[] everyone(Split split) {
+    int[] all = new int[split.numTestUsers()];
+    for (int t = 0; t < all.length; t++) all[t] = t;
+    return all;
   }
 
   /** Fails with IllegalArgumentException on bad options (unknown model or protocol, bad K) before any data is read. */
@@ -84,11 +106,11 @@ public final class Evaluation {
     ObjectNode root = JSON.createObjectNode();
     root.put("dataset", dataset.name());
     root.put("protocol", split.protocol());
+    root.put("targets", o.validation() ? "validation" : "test");
     root.put("seed", o.seed());
     ArrayNode k = root.putArray("k");
     for (int v : ks) k.add(v);
-    int[] everyone = new int[split.numTestUsers()];
-    for (int t = 0; t < everyone.length; t++) everyone[t] = t;
+    int[] everyone = everyone(split);
     int mainK = mainK(ks);
     String headline = "NDCG@" + mainK;
 

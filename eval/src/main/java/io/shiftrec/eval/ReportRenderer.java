@@ -22,7 +22,8 @@ final class ReportRenderer {
     int[] ks = ks(r);
     int mk = Evaluation.mainK(ks);
     s.append("# Evaluation: ").append(r.path("dataset").asText()).append(", protocol `")
-        .append(r.path("protocol").asText()).append("`, seed ").append(r.path("seed").asText()).append("\n\n");
+        .append(r.path("protocol").asText()).append("`").append(targetsNote(r)).append(", seed ")
+        .append(r.path("seed").asText()).append("\n\n");
     JsonNode sp = r.path("split");
     s.append(String.format(Locale.ROOT, "%d test users, %d targets; %d training users, %d training interactions, "
         + "%d items. Candidates: %s.%n%n", sp.path("test_users").asLong(), sp.path("targets").asLong(),
@@ -124,7 +125,8 @@ final class ReportRenderer {
             + ".sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}"
             + "pre{background:#f8f8f8;padding:8px;font-size:12px;white-space:pre-wrap}</style></head><body>\n");
     h.append("<h1>ShiftRec evaluation: ").append(esc(r.path("dataset").asText())).append(", protocol <code>")
-        .append(esc(r.path("protocol").asText())).append("</code>, seed ").append(r.path("seed").asText())
+        .append(esc(r.path("protocol").asText())).append("</code>").append(targetsNote(r)).append(", seed ")
+        .append(r.path("seed").asText())
         .append("</h1>\n");
     JsonNode sp = r.path("split");
     h.append("<p>").append(sp.path("test_users").asLong()).append(" test users, ").append(sp.path("targets").asLong())
@@ -292,6 +294,11 @@ final class ReportRenderer {
 
   private static final List<String> SPLIT_COUNTS = List.of("items", "train_users", "train_interactions",
       "test_users", "targets", "ranking");
+
+  /** ", validation targets" when the report scores the validation task, so it is never mistaken for a test. */
+  private static String targetsNote(JsonNode r) {
+    return "validation".equals(r.path("targets").asText()) ? ", validation targets" : "";
+  }
 
   private static String ranking(JsonNode split) {
     return split.hasNonNull("ranking") ? split.get("ranking").asText() : "full ranking";

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EvaluationTest {
-  private static final List<String> ALL = List.of("pop", "pop-domain", "itemknn", "content");
+  private static final List<String> ALL = List.of("pop", "pop-domain", "itemknn", "ials", "bpr", "content");
 
   private static EvaluateOptions options(String protocol, Path out) {
     return EvaluateOptions.of(ImportFormat.GENERIC, Path.of("unused"), protocol, ALL, out)
@@ -162,5 +162,24 @@ class EvaluationTest {
     assertEquals(0.0, r.metric("content", "overall", "HR@20"), 0.0); // at least 31 candidates, all tied at -inf
     assertNotNull(r.json().path("models").path("content").path("overall").get("MRR"));
     assertFalse(r.json().path("models").path("content").path("overall").has("ILD@10")); // no vectors: no ILD
+  }
+
+  @Test
+  void validationScoresTheValidationTargetsOfModelsFitWithoutThem() throws Exception {
+    Dataset d = Synthetic.random(40, 30, 10, 11, true);
+    Report testReport = Evaluation.evaluate(d, options("loo", null), Progress.NONE);
+    Report validReport = Evaluation.evaluate(d, options("loo", null).withValidation(true), Progress.NONE);
+    JsonNode test = testReport.json(), valid = validReport.json();
+    assertTrue(validReport.markdown().startsWith("# Evaluation: synthetic, protocol `loo`, validation targets"));
+    assertFalse(testReport.markdown().contains("validation targets"));
+    assertEquals("test", test.path("targets").asText());
+    assertEquals("validation", valid.path("targets").asText());
+    // each test user's validation item moves out of training
+    int users = test.path("split").path("test_users").asInt();
+    assertEquals(test.path("split").path("train_interactions").asInt() - users,
+        valid.path("split").path("train_interactions").asInt());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Evaluation.evaluate(d, options("temporal", null).withValidation(true), Progress.NONE));
+    assertTrue(e.getMessage().contains("no validation"), e.getMessage());
   }
 }

@@ -1,16 +1,23 @@
 package io.shiftrec.recommend;
 
 import io.shiftrec.interest.InterestConfig;
+import io.shiftrec.learn.BprMf;
+import io.shiftrec.learn.ImplicitAls;
 import java.util.List;
 import java.util.Locale;
 
-/** The models known by name (the {@code --models} values of {@code shiftrec evaluate}). */
+/**
+ * The models known by name (the {@code --models} values of {@code shiftrec evaluate}). The factor models take
+ * hyperparameters after the name, {@code ials:factors=128:alpha=20}; the model keeps the whole text as its name, so
+ * a report tells the variants apart.
+ */
 public final class Models {
   private Models() {}
 
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
-    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ContentModel.NAME,
+    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, FactorModel.IALS,
+        FactorModel.BPR, ContentModel.NAME,
         ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST);
   }
 
@@ -22,10 +29,26 @@ public final class Models {
   /** A new, unfitted model; throws IllegalArgumentException naming the known models for an unknown name. */
   public static Model create(String name) {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    return switch (n) {
+    String[] parts = n.split(":", -1);
+    String base = parts[0];
+    if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)) {
+      throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
+          + FactorModel.IALS + " and " + FactorModel.BPR + " do), got '" + name + "'");
+    }
+    return switch (base) {
       case PopularityModel.NAME -> new PopularityModel();
       case DomainPopularityModel.NAME -> new DomainPopularityModel();
       case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
+      case FactorModel.IALS -> {
+        ImplicitAls.Config config = ImplicitAls.Config.defaults();
+        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
+        yield FactorModel.ials(n, config);
+      }
+      case FactorModel.BPR -> {
+        BprMf.Config config = BprMf.Config.defaults();
+        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
+        yield FactorModel.bpr(n, config);
+      }
       case ContentModel.NAME -> new ContentModel();
       case ShiftRecModel.NAME -> new ShiftRecModel(ShiftRecModel.NAME, InterestConfig.defaults(),
           ShiftRecModel.DEFAULT_TEMPERATURE);
@@ -34,5 +57,17 @@ public final class Models {
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };
+  }
+
+  /** The key of one {@code key=value} hyperparameter; a clear error when the text has no '='. */
+  private static String key(String setting, String spec) {
+    int eq = setting.indexOf('=');
+    if (eq <= 0) throw new IllegalArgumentException("expected key=value after ':' in model '" + spec + "', got '"
+        + setting + "'");
+    return setting.substring(0, eq);
+  }
+
+  private static String value(String setting) {
+    return setting.substring(setting.indexOf('=') + 1);
   }
 }

@@ -102,6 +102,28 @@ class ModelsTest {
   @Test
   void unknownModelNamesTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("sasrec"));
-    assertTrue(e.getMessage().contains("pop, pop-domain, itemknn, content"), e.getMessage());
+    assertTrue(e.getMessage().contains("pop, pop-domain, itemknn, ials, bpr, content"), e.getMessage());
+  }
+
+  @Test
+  void factorModelsTakeHyperparametersAfterTheirName() {
+    TrainingData d = TrainingData.fromEvents(catalog(), EVENTS);
+    for (String name : new String[] {"ials", "bpr", "ials:factors=4:alpha=2", "BPR:epochs=3:lr=0.1"}) {
+      Model m = Models.create(name);
+      assertEquals(name.toLowerCase(java.util.Locale.ROOT), m.name());
+      float[] a = new float[6], b = new float[6];
+      m.fit(d, 3);
+      m.score(1, a);
+      Model again = Models.create(name);
+      again.fit(d, 3);
+      again.score(1, b);
+      assertArrayEquals(a, b, name); // a pure function of data and seed
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("ials:rank=3")).getMessage()
+        .contains("factors"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("ials:factors")).getMessage()
+        .contains("key=value"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("pop:k=3")).getMessage()
+        .contains("no hyperparameters"));
   }
 }

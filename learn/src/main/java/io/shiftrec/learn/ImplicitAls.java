@@ -1,0 +1,263 @@
+package io.shiftrec.learn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Implicit-feedback matrix factorisation by alternating least squares (Hu, Koren &amp; Volinsky, ICDM 2008):
+ * minimise Σ_{u,i} c_ui (p_ui − x_u·y_i)² + λ (Σ|x_u|² + Σ|y_i|²) with p_ui = 1 for an interaction, else 0, and
+ * confidence c_ui = 1 + α·w_ui (1 for every non-interaction). Each half-step solves every row's normal equations
+ * (YᵀY + λI + Σ_{i∈u} (c_ui − 1) y_i y_iᵀ) x_u = Σ_{i∈u} c_ui y_i with a few conjugate-gradient steps warm-started
+ * from the previous x_u (Takács, Pilászy &amp; Tikk, RecSys 2011), so a step costs O(|u|·k + k²) instead of a
+ * Cholesky's O(k³).
+ *
+ * <p>Deterministic for a seed whatever the thread count: rows are solved in parallel, but each row depends only on
+ * the other side (fixed during the half-step) and its own previous value, and YᵀY is summed in one fixed order.
+ */
+public final class ImplicitAls {
+  /** Rows handed to a worker at a time: small enough to balance users with long and short histories. */
+  private static final int CHUNK = 64;
+
+  private ImplicitAls() {}
+
+  /**
+   * @param factors rank k
+   * @param regularization λ
+   * @param alpha α of the confidence 1 + α·w
+   * @param iterations sweeps over users then items
+   * @param cgSteps conjugate-gradient steps per row and sweep
+   */
+  public record Config(int factors, float regularization, float alpha, int iterations, int cgSteps) {
+    public Config {
+      if (factors < 1 || iterations < 1 || cgSteps < 1) {
+        throw new IllegalArgumentException("iALS factors, iterations and cg steps must be positive, got "
+            + factors + ", " + iterations + ", " + cgSteps);
+      }
+      if (!(regularization >= 0) || !(alpha >= 0) || Float.isInfinite(regularization) || Float.isInfinite(alpha)) {
+        throw new IllegalArgumentException("iALS regularization and alpha must be finite and ≥ 0, got "
+            + regularization + ", " + alpha);
+      }
+    }
+
+    /** Chosen on the validation targets of MovieLens 1M and MovieLens Latest Small (docs/DESIGN.md). */
+    public static Config defaults() {
+      return new Config(128, 5f, 1f, 15, 3);
+    }
+
+    /** The hyperparameters by the names {@link #with} accepts, for reports and saved artefacts. */
+    public Map<String, Object> toMap() {
+      return Parameters.inOrder("factors", factors, "reg", regularization, "alpha", alpha, "iterations", iterations,
+          "cg", cgSteps);
+    }
+
+    /** This config with one hyperparameter set from text, e.g. {@code with("alpha", "20")}. */
+    public Config with(String key, String value) {
+      return switch (key) {
+        case "factors" -> new Config(Parameters.positiveInt(key, value), regularization, alpha, iterations, cgSteps);
+        case "reg" -> new Config(factors, Parameters.nonNegative(key, value), alpha, iterations, cgSteps);
+        case "alpha" -> new Config(factors, regularization, Parameters.nonNegative(key, value), iterations, cgSteps);
+        case "iterations" -> new Config(factors, regularization, alpha, Parameters.positiveInt(key, value), cgSteps);
+        case "cg" -> new Config(factors, regularization, alpha, iterations, Parameters.positiveInt(key, value));
+        default -> throw Parameters.unknown("ials", key, toMap());
+      };
+    }
+  }
+
+  /** Trains on {@code data} with {@code threads} workers; {@code listener} hears the loss after every sweep. */
+  public static Factors fit(Interactions data, Config config, long seed, int threads, EpochListener listener) {
+    if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
+    int k = config.factors();
+    Interactions byItem = data.transpose();
+    SplittableRandom random = new SplittableRandom(seed);
+    // small random start: symmetric around 0 so no direction is favoured, scaled so initial scores are near 0
+    float scale = (float) (0.1 / Math.sqrt(k));
+    float[] userFactors = Gaussian.fill(data.numUsers() * k, scale, random);
+    float[] itemFactors = Gaussian.fill(data.numItems() * k, scale, random);
+    Factors current = new Factors(k, data.numUsers(), data.numItems(), userFactors, itemFactors,
+        new float[data.numItems()]);
+    ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "shiftrec-ials");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      for (int it = 1; it <= config.iterations(); it++) {
+        solveRows(data, userFactors, itemFactors, config, pool, threads);
+        solveRows(byItem, itemFactors, userFactors, config, pool, threads);
+        if (listener != EpochListener.NONE) listener.epochDone(it, loss(data, current, config), current);
+      }
+    } finally {
+      if (pool != null) pool.shutdownNow();
+    }
+    return current;
+  }
+
+  /**
+   * The objective: Σ over all pairs of c(p − s)² plus λ times the squared norms. The sum over the non-interactions
+   * is Σ_u x_uᵀ(YᵀY)x_u minus the interactions' s², so it costs O(nnz·k + users·k²), not O(users·items·k).
+   */
+  static double loss(Interactions data, Factors factors, Config config) {
+    int k = config.factors();
+    float[] rows = factors.users(), cols = factors.items();
+    double[] gram = gram(cols, data.numItems(), k);
+    double total = 0;
+    for (int u = 0; u < data.numUsers(); u++) {
+      int uo = u * k;
+      for (int a = 0; a < k; a++) {
+        double ga = 0;
+        for (int b = 0; b < k; b++) ga += gram[a * k + b] * rows[uo + b];
+        total += rows[uo + a] * ga;
+      }
+      for (int p = data.offsets()[u]; p < data.offsets()[u + 1]; p++) {
+        int io = data.items()[p] * k;
+        double s = 0;
+        for (int f = 0; f < k; f++) s += rows[uo + f] * cols[io + f];
+        double c = 1 + config.alpha() * data.weights()[p];
+        total += c * (1 - s) * (1 - s) - s * s;
+      }
+    }
+    return total + config.regularization() * factors.squaredNorm();
+  }
+
+  /** One half-step: every row of {@code rows} solved against the fixed {@code cols}. */
+  private static void solveRows(Interactions data, float[] rows, float[] cols, Config config, ExecutorService pool,
+                                int threads) {
+    int k = config.factors();
+    float[] gram = toFloat(gram(cols, data.numItems(), k));
+    int n = data.numUsers();
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      RowSolver solver = new RowSolver(k, gram, config);
+      int from;
+      while ((from = next.getAndAdd(CHUNK)) < n) {
+        int to = Math.min(n, from + CHUNK);
+        for (int r = from; r < to; r++) solver.solve(data, r, rows, cols);
+      }
+    };
+    if (pool == null) {
+      worker.run();
+      return;
+    }
+    List<Future<?>> running = new ArrayList<>(threads);
+    for (int t = 0; t < threads; t++) running.add(pool.submit(worker));
+    try {
+      for (Future<?> f : running) f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("iALS training interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new IllegalStateException("iALS training failed", e.getCause());
+    }
+  }
+
+  /** Per-worker scratch vectors, allocated once per half-step. */
+  private static final class RowSolver {
+    private final int k;
+    private final float[] gram;
+    private final float reg;
+    private final float alpha;
+    private final int steps;
+    private final float[] residual;
+    private final float[] direction;
+    private final float[] product;
+
+    RowSolver(int k, float[] gram, Config config) {
+      this.k = k;
+      this.gram = gram;
+      this.reg = config.regularization();
+      this.alpha = config.alpha();
+      this.steps = config.cgSteps();
+      residual = new float[k];
+      direction = new float[k];
+      product = new float[k];
+    }
+
+    /** A few CG steps on row {@code r}'s normal equations, updating {@code rows} in place. */
+    void solve(Interactions data, int r, float[] rows, float[] cols) {
+      int xo = r * k;
+      int from = data.offsets()[r], to = data.offsets()[r + 1];
+      int[] items = data.items();
+      float[] w = data.weights();
+      // residual = b − A·x = Σ (c − (c − 1)·y·x) y − (YᵀY + λI) x
+      multiplyGram(rows, xo, residual);
+      for (int f = 0; f < k; f++) residual[f] = -residual[f] - reg * rows[xo + f];
+      for (int p = from; p < to; p++) {
+        int yo = items[p] * k;
+        float extra = alpha * w[p]; // c − 1
+        float dot = 0;
+        for (int f = 0; f < k; f++) dot += cols[yo + f] * rows[xo + f];
+        float coef = 1 + extra - extra * dot;
+        for (int f = 0; f < k; f++) residual[f] += coef * cols[yo + f];
+      }
+      System.arraycopy(residual, 0, direction, 0, k);
+      float rsOld = dot(residual, residual);
+      for (int step = 0; step < steps && rsOld > 1e-20f; step++) {
+        // product = A·direction
+        multiplyGram(direction, 0, product);
+        for (int f = 0; f < k; f++) product[f] += reg * direction[f];
+        for (int p = from; p < to; p++) {
+          int yo = items[p] * k;
+          float dot = 0;
+          for (int f = 0; f < k; f++) dot += cols[yo + f] * direction[f];
+          float coef = alpha * w[p] * dot;
+          for (int f = 0; f < k; f++) product[f] += coef * cols[yo + f];
+        }
+        float curvature = dot(direction, product);
+        if (!(curvature > 0)) break; // A is positive definite when λ > 0; with λ = 0 an empty row stops here
+        float a = rsOld / curvature;
+        for (int f = 0; f < k; f++) {
+          rows[xo + f] += a * direction[f];
+          residual[f] -= a * product[f];
+        }
+        float rsNew = dot(residual, residual);
+        float beta = rsNew / rsOld;
+        for (int f = 0; f < k; f++) direction[f] = residual[f] + beta * direction[f];
+        rsOld = rsNew;
+      }
+    }
+
+    private void multiplyGram(float[] v, int vo, float[] out) {
+      for (int a = 0; a < k; a++) {
+        float s = 0;
+        int go = a * k;
+        for (int b = 0; b < k; b++) s += gram[go + b] * v[vo + b];
+        out[a] = s;
+      }
+    }
+
+    private float dot(float[] a, float[] b) {
+      float s = 0;
+      for (int f = 0; f < k; f++) s += a[f] * b[f];
+      return s;
+    }
+  }
+
+  /** YᵀY in double, summed row by row in index order (one fixed order, so the result is reproducible). */
+  private static double[] gram(float[] m, int rows, int k) {
+    double[] g = new double[k * k];
+    for (int r = 0, o = 0; r < rows; r++, o += k) {
+      for (int a = 0; a < k; a++) {
+        double va = m[o + a];
+        if (va == 0) continue;
+        int go = a * k;
+        for (int b = a; b < k; b++) g[go + b] += va * m[o + b];
+      }
+    }
+    for (int a = 0; a < k; a++) for (int b = 0; b < a; b++) g[a * k + b] = g[b * k + a];
+    return g;
+  }
+
+  private static float[] toFloat(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+    return f;
+  }
+}
