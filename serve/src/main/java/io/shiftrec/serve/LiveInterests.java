@@ -5,6 +5,7 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.UserInterests;
+import io.shiftrec.recommend.Recommendation;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.function.Function;
  * The interests of the users the server answered for lately, kept up to date by the events it stores: an event
  * costs one incremental update (independent of the user's history), not a replay. A user's interests are built from
  * their stored events on first use, and again after the catalogue changes, after an event arrives out of clock order
- * or as a duplicate, or after they fall out of the cache; the stored events stay the one durable record.
+ * or as a duplicate, or after they fall out of the cache; the stored events stay the one durable record. The last
+ * few answers per user are kept too, so a user who asks again before anything changed is answered from memory.
  */
 final class LiveInterests {
   /** Users kept by default: about 20 KB each for six interests of 384 dimensions. */
@@ -27,10 +29,20 @@ final class LiveInterests {
   /** Counts event batches and deletions taken in, so a build that raced a write is used once and not kept. */
   private final AtomicLong writes = new AtomicLong();
 
-  /** One user's interests in one catalogue, and the latest clock taken in (to spot events out of order). */
+  /**
+   * One user's interests in one catalogue, the latest clock taken in (to spot events out of order), and the last
+   * few answers given, by request, until the next event changes the interests.
+   */
   private static final class Entry {
+    private static final int ANSWERS_KEPT = 4;
     final Catalog centred;
     final UserInterests interests;
+    final Map<String, List<Recommendation>> answers = new LinkedHashMap<>(8, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, List<Recommendation>> eldest) {
+        return size() > ANSWERS_KEPT;
+      }
+    };
     long lastClock = Long.MIN_VALUE;
 
     Entry(Catalog centred, UserInterests interests) {
@@ -52,7 +64,11 @@ final class LiveInterests {
   }
 
   /** Applies {@code use} to the user's interests in {@code view}'s catalogue, holding the user's lock. */
-  <T> T with(String user, LiveCatalog.View view, Function<UserInterests, T> use) {
+  <T> T withInterests(String user, LiveCatalog.View view, Function<UserInterests, T> use) {
+    return with(user, view, entry -> use.apply(entry.interests));
+  }
+
+  private <T> T with(String user, LiveCatalog.View view, Function<Entry, T> use) {
     Entry entry = entries.get(user);
     if (entry == null || entry.centred != view.centred()) {
       long before = writes.get();
@@ -60,8 +76,19 @@ final class LiveInterests {
       if (writes.get() == before) entries.put(user, entry);
     }
     synchronized (entry) {
-      return use.apply(entry.interests);
+      return use.apply(entry);
     }
+  }
+
+  /**
+   * The user's recommendations: the answer given last time for the same request while neither the user's events
+   * nor the catalogue changed, else a fresh one.
+   */
+  List<Recommendation> recommend(String user, LiveCatalog.View view, int k, String domain, boolean explain,
+                                 double diversity) {
+    String request = k + "|" + domain + "|" + explain + "|" + diversity;
+    return with(user, view, entry -> entry.answers.computeIfAbsent(request,
+        r -> List.copyOf(view.recommender().recommend(entry.interests, k, domain, explain, diversity))));
   }
 
   private Entry build(String user, LiveCatalog.View view) {
@@ -94,6 +121,7 @@ final class LiveInterests {
         }
         entry.interests.add(e, catalog.behaviourText(entry.centred, List.of(e)));
         entry.lastClock = e.clock();
+        entry.answers.clear();
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.shiftrec.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
@@ -26,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ServeBenchmark {
   private static final int WARMUP_SECONDS = 3;
+  private static final int INDEX_WAIT_SECONDS = 300;
+  private static final int EVENT_PROBES = 200;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ServeBenchmark() {}
 
@@ -45,9 +50,11 @@ public final class ServeBenchmark {
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES))) {
       String base = "http://127.0.0.1:" + server.port();
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String retrieval = awaitIndex(client, base);
       Load load = new Load(client, base, key, users, items);
-      out.printf("%s: %,d users, %,d items; %d client threads, %d s per run after %d s warm-up, on %d cores%n", db,
-          users.size(), items.size(), concurrency, seconds, WARMUP_SECONDS, Runtime.getRuntime().availableProcessors());
+      out.printf("%s: %,d users, %,d items, retrieval %s; %d client threads, %d s per run after %d s warm-up, on %d"
+          + " cores%n", db, users.size(), items.size(), retrieval, concurrency, seconds, WARMUP_SECONDS,
+          Runtime.getRuntime().availableProcessors());
       out.printf("%-22s %-10s %9s %9s %9s %9s %9s %8s%n", "run", "requests", "count", "req/s", "p50 ms", "p90 ms",
           "p99 ms", "failed");
       for (double writeShare : new double[] {0.0, 0.1}) {
@@ -61,6 +68,59 @@ public final class ServeBenchmark {
           print(out, "", "events", t[1], t[1].count() / (double) seconds);
         }
       }
+      out.println();
+      eventToRecommendation(out, load, seed);
+    }
+  }
+
+  /**
+   * What one event adds to the user's next recommendation, one request at a time: per user, a recommendation
+   * (answered from memory when asked before), then an event, then the recommendation that must take it in.
+   */
+  private static void eventToRecommendation(PrintStream out, Load load, long seed) throws Exception {
+    SplittableRandom random = new SplittableRandom(seed + 2);
+    int n = Math.min(EVENT_PROBES, load.users().size());
+    long[][] nanos = new long[3][n];
+    for (int i = 0; i < n; i++) {
+      String user = load.users().get(random.nextInt(load.users().size()));
+      HttpRequest recommend = load.recommend(user);
+      load.client().send(recommend, HttpResponse.BodyHandlers.discarding()); // interests built, answer kept
+      nanos[0][i] = timed(load, recommend);
+      nanos[1][i] = timed(load, load.event(user, random));
+      nanos[2][i] = timed(load, recommend);
+    }
+    out.printf("one user at a time, %d users: after an event the next recommendation takes it in%n", n);
+    String[] names = {"repeat recommend", "event", "next recommend"};
+    for (int r = 0; r < 3; r++) {
+      long[] sorted = nanos[r].clone();
+      Arrays.sort(sorted);
+      out.printf("%-22s %-10s %,9d %9s %9.2f %9.2f %9.2f%n", names[r], "", n, "", percentile(sorted, 0.50),
+          percentile(sorted, 0.90), percentile(sorted, 0.99));
+    }
+  }
+
+  private static long timed(Load load, HttpRequest request) throws Exception {
+    long start = System.nanoTime();
+    int status = load.client().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    if (status != 200) throw new IllegalStateException(request.uri() + " answered " + status);
+    return System.nanoTime() - start;
+  }
+
+  /**
+   * Waits (up to {@value #INDEX_WAIT_SECONDS} s) for the server to finish indexing the catalogue, so the runs
+   * measure the steady state; returns the retrieval the server reports.
+   */
+  private static String awaitIndex(HttpClient client, String base) throws Exception {
+    long deadline = System.nanoTime() + INDEX_WAIT_SECONDS * 1_000_000_000L;
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/health")).build();
+    while (true) {
+      JsonNode health = JSON.readTree(client.send(request, HttpResponse.BodyHandlers.ofString()).body());
+      String retrieval = health.path("retrieval").asText();
+      if (retrieval.equals("ann") || health.path("items").asLong() < LiveCatalog.INDEX_FROM_ITEMS
+          || System.nanoTime() > deadline) {
+        return retrieval;
+      }
+      Thread.sleep(500);
     }
   }
 
@@ -111,7 +171,8 @@ public final class ServeBenchmark {
       long[] failures = new long[2];
       while (System.nanoTime() < deadline) {
         boolean write = random.nextDouble() < writeShare;
-        HttpRequest request = write ? event(random) : recommend(random);
+        String user = users.get(random.nextInt(users.size()));
+        HttpRequest request = write ? event(user, random) : recommend(user);
         int kind = write ? 1 : 0;
         long start = System.nanoTime();
         int status;
@@ -128,13 +189,12 @@ public final class ServeBenchmark {
       return new Tally[] {new Tally(nanos[0], counts[0], failures[0]), new Tally(nanos[1], counts[1], failures[1])};
     }
 
-    private HttpRequest recommend(SplittableRandom random) {
-      String user = users.get(random.nextInt(users.size()));
+    HttpRequest recommend(String user) {
       return HttpRequest.newBuilder(URI.create(base + "/users/" + encode(user) + "/recommendations?k=10")).build();
     }
 
-    private HttpRequest event(SplittableRandom random) {
-      String body = "[{\"user\":\"" + users.get(random.nextInt(users.size())) + "\",\"item\":\""
+    HttpRequest event(String user, SplittableRandom random) {
+      String body = "[{\"user\":\"" + user + "\",\"item\":\""
           + items.get(random.nextInt(items.size())) + "\",\"type\":\"click\",\"timestamp\":"
           + CLOCK.incrementAndGet() + "}]";
       return HttpRequest.newBuilder(URI.create(base + "/events")).header("Authorization", "Bearer " + key)

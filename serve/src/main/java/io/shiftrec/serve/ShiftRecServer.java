@@ -114,8 +114,11 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   private void routes(JavalinDefaultRoutingApi r) {
-    route(r, "GET", "/health", Access.OPEN, ctx -> json(ctx, 200, Map.of("status", "ok",
-        "items", catalog.view().catalog().size())));
+    route(r, "GET", "/health", Access.OPEN, ctx -> {
+      LiveCatalog.View view = catalog.view();
+      json(ctx, 200, Map.of("status", "ok", "items", view.catalog().size(),
+          "retrieval", view.recommender().isIndexed() ? "ann" : "scan"));
+    });
     route(r, "GET", "/openapi.json", Access.OPEN, ctx -> ctx.contentType("application/json").result(openApi));
     route(r, "GET", "/metrics", Access.READ, ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
     route(r, "POST", "/items", Access.WRITE, this::upsertItems);
@@ -229,8 +232,7 @@ public final class ShiftRecServer implements AutoCloseable {
     String domain = domainParam(ctx.queryParam("domain"), view);
     boolean explain = boolParam(ctx, "explain");
     double diversity = doubleParam(ctx, "diversity", 0.2);
-    List<Recommendation> recs = interests.with(user, view,
-        u -> view.recommender().recommend(u, k, domain, explain, diversity));
+    List<Recommendation> recs = interests.recommend(user, view, k, domain, explain, diversity);
     json(ctx, 200, Documents.recommendations(user, recs));
   }
 
@@ -238,7 +240,7 @@ public final class ShiftRecServer implements AutoCloseable {
     String user = knownUser(ctx);
     LiveCatalog.View view = catalog.view();
     List<Event> history = store.eventsOf(user);
-    json(ctx, 200, interests.with(user, view, u -> Documents.profile(user, history, u, view.recommender())));
+    json(ctx, 200, interests.withInterests(user, view, u -> Documents.profile(user, history, u, view.recommender())));
   }
 
   private void export(Context ctx) {
