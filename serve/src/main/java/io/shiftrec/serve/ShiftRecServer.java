@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * ShiftRec's HTTP API over one store (routes in openapi.json): JSON in and out, errors as
@@ -49,6 +50,7 @@ public final class ShiftRecServer implements AutoCloseable {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
   private static final int MAX_K = 1000;
+  private static final int DRAIN_SECONDS = 25;
   private static final Set<String> ONBOARDING_FIELDS = Set.of("text", "k", "domain");
 
   /** Who may call a route. */
@@ -67,6 +69,9 @@ public final class ShiftRecServer implements AutoCloseable {
   private final byte[] apiKey;
   private final byte[] openApi;
   private final Javalin app;
+  /** Requests being answered, so shutting down can wait for them. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
 
   private ShiftRecServer(ServeConfig config, Store store, LiveCatalog catalog) throws IOException {
     this.config = config;
@@ -81,6 +86,8 @@ public final class ShiftRecServer implements AutoCloseable {
       c.startup.showJavalinBanner = false;
       c.jetty.host = config.host();
       c.jetty.port = config.port();
+      // Lets Jetty finish writing answers already computed when the server stops.
+      c.jetty.modifyServer(server -> server.setStopTimeout(DRAIN_SECONDS * 1000L));
       routes(c.routes);
       c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
           ? Problem.noRoute(ctx.method().name(), ctx.path()) : Problem.http(e.getStatus(), e.getMessage())));
@@ -100,14 +107,32 @@ public final class ShiftRecServer implements AutoCloseable {
     }
   }
 
+  /** Requests being answered now. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   /** The port listened on (the one chosen when the configuration asked for port 0). */
   public int port() {
     return app.port();
   }
 
-  /** Stops listening, then closes the encoder and the store. */
+  /**
+   * Answers new requests with 503, waits up to {@value #DRAIN_SECONDS} s for those in flight to finish, then stops
+   * listening and closes the encoder and the store.
+   */
   @Override
   public void close() {
+    draining = true;
+    long deadline = System.nanoTime() + DRAIN_SECONDS * 1_000_000_000L;
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     app.stop();
     catalog.close();
     store.close();
@@ -135,7 +160,9 @@ public final class ShiftRecServer implements AutoCloseable {
   private void route(JavalinDefaultRoutingApi r, String method, String path, Access access, Route route) {
     io.javalin.http.Handler handler = ctx -> {
       long start = System.nanoTime();
+      inFlight.incrementAndGet();
       try {
+        if (draining) throw Problem.shuttingDown();
         authorize(ctx, access);
         route.handle(ctx);
       } catch (Problem p) {
@@ -144,6 +171,7 @@ public final class ShiftRecServer implements AutoCloseable {
         e.printStackTrace();
         problem(ctx, Problem.internal());
       } finally {
+        inFlight.decrementAndGet();
         metrics.request(method, path, ctx.status().getCode(), System.nanoTime() - start);
       }
     };

@@ -1,0 +1,57 @@
+package io.shiftrec.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeConfigTest {
+  @TempDir Path dir;
+
+  private Path file(String text) throws Exception {
+    return Files.writeString(dir.resolve("shiftrec.properties"), text);
+  }
+
+  @Test
+  void theCommandLineBeatsTheEnvironmentWhichBeatsTheFile() throws Exception {
+    Path f = file("api_key=from-file\nport=7000\nhost=0.0.0.0\nreads_need_key=true\nmax_request_bytes=1000\n");
+    ServeConfig fileOnly = ServeConfig.resolve("db", null, f, Map.of());
+    assertEquals(new ServeConfig("db", "0.0.0.0", 7000, "from-file", true, 1000), fileOnly);
+    ServeConfig env = ServeConfig.resolve("db", null, f, Map.of("SHIFTREC_API_KEY", "from-env", "SHIFTREC_PORT",
+        "7100", "SHIFTREC_READS_NEED_KEY", "false"));
+    assertEquals(new ServeConfig("db", "0.0.0.0", 7100, "from-env", false, 1000), env);
+    assertEquals(7200, ServeConfig.resolve("db", 7200, f, Map.of("SHIFTREC_PORT", "7100")).port());
+  }
+
+  @Test
+  void defaultsApplyWhenNothingIsSaid() throws Exception {
+    ServeConfig c = ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k"));
+    assertEquals(ServeConfig.DEFAULT_HOST, c.host());
+    assertEquals(ServeConfig.DEFAULT_PORT, c.port());
+    assertFalse(c.readsNeedKey());
+    assertEquals(ServeConfig.DEFAULT_MAX_REQUEST_BYTES, c.maxRequestBytes());
+  }
+
+  @Test
+  void badSettingsAreRefusedNamingTheSetting() throws Exception {
+    Map<String, String> key = Map.of("SHIFTREC_API_KEY", "k");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null, Map.of()))
+        .getMessage().contains("SHIFTREC_API_KEY"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ServeConfig.resolve("db", null, file("api_key=k\nprot=80\n"), Map.of())).getMessage().contains("prot"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k", "SHIFTREC_PORT", "http")))
+        .getMessage().contains("port"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", 70_000, null, key))
+        .getMessage().contains("65535"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k", "SHIFTREC_READS_NEED_KEY", "yes")))
+        .getMessage().contains("reads_need_key"));
+  }
+}
