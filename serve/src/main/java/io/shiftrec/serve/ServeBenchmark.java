@@ -70,8 +70,47 @@ public final class ServeBenchmark {
       }
       out.println();
       eventToRecommendation(out, load, seed);
+      out.println();
+      itemUpserts(out, load, seconds);
     }
   }
+
+  /**
+   * Item writes, one client: batches of new items posted back to back, each answered once its items are stored,
+   * encoded and recommendable. Items per second by batch size show what encoding on write costs.
+   */
+  private static void itemUpserts(PrintStream out, Load load, int seconds) throws Exception {
+    out.printf("item upserts, one client, %d s per batch size: encoded and recommendable when answered%n", seconds);
+    out.printf("%-22s %-10s %9s %9s %9s %9s %9s%n", "batch", "", "requests", "items/s", "p50 ms", "p90 ms", "p99 ms");
+    int next = 0;
+    for (int batch : new int[] {1, 32}) {
+      long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+      long[] nanos = new long[1 << 10];
+      int n = 0;
+      while (System.nanoTime() < deadline) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < batch; i++, next++) {
+          if (i > 0) body.append(',');
+          body.append("{\"id\":\"bench-item-").append(next).append("\",\"domain\":\"bench\",\"title\":\"")
+              .append(TITLES[next % TITLES.length]).append(' ').append(next).append("\"}");
+        }
+        HttpRequest upsert = HttpRequest.newBuilder(URI.create(load.base() + "/items"))
+            .header("Authorization", "Bearer " + load.key()).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build();
+        if (n == nanos.length) nanos = Arrays.copyOf(nanos, n * 2);
+        nanos[n++] = timed(load, upsert);
+      }
+      long[] sorted = Arrays.copyOf(nanos, n);
+      Arrays.sort(sorted);
+      out.printf("%-22s %-10s %,9d %9.1f %9.2f %9.2f %9.2f%n", batch + " item" + (batch == 1 ? "" : "s"), "", n,
+          n * (double) batch / seconds, percentile(sorted, 0.50), percentile(sorted, 0.90),
+          percentile(sorted, 0.99));
+    }
+  }
+
+  /** Titles of the items the benchmark writes, varied so each is encoded anew. */
+  private static final String[] TITLES = {"Stainless steel saucepan with glass lid", "Paperback thriller set in Oslo",
+      "Documentary about deep sea creatures", "Organic green tea, loose leaf", "Space opera trilogy, first volume"};
 
   /**
    * What one event adds to the user's next recommendation, one request at a time: per user, a recommendation
