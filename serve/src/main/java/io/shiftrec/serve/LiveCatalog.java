@@ -33,6 +33,7 @@ final class LiveCatalog implements AutoCloseable {
   /** Catalogues smaller than this are scanned: the index would save little and cost a core for seconds. */
   static final int INDEX_FROM_ITEMS = 2_000;
   private static final long INDEX_SEED = 42;
+  private static final long INDEX_QUIET_MILLIS = 1_000;
 
   /** One consistent state: the catalogue as stored and the recommender over its centred form. */
   record View(Catalog catalog, InterestRecommender recommender, Set<String> domains) {
@@ -74,6 +75,11 @@ final class LiveCatalog implements AutoCloseable {
     view = fresh;
     if (fresh.catalog().size() < INDEX_FROM_ITEMS) return;
     indexer.submit(() -> {
+      try {
+        Thread.sleep(INDEX_QUIET_MILLIS); // a stream of item writes is indexed once it pauses, not after each write
+      } catch (InterruptedException e) {
+        return; // closing
+      }
       if (view != fresh) return; // a newer catalogue is already waiting for its own index
       View indexed = new View(fresh.catalog(), fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED),
           fresh.domains());
