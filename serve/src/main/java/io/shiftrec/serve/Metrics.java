@@ -1,11 +1,13 @@
 package io.shiftrec.serve;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.function.IntSupplier;
 
 /** Request counts and latencies per route, and the events and items written, in Prometheus' text format. */
 final class Metrics {
@@ -21,6 +23,12 @@ final class Metrics {
       .help("Events written by POST /events (duplicates of stored events excluded)").register(registry);
   private final Counter itemsUpserted = Counter.builder().name("shiftrec_items_upserted_total")
       .help("Items written and encoded by POST /items").register(registry);
+
+  /** Publishes the number of requests being answered, read from {@code inFlight} at each scrape. */
+  void inFlight(IntSupplier inFlight) {
+    GaugeWithCallback.builder().name("shiftrec_http_requests_in_flight").help("HTTP requests being answered now")
+        .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
+  }
 
   void request(String method, String route, int status, long nanos) {
     requests.labelValues(method, route, Integer.toString(status)).inc();

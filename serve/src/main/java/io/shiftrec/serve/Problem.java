@@ -72,10 +72,6 @@ final class Problem extends RuntimeException {
     return new Problem(status, "http-" + status, title, title, Map.of());
   }
 
-  static Problem shuttingDown() {
-    return http(503, "the server is shutting down");
-  }
-
   static Problem internal() {
     return new Problem(500, "internal", "Internal error", "the server failed; its standard error tells why", Map.of());
   }

@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * ShiftRec's HTTP API over one store (routes in openapi.json): JSON in and out, errors as
@@ -71,12 +72,12 @@ public final class ShiftRecServer implements AutoCloseable {
   private final Javalin app;
   /** Requests being answered, so shutting down can wait for them. */
   private final AtomicInteger inFlight = new AtomicInteger();
-  private volatile boolean draining;
 
   private ShiftRecServer(ServeConfig config, Store store, LiveCatalog catalog) throws IOException {
     this.config = config;
     this.store = store;
     this.catalog = catalog;
+    metrics.inFlight(inFlight::get);
     this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
     this.apiKey = config.apiKey().getBytes(StandardCharsets.UTF_8);
     try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
@@ -86,8 +87,12 @@ public final class ShiftRecServer implements AutoCloseable {
       c.startup.showJavalinBanner = false;
       c.jetty.host = config.host();
       c.jetty.port = config.port();
-      // Lets Jetty finish writing answers already computed when the server stops.
-      c.jetty.modifyServer(server -> server.setStopTimeout(DRAIN_SECONDS * 1000L));
+      // On stop, Jetty answers new requests with 503 and waits (up to the timeout) for those in flight to be written;
+      // Javalin mounts its routes inside this handler.
+      c.jetty.modifyServer(server -> {
+        server.setHandler(new GracefulHandler());
+        server.setStopTimeout(DRAIN_SECONDS * 1000L);
+      });
       routes(c.routes);
       c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
           ? Problem.noRoute(ctx.method().name(), ctx.path()) : Problem.http(e.getStatus(), e.getMessage())));
@@ -118,21 +123,11 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /**
-   * Answers new requests with 503, waits up to {@value #DRAIN_SECONDS} s for those in flight to finish, then stops
-   * listening and closes the encoder and the store.
+   * Stops taking requests, lets those in flight finish (up to {@value #DRAIN_SECONDS} s), then closes the encoder
+   * and the store.
    */
   @Override
   public void close() {
-    draining = true;
-    long deadline = System.nanoTime() + DRAIN_SECONDS * 1_000_000_000L;
-    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
     app.stop();
     catalog.close();
     store.close();
@@ -162,7 +157,6 @@ public final class ShiftRecServer implements AutoCloseable {
       long start = System.nanoTime();
       inFlight.incrementAndGet();
       try {
-        if (draining) throw Problem.shuttingDown();
         authorize(ctx, access);
         route.handle(ctx);
       } catch (Problem p) {
