@@ -10,6 +10,8 @@ import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.BehaviourTextBenchmark;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.RetrievalBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import io.shiftrec.encoder.EncodeBenchmark;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
-        BenchCommand.Serve.class})
+        BenchCommand.Serve.class, BenchCommand.Train.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -77,7 +79,7 @@ final class BenchCommand {
       if (queries < 1) throw new IllegalArgumentException("--queries must be positive, got " + queries);
       if (users < 0) throw new IllegalArgumentException("--users must not be negative, got " + users);
       String location = db != null ? db : QuickstartCommand.DEFAULT_DB;
-      if (synthetic != null || db == null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(location))) {
+      if (synthetic != null || db == null && !Files.isRegularFile(Path.of(location))) {
         AnnBenchmark.run(System.out, AnnBenchmark.syntheticSpace(synthetic == null ? 36_000 : synthetic, 384, seed),
             queries, seed);
         return 0;
@@ -119,6 +121,31 @@ final class BenchCommand {
             history -> StoreEncoding.behaviourText(store, recommender.catalog(), history, progress));
       }
       return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Training seconds, NDCG@10 and HR@10 of iALS beside Apache Spark MLlib ALS (local[2]) on the"
+          + " MovieLens 1M loo split, in one run, and the Spark / iALS time ratio. Spark stays out of the default"
+          + " build: this runs Maven with the spark profile (module bench-spark; Spark is downloaded from Maven"
+          + " Central on first use).")
+  static final class Train implements Callable<Integer> {
+    @Option(names = "--path", description = "MovieLens 1M folder. Default: ../shared/data/movielens-1m beside the"
+        + " repository.")
+    Path path;
+
+    @Override
+    public Integer call() throws Exception {
+      if (path != null && !Files.isDirectory(path)) throw new IllegalArgumentException("no such folder: " + path);
+      String home = System.getProperty("shiftrec.home");
+      if (home == null) {
+        throw new IllegalStateException("bench train needs the Maven project: run it through the ./shiftrec launcher"
+            + " at the repository root");
+      }
+      List<String> maven = new ArrayList<>(List.of("mvn", "-q", "-B", "-f", Path.of(home, "pom.xml").toString(),
+          "-Pspark", "-pl", "bench-spark", "-am", "-DskipTests", "verify", "-Dshiftrec.bench.spark=true"));
+      if (path != null) maven.add("-Dshiftrec.bench.spark.path=" + path.toAbsolutePath().normalize());
+      return new ProcessBuilder(maven).inheritIO().start().waitFor();
     }
   }
 

@@ -113,6 +113,10 @@ class ShiftRecCommandTest {
     assertTrue(badShare.err().contains("1.5"), badShare.err());
     assertTrue(Files.notExists(dir.resolve("r.json")), "nothing is written for bad options");
 
+    Run badBenchPath = run("bench", "train", "--path", dir.resolve("no-such-folder").toString());
+    assertEquals(1, badBenchPath.code());
+    assertTrue(badBenchPath.err().contains("no such folder"), badBenchPath.err());
+
     Run badFormat = run("import", "--db", db, "--format", "csv", "--path", data.toString());
     assertEquals(2, badFormat.code());
     assertTrue(badFormat.err().contains("--format"), badFormat.err());

@@ -39,7 +39,6 @@ public final class Evaluation {
   /** As {@link #run} on a dataset already in memory (format, path and catalogOf of the options are ignored). */
   public static Report evaluate(Dataset dataset, EvaluateOptions options, Progress progress) throws IOException {
     check(options);
-    int[] ks = options.ks().stream().mapToInt(Integer::intValue).toArray();
     progress.start("split " + options.protocol(), -1);
     Split split = Protocols.split(dataset, options);
     progress.finish();
@@ -49,14 +48,26 @@ public final class Evaluation {
       }
       split = split.validation();
     }
+    // created as the evaluation reaches them, so a fitted model can be collected before the next one fits
+    Iterable<Model> models = () -> new LinkedHashSet<>(options.models()).stream().map(Models::create).iterator();
+    return evaluate(dataset, split, models, options, progress);
+  }
+
+  /**
+   * Fits and scores model instances on a split already made: for models that are not in {@link Models} (another
+   * library's, wrapped as a {@link Model}) and for comparing several on one split. The options give K, seed, threads,
+   * bootstrap and output; their protocol and model names are not used.
+   */
+  public static Report evaluate(Dataset dataset, Split split, Iterable<Model> models, EvaluateOptions options,
+                                Progress progress) throws IOException {
     if (split.numTestUsers() == 0) {
-      throw new IllegalArgumentException("protocol " + options.protocol() + " leaves no test user in "
+      throw new IllegalArgumentException("protocol " + split.protocol() + " leaves no test user in "
           + dataset.name());
     }
+    int[] ks = options.ks().stream().mapToInt(Integer::intValue).toArray();
     Map<String, int[]> segments = Segments.of(split);
     List<ModelResult> results = new ArrayList<>();
-    for (String name : new LinkedHashSet<>(options.models())) {
-      Model model = Models.create(name);
+    for (Model model : models) {
       results.add(Evaluator.run(split, model, ks, options.seed(), options.threads(), progress));
     }
     Report report = new Report(build(dataset, split, segments, results, ks, options));
