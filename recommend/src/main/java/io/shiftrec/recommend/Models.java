@@ -11,7 +11,8 @@ public final class Models {
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ContentModel.NAME,
-        ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST);
+        ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.NO_TRANSFER, ShiftRecModel.ZERO_SHOT,
+        ShiftRecModel.TRANSFER);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -27,12 +28,17 @@ public final class Models {
       case DomainPopularityModel.NAME -> new DomainPopularityModel();
       case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
       case ContentModel.NAME -> new ContentModel();
-      case ShiftRecModel.NAME -> new ShiftRecModel(ShiftRecModel.NAME, InterestConfig.defaults(),
-          ShiftRecModel.DEFAULT_TEMPERATURE);
-      case ShiftRecModel.SINGLE_INTEREST -> new ShiftRecModel(ShiftRecModel.SINGLE_INTEREST,
-          InterestConfig.defaults().withMaxInterests(1), ShiftRecModel.DEFAULT_TEMPERATURE);
+      case ShiftRecModel.NAME, ShiftRecModel.NO_TRANSFER -> interests(n, 6, CatalogViews.CENTRED, false);
+      case ShiftRecModel.SINGLE_INTEREST -> interests(n, 1, CatalogViews.CENTRED, false);
+      case ShiftRecModel.ZERO_SHOT -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, false);
+      case ShiftRecModel.TRANSFER -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, true);
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };
+  }
+
+  private static ShiftRecModel interests(String name, int maxInterests, CatalogViews view, boolean transfer) {
+    return new ShiftRecModel(name, InterestConfig.defaults().withMaxInterests(maxInterests),
+        ShiftRecModel.DEFAULT_TEMPERATURE, view, transfer);
   }
 }
