@@ -2,7 +2,7 @@ package io.shiftrec.recommend;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Vectors;
-import io.shiftrec.transfer.RidgeMap;
+import io.shiftrec.transfer.ItemRidge;
 import io.shiftrec.transfer.TransferBlend;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,29 +11,29 @@ import java.util.SplittableRandom;
 
 /**
  * Transfer of a user's taste from the domains where they have history into a domain where they have little or none
- * (EMCDR-style, Man et al., IJCAI 2017). A user's representation in a domain is the normalised, feedback-weighted
- * mean of the vectors of the items they liked there, in the domain's home space (the embedding space holding most
- * of its items). For every ordered pair of domains (s, t), a ridge map φ<sub>s→t</sub> ({@link RidgeMap}) is fit on
- * the bridge users (training users with items in both) from their s-representation to their t-representation. A
- * user's transferred vector in t is the mean of φ<sub>s→t</sub> over their other domains, weighted by their item
- * counts there; a t item scores by the interest kernel of its cosine with that vector times a popularity prior
- * ({@code ((1 + pop) / (1 + max pop))^β} within t), blended with the native score by
- * {@link TransferBlend#transferShare}.
+ * (EMCDR-style, Man et al., IJCAI 2017, with a closed-form ridge mapping). A user's source representation in a
+ * domain is the normalised, feedback-weighted mean of the vectors of the items they liked there, in the domain's home
+ * space (the embedding space holding most of its items); their target representation in a domain is the set of
+ * items they took there. For every ordered pair of domains (s, t), {@link ItemRidge} maps the first to the second,
+ * fit on the bridge users (training users with items in both): its intercept is each t item's share of bridge
+ * buyers, its weights what s-taste says about which t items a user takes. A user's transferred scores in t are the
+ * mean of the predictions from their other domains, weighted by their item counts there, scaled to a maximum of 1,
+ * and blended with the native scores by {@link TransferBlend#transferShare}.
  *
- * <p>Hyper-parameters are chosen on validation users, a seeded sample of the bridge users left out of the fit: λ and
- * β per pair by the hit rate at {@value #VALIDATION_K} of their t items ranked over every t item from their s
- * history alone; the blend constant c by the same hit rate when the first half of their t items is native history and the
+ * <p>Hyper-parameters are chosen on validation users, a seeded sample of the bridge users left out of the fit: λ per
+ * pair by the hit rate at {@value #VALIDATION_K} of their t items ranked over every t item from their s history
+ * alone; the blend constant c by the same hit rate when the first half of their t items is native history and the
  * second half the targets. The maps are then refit on every bridge user with the chosen λ.
  */
 final class CrossDomainTransfer {
-  static final double[] LAMBDAS = {1, 10, 100, 1000, 10000};
+  static final double[] LAMBDAS = {0.1, 1, 10, 100, 1000};
   static final float[] BLEND_C = {0, 1, 2, 4, 8, 16, 64};
-  /** Exponents of the popularity prior; 0 = taste alone. */
-  static final float[] PRIOR_BETAS = {0f, 0.25f, 0.5f, 1f, 2f};
   /** Validation users per domain pair: enough to separate the grid, few enough to keep the fit in seconds. */
-  static final int VALIDATION_USERS = 100;
+  static final int VALIDATION_USERS = 200;
+  /** Of those, the users the native scorer runs for (zero-shot and blend): it scores the whole catalogue. */
+  static final int NATIVE_VALIDATION_USERS = 100;
   static final int VALIDATION_K = 10;
-  /** Pairs with fewer bridge users than this get no map: a 384 × 384 map needs many more pairs than that. */
+  /** Pairs with fewer bridge users than this get no map. */
   static final int MIN_BRIDGE_USERS = 50;
   private static final long SALT_VALIDATION = 0x7472616e73666572L;
 
@@ -46,30 +46,33 @@ final class CrossDomainTransfer {
   private final Catalog catalog;
   private final int[] itemDomain;
   private final Catalog.Space[] home;
-  private final int[][] homeRows;
-  private final int[] rowOf;
-  private final RidgeMap[][] maps;
-  private final float[][] logPopularity; // per domain, per row of its home space: log((1 + pop) / (1 + max pop))
-  private final float[] priorBeta; // per target domain
-  private final float inverseTemperature;
-  private final float blendC;
-  private final Map<String, Object> chosen;
+  private final int[][] columnItems; // per domain: its items in its home space, one target column each
+  private final int[] columnOf; // per item: its column in its domain, or -1
+  private final ItemRidge[][] maps; // [s][t]
+  private float blendC = 1f;
+  private final Map<String, Object> chosen = new LinkedHashMap<>();
 
-  private CrossDomainTransfer(TrainingData train, Catalog catalog, Catalog.Space[] home, int[][] homeRows,
-                              int[] rowOf, RidgeMap[][] maps, float[][] logPopularity, float[] priorBeta,
-                              float temperature, float blendC, Map<String, Object> chosen) {
+  private CrossDomainTransfer(TrainingData train, Catalog catalog) {
     this.train = train;
     this.catalog = catalog;
     this.itemDomain = train.itemDomains();
-    this.home = home;
-    this.homeRows = homeRows;
-    this.rowOf = rowOf;
-    this.maps = maps;
-    this.logPopularity = logPopularity;
-    this.priorBeta = priorBeta;
-    this.inverseTemperature = 1f / temperature;
-    this.blendC = blendC;
-    this.chosen = chosen;
+    int nd = train.domainNames().length;
+    this.home = homeSpaces(catalog, itemDomain, nd);
+    this.columnItems = new int[nd][];
+    this.columnOf = new int[catalog.size()];
+    Arrays.fill(columnOf, -1);
+    for (int d = 0; d < nd; d++) {
+      if (home[d] == null) continue;
+      int[] cols = new int[home[d].size()];
+      int n = 0;
+      for (int item : home[d].itemIndex) {
+        if (itemDomain[item] != d) continue;
+        columnOf[item] = n;
+        cols[n++] = item;
+      }
+      columnItems[d] = Arrays.copyOf(cols, n);
+    }
+    this.maps = new ItemRidge[nd][nd];
   }
 
   /** The chosen λ per pair and c, with the validation hit rates behind them. */
@@ -80,39 +83,13 @@ final class CrossDomainTransfer {
   /**
    * Fits the maps and chooses λ and c on validation users.
    *
-   * @param catalog the view of the spaces the model scores in (its vectors are the representations)
-   * @param nativeScorer the model's own scoring of a history, blended with the transferred score
+   * @param catalog the view of the spaces the model scores in (its vectors are the source representations)
+   * @param nativeScorer the model's own scoring of a history, blended with the transferred scores
    */
-  static CrossDomainTransfer fit(TrainingData train, Catalog catalog, HistoryScorer nativeScorer, float temperature,
-                                 long seed) {
-    int nd = train.domainNames().length;
-    int[] dom = train.itemDomains();
-    Catalog.Space[] home = homeSpaces(catalog, dom, nd);
-    int[] rowOf = new int[catalog.size()];
-    int[][] homeRows = new int[nd][];
-    for (int d = 0; d < nd; d++) {
-      if (home[d] == null) continue;
-      int[] rows = new int[home[d].size()];
-      int n = 0;
-      for (int r = 0; r < home[d].size(); r++) {
-        int item = home[d].itemIndex[r];
-        rowOf[item] = r;
-        if (dom[item] == d) rows[n++] = r;
-      }
-      homeRows[d] = Arrays.copyOf(rows, n);
-    }
-    int[] pop = train.popularity();
-    float[][] logPopularity = new float[nd][];
-    for (int d = 0; d < nd; d++) {
-      if (home[d] == null) continue;
-      int max = 0;
-      for (int r : homeRows[d]) max = Math.max(max, pop[home[d].itemIndex[r]]);
-      logPopularity[d] = new float[home[d].size()];
-      for (int r : homeRows[d]) logPopularity[d][r] = (float) Math.log((1.0 + pop[home[d].itemIndex[r]]) / (1.0 + max));
-    }
-    CrossDomainTransfer shell = new CrossDomainTransfer(train, catalog, home, homeRows, rowOf,
-        new RidgeMap[nd][nd], logPopularity, new float[nd], temperature, 1f, Map.of());
-    return shell.fitMaps(nativeScorer, seed);
+  static CrossDomainTransfer fit(TrainingData train, Catalog catalog, HistoryScorer nativeScorer, long seed) {
+    CrossDomainTransfer transfer = new CrossDomainTransfer(train, catalog);
+    transfer.fitMaps(nativeScorer, seed);
+    return transfer;
   }
 
   private static Catalog.Space[] homeSpaces(Catalog catalog, int[] dom, int nd) {
@@ -128,41 +105,40 @@ final class CrossDomainTransfer {
     return home;
   }
 
-  private CrossDomainTransfer fitMaps(HistoryScorer nativeScorer, long seed) {
+  private void fitMaps(HistoryScorer nativeScorer, long seed) {
     int nd = home.length, nu = train.numUsers();
     int[] off = train.offsets(), items = train.historyItems();
     float[] w = train.historyWeights();
-    // bridge users: items in at least two domains' home spaces
     int[] bridge = new int[nu];
     int nb = 0;
-    boolean[] seen = new boolean[nd];
     for (int u = 0; u < nu; u++) {
       int distinct = 0;
-      for (int p = off[u]; p < off[u + 1]; p++) {
-        int d = dom(items[p]);
-        if (d >= 0 && !seen[d]) {
-          seen[d] = true;
-          distinct++;
-        }
-      }
-      Arrays.fill(seen, false);
+      for (int c : domainCounts(u)) if (c > 0) distinct++;
       if (distinct >= 2) bridge[nb++] = u;
     }
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("bridge_users", nb);
+    chosen.put("bridge_users", nb);
     float[][] rep = new float[nd][];
-    boolean[][] has = new boolean[nd][nb];
+    int[][] targetOffsets = new int[nd][];
+    int[][] targetColumns = new int[nd][];
     for (int d = 0; d < nd; d++) {
       if (home[d] == null) continue;
       int dim = home[d].dimension;
       rep[d] = new float[nb * dim];
       float[] v = new float[dim];
+      targetOffsets[d] = new int[nb + 1];
+      int[] cols = new int[16];
+      int e = 0;
       for (int b = 0; b < nb; b++) {
         int u = bridge[b];
-        if (!representation(items, w, off[u], off[u + 1], d, v)) continue;
-        has[d][b] = true;
-        System.arraycopy(v, 0, rep[d], b * dim, dim);
+        if (representation(items, w, off[u], off[u + 1], d, v)) System.arraycopy(v, 0, rep[d], b * dim, dim);
+        for (int p = off[u]; p < off[u + 1]; p++) {
+          if (dom(items[p]) != d) continue;
+          if (e == cols.length) cols = Arrays.copyOf(cols, e * 2);
+          cols[e++] = columnOf[items[p]];
+        }
+        targetOffsets[d][b + 1] = e;
       }
+      targetColumns[d] = Arrays.copyOf(cols, e);
     }
     long[] keys = new long[nb];
     for (int b = 0; b < nb; b++) {
@@ -171,123 +147,61 @@ final class CrossDomainTransfer {
     Integer[] byKey = new Integer[nb]; // once per fit, not a hot path
     for (int b = 0; b < nb; b++) byKey[b] = b;
     Arrays.sort(byKey, (a, c) -> Long.compare(keys[a], keys[c]));
-    float[] nativeScores = new float[catalog.size()];
     long[] cHits = new long[BLEND_C.length];
-    int[] priorFitUsers = new int[nd];
     long cTargets = 0;
     for (int s = 0; s < nd; s++) {
       for (int t = 0; t < nd; t++) {
         if (s == t || rep[s] == null || rep[t] == null) continue;
-        int[] trainRows = new int[nb], validRows = new int[VALIDATION_USERS];
-        int ntr = 0, nv = 0;
+        int[] fitRows = new int[nb], validRows = new int[VALIDATION_USERS];
+        int nf = 0, nv = 0;
         for (int q = 0; q < nb; q++) {
           int b = byKey[q];
-          if (!has[s][b] || !has[t][b]) continue;
+          boolean both = targetOffsets[s][b + 1] > targetOffsets[s][b] && targetOffsets[t][b + 1] > targetOffsets[t][b];
+          if (!both) continue;
           if (nv < VALIDATION_USERS) validRows[nv++] = b;
-          else trainRows[ntr++] = b;
+          else fitRows[nf++] = b;
         }
-        if (ntr < MIN_BRIDGE_USERS) continue;
-        String pair = train.domainNames()[s] + "->" + train.domainNames()[t];
-        int in = home[s].dimension, out = home[t].dimension;
-        RidgeMap.Problem problem = RidgeMap.problem(rep[s], rep[t], Arrays.copyOf(trainRows, ntr), in, out);
-        double bestLambda = LAMBDAS[0];
-        float bestBeta = 0f;
-        double bestRate = -1;
+        if (nf < MIN_BRIDGE_USERS) continue;
+        int in = home[s].dimension, m = columnItems[t].length;
+        float[] ones = new float[targetColumns[t].length];
+        Arrays.fill(ones, 1f);
+        ItemRidge.Problem problem = ItemRidge.problem(rep[s], in, Arrays.copyOf(fitRows, nf), targetOffsets[t],
+            targetColumns[t], ones, m);
         Map<String, Object> rates = new LinkedHashMap<>();
-        float[] withPrior = new float[home[t].size()];
+        double bestLambda = LAMBDAS[0], bestRate = -1;
+        float[] x = new float[in], predicted = new float[m];
         for (double lambda : LAMBDAS) {
-          RidgeMap map = problem.solve(lambda);
-          long[] hits = new long[PRIOR_BETAS.length];
-          long targets = 0;
+          ItemRidge map = problem.solve(lambda);
+          long hits = 0, targets = 0;
           for (int q = 0; q < nv; q++) {
-            int u = bridge[validRows[q]];
-            float[] taste = transferredScores(map, rep[s], validRows[q], t);
-            for (int bi = 0; bi < PRIOR_BETAS.length; bi++) {
-              applyPrior(taste, t, PRIOR_BETAS[bi], u, withPrior);
-              for (int p = off[u]; p < off[u + 1]; p++) {
-                if (dom(items[p]) != t) continue;
-                if (bi == 0) targets++;
-                if (isHit(withPrior, homeRows[t], rowOf[items[p]], null)) hits[bi]++;
-              }
+            int b = validRows[q];
+            System.arraycopy(rep[s], b * in, x, 0, in);
+            map.predict(x, predicted);
+            for (int p = targetOffsets[t][b]; p < targetOffsets[t][b + 1]; p++) {
+              targets++;
+              if (isHit(predicted, targetColumns[t][p], null)) hits++;
             }
           }
-          for (int bi = 0; bi < PRIOR_BETAS.length; bi++) {
-            double rate = (double) hits[bi] / Math.max(1, targets);
-            rates.put("lambda=" + lambda + ",beta=" + PRIOR_BETAS[bi], rate);
-            if (rate > bestRate) {
-              bestRate = rate;
-              bestLambda = lambda;
-              bestBeta = PRIOR_BETAS[bi];
-            }
+          double rate = (double) hits / Math.max(1, targets);
+          rates.put("lambda=" + lambda, rate);
+          if (rate > bestRate) {
+            bestRate = rate;
+            bestLambda = lambda;
           }
         }
-        if (priorFitUsers[t] < ntr) { // several sources into t: the best-supported pair sets t's prior
-          priorFitUsers[t] = ntr;
-          priorBeta[t] = bestBeta;
-        }
-        RidgeMap chosenMap = problem.solve(bestLambda);
-        // zero-shot (native scorer on the s history alone) and the blend constant c on the same users
-        long zeroHits = 0, zeroTargets = 0;
-        int[] hItems = new int[0];
-        float[] hWeights = new float[0];
-        long[] hClocks = new long[0];
-        boolean[] excluded = new boolean[home[t].size()];
-        for (int q = 0; q < nv; q++) {
-          int u = bridge[validRows[q]], len = off[u + 1] - off[u];
-          if (hItems.length < len) {
-            hItems = new int[len];
-            hWeights = new float[len];
-            hClocks = new long[len];
-          }
-          float[] transferred = new float[home[t].size()];
-          applyPrior(transferredScores(chosenMap, rep[s], validRows[q], t), t, bestBeta, u, transferred);
-          int targetCount = 0;
-          for (int p = off[u]; p < off[u + 1]; p++) if (dom(items[p]) == t) targetCount++;
-          for (int stage = 0; stage < 2; stage++) {
-            int keepTarget = stage == 0 ? 0 : targetCount / 2; // stage 1: first half of t is native history
-            if (stage == 1 && keepTarget == 0) break;
-            int n = 0, kept = 0;
-            for (int p = off[u]; p < off[u + 1]; p++) {
-              boolean target = dom(items[p]) == t;
-              if (target && kept++ >= keepTarget) continue;
-              hItems[n] = items[p];
-              hWeights[n] = train.historyWeights()[p];
-              hClocks[n] = train.historyClocks()[p];
-              if (target) excluded[rowOf[items[p]]] = true;
-              n++;
-            }
-            nativeScorer.score(hItems, hWeights, hClocks, n, nativeScores);
-            float[] nat = new float[home[t].size()];
-            for (int r : homeRows[t]) nat[r] = finite(nativeScores[home[t].itemIndex[r]]);
-            int seenTargets = 0;
-            for (int p = off[u]; p < off[u + 1]; p++) {
-              if (dom(items[p]) != t || seenTargets++ < keepTarget) continue;
-              int row = rowOf[items[p]];
-              if (stage == 0) {
-                zeroTargets++;
-                if (isHit(nat, homeRows[t], row, null)) zeroHits++;
-              } else {
-                cTargets++;
-                float[] blended = new float[home[t].size()];
-                for (int ci = 0; ci < BLEND_C.length; ci++) {
-                  float alpha = TransferBlend.transferShare(BLEND_C[ci], keepTarget);
-                  for (int r : homeRows[t]) blended[r] = alpha * transferred[r] + (1 - alpha) * nat[r];
-                  if (isHit(blended, homeRows[t], row, excluded)) cHits[ci]++;
-                }
-              }
-            }
-            for (int r : homeRows[t]) excluded[r] = false;
-          }
-        }
-        int[] allRows = Arrays.copyOf(trainRows, ntr + nv);
-        System.arraycopy(validRows, 0, allRows, ntr, nv);
-        maps[s][t] = RidgeMap.problem(rep[s], rep[t], allRows, in, out).solve(bestLambda);
+        ItemRidge chosenMap = problem.solve(bestLambda);
+        long[] zero = validateNativeAndBlend(nativeScorer, chosenMap, rep[s], in, t, bridge, validRows,
+            Math.min(nv, NATIVE_VALIDATION_USERS), cHits);
+        cTargets += zero[2];
+        int[] allRows = Arrays.copyOf(fitRows, nf + nv);
+        System.arraycopy(validRows, 0, allRows, nf, nv);
+        maps[s][t] = ItemRidge.problem(rep[s], in, allRows, targetOffsets[t], targetColumns[t], ones, m)
+            .solve(bestLambda);
         rates.put("chosen_lambda", bestLambda);
-        rates.put("chosen_beta", bestBeta);
-        rates.put("zero_shot", (double) zeroHits / Math.max(1, zeroTargets));
+        rates.put("zero_shot", (double) zero[0] / Math.max(1, zero[1]));
         rates.put("validation_users", nv);
-        rates.put("fit_users", ntr + nv);
-        report.put(pair, rates);
+        rates.put("fit_users", nf + nv);
+        chosen.put(train.domainNames()[s] + "->" + train.domainNames()[t], rates);
       }
     }
     int bestC = 0;
@@ -295,55 +209,91 @@ final class CrossDomainTransfer {
     Map<String, Object> blend = new LinkedHashMap<>();
     for (int ci = 0; ci < BLEND_C.length; ci++) blend.put("c=" + BLEND_C[ci], (double) cHits[ci] / Math.max(1, cTargets));
     blend.put("chosen_c", BLEND_C[bestC]);
-    report.put("blend", blend);
-    return new CrossDomainTransfer(train, catalog, home, homeRows, rowOf, maps, logPopularity, priorBeta,
-        1f / inverseTemperature, BLEND_C[bestC], report);
+    chosen.put("blend", blend);
+    blendC = BLEND_C[bestC];
+  }
+
+  /**
+   * On the validation users of pair (s, t): the zero-shot hit rate (the native scorer on their s history alone) and,
+   * for users with two or more t items, the hits of every blend constant when the first half of them is native
+   * history. Returns {zero-shot hits, zero-shot targets, blend targets}; adds blend hits into {@code cHits}.
+   */
+  private long[] validateNativeAndBlend(HistoryScorer nativeScorer, ItemRidge map, float[] sourceRep, int in, int t,
+                                        int[] bridge, int[] validRows, int nv, long[] cHits) {
+    int[] off = train.offsets(), items = train.historyItems();
+    int m = columnItems[t].length;
+    float[] nativeScores = new float[catalog.size()];
+    float[] transferred = new float[m], nat = new float[m], blended = new float[m];
+    boolean[] excluded = new boolean[m];
+    float[] x = new float[in];
+    long zeroHits = 0, zeroTargets = 0, blendTargets = 0;
+    for (int q = 0; q < nv; q++) {
+      int u = bridge[validRows[q]], len = off[u + 1] - off[u];
+      int[] hItems = new int[len];
+      float[] hWeights = new float[len];
+      long[] hClocks = new long[len];
+      System.arraycopy(sourceRep, validRows[q] * in, x, 0, in);
+      map.predict(x, transferred);
+      scaleToUnitMax(transferred);
+      int targetCount = 0;
+      for (int p = off[u]; p < off[u + 1]; p++) if (dom(items[p]) == t) targetCount++;
+      for (int stage = 0; stage < 2; stage++) {
+        int keepTarget = stage == 0 ? 0 : targetCount / 2; // stage 1: the first half of t is native history
+        if (stage == 1 && keepTarget == 0) break;
+        int n = 0, kept = 0;
+        for (int p = off[u]; p < off[u + 1]; p++) {
+          boolean target = dom(items[p]) == t;
+          if (target && kept++ >= keepTarget) continue;
+          hItems[n] = items[p];
+          hWeights[n] = train.historyWeights()[p];
+          hClocks[n] = train.historyClocks()[p];
+          if (target) excluded[columnOf[items[p]]] = true;
+          n++;
+        }
+        nativeScorer.score(hItems, hWeights, hClocks, n, nativeScores);
+        for (int j = 0; j < m; j++) nat[j] = finite(nativeScores[columnItems[t][j]]);
+        int seen = 0;
+        for (int p = off[u]; p < off[u + 1]; p++) {
+          if (dom(items[p]) != t || seen++ < keepTarget) continue;
+          int col = columnOf[items[p]];
+          if (stage == 0) {
+            zeroTargets++;
+            if (isHit(nat, col, null)) zeroHits++;
+            continue;
+          }
+          blendTargets++;
+          for (int ci = 0; ci < BLEND_C.length; ci++) {
+            float alpha = TransferBlend.transferShare(BLEND_C[ci], keepTarget);
+            for (int j = 0; j < m; j++) blended[j] = alpha * transferred[j] + (1 - alpha) * nat[j];
+            if (isHit(blended, col, excluded)) cHits[ci]++;
+          }
+        }
+        Arrays.fill(excluded, false);
+      }
+    }
+    return new long[] {zeroHits, zeroTargets, blendTargets};
   }
 
   private static float finite(float score) {
     return score == Float.NEGATIVE_INFINITY ? 0f : score;
   }
 
-  /** Kernel scores of every row of t's home space (non-t rows left 0) for the map applied to a representation. */
-  private float[] transferredScores(RidgeMap map, float[] sourceRep, int row, int t) {
-    float[] x = Arrays.copyOfRange(sourceRep, row * map.inputDimension(), (row + 1) * map.inputDimension());
-    float[] y = new float[map.outputDimension()];
-    map.apply(x, y);
-    Vectors.normalizeInPlace(y);
-    float[] scores = new float[home[t].size()];
-    for (int r : homeRows[t]) {
-      scores[r] = ShiftRecModel.kernel(ShiftRecModel.dot(home[t].vectors, r * y.length, y, y.length),
-          inverseTemperature);
-    }
-    return scores;
+  /** Divides by the largest value so transferred scores share the native scores' range (at most 1). */
+  private static void scaleToUnitMax(float[] scores) {
+    float max = 0f;
+    for (float v : scores) max = Math.max(max, v);
+    if (max <= 0f) return;
+    float inv = 1f / max;
+    for (int j = 0; j < scores.length; j++) scores[j] *= inv;
   }
 
-  /**
-   * {@code out = taste · ((1 + pop) / (1 + max pop))^β} over t's rows: a log-linear popularity prior, since what
-   * people buy in a new domain leans to its best sellers whatever their taste. The validation user's own items are
-   * counted without them, as if they had not bought them yet.
-   */
-  private void applyPrior(float[] taste, int t, float beta, int validationUser, float[] out) {
-    float[] logPop = logPopularity[t];
-    for (int r : homeRows[t]) out[r] = beta == 0f ? taste[r] : taste[r] * (float) Math.exp(beta * logPop[r]);
-    if (beta == 0f || validationUser < 0) return;
-    int[] pop = train.popularity();
-    for (int p = train.offsets()[validationUser]; p < train.offsets()[validationUser + 1]; p++) {
-      int item = train.historyItems()[p];
-      if (dom(item) != t) continue;
-      int r = rowOf[item];
-      double own = Math.log(pop[item] / (1.0 + pop[item])); // (1 + pop − 1) / (1 + pop), max left as is
-      out[r] = taste[r] * (float) Math.exp(beta * (logPop[r] + own));
-    }
-  }
-
-  /** Whether the target row ranks in the top {@value #VALIDATION_K} of the candidate rows (ties count against it). */
-  private static boolean isHit(float[] scores, int[] candidates, int target, boolean[] excluded) {
+  /** Whether the target column ranks in the top {@value #VALIDATION_K} of the rest (ties count against it). */
+  private static boolean isHit(float[] scores, int target, boolean[] excluded) {
     float s = scores[target];
     int above = 0;
-    for (int r : candidates) {
-      if (r == target || excluded != null && excluded[r]) continue;
-      if (scores[r] >= s && ++above >= VALIDATION_K) return false;
+    for (int j = 0; j < scores.length; j++) {
+      if (j == target || excluded != null && excluded[j]) continue;
+      if (scores[j] >= s && ++above >= VALIDATION_K) return false;
     }
     return true;
   }
@@ -371,6 +321,17 @@ final class CrossDomainTransfer {
     return any;
   }
 
+  /** The user's item count per domain (home spaces only). */
+  private int[] domainCounts(int user) {
+    int[] count = new int[home.length];
+    int[] items = train.historyItems();
+    for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) {
+      int d = dom(items[p]);
+      if (d >= 0) count[d]++;
+    }
+    return count;
+  }
+
   /**
    * Per domain, its home space when {@link #apply} sets the user's scores of its items there from transfer alone
    * (α = 1: no native history), else null.
@@ -386,59 +347,36 @@ final class CrossDomainTransfer {
     return only;
   }
 
-  /** The user's item count per domain (home spaces only). */
-  private int[] domainCounts(int user) {
-    int[] count = new int[home.length];
-    int[] items = train.historyItems();
-    for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) {
-      int d = dom(items[p]);
-      if (d >= 0) count[d]++;
-    }
-    return count;
-  }
-
   /**
-   * Blends the transferred score into {@code scoresOut} (the native scores) for every domain where the user has
+   * Blends the transferred scores into {@code scoresOut} (the native scores) for every domain where the user has
    * history in another domain with a map to it.
    */
   void apply(int user, float[] scoresOut) {
     int nd = home.length;
     int from = train.offsets()[user], to = train.offsets()[user + 1];
-    int[] items = train.historyItems();
-    float[] weights = train.historyWeights();
     int[] count = domainCounts(user);
-    float[][] reps = new float[nd][];
     for (int t = 0; t < nd; t++) {
       if (home[t] == null) continue;
-      float[] y = null;
-      float[] mapped = null;
+      int m = columnItems[t].length;
+      float[] transferred = null, predicted = null;
       for (int s = 0; s < nd; s++) {
         if (s == t || maps[s][t] == null || count[s] == 0) continue;
-        if (reps[s] == null) {
-          reps[s] = new float[home[s].dimension];
-          representation(items, weights, from, to, s, reps[s]);
+        float[] x = new float[home[s].dimension];
+        representation(train.historyItems(), train.historyWeights(), from, to, s, x);
+        if (transferred == null) {
+          transferred = new float[m];
+          predicted = new float[m];
         }
-        if (y == null) {
-          y = new float[home[t].dimension];
-          mapped = new float[home[t].dimension];
-        }
-        maps[s][t].apply(reps[s], mapped);
-        Vectors.normalizeInPlace(mapped);
-        Vectors.addScaled(y, mapped, count[s]);
+        maps[s][t].predict(x, predicted);
+        for (int j = 0; j < m; j++) transferred[j] += count[s] * predicted[j];
       }
-      if (y == null) continue;
-      Vectors.normalizeInPlace(y);
+      if (transferred == null) continue;
+      scaleToUnitMax(transferred);
       float alpha = TransferBlend.transferShare(blendC, count[t]);
       float keep = 1f - alpha;
-      Catalog.Space space = home[t];
-      float[] logPop = logPopularity[t];
-      float beta = priorBeta[t];
-      for (int r : homeRows[t]) {
-        int item = space.itemIndex[r];
-        float taste = ShiftRecModel.kernel(ShiftRecModel.dot(space.vectors, r * y.length, y, y.length),
-            inverseTemperature);
-        float transferred = beta == 0f ? taste : taste * (float) Math.exp(beta * logPop[r]);
-        scoresOut[item] = alpha * transferred + keep * finite(scoresOut[item]);
+      for (int j = 0; j < m; j++) {
+        int item = columnItems[t][j];
+        scoresOut[item] = alpha * transferred[j] + keep * finite(scoresOut[item]);
       }
     }
   }

@@ -28,10 +28,11 @@ public final class Models {
       case DomainPopularityModel.NAME -> new DomainPopularityModel();
       case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
       case ContentModel.NAME -> new ContentModel();
-      case ShiftRecModel.NAME, ShiftRecModel.NO_TRANSFER -> interests(n, 6, CatalogViews.CENTRED, false);
+      // the product default carries taste across domains: transfer won on validation users (BENCHMARKS.md)
+      case ShiftRecModel.NAME, ShiftRecModel.TRANSFER -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, true);
+      case ShiftRecModel.NO_TRANSFER -> interests(n, 6, CatalogViews.CENTRED, false);
       case ShiftRecModel.SINGLE_INTEREST -> interests(n, 1, CatalogViews.CENTRED, false);
       case ShiftRecModel.ZERO_SHOT -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, false);
-      case ShiftRecModel.TRANSFER -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, true);
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };

@@ -20,7 +20,10 @@ public final class ShiftRecModel implements Model {
   public static final String SINGLE_INTEREST = "shiftrec-single";
   /** Interests scored in the per-domain centred space, no learned mapping: taste carried across domains as is. */
   public static final String ZERO_SHOT = "shiftrec-zero-shot";
-  /** Interests plus the learned cross-domain mapping ({@link CrossDomainTransfer}). */
+  /**
+   * Interests in the per-domain centred space plus the learned cross-domain mapping ({@link CrossDomainTransfer});
+   * the configuration of {@link #NAME}, under a name that says so.
+   */
   public static final String TRANSFER = "shiftrec-transfer";
   /** The interest model alone, in the globally centred space. */
   public static final String NO_TRANSFER = "shiftrec-no-transfer";
@@ -67,7 +70,7 @@ public final class ShiftRecModel implements Model {
     for (int u = 0; u < train.numUsers(); u++) {
       profiles[u] = profilesOf(items, weights, clocks, train.offsets()[u], train.offsets()[u + 1]);
     }
-    crossDomain = transfer ? CrossDomainTransfer.fit(train, catalog, this::scoreHistory, temperature, seed) : null;
+    crossDomain = transfer ? CrossDomainTransfer.fit(train, catalog, this::scoreHistory, seed) : null;
   }
 
   /** The hyper-parameters the cross-domain mapping chose on validation users; empty without transfer. */

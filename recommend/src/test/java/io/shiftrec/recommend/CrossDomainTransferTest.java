@@ -42,7 +42,7 @@ class CrossDomainTransferTest {
   void newcomerToADomainGetsTheClusterTheirOtherDomainPredicts() {
     SplittableRandom rnd = new SplittableRandom(5);
     Catalog catalog = catalog(rnd);
-    int bridge = 240;
+    int bridge = 400; // 200 of them validate, the rest fit
     String[] users = new String[bridge + 1];
     for (int u = 0; u <= bridge; u++) users[u] = "u" + u;
     TrainingData.Builder b = TrainingData.builder(catalog, users);
