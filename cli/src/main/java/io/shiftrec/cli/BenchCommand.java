@@ -5,12 +5,19 @@ import io.shiftrec.core.Store;
 import io.shiftrec.encoder.BundledModels;
 import io.shiftrec.recommend.AnnBenchmark;
 import io.shiftrec.encoder.EncodeBenchmark;
+import io.shiftrec.encoder.Embedder;
+import io.shiftrec.eval.Dataset;
+import io.shiftrec.eval.OnboardingExperiment;
+import io.shiftrec.ingest.ImportFormat;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class})
+    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Onboarding.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -70,6 +77,52 @@ final class BenchCommand {
         space = AnnBenchmark.syntheticSpace(synthetic == null ? 36_000 : synthetic, 384, seed);
       }
       AnnBenchmark.run(System.out, space, queries, seed);
+      return 0;
+    }
+  }
+
+  @Command(name = "onboarding", mixinStandardHelpOptions = true,
+      description = "New users who state their taste in a sentence: the sentence (written from the categories of"
+          + " the first 80% of each user's items) ranks the rest of their items, alone and added to popularity,"
+          + " against popularity.")
+  static final class Onboarding implements Callable<Integer> {
+    @Option(names = "--format", required = true, converter = ImportCommand.Formats.class,
+        description = "movielens | movielens-latest | amazon-cdsr | generic")
+    ImportFormat format;
+
+    @Option(names = "--path", required = true, description = "Dataset folder.")
+    Path path;
+
+    @Option(names = "--cache", defaultValue = ".shiftrec/embeddings.db",
+        description = "Store that caches item embeddings between runs. Default: ${DEFAULT-VALUE}.")
+    String cache;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the validation/test halves of the users.")
+    long seed;
+
+    @Mixin EncodingOptions encoding;
+
+    @Override
+    public Integer call() throws Exception {
+      ConsoleProgress progress = new ConsoleProgress();
+      try (Store embeddings = Engine.openStore(cache)) {
+        Engine.EncodingSettings settings = encoding.settings(embeddings);
+        Dataset dataset = Dataset.load(format, path, store -> Engine.catalog(store, embeddings, settings, progress),
+            progress);
+        OnboardingExperiment.Result result;
+        try (Embedder embedder = Embedder.bundled(embeddings, settings.router(), settings.itemText())) {
+          result = OnboardingExperiment.run(dataset, embedder::encodeText, seed);
+        }
+        progress.finish();
+        System.out.println("| model | users | HR@10 | NDCG@10 | Recall@10 |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        for (OnboardingExperiment.Row r : result.rows()) {
+          System.out.printf(Locale.ROOT, "| %s | %,d | %.4f | %.4f | %.4f |%n", r.model(), r.users(), r.hitRate(),
+              r.ndcg(), r.recall());
+        }
+        System.out.println("γ chosen on the validation half by HR@10: " + result.gamma() + "; rows are the test half");
+        for (String example : result.examples()) System.out.println("example: " + example);
+      }
       return 0;
     }
   }
