@@ -1,30 +1,36 @@
 package io.shiftrec.cli;
 
 import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
-import io.shiftrec.encoder.BundledModels;
-import io.shiftrec.core.Event;
 import io.shiftrec.core.User;
+import io.shiftrec.encoder.BundledModels;
+import io.shiftrec.encoder.Embedder;
+import io.shiftrec.encoder.EncodeBenchmark;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.eval.Dataset;
+import io.shiftrec.eval.OnboardingExperiment;
+import io.shiftrec.ingest.ImportFormat;
+import io.shiftrec.recommend.AnnBenchmark;
 import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.BehaviourTextBenchmark;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.RetrievalBenchmark;
+import io.shiftrec.serve.ServeBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import io.shiftrec.encoder.EncodeBenchmark;
-import io.shiftrec.encoder.StoreEncoding;
-import io.shiftrec.recommend.AnnBenchmark;
-import io.shiftrec.serve.ServeBenchmark;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
-        BenchCommand.Serve.class, BenchCommand.Train.class})
+        BenchCommand.Serve.class, BenchCommand.Train.class, BenchCommand.Onboarding.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -171,6 +177,52 @@ final class BenchCommand {
       if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
       if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
       ServeBenchmark.run(System.out, db, concurrency, seconds, seed);
+      return 0;
+    }
+  }
+
+  @Command(name = "onboarding", mixinStandardHelpOptions = true,
+      description = "New users who state their taste in a sentence: the sentence (written from the categories of"
+          + " the first 80% of each user's items) ranks the rest of their items, alone and added to popularity,"
+          + " against popularity.")
+  static final class Onboarding implements Callable<Integer> {
+    @Option(names = "--format", required = true, converter = ImportCommand.Formats.class,
+        description = "movielens | movielens-latest | amazon-cdsr | generic")
+    ImportFormat format;
+
+    @Option(names = "--path", required = true, description = "Dataset folder.")
+    Path path;
+
+    @Option(names = "--cache", defaultValue = ".shiftrec/embeddings.db",
+        description = "Store that caches item embeddings between runs. Default: ${DEFAULT-VALUE}.")
+    String cache;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the validation/test halves of the users.")
+    long seed;
+
+    @Mixin EncodingOptions encoding;
+
+    @Override
+    public Integer call() throws Exception {
+      ConsoleProgress progress = new ConsoleProgress();
+      try (Store embeddings = Stores.open(cache)) {
+        StoreEncoding.Settings settings = encoding.settings(embeddings);
+        Dataset dataset = Dataset.load(format, path, store -> StoreEncoding.catalog(store, embeddings, settings, progress),
+            progress);
+        OnboardingExperiment.Result result;
+        try (Embedder embedder = Embedder.bundled(embeddings, settings.router(), settings.itemText())) {
+          result = OnboardingExperiment.run(dataset, embedder::encodeText, seed);
+        }
+        progress.finish();
+        System.out.println("| model | users | HR@10 | NDCG@10 | Recall@10 |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        for (OnboardingExperiment.Row r : result.rows()) {
+          System.out.printf(Locale.ROOT, "| %s | %,d | %.4f | %.4f | %.4f |%n", r.model(), r.users(), r.hitRate(),
+              r.ndcg(), r.recall());
+        }
+        System.out.println("γ chosen on the validation half by HR@10: " + result.gamma() + "; rows are the test half");
+        for (String example : result.examples()) System.out.println("example: " + example);
+      }
       return 0;
     }
   }

@@ -141,6 +141,33 @@ public final class Catalog {
     return new Catalog(items, indexById, spaceOf, rowOfItem, centredSpaces);
   }
 
+  /**
+   * The same catalogue with the vectors of the named spaces replaced by {@code vectorsBySpace} (same row order and
+   * shape as {@link Space#vectors}), each row re-normalised; spaces not named stay as they are. For views of the
+   * space computed elsewhere, such as per-domain centring. {@link Space#place} in such a space only normalises: how
+   * to move a query depends on what the view did.
+   */
+  public Catalog withVectors(Map<String, float[]> vectorsBySpace) {
+    Map<String, Space> replaced = new LinkedHashMap<>();
+    Space[] spaceOf = new Space[items.length];
+    for (Space s : spaces.values()) {
+      float[] v = vectorsBySpace.get(s.model);
+      Space r = s;
+      if (v != null) {
+        if (v.length != s.vectors.length) {
+          throw new IllegalArgumentException("space " + s.model + " needs " + s.vectors.length + " values, got "
+              + v.length);
+        }
+        float[] out = v.clone();
+        for (int row = 0; row < s.size(); row++) Vectors.normalizeRow(out, row, s.dimension);
+        r = new Space(s.model, s.dimension, out, s.itemIndex, null);
+      }
+      replaced.put(s.model, r);
+      for (int i : s.itemIndex) spaceOf[i] = r;
+    }
+    return new Catalog(items, indexById, spaceOf, rowOfItem, replaced);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -148,6 +148,7 @@ public final class Evaluation {
       }
       m.put("train_seconds", round3(r.trainSeconds));
       m.put("eval_seconds", round3(r.evalSeconds));
+      if (!r.fitted.isEmpty()) m.putPOJO("fitted", r.fitted);
       if (best != null && r != best && o.bootstrapSamples() > 0) {
         Bootstrap.Paired p = Bootstrap.paired(r.values(headline), best.values(headline), everyone,
             o.bootstrapSamples(), o.permutations(), o.seed());

@@ -29,6 +29,7 @@ final class Evaluator {
     long t1 = System.nanoTime();
     ModelResult result = score(split, model, ks, threads, progress);
     result.trainSeconds = (t1 - t0) / 1e9;
+    result.fitted = model.fitted();
     result.evalSeconds = (System.nanoTime() - t1) / 1e9;
     return result;
   }

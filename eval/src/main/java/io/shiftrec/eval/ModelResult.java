@@ -15,6 +15,7 @@ final class ModelResult {
   final int stride;
   double trainSeconds;
   double evalSeconds;
+  Map<String, Object> fitted = Map.of();
 
   ModelResult(String model, int users, int stride) {
     this.model = model;

@@ -1,5 +1,7 @@
 package io.shiftrec.recommend;
 
+import java.util.Map;
+
 /**
  * A recommender that can be fit on {@link TrainingData} and then score the whole catalogue for one of its users: the
  * common shape of every model the evaluation harness compares (baselines and ShiftRec variants).
@@ -23,4 +25,9 @@ public interface Model {
    * @param user a user index of the training data the model was fit on
    */
   void score(int user, float[] scoresOut);
+
+  /** What {@link #fit} chose from the data (e.g. hyper-parameters selected on validation users), for the report. */
+  default Map<String, Object> fitted() {
+    return Map.of();
+  }
 }

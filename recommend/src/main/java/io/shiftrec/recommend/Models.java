@@ -17,8 +17,8 @@ public final class Models {
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, FactorModel.IALS,
-        FactorModel.BPR, ContentModel.NAME,
-        ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST);
+        FactorModel.BPR, ContentModel.NAME, ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT,
+        ShiftRecModel.TRANSFER);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -50,10 +50,11 @@ public final class Models {
         yield FactorModel.bpr(n, config);
       }
       case ContentModel.NAME -> new ContentModel();
-      case ShiftRecModel.NAME -> new ShiftRecModel(ShiftRecModel.NAME, InterestConfig.defaults(),
-          ShiftRecModel.DEFAULT_TEMPERATURE);
-      case ShiftRecModel.SINGLE_INTEREST -> new ShiftRecModel(ShiftRecModel.SINGLE_INTEREST,
-          InterestConfig.defaults().withMaxInterests(1), ShiftRecModel.DEFAULT_TEMPERATURE);
+      // what recommend and the server run; the cross-domain variants are evaluated beside it until they serve too
+      case ShiftRecModel.NAME -> interests(n, 6, CatalogViews.CENTRED, false);
+      case ShiftRecModel.TRANSFER -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, true);
+      case ShiftRecModel.SINGLE_INTEREST -> interests(n, 1, CatalogViews.CENTRED, false);
+      case ShiftRecModel.ZERO_SHOT -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, false);
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };
@@ -69,5 +70,10 @@ public final class Models {
 
   private static String value(String setting) {
     return setting.substring(setting.indexOf('=') + 1);
+  }
+
+  private static ShiftRecModel interests(String name, int maxInterests, CatalogViews view, boolean transfer) {
+    return new ShiftRecModel(name, InterestConfig.defaults().withMaxInterests(maxInterests),
+        ShiftRecModel.DEFAULT_TEMPERATURE, view, transfer);
   }
 }

@@ -6,6 +6,7 @@ import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * ShiftRec's interest model as a {@link Model}: every user becomes several interests per embedding space
@@ -17,19 +18,34 @@ import java.util.List;
 public final class ShiftRecModel implements Model {
   public static final String NAME = "shiftrec";
   public static final String SINGLE_INTEREST = "shiftrec-single";
+  /** Interests scored in the per-domain centred space, no learned mapping: taste carried across domains as is. */
+  public static final String ZERO_SHOT = "shiftrec-zero-shot";
+  /** Interests in the per-domain centred space plus the learned cross-domain mapping ({@link CrossDomainTransfer}). */
+  public static final String TRANSFER = "shiftrec-transfer";
   public static final float DEFAULT_TEMPERATURE = 0.2f;
 
   private final String name;
   private final InterestConfig config;
   private final float temperature;
+  private final CatalogViews view;
+  private final boolean transfer;
+  private CrossDomainTransfer crossDomain;
+  private int[] itemDomains;
   private Catalog catalog;
   private Catalog.Space[] spaces;
   private InterestProfile[][] profiles; // [user][space]
 
-  public ShiftRecModel(String name, InterestConfig config, float temperature) {
+  /**
+   * @param view the view of the embedding spaces profiles are built and scored in
+   * @param transfer whether a learned cross-domain mapping adds to the scores of domains where the user has
+   *     little or no history
+   */
+  public ShiftRecModel(String name, InterestConfig config, float temperature, CatalogViews view, boolean transfer) {
     this.name = name;
     this.config = config;
     this.temperature = temperature;
+    this.view = view;
+    this.transfer = transfer;
   }
 
   @Override
@@ -39,21 +55,36 @@ public final class ShiftRecModel implements Model {
 
   @Override
   public void fit(TrainingData train, long seed) {
-    catalog = train.catalog().centred();
+    catalog = view.of(train.catalog());
+    itemDomains = train.itemDomains();
     spaces = catalog.spaces().values().toArray(new Catalog.Space[0]);
-    profiles = new InterestProfile[train.numUsers()][spaces.length];
+    profiles = new InterestProfile[train.numUsers()][];
     int[] items = train.historyItems();
     float[] weights = train.historyWeights();
     long[] clocks = train.historyClocks();
     for (int u = 0; u < train.numUsers(); u++) {
-      for (int p = train.offsets()[u]; p < train.offsets()[u + 1]; p++) {
-        Catalog.Space space = catalog.spaceOf(items[p]);
-        if (space == null) continue;
-        int s = indexOf(space);
-        if (profiles[u][s] == null) profiles[u][s] = new InterestProfile(config, space.dimension);
-        profiles[u][s].observe(catalog.vector(items[p]), weights[p], clocks[p], items[p], null);
-      }
+      profiles[u] = profilesOf(items, weights, clocks, train.offsets()[u], train.offsets()[u + 1]);
     }
+    crossDomain = transfer ? CrossDomainTransfer.fit(train, catalog, this::scoreHistory, seed) : null;
+  }
+
+  /** The hyper-parameters the cross-domain mapping chose on validation users; empty without transfer. */
+  @Override
+  public Map<String, Object> fitted() {
+    return crossDomain == null ? Map.of() : crossDomain.chosen();
+  }
+
+  /** One profile per space (null where the history has no item) from positions [from, to) of the arrays. */
+  private InterestProfile[] profilesOf(int[] items, float[] weights, long[] clocks, int from, int to) {
+    InterestProfile[] out = new InterestProfile[spaces.length];
+    for (int p = from; p < to; p++) {
+      Catalog.Space space = catalog.spaceOf(items[p]);
+      if (space == null) continue;
+      int s = indexOf(space);
+      if (out[s] == null) out[s] = new InterestProfile(config, space.dimension);
+      out[s].observe(catalog.vector(items[p]), weights[p], clocks[p], items[p], null);
+    }
+    return out;
   }
 
   private int indexOf(Catalog.Space space) {
@@ -69,11 +100,26 @@ public final class ShiftRecModel implements Model {
 
   @Override
   public void score(int user, float[] scoresOut) {
+    if (crossDomain == null) {
+      scoreProfiles(profiles[user], null, scoresOut);
+      return;
+    }
+    // where transfer alone decides (no native history in the domain), the native scores would be discarded
+    scoreProfiles(profiles[user], crossDomain.transferOnlyDomains(user), scoresOut);
+    crossDomain.apply(user, scoresOut);
+  }
+
+  private void scoreHistory(int[] items, float[] weights, long[] clocks, int length, float[] scoresOut) {
+    scoreProfiles(profilesOf(items, weights, clocks, 0, length), null, scoresOut);
+  }
+
+  /** @param skip per domain index, the space whose items of that domain may be left at 0; null = score all */
+  private void scoreProfiles(InterestProfile[] userProfiles, Catalog.Space[] skip, float[] scoresOut) {
     Arrays.fill(scoresOut, Float.NEGATIVE_INFINITY);
     for (int s = 0; s < spaces.length; s++) {
-      InterestProfile profile = profiles[user][s];
+      InterestProfile profile = userProfiles[s];
       if (profile == null || profile.isEmpty()) continue;
-      scoreSpace(profile, spaces[s], temperature, scoresOut);
+      scoreRows(profile, spaces[s], temperature, skip, itemDomains, scoresOut);
     }
   }
 
@@ -82,24 +128,54 @@ public final class ShiftRecModel implements Model {
     return (float) Math.exp((cos - 1f) * inverseTemperature);
   }
 
+  /**
+   * Dot product of {@code c} with {@code d} values of {@code rows} from {@code off}, over four independent partial
+   * sums so the CPU overlaps the additions (the JIT does not reorder a float reduction by itself).
+   */
+  static float dot(float[] rows, int off, float[] c, int d) {
+    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+    int j = 0;
+    for (; j + 3 < d; j += 4) {
+      s0 += rows[off + j] * c[j];
+      s1 += rows[off + j + 1] * c[j + 1];
+      s2 += rows[off + j + 2] * c[j + 2];
+      s3 += rows[off + j + 3] * c[j + 3];
+    }
+    for (; j < d; j++) s0 += rows[off + j] * c[j];
+    return (s0 + s1) + (s2 + s3);
+  }
+
   /** Writes the kernel-mixture score of every item of {@code space} into {@code scoresOut}. */
   static void scoreSpace(InterestProfile profile, Catalog.Space space, float temperature, float[] scoresOut) {
+    scoreRows(profile, space, temperature, null, null, scoresOut);
+  }
+
+  /** {@link #scoreSpace} leaving at 0 the items whose domain is skipped in this space. */
+  private static void scoreRows(InterestProfile profile, Catalog.Space space, float temperature,
+                                Catalog.Space[] skip, int[] itemDomains, float[] scoresOut) {
     List<Interest> interests = profile.interests();
     double[] mixture = new double[interests.size()];
     profile.mixture(mixture);
+    int m = 0;
+    float[][] centroids = new float[interests.size()][];
+    float[] w = new float[interests.size()];
+    for (int k = 0; k < interests.size(); k++) {
+      if (mixture[k] <= 0) continue;
+      centroids[m] = interests.get(k).centroid();
+      w[m++] = (float) mixture[k];
+    }
     int n = space.size(), d = space.dimension;
     float inv = 1f / temperature;
     float[] acc = new float[n];
-    for (int k = 0; k < interests.size(); k++) {
-      if (mixture[k] <= 0) continue;
-      float[] c = interests.get(k).centroid();
-      float w = (float) mixture[k];
-      for (int r = 0; r < n; r++) {
-        float dot = 0f;
-        int off = r * d;
-        for (int j = 0; j < d; j++) dot += space.vectors[off + j] * c[j];
-        acc[r] += w * kernel(dot, inv);
+    // rows outside, interests inside: each item row is read from memory once, not once per interest
+    for (int r = 0; r < n; r++) {
+      if (skip != null && skip[itemDomains[space.itemIndex[r]]] == space) continue;
+      int off = r * d;
+      float sum = 0f;
+      for (int k = 0; k < m; k++) {
+        sum += w[k] * kernel(dot(space.vectors, off, centroids[k], d), inv);
       }
+      acc[r] = sum;
     }
     for (int r = 0; r < n; r++) scoresOut[space.itemIndex[r]] = acc[r];
   }

@@ -103,7 +103,7 @@ class InterestRecommenderTest {
     TrainingData d = TrainingData.fromEvents(catalog, List.of(
         new Event("u", "alien", EventType.RATING, 5, 1L, null, null, null, Map.of()),
         new Event("u", "notting", EventType.RATING, 4, 2L, null, null, null, Map.of())));
-    Model m = Models.create("shiftrec");
+    Model m = Models.create(ShiftRecModel.NAME); // the recommender's scoring
     m.fit(d, 1);
     float[] s = new float[catalog.size()];
     m.score(0, s);

@@ -1,0 +1,383 @@
+package io.shiftrec.recommend;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Vectors;
+import io.shiftrec.transfer.ItemRidge;
+import io.shiftrec.transfer.TransferBlend;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Transfer of a user's taste from the domains where they have history into a domain where they have little or none
+ * (EMCDR-style, Man et al., IJCAI 2017, with a closed-form ridge mapping). A user's source representation in a
+ * domain is the normalised, feedback-weighted mean of the vectors of the items they liked there, in the domain's home
+ * space (the embedding space holding most of its items); their target representation in a domain is the set of
+ * items they took there. For every ordered pair of domains (s, t), {@link ItemRidge} maps the first to the second,
+ * fit on the bridge users (training users with items in both): its intercept is each t item's share of bridge
+ * buyers, its weights what s-taste says about which t items a user takes. A user's transferred scores in t are the
+ * mean of the predictions from their other domains, weighted by their item counts there, scaled to a maximum of 1,
+ * and blended with the native scores by {@link TransferBlend#transferShare}.
+ *
+ * <p>Hyper-parameters are chosen on validation users, a seeded sample of the bridge users left out of the fit: λ per
+ * pair by the hit rate at {@value #VALIDATION_K} of their t items ranked over every t item from their s history
+ * alone; the blend constant c by the same hit rate when the first half of their t items is native history and the
+ * second half the targets. The maps are then refit on every bridge user with the chosen λ.
+ */
+final class CrossDomainTransfer {
+  static final double[] LAMBDAS = {0.1, 1, 10, 100, 1000};
+  static final float[] BLEND_C = {0, 1, 2, 4, 8, 16, 64};
+  /** Validation users per domain pair: enough to separate the grid, few enough to keep the fit in seconds. */
+  static final int VALIDATION_USERS = 200;
+  /** Of those, the users the native scorer runs for (zero-shot and blend): it scores the whole catalogue. */
+  static final int NATIVE_VALIDATION_USERS = 100;
+  static final int VALIDATION_K = 10;
+  /** Pairs with fewer bridge users than this get no map. */
+  static final int MIN_BRIDGE_USERS = 50;
+  private static final long SALT_VALIDATION = 0x7472616e73666572L;
+
+  /** Scores the catalogue for a history given as arrays (clock order), as the model would for a user. */
+  interface HistoryScorer {
+    void score(int[] items, float[] weights, long[] clocks, int length, float[] scoresOut);
+  }
+
+  private final TrainingData train;
+  private final Catalog catalog;
+  private final int[] itemDomain;
+  private final Catalog.Space[] home;
+  private final int[][] columnItems; // per domain: its items in its home space, one target column each
+  private final int[] columnOf; // per item: its column in its domain, or -1
+  private final ItemRidge[][] maps; // [s][t]
+  private float blendC = 1f;
+  private final Map<String, Object> chosen = new LinkedHashMap<>();
+
+  private CrossDomainTransfer(TrainingData train, Catalog catalog) {
+    this.train = train;
+    this.catalog = catalog;
+    this.itemDomain = train.itemDomains();
+    int nd = train.domainNames().length;
+    this.home = homeSpaces(catalog, itemDomain, nd);
+    this.columnItems = new int[nd][];
+    this.columnOf = new int[catalog.size()];
+    Arrays.fill(columnOf, -1);
+    for (int d = 0; d < nd; d++) {
+      if (home[d] == null) continue;
+      int[] cols = new int[home[d].size()];
+      int n = 0;
+      for (int item : home[d].itemIndex) {
+        if (itemDomain[item] != d) continue;
+        columnOf[item] = n;
+        cols[n++] = item;
+      }
+      columnItems[d] = Arrays.copyOf(cols, n);
+    }
+    this.maps = new ItemRidge[nd][nd];
+  }
+
+  /** The chosen λ per pair and c, with the validation hit rates behind them. */
+  Map<String, Object> chosen() {
+    return chosen;
+  }
+
+  /**
+   * Fits the maps and chooses λ and c on validation users.
+   *
+   * @param catalog the view of the spaces the model scores in (its vectors are the source representations)
+   * @param nativeScorer the model's own scoring of a history, blended with the transferred scores
+   */
+  static CrossDomainTransfer fit(TrainingData train, Catalog catalog, HistoryScorer nativeScorer, long seed) {
+    CrossDomainTransfer transfer = new CrossDomainTransfer(train, catalog);
+    transfer.fitMaps(nativeScorer, seed);
+    return transfer;
+  }
+
+  private static Catalog.Space[] homeSpaces(Catalog catalog, int[] dom, int nd) {
+    Catalog.Space[] spaces = catalog.spaces().values().toArray(new Catalog.Space[0]);
+    int[][] count = new int[nd][spaces.length];
+    for (int s = 0; s < spaces.length; s++) for (int item : spaces[s].itemIndex) count[dom[item]][s]++;
+    Catalog.Space[] home = new Catalog.Space[nd];
+    for (int d = 0; d < nd; d++) {
+      int best = -1;
+      for (int s = 0; s < spaces.length; s++) if (count[d][s] > 0 && (best < 0 || count[d][s] > count[d][best])) best = s;
+      home[d] = best < 0 ? null : spaces[best];
+    }
+    return home;
+  }
+
+  private void fitMaps(HistoryScorer nativeScorer, long seed) {
+    int nd = home.length, nu = train.numUsers();
+    int[] off = train.offsets(), items = train.historyItems();
+    float[] w = train.historyWeights();
+    int[] bridge = new int[nu];
+    int nb = 0;
+    for (int u = 0; u < nu; u++) {
+      int distinct = 0;
+      for (int c : domainCounts(u)) if (c > 0) distinct++;
+      if (distinct >= 2) bridge[nb++] = u;
+    }
+    chosen.put("bridge_users", nb);
+    float[][] rep = new float[nd][];
+    int[][] targetOffsets = new int[nd][];
+    int[][] targetColumns = new int[nd][];
+    for (int d = 0; d < nd; d++) {
+      if (home[d] == null) continue;
+      int dim = home[d].dimension;
+      rep[d] = new float[nb * dim];
+      float[] v = new float[dim];
+      targetOffsets[d] = new int[nb + 1];
+      int[] cols = new int[16];
+      int e = 0;
+      for (int b = 0; b < nb; b++) {
+        int u = bridge[b];
+        if (representation(items, w, off[u], off[u + 1], d, v)) System.arraycopy(v, 0, rep[d], b * dim, dim);
+        for (int p = off[u]; p < off[u + 1]; p++) {
+          if (dom(items[p]) != d) continue;
+          if (e == cols.length) cols = Arrays.copyOf(cols, e * 2);
+          cols[e++] = columnOf[items[p]];
+        }
+        targetOffsets[d][b + 1] = e;
+      }
+      targetColumns[d] = Arrays.copyOf(cols, e);
+    }
+    long[] keys = new long[nb];
+    for (int b = 0; b < nb; b++) {
+      keys[b] = new SplittableRandom(seed ^ SALT_VALIDATION ^ train.userId(bridge[b]).hashCode()).nextLong();
+    }
+    Integer[] byKey = new Integer[nb]; // once per fit, not a hot path
+    for (int b = 0; b < nb; b++) byKey[b] = b;
+    Arrays.sort(byKey, (a, c) -> Long.compare(keys[a], keys[c]));
+    long[] cHits = new long[BLEND_C.length];
+    long cTargets = 0;
+    for (int s = 0; s < nd; s++) {
+      for (int t = 0; t < nd; t++) {
+        if (s == t || rep[s] == null || rep[t] == null) continue;
+        int[] fitRows = new int[nb], validRows = new int[VALIDATION_USERS];
+        int nf = 0, nv = 0;
+        for (int q = 0; q < nb; q++) {
+          int b = byKey[q];
+          boolean both = targetOffsets[s][b + 1] > targetOffsets[s][b] && targetOffsets[t][b + 1] > targetOffsets[t][b];
+          if (!both) continue;
+          if (nv < VALIDATION_USERS) validRows[nv++] = b;
+          else fitRows[nf++] = b;
+        }
+        if (nf < MIN_BRIDGE_USERS) continue;
+        int in = home[s].dimension, m = columnItems[t].length;
+        float[] ones = new float[targetColumns[t].length];
+        Arrays.fill(ones, 1f);
+        ItemRidge.Problem problem = ItemRidge.problem(rep[s], in, Arrays.copyOf(fitRows, nf), targetOffsets[t],
+            targetColumns[t], ones, m);
+        Map<String, Object> rates = new LinkedHashMap<>();
+        double bestLambda = LAMBDAS[0], bestRate = -1;
+        float[] x = new float[in], predicted = new float[m];
+        for (double lambda : LAMBDAS) {
+          ItemRidge map = problem.solve(lambda);
+          long hits = 0, targets = 0;
+          for (int q = 0; q < nv; q++) {
+            int b = validRows[q];
+            System.arraycopy(rep[s], b * in, x, 0, in);
+            map.predict(x, predicted);
+            for (int p = targetOffsets[t][b]; p < targetOffsets[t][b + 1]; p++) {
+              targets++;
+              if (isHit(predicted, targetColumns[t][p], null)) hits++;
+            }
+          }
+          double rate = (double) hits / Math.max(1, targets);
+          rates.put("lambda=" + lambda, rate);
+          if (rate > bestRate) {
+            bestRate = rate;
+            bestLambda = lambda;
+          }
+        }
+        ItemRidge chosenMap = problem.solve(bestLambda);
+        long[] zero = validateNativeAndBlend(nativeScorer, chosenMap, rep[s], in, t, bridge, validRows,
+            Math.min(nv, NATIVE_VALIDATION_USERS), cHits);
+        cTargets += zero[2];
+        int[] allRows = Arrays.copyOf(fitRows, nf + nv);
+        System.arraycopy(validRows, 0, allRows, nf, nv);
+        maps[s][t] = ItemRidge.problem(rep[s], in, allRows, targetOffsets[t], targetColumns[t], ones, m)
+            .solve(bestLambda);
+        rates.put("chosen_lambda", bestLambda);
+        rates.put("zero_shot", (double) zero[0] / Math.max(1, zero[1]));
+        rates.put("validation_users", nv);
+        rates.put("fit_users", nf + nv);
+        chosen.put(train.domainNames()[s] + "->" + train.domainNames()[t], rates);
+      }
+    }
+    int bestC = 0;
+    for (int ci = 1; ci < BLEND_C.length; ci++) if (cHits[ci] > cHits[bestC]) bestC = ci;
+    Map<String, Object> blend = new LinkedHashMap<>();
+    for (int ci = 0; ci < BLEND_C.length; ci++) blend.put("c=" + BLEND_C[ci], (double) cHits[ci] / Math.max(1, cTargets));
+    blend.put("chosen_c", BLEND_C[bestC]);
+    chosen.put("blend", blend);
+    blendC = BLEND_C[bestC];
+  }
+
+  /**
+   * On the validation users of pair (s, t): the zero-shot hit rate (the native scorer on their s history alone) and,
+   * for users with two or more t items, the hits of every blend constant when the first half of them is native
+   * history. Returns {zero-shot hits, zero-shot targets, blend targets}; adds blend hits into {@code cHits}.
+   */
+  private long[] validateNativeAndBlend(HistoryScorer nativeScorer, ItemRidge map, float[] sourceRep, int in, int t,
+                                        int[] bridge, int[] validRows, int nv, long[] cHits) {
+    int[] off = train.offsets(), items = train.historyItems();
+    int m = columnItems[t].length;
+    float[] nativeScores = new float[catalog.size()];
+    float[] transferred = new float[m], nat = new float[m], blended = new float[m];
+    boolean[] excluded = new boolean[m];
+    float[] x = new float[in];
+    long zeroHits = 0, zeroTargets = 0, blendTargets = 0;
+    for (int q = 0; q < nv; q++) {
+      int u = bridge[validRows[q]], len = off[u + 1] - off[u];
+      int[] hItems = new int[len];
+      float[] hWeights = new float[len];
+      long[] hClocks = new long[len];
+      System.arraycopy(sourceRep, validRows[q] * in, x, 0, in);
+      map.predict(x, transferred);
+      scaleToUnitMax(transferred);
+      int targetCount = 0;
+      for (int p = off[u]; p < off[u + 1]; p++) if (dom(items[p]) == t) targetCount++;
+      for (int stage = 0; stage < 2; stage++) {
+        int keepTarget = stage == 0 ? 0 : targetCount / 2; // stage 1: the first half of t is native history
+        if (stage == 1 && keepTarget == 0) break;
+        int n = 0, kept = 0;
+        for (int p = off[u]; p < off[u + 1]; p++) {
+          boolean target = dom(items[p]) == t;
+          if (target && kept++ >= keepTarget) continue;
+          hItems[n] = items[p];
+          hWeights[n] = train.historyWeights()[p];
+          hClocks[n] = train.historyClocks()[p];
+          if (target) excluded[columnOf[items[p]]] = true;
+          n++;
+        }
+        nativeScorer.score(hItems, hWeights, hClocks, n, nativeScores);
+        for (int j = 0; j < m; j++) nat[j] = finite(nativeScores[columnItems[t][j]]);
+        int seen = 0;
+        for (int p = off[u]; p < off[u + 1]; p++) {
+          if (dom(items[p]) != t || seen++ < keepTarget) continue;
+          int col = columnOf[items[p]];
+          if (stage == 0) {
+            zeroTargets++;
+            if (isHit(nat, col, null)) zeroHits++;
+            continue;
+          }
+          blendTargets++;
+          for (int ci = 0; ci < BLEND_C.length; ci++) {
+            float alpha = TransferBlend.transferShare(BLEND_C[ci], keepTarget);
+            for (int j = 0; j < m; j++) blended[j] = alpha * transferred[j] + (1 - alpha) * nat[j];
+            if (isHit(blended, col, excluded)) cHits[ci]++;
+          }
+        }
+        Arrays.fill(excluded, false);
+      }
+    }
+    return new long[] {zeroHits, zeroTargets, blendTargets};
+  }
+
+  private static float finite(float score) {
+    return score == Float.NEGATIVE_INFINITY ? 0f : score;
+  }
+
+  /** Divides by the largest value so transferred scores share the native scores' range (at most 1). */
+  private static void scaleToUnitMax(float[] scores) {
+    float max = 0f;
+    for (float v : scores) max = Math.max(max, v);
+    if (max <= 0f) return;
+    float inv = 1f / max;
+    for (int j = 0; j < scores.length; j++) scores[j] *= inv;
+  }
+
+  /** Whether the target column ranks in the top {@value #VALIDATION_K} of the rest (ties count against it). */
+  private static boolean isHit(float[] scores, int target, boolean[] excluded) {
+    float s = scores[target];
+    int above = 0;
+    for (int j = 0; j < scores.length; j++) {
+      if (j == target || excluded != null && excluded[j]) continue;
+      if (scores[j] >= s && ++above >= VALIDATION_K) return false;
+    }
+    return true;
+  }
+
+  /** The item's domain when its vector lies in that domain's home space, else -1. */
+  private int dom(int item) {
+    int d = itemDomain[item];
+    return home[d] != null && catalog.spaceOf(item) == home[d] ? d : -1;
+  }
+
+  /** Normalised feedback-weighted mean of the liked (else all) items of domain d in [from, to); false if none. */
+  private boolean representation(int[] items, float[] weights, int from, int to, int d, float[] out) {
+    Arrays.fill(out, 0f);
+    boolean any = false;
+    for (int pass = 0; pass < 2 && !any; pass++) {
+      for (int p = from; p < to; p++) {
+        if (dom(items[p]) != d) continue;
+        float w = pass == 0 ? weights[p] : 1f;
+        if (w <= 0f) continue;
+        Vectors.addScaled(out, catalog.vector(items[p]), w);
+        any = true;
+      }
+    }
+    Vectors.normalizeInPlace(out);
+    return any;
+  }
+
+  /** The user's item count per domain (home spaces only). */
+  private int[] domainCounts(int user) {
+    int[] count = new int[home.length];
+    int[] items = train.historyItems();
+    for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) {
+      int d = dom(items[p]);
+      if (d >= 0) count[d]++;
+    }
+    return count;
+  }
+
+  /**
+   * Per domain, its home space when {@link #apply} sets the user's scores of its items there from transfer alone
+   * (α = 1: no native history), else null.
+   */
+  Catalog.Space[] transferOnlyDomains(int user) {
+    int nd = home.length;
+    int[] count = domainCounts(user);
+    Catalog.Space[] only = new Catalog.Space[nd];
+    for (int t = 0; t < nd; t++) {
+      if (home[t] == null || count[t] > 0) continue;
+      for (int s = 0; s < nd; s++) if (s != t && maps[s][t] != null && count[s] > 0) only[t] = home[t];
+    }
+    return only;
+  }
+
+  /**
+   * Blends the transferred scores into {@code scoresOut} (the native scores) for every domain where the user has
+   * history in another domain with a map to it.
+   */
+  void apply(int user, float[] scoresOut) {
+    int nd = home.length;
+    int from = train.offsets()[user], to = train.offsets()[user + 1];
+    int[] count = domainCounts(user);
+    for (int t = 0; t < nd; t++) {
+      if (home[t] == null) continue;
+      int m = columnItems[t].length;
+      float[] transferred = null, predicted = null;
+      for (int s = 0; s < nd; s++) {
+        if (s == t || maps[s][t] == null || count[s] == 0) continue;
+        float[] x = new float[home[s].dimension];
+        representation(train.historyItems(), train.historyWeights(), from, to, s, x);
+        if (transferred == null) {
+          transferred = new float[m];
+          predicted = new float[m];
+        }
+        maps[s][t].predict(x, predicted);
+        for (int j = 0; j < m; j++) transferred[j] += count[s] * predicted[j];
+      }
+      if (transferred == null) continue;
+      scaleToUnitMax(transferred);
+      float alpha = TransferBlend.transferShare(blendC, count[t]);
+      float keep = 1f - alpha;
+      for (int j = 0; j < m; j++) {
+        int item = columnItems[t][j];
+        scoresOut[item] = alpha * transferred[j] + keep * finite(scoresOut[item]);
+      }
+    }
+  }
+}
