@@ -47,7 +47,8 @@ public final class UserInterests {
    * One observation: an item at its first event ({@code text == null}) or a piece of behaviour text.
    * {@code weight} of an item observation is the strongest weight known for it.
    */
-  private record Observation(int item, double weight, long clock, String model, float[] text) {}
+  private record Observation(int item, double weight, long clock, String model, float[] text,
+                             Map<String, Object> context) {}
 
   /** @param catalog the catalogue in the space scoring uses ({@link Catalog#centred()}) */
   public UserInterests(Catalog catalog, InterestConfig config) {
@@ -72,7 +73,7 @@ public final class UserInterests {
     Evidence known = evidence.get(item);
     if (known == null) {
       evidence.put(item, new Evidence(event, weight));
-      Observation o = new Observation(item, weight, event.clock(), null, null);
+      Observation o = new Observation(item, weight, event.clock(), null, null, event.context());
       observations.add(o);
       apply(o);
     } else if (weight > known.weight()) {
@@ -80,7 +81,7 @@ public final class UserInterests {
       for (int i = 0; i < observations.size(); i++) {
         Observation o = observations.get(i);
         if (o.item() == item && o.text() == null) {
-          observations.set(i, new Observation(item, weight, o.clock(), null, null));
+          observations.set(i, new Observation(item, weight, o.clock(), null, null, o.context()));
           break;
         }
       }
@@ -101,7 +102,7 @@ public final class UserInterests {
     if (Vectors.norm(direction) == 0f) return;
     Vectors.normalizeInPlace(direction);
     double sign = Feedback.weight(event) < 0 ? -1 : 1;
-    Observation o = new Observation(item, sign * TEXT_WEIGHT, event.clock(), model, direction);
+    Observation o = new Observation(item, sign * TEXT_WEIGHT, event.clock(), model, direction, event.context());
     observations.add(o);
     apply(o);
   }
@@ -135,6 +136,31 @@ public final class UserInterests {
     }
     only.replay();
     return only;
+  }
+
+  /**
+   * The interests this user showed in one scenario: built from the observations whose event context holds every
+   * given key with the given value (an item counts in the context of its first event), while everything the user
+   * has seen stays seen. Empty profiles when nothing matches. Replays the history: O(history).
+   */
+  public UserInterests forContext(Map<String, String> context) {
+    UserInterests only = new UserInterests(catalog, config);
+    only.events = events;
+    only.seen.or(seen);
+    only.evidence.putAll(evidence);
+    for (Observation o : observations) {
+      if (matches(o.context(), context)) only.observations.add(o);
+    }
+    only.replay();
+    return only;
+  }
+
+  private static boolean matches(Map<String, Object> eventContext, Map<String, String> wanted) {
+    for (Map.Entry<String, String> w : wanted.entrySet()) {
+      Object v = eventContext.get(w.getKey());
+      if (v == null || !w.getValue().equals(String.valueOf(v))) return false;
+    }
+    return true;
   }
 
   /** The interest profile per embedding model; a space appears once the user has an observation in it. */

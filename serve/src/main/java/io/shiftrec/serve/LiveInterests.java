@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -85,10 +86,13 @@ final class LiveInterests {
    * nor the catalogue changed, else a fresh one.
    */
   List<Recommendation> recommend(String user, LiveCatalog.View view, int k, String domain, boolean explain,
-                                 double diversity) {
-    String request = k + "|" + domain + "|" + explain + "|" + diversity;
-    return with(user, view, entry -> entry.answers.computeIfAbsent(request,
-        r -> List.copyOf(view.recommender().recommend(entry.interests, k, domain, explain, diversity))));
+                                 double diversity, Map<String, String> context) {
+    String request = k + "|" + domain + "|" + explain + "|" + diversity + "|" + new TreeMap<>(context);
+    return with(user, view, entry -> entry.answers.computeIfAbsent(request, r -> {
+      UserInterests scenario = context.isEmpty() ? entry.interests : entry.interests.forContext(context);
+      if (scenario.profiles().isEmpty()) scenario = entry.interests; // never seen in this scenario: all interests
+      return List.copyOf(view.recommender().recommend(scenario, k, domain, explain, diversity));
+    }));
   }
 
   private Entry build(String user, LiveCatalog.View view) {

@@ -254,8 +254,23 @@ public final class ShiftRecServer implements AutoCloseable {
     String domain = domainParam(ctx.queryParam("domain"), view);
     boolean explain = boolParam(ctx, "explain");
     double diversity = doubleParam(ctx, "diversity", 0.2);
-    List<Recommendation> recs = interests.recommend(user, view, k, domain, explain, diversity);
+    List<Recommendation> recs = interests.recommend(user, view, k, domain, explain, diversity, contextParam(ctx));
     json(ctx, 200, Documents.recommendations(user, recs));
+  }
+
+  /** The scenario of a request: every {@code context[key]=value} query parameter. */
+  private static Map<String, String> contextParam(Context ctx) {
+    Map<String, String> context = new java.util.TreeMap<>();
+    for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
+      String name = p.getKey();
+      if (!name.startsWith("context")) continue;
+      if (!name.startsWith("context[") || !name.endsWith("]") || name.length() < 10) {
+        throw Problem.badParameter(name, "expected context[key]=value");
+      }
+      if (p.getValue().size() != 1) throw Problem.badParameter(name, "given more than once");
+      context.put(name.substring(8, name.length() - 1), p.getValue().get(0));
+    }
+    return context;
   }
 
   private void profile(Context ctx) {

@@ -269,6 +269,26 @@ class ShiftRecServerTest {
   }
 
   @Test
+  void aContextServesTheInterestsShownInThatScenario() throws Exception {
+    assertEquals(200, call("POST", "/events", "[{\"user\":\"zed\",\"item\":\"alien\",\"type\":\"rating\",\"value\":5,"
+        + "\"timestamp\":3000,\"context\":{\"device\":\"tv\"}},{\"user\":\"zed\",\"item\":\"notting\","
+        + "\"type\":\"rating\",\"value\":5,\"timestamp\":3001,\"context\":{\"device\":\"phone\"}}]", KEY).status());
+    String tv = get("/users/zed/recommendations?k=2&domain=movies&context%5Bdevice%5D=tv").json().get("items").toString();
+    String phone = get("/users/zed/recommendations?k=2&domain=movies&context[device]=phone").json().get("items")
+        .toString();
+    assertTrue(tv.contains("\"aliens\"") && tv.contains("\"predator\""), tv);
+    assertTrue(phone.contains("\"love\"") && phone.contains("\"pride\""), phone);
+    String unseen = get("/users/zed/recommendations?k=2&domain=movies&context[device]=radio").json().get("items")
+        .toString();
+    assertEquals(get("/users/zed/recommendations?k=2&domain=movies").json().get("items").toString(), unseen,
+        "a scenario the user was never in falls back to all their interests");
+    assertFalse(tv.contains("\"alien\"") || phone.contains("\"alien\""), "seen items stay out in every scenario");
+    Response bad = get("/users/zed/recommendations?context=tv");
+    assertEquals(400, bad.status());
+    assertTrue(bad.json().get("detail").asText().contains("context"), bad.body());
+  }
+
+  @Test
   void deletingAUserRemovesEveryTrace() throws Exception {
     long vectorsBefore = embeddings();
     assertEquals(200, call("POST", "/events", "[{\"user\":\"gone\",\"item\":\"pan\",\"type\":\"review\","
