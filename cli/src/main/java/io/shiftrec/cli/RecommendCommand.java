@@ -12,7 +12,9 @@ import io.shiftrec.interest.UserInterests;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.Recommendation;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +43,10 @@ final class RecommendCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
+  @Option(names = "--context", paramLabel = "KEY=VALUE", description = "The scenario (repeatable, e.g. --context"
+      + " device=tv): recommend from the interests shown in events of that context; all interests if none.")
+  Map<String, String> context = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     if (k < 1 || k > 1000) throw new IllegalArgumentException("-k must be between 1 and 1000, got " + k);
@@ -57,7 +63,7 @@ final class RecommendCommand implements Callable<Integer> {
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
       UserInterests interests = recommender.interests(history,
           StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
-      List<Recommendation> recs = recommender.recommend(interests, k, domain, explain, diversity);
+      List<Recommendation> recs = recommender.recommend(interests.forContext(context), k, domain, explain, diversity);
       if (json) printJson(recs, System.out);
       else printTable(user, history.size(), recs, System.out);
     }

@@ -141,9 +141,11 @@ public final class UserInterests {
   /**
    * The interests this user showed in one scenario: built from the observations whose event context holds every
    * given key with the given value (an item counts in the context of its first event), while everything the user
-   * has seen stays seen. Empty profiles when nothing matches. Replays the history: O(history).
+   * has seen stays seen. These interests themselves when the context is empty or the user was never in it.
+   * Replays the history: O(history).
    */
   public UserInterests forContext(Map<String, String> context) {
+    if (context.isEmpty()) return this;
     UserInterests only = new UserInterests(catalog, config);
     only.events = events;
     only.seen.or(seen);
@@ -151,6 +153,7 @@ public final class UserInterests {
     for (Observation o : observations) {
       if (matches(o.context(), context)) only.observations.add(o);
     }
+    if (only.observations.isEmpty()) return this;
     only.replay();
     return only;
   }

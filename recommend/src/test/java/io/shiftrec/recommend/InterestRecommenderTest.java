@@ -216,4 +216,19 @@ class InterestRecommenderTest {
     assertEquals(1, all.forDomain("movies").profiles().get("m").interests().size());
     assertTrue(all.forDomain("kitchen").profiles().isEmpty());
   }
+
+  @Test
+  void aContextKeepsTheInterestsShownInItAndEverythingSeen() {
+    Event onTv = new Event("u", "alien", EventType.RATING, 5, 1L, null, null, null, Map.of("device", "tv"));
+    Event onPhone = new Event("u", "notting", EventType.RATING, 5, 2L, null, null, null, Map.of("device", "phone"));
+    UserInterests all = recommender.interests(List.of(onTv, onPhone), TextVectors.NONE);
+    UserInterests tv = all.forContext(Map.of("device", "tv"));
+    assertEquals(1, tv.profiles().get("m").interests().size());
+    assertEquals("dune", recommender.recommend(tv, 1, "books", false, 0).get(0).item().id());
+    assertEquals("emma", recommender.recommend(all.forContext(Map.of("device", "phone")), 1, "books", false, 0)
+        .get(0).item().id());
+    assertTrue(tv.hasSeen(recommender.catalog().indexOf("notting")), "seen in another context stays seen");
+    assertTrue(all.forContext(Map.of("device", "radio")) == all, "never in that context: all interests");
+    assertTrue(all.forContext(Map.of()) == all);
+  }
 }

@@ -89,8 +89,7 @@ final class LiveInterests {
                                  double diversity, Map<String, String> context) {
     String request = k + "|" + domain + "|" + explain + "|" + diversity + "|" + new TreeMap<>(context);
     return with(user, view, entry -> entry.answers.computeIfAbsent(request, r -> {
-      UserInterests scenario = context.isEmpty() ? entry.interests : entry.interests.forContext(context);
-      if (scenario.profiles().isEmpty()) scenario = entry.interests; // never seen in this scenario: all interests
+      UserInterests scenario = entry.interests.forContext(context);
       return List.copyOf(view.recommender().recommend(scenario, k, domain, explain, diversity));
     }));
   }
