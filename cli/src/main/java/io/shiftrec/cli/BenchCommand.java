@@ -169,6 +169,10 @@ final class BenchCommand {
     @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per run. Default: ${DEFAULT-VALUE}.")
     int seconds;
 
+    @Option(names = "--item-queue", defaultValue = "0",
+        description = "Room for queued item writes (the server's item_queue); 0: synchronous. Default: ${DEFAULT-VALUE}.")
+    int itemQueue;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
     long seed;
 
@@ -176,7 +180,8 @@ final class BenchCommand {
     public Integer call() throws Exception {
       if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
       if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
-      ServeBenchmark.run(System.out, db, concurrency, seconds, seed);
+      if (itemQueue < 0) throw new IllegalArgumentException("--item-queue must not be negative, got " + itemQueue);
+      ServeBenchmark.run(System.out, db, concurrency, seconds, seed, itemQueue);
       return 0;
     }
   }

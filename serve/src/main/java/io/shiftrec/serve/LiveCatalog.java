@@ -13,13 +13,17 @@ import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.GenericBatch;
 import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.InterestRecommender;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * The catalogue the server recommends from: loaded (and encoded where needed) once at start, then replaced as a whole
@@ -61,13 +65,17 @@ final class LiveCatalog implements AutoCloseable {
     return t;
   });
   private volatile View view;
+  /** Null when item writes are synchronous. */
+  private final ItemQueue queue;
 
-  LiveCatalog(Store store) {
+  /** @param itemQueue room for stored items waiting to be encoded; 0 for synchronous item writes */
+  LiveCatalog(Store store, int itemQueue) {
     this.store = store;
     StoreEncoding.Settings settings = StoreEncoding.settings(store);
     this.router = settings.router();
     this.embedder = Embedder.bundled(store, settings.router(), settings.itemText());
     publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE)));
+    this.queue = itemQueue > 0 ? new ItemQueue(itemQueue) : null;
   }
 
   /** Serves {@code fresh} now and indexes it in the background when it is large enough. */
@@ -97,8 +105,46 @@ final class LiveCatalog implements AutoCloseable {
    * Validates and stores generic-format item rows (all or nothing), encodes them, and makes them recommendable in
    * place of their old versions. Returns the items stored.
    */
-  synchronized List<Item> upsert(List<JsonNode> rows) {
-    List<Item> items = GenericBatch.upsertItems(store, rows);
+  List<Item> upsert(List<JsonNode> rows) {
+    List<Item> items;
+    synchronized (this) {
+      items = GenericBatch.upsertItems(store, rows);
+    }
+    publishItems(items);
+    return items;
+  }
+
+  /**
+   * Queued writes: validates and stores the rows (all or nothing) and leaves encoding and publishing to the
+   * background writer. Returns the items stored.
+   *
+   * @throws Problem 503 when the queue has no room for the batch now, 413 when it never will
+   */
+  List<Item> enqueue(List<JsonNode> rows) {
+    if (queue == null) throw new IllegalStateException("item writes are synchronous");
+    if (rows.size() > queue.capacity) throw Problem.batchOverQueue(rows.size(), queue.capacity);
+    if (!queue.room.tryAcquire(rows.size())) throw Problem.queueFull(queue.capacity);
+    List<Item> items;
+    try {
+      synchronized (this) {
+        items = GenericBatch.upsertItems(store, rows);
+      }
+    } catch (RuntimeException e) {
+      queue.room.release(rows.size());
+      throw e;
+    }
+    queue.room.release(rows.size() - items.size());
+    queue.waiting.add(items);
+    return items;
+  }
+
+  /** Items stored but not yet recommendable (queued writes). */
+  int queuedItems() {
+    return queue == null ? 0 : queue.capacity - queue.room.availablePermits();
+  }
+
+  /** Encodes items already stored and publishes a catalogue holding them in place of their old versions. */
+  private synchronized void publishItems(List<Item> items) {
     Map<String, Item> latest = new LinkedHashMap<>(); // a batch naming an id twice stores its last row, as the store does
     for (Item item : items) latest.put(item.id(), item);
     Catalog fresh = StoreEncoding.catalog(List.copyOf(latest.values()), embedder, Progress.NONE);
@@ -110,7 +156,48 @@ final class LiveCatalog implements AutoCloseable {
     }
     for (int i = 0; i < fresh.size(); i++) copy(fresh, i, merged);
     publish(View.of(merged.build()));
-    return items;
+  }
+
+  /**
+   * Stored items waiting to be encoded and published. One writer thread takes everything waiting at once, so a
+   * burst of small writes costs one encoding pass and one new catalogue rather than one each.
+   */
+  private final class ItemQueue {
+    final int capacity;
+    final Semaphore room;
+    final BlockingQueue<List<Item>> waiting = new LinkedBlockingQueue<>();
+    final Thread writer;
+
+    ItemQueue(int capacity) {
+      this.capacity = capacity;
+      this.room = new Semaphore(capacity);
+      this.writer = new Thread(this::run, "shiftrec-item-writer");
+      writer.setDaemon(true);
+      writer.start();
+    }
+
+    private void run() {
+      List<Item> batch = new ArrayList<>();
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          batch.addAll(waiting.take());
+        } catch (InterruptedException e) {
+          return;
+        }
+        List<List<Item>> more = new ArrayList<>();
+        waiting.drainTo(more);
+        for (List<Item> m : more) batch.addAll(m);
+        try {
+          publishItems(batch);
+        } catch (RuntimeException e) {
+          // the items are stored; they become recommendable with the next write or the next start
+          e.printStackTrace();
+        } finally {
+          room.release(batch.size());
+          batch.clear();
+        }
+      }
+    }
   }
 
   private static void copy(Catalog from, int index, Catalog.Builder to) {
@@ -135,8 +222,11 @@ final class LiveCatalog implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    if (queue != null) queue.writer.interrupt();
     indexer.shutdownNow();
-    embedder.close();
+    synchronized (this) {
+      embedder.close();
+    }
   }
 }

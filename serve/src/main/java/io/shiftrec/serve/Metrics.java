@@ -22,7 +22,7 @@ final class Metrics {
   private final Counter eventsStored = Counter.builder().name("shiftrec_events_stored_total")
       .help("Events written by POST /events (duplicates of stored events excluded)").register(registry);
   private final Counter itemsUpserted = Counter.builder().name("shiftrec_items_upserted_total")
-      .help("Items written and encoded by POST /items").register(registry);
+      .help("Items written by POST /items").register(registry);
 
   /** Publishes the number of requests being answered, read from {@code inFlight} at each scrape. */
   void inFlight(IntSupplier inFlight) {

@@ -62,6 +62,18 @@ final class Problem extends RuntimeException {
         "the request body is larger than " + limit + " bytes", Map.of("limit", limit));
   }
 
+  static Problem queueFull(int capacity) {
+    return new Problem(503, "item-queue-full", "Item queue full",
+        "the " + capacity + " places for items waiting to be encoded are taken; retry shortly",
+        Map.of("capacity", capacity));
+  }
+
+  static Problem batchOverQueue(int items, int capacity) {
+    return new Problem(413, "batch-over-item-queue", "Batch larger than the item queue",
+        "a batch of " + items + " items can never fit the item queue of " + capacity + "; send smaller batches",
+        Map.of("capacity", capacity));
+  }
+
   static Problem unsupportedMediaType(String contentType) {
     return new Problem(415, "unsupported-media-type", "Unsupported media type",
         "expected application/json, got " + contentType, Map.of());

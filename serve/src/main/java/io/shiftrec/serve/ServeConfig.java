@@ -12,21 +12,24 @@ import java.util.Set;
 
 /**
  * How the server runs. Each setting comes from the command line, else the environment ({@code SHIFTREC_API_KEY},
- * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES}),
+ * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES}, {@code SHIFTREC_ITEM_QUEUE}),
  * else the config file (a properties file: {@code api_key}, {@code host}, {@code port}, {@code reads_need_key},
- * {@code max_request_bytes}), else its default.
+ * {@code max_request_bytes}, {@code item_queue}), else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
  * @param readsNeedKey whether reads need the key too (else they are open)
  * @param maxRequestBytes larger request bodies are refused with 413
+ * @param itemQueue 0: {@code POST /items} answers once its items are encoded and recommendable; above 0: it answers
+ *     once they are stored (202) and a background writer encodes and publishes them, with room for this many items
+ *     waiting (503 beyond it)
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
-                          long maxRequestBytes) {
+                          long maxRequestBytes, int itemQueue) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
   private static final Set<String> FILE_KEYS =
-      Set.of("api_key", "host", "port", "reads_need_key", "max_request_bytes");
+      Set.of("api_key", "host", "port", "reads_need_key", "max_request_bytes", "item_queue");
 
   public ServeConfig {
     if (apiKey == null || apiKey.isBlank()) {
@@ -34,6 +37,12 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     }
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
     if (maxRequestBytes < 1) throw new IllegalArgumentException("max_request_bytes must be positive");
+    if (itemQueue < 0) throw new IllegalArgumentException("item_queue must not be negative, got " + itemQueue);
+  }
+
+  /** Synchronous item writes. */
+  public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes) {
+    this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, 0);
   }
 
   /**
@@ -63,7 +72,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
       throw new IllegalArgumentException("port must be between 0 and 65535, got " + chosenPort);
     }
     return new ServeConfig(db, s.get("host", DEFAULT_HOST), (int) chosenPort, s.get("api_key", null),
-        s.bool("reads_need_key"), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES));
+        s.bool("reads_need_key"), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
+        Math.toIntExact(Math.min(Integer.MAX_VALUE, s.integer("item_queue", 0))));
   }
 
   /** The environment over the file. */

@@ -103,7 +103,7 @@ public final class ShiftRecServer implements AutoCloseable {
   public static ShiftRecServer start(ServeConfig config) throws IOException {
     Store store = Stores.openExisting(config.db());
     try {
-      ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store));
+      ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store, config.itemQueue()));
       server.app.start();
       return server;
     } catch (RuntimeException | IOException e) {
@@ -192,14 +192,19 @@ public final class ShiftRecServer implements AutoCloseable {
 
   private void upsertItems(Context ctx) throws IOException {
     List<JsonNode> rows = arrayBody(ctx, GenericBatch.ITEMS);
+    boolean queued = config.itemQueue() > 0;
     List<Item> items;
     try {
-      items = catalog.upsert(rows);
+      items = queued ? catalog.enqueue(rows) : catalog.upsert(rows);
     } catch (ImportRejectedException e) {
       throw rejected(e.report());
     }
     metrics.itemsUpserted(items.size());
-    json(ctx, 200, Map.of("upserted", items.size(), "catalog_items", catalog.view().catalog().size()));
+    if (queued) {
+      json(ctx, 202, Map.of("upserted", items.size(), "queued_items", catalog.queuedItems()));
+    } else {
+      json(ctx, 200, Map.of("upserted", items.size(), "catalog_items", catalog.view().catalog().size()));
+    }
   }
 
   /** Answers only after the transaction committed (the store syncs each commit to disk). */
