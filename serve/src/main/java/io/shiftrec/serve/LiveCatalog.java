@@ -67,6 +67,8 @@ final class LiveCatalog implements AutoCloseable {
   private volatile View view;
   /** Null when item writes are synchronous. */
   private final ItemQueue queue;
+  /** Orders item writes: the store and the catalogue see them in the same order. */
+  private final Object writes = new Object();
 
   /** @param itemQueue room for stored items waiting to be encoded; 0 for synchronous item writes */
   LiveCatalog(Store store, int itemQueue) {
@@ -106,12 +108,11 @@ final class LiveCatalog implements AutoCloseable {
    * place of their old versions. Returns the items stored.
    */
   List<Item> upsert(List<JsonNode> rows) {
-    List<Item> items;
-    synchronized (this) {
-      items = GenericBatch.upsertItems(store, rows);
+    synchronized (writes) { // the catalogue takes writes of one id in the order the store took them
+      List<Item> items = GenericBatch.upsertItems(store, rows);
+      publishItems(items);
+      return items;
     }
-    publishItems(items);
-    return items;
   }
 
   /**
@@ -126,15 +127,15 @@ final class LiveCatalog implements AutoCloseable {
     if (!queue.room.tryAcquire(rows.size())) throw Problem.queueFull(queue.capacity);
     List<Item> items;
     try {
-      synchronized (this) {
+      synchronized (writes) { // queued in the order stored; never waits for an encoding in progress
         items = GenericBatch.upsertItems(store, rows);
+        queue.waiting.add(items);
       }
     } catch (RuntimeException e) {
       queue.room.release(rows.size());
       throw e;
     }
     queue.room.release(rows.size() - items.size());
-    queue.waiting.add(items);
     return items;
   }
 
