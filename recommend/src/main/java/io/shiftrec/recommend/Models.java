@@ -18,7 +18,7 @@ public final class Models {
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, FactorModel.IALS,
         FactorModel.BPR, ContentModel.NAME,
-        ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST);
+        ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST, LearnedRankerModel.NAME);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -31,9 +31,11 @@ public final class Models {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     String[] parts = n.split(":", -1);
     String base = parts[0];
-    if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)) {
+    if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
+        && !base.equals(LearnedRankerModel.NAME)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
-          + FactorModel.IALS + " and " + FactorModel.BPR + " do), got '" + name + "'");
+          + FactorModel.IALS + ", " + FactorModel.BPR + " and " + LearnedRankerModel.NAME + " do), got '" + name
+          + "'");
     }
     return switch (base) {
       case PopularityModel.NAME -> new PopularityModel();
@@ -54,6 +56,11 @@ public final class Models {
           ShiftRecModel.DEFAULT_TEMPERATURE);
       case ShiftRecModel.SINGLE_INTEREST -> new ShiftRecModel(ShiftRecModel.SINGLE_INTEREST,
           InterestConfig.defaults().withMaxInterests(1), ShiftRecModel.DEFAULT_TEMPERATURE);
+      case LearnedRankerModel.NAME -> {
+        LearnedRankerModel.Config config = LearnedRankerModel.Config.defaults();
+        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
+        yield LearnedRankerModel.withDefaultParts(n, config);
+      }
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };
