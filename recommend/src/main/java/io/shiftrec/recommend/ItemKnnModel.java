@@ -14,6 +14,8 @@ public final class ItemKnnModel implements Model {
   public static final String NAME = "itemknn";
   public static final int DEFAULT_NEIGHBOURS = 100;
   public static final String RECENT = "itemknn-recent";
+  /** The window of {@link #RECENT}, chosen with the learned ranker on validation targets (docs/DESIGN.md). */
+  public static final int DEFAULT_RECENT_ITEMS = 5;
 
   private final String name;
   private final int neighbours;

@@ -43,7 +43,7 @@ public final class LearnedRankerModel implements Model {
 
     /** Chosen on the validation targets of the MovieLens 1M subset (docs/DESIGN.md, "Learned ranker"). */
     public static Config defaults() {
-      return new Config(20, 1e-3, 5);
+      return new Config(20, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */

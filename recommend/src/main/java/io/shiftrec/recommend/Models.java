@@ -16,8 +16,8 @@ public final class Models {
 
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
-    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, FactorModel.IALS,
-        FactorModel.BPR, ContentModel.NAME,
+    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
+        FactorModel.IALS, FactorModel.BPR, ContentModel.NAME,
         ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST, LearnedRankerModel.NAME);
   }
 
@@ -41,6 +41,8 @@ public final class Models {
       case PopularityModel.NAME -> new PopularityModel();
       case DomainPopularityModel.NAME -> new DomainPopularityModel();
       case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
+      case ItemKnnModel.RECENT -> ItemKnnModel.recent(ItemKnnModel.DEFAULT_NEIGHBOURS,
+          ItemKnnModel.DEFAULT_RECENT_ITEMS);
       case FactorModel.IALS -> {
         ImplicitAls.Config config = ImplicitAls.Config.defaults();
         for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
