@@ -31,8 +31,10 @@ public final class LearnedRankerModel implements Model {
    * @param negatives items paired with each held-out item, drawn uniformly from the catalogue less the user's items
    * @param l2 λ of the pairwise fit
    * @param recentItems how many of the user's latest items the recent-items ItemKNN part reads
+   * @param sameDomain draw negatives from the held-out item's domain only (as protocols that rank within the target's
+   *     domain do), instead of from the whole catalogue
    */
-  public record Config(int negatives, double l2, int recentItems) {
+  public record Config(int negatives, double l2, int recentItems, boolean sameDomain) {
     public Config {
       if (negatives < 1 || recentItems < 1) {
         throw new IllegalArgumentException("negatives and recent items must be positive, got " + negatives + ", "
@@ -43,22 +45,32 @@ public final class LearnedRankerModel implements Model {
 
     /** Chosen on the validation targets of the MovieLens 1M subset (docs/DESIGN.md, "Learned ranker"). */
     public static Config defaults() {
-      return new Config(20, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS);
+      return new Config(20, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
     public Config with(String key, String value) {
       try {
         return switch (key) {
-          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems);
-          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems);
-          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()));
+          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain);
+          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain);
+          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain);
+          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value));
           default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: negatives, l2, recent)");
+              + " (known: negatives, l2, recent, same-domain)");
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
       }
+    }
+
+    private static boolean bool(String key, String value) {
+      return switch (value.trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException(key + " of " + NAME + " must be true or false, got '" + value
+            + "'");
+      };
     }
   }
 
@@ -215,13 +227,25 @@ public final class LearnedRankerModel implements Model {
     for (int i = 0; i < v.length; i++) v[i] = (float) ((v[i] - mean) / sd);
   }
 
-  /** Writes (positive − negative) feature differences for uniform negatives: never the user's items or the positive. */
+  /**
+   * Writes (positive − negative) feature differences for uniform negatives (from the positive's domain when so
+   * configured): never the user's items or the positive.
+   */
   private void writePairs(TrainingData data, int user, int positive, float[][] features, SplittableRandom random,
                           float[] out, int offset) {
     int n = data.numItems();
     boolean[] excluded = new boolean[n];
     for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) excluded[data.historyItems()[p]] = true;
     excluded[positive] = true;
+    int[] itemDomain = data.itemDomains();
+    if (config.sameDomain()) {
+      int available = 0;
+      for (int i = 0; i < n; i++) {
+        if (itemDomain[i] != itemDomain[positive]) excluded[i] = true;
+        else if (!excluded[i]) available++;
+      }
+      if (available == 0) return; // the pairs stay zero: no gradient, the same loss for every w
+    }
     int dims = features.length, written = 0;
     while (written < config.negatives()) {
       int negative = random.nextInt(n);

@@ -133,7 +133,8 @@ class LearnedRankerModelTest {
     Model m = Models.create("shiftrec-learned:negatives=5:l2=0.01");
     assertEquals("shiftrec-learned:negatives=5:l2=0.01", m.name());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:depth=3"))
-        .getMessage().contains("negatives, l2, recent"));
+        .getMessage().contains("negatives, l2, recent, same-domain"));
     assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:negatives=0"));
+    assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:same-domain=maybe"));
   }
 }
