@@ -8,25 +8,45 @@ import java.util.stream.IntStream;
  * user-item matrix: sim(i, j) = |U_i ∩ U_j| / sqrt(|U_i|·|U_j|), each item keeps its {@code neighbours} most similar
  * items (ties: lower index), and a user's score for j is the sum of sim(i, j) over the items i of their history
  * that have j among their neighbours. Every interaction counts, whatever the feedback (implicit-feedback setting).
+ * {@link #recent} sums over the user's last few items only: what the user is doing now, not their whole past.
  */
 public final class ItemKnnModel implements Model {
   public static final String NAME = "itemknn";
   public static final int DEFAULT_NEIGHBOURS = 100;
+  public static final String RECENT = "itemknn-recent";
+  /** The window of {@link #RECENT}, chosen with the learned ranker on validation targets (docs/DESIGN.md). */
+  public static final int DEFAULT_RECENT_ITEMS = 5;
 
+  private final String name;
   private final int neighbours;
+  private final int lastItems;
   private TrainingData train;
   private int[] nbrOffsets;
   private int[] nbrItems;
   private float[] nbrSims;
 
   public ItemKnnModel(int neighbours) {
-    if (neighbours < 1) throw new IllegalArgumentException("neighbours must be positive, got " + neighbours);
+    this(NAME, neighbours, Integer.MAX_VALUE);
+  }
+
+  private ItemKnnModel(String name, int neighbours, int lastItems) {
+    if (neighbours < 1 || lastItems < 1) {
+      throw new IllegalArgumentException("neighbours and last items must be positive, got " + neighbours + ", "
+          + lastItems);
+    }
+    this.name = name;
     this.neighbours = neighbours;
+    this.lastItems = lastItems;
+  }
+
+  /** Scores from the user's {@code lastItems} most recent training items only. */
+  public static ItemKnnModel recent(int neighbours, int lastItems) {
+    return new ItemKnnModel(RECENT, neighbours, lastItems);
   }
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override
@@ -90,7 +110,7 @@ public final class ItemKnnModel implements Model {
   public void score(int user, float[] scoresOut) {
     Arrays.fill(scoresOut, 0f);
     int[] offsets = train.offsets(), items = train.historyItems();
-    for (int p = offsets[user]; p < offsets[user + 1]; p++) {
+    for (int p = Math.max(offsets[user], offsets[user + 1] - lastItems); p < offsets[user + 1]; p++) {
       int i = items[p];
       for (int q = nbrOffsets[i]; q < nbrOffsets[i + 1]; q++) scoresOut[nbrItems[q]] += nbrSims[q];
     }

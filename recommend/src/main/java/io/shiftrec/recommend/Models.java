@@ -16,9 +16,9 @@ public final class Models {
 
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
-    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, FactorModel.IALS,
-        FactorModel.BPR, ContentModel.NAME, ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT,
-        ShiftRecModel.TRANSFER);
+    return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
+        FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST,
+        ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, LearnedRankerModel.NAME);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -31,14 +31,18 @@ public final class Models {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     String[] parts = n.split(":", -1);
     String base = parts[0];
-    if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)) {
+    if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
+        && !base.equals(LearnedRankerModel.NAME)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
-          + FactorModel.IALS + " and " + FactorModel.BPR + " do), got '" + name + "'");
+          + FactorModel.IALS + ", " + FactorModel.BPR + " and " + LearnedRankerModel.NAME + " do), got '" + name
+          + "'");
     }
     return switch (base) {
       case PopularityModel.NAME -> new PopularityModel();
       case DomainPopularityModel.NAME -> new DomainPopularityModel();
       case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
+      case ItemKnnModel.RECENT -> ItemKnnModel.recent(ItemKnnModel.DEFAULT_NEIGHBOURS,
+          ItemKnnModel.DEFAULT_RECENT_ITEMS);
       case FactorModel.IALS -> {
         ImplicitAls.Config config = ImplicitAls.Config.defaults();
         for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
@@ -55,6 +59,11 @@ public final class Models {
       case ShiftRecModel.TRANSFER -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, true);
       case ShiftRecModel.SINGLE_INTEREST -> interests(n, 1, CatalogViews.CENTRED, false);
       case ShiftRecModel.ZERO_SHOT -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, false);
+      case LearnedRankerModel.NAME -> {
+        LearnedRankerModel.Config config = LearnedRankerModel.Config.defaults();
+        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
+        yield LearnedRankerModel.withDefaultParts(n, config);
+      }
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };

@@ -77,6 +77,10 @@ class ModelsTest {
     // neighbours of i2 (users y,z): i4 1/sqrt2, then i0 and i1 tie at 1/2 → i0 kept
     float r = (float) (1 / Math.sqrt(2));
     assertArrayEquals(new float[] {0.5f, 0.5f, 0f, r, r, 0f}, s, 1e-6f);
+    ItemKnnModel recent = ItemKnnModel.recent(2, 1);
+    recent.fit(d, 1);
+    recent.score(1, s); // y's latest item is i2: only its neighbours i4 and i0 count
+    assertArrayEquals(new float[] {0.5f, 0f, 0f, 0f, r, 0f}, s, 1e-6f);
   }
 
   @Test
@@ -102,7 +106,8 @@ class ModelsTest {
   @Test
   void unknownModelNamesTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("sasrec"));
-    assertTrue(e.getMessage().contains("pop, pop-domain, itemknn, ials, bpr, content"), e.getMessage());
+    assertTrue(e.getMessage().contains("pop, pop-domain, itemknn, itemknn-recent, ials, bpr, content"),
+        e.getMessage());
   }
 
   @Test

@@ -1,0 +1,298 @@
+package io.shiftrec.recommend;
+
+import io.shiftrec.learn.PairwiseLogistic;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+/**
+ * ShiftRec's parts fused into one score by learned weights. Per (user, item) the features are the score of every
+ * part model (by default the interest model, iALS, ItemKNN and ItemKNN over the latest items) and log popularity,
+ * each standardised over the catalogue for that user (z-score, so a kernel mixture, a dot product and a similarity
+ * sum share one scale), and whether the item lies in the domain of the user's last item (0 or 1). The score is
+ * Σ_j w_j·f_j.
+ *
+ * <p>The weights are learned from the training data alone: up to {@link #MAX_RANKER_USERS} users with at least three
+ * training items lose their last one; the parts are fit on what remains, and each held-out item is paired with items
+ * drawn uniformly from the catalogue less the user's items ({@link Config}); pairwise logistic regression with L2
+ * ({@link PairwiseLogistic}) fits w on the feature differences. The parts are then fit again on all the training
+ * data for scoring. A pure function of data and seed.
+ */
+public final class LearnedRankerModel implements Model {
+  public static final String NAME = "shiftrec-learned";
+  static final int MAX_RANKER_USERS = 3000;
+  private static final int MIN_HISTORY = 3;
+
+  /**
+   * @param negatives items paired with each held-out item, drawn uniformly from the catalogue less the user's items
+   * @param l2 λ of the pairwise fit
+   * @param recentItems how many of the user's latest items the recent-items ItemKNN part reads
+   * @param sameDomain draw negatives from the held-out item's domain only (as protocols that rank within the target's
+   *     domain do), instead of from the whole catalogue
+   */
+  public record Config(int negatives, double l2, int recentItems, boolean sameDomain) {
+    public Config {
+      if (negatives < 1 || recentItems < 1) {
+        throw new IllegalArgumentException("negatives and recent items must be positive, got " + negatives + ", "
+            + recentItems);
+      }
+      if (!(l2 > 0) || Double.isInfinite(l2)) throw new IllegalArgumentException("l2 must be > 0, got " + l2);
+    }
+
+    /** Chosen on the validation targets of the MovieLens 1M subset (docs/DESIGN.md, "Learned ranker"). */
+    public static Config defaults() {
+      return new Config(20, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false);
+    }
+
+    /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
+    public Config with(String key, String value) {
+      try {
+        return switch (key) {
+          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain);
+          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain);
+          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain);
+          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value));
+          default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
+              + " (known: negatives, l2, recent, same-domain)");
+        };
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
+      }
+    }
+
+    private static boolean bool(String key, String value) {
+      return switch (value.trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException(key + " of " + NAME + " must be true or false, got '" + value
+            + "'");
+      };
+    }
+  }
+
+  private final String name;
+  private final Config config;
+  private final List<Supplier<Model>> partFactories;
+  private final String[] featureNames;
+  private TrainingData train;
+  private Model[] parts;
+  private float[] logPopularity;
+  private double[] weights;
+
+  /** @param partFactories new, unfitted part models; their names become the feature names */
+  public LearnedRankerModel(String name, Config config, List<Supplier<Model>> partFactories) {
+    if (partFactories.isEmpty()) throw new IllegalArgumentException("a learned ranker needs at least one part");
+    this.name = name;
+    this.config = config;
+    this.partFactories = List.copyOf(partFactories);
+    List<String> names = new ArrayList<>();
+    for (Supplier<Model> f : partFactories) names.add(f.get().name());
+    names.add("log-popularity");
+    names.add("last-domain");
+    featureNames = names.toArray(new String[0]);
+  }
+
+  /**
+   * The product's fusion: the interest model, iALS and ItemKNN with their defaults, and ItemKNN over the user's
+   * latest {@link Config#recentItems} items (what they are doing now).
+   */
+  public static LearnedRankerModel withDefaultParts(String name, Config config) {
+    return new LearnedRankerModel(name, config, List.of(
+        () -> Models.create(ShiftRecModel.NAME), () -> Models.create(FactorModel.IALS),
+        () -> Models.create(ItemKnnModel.NAME),
+        () -> ItemKnnModel.recent(ItemKnnModel.DEFAULT_NEIGHBOURS, config.recentItems())));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Feature names, in the order of {@link #weights()}. */
+  public String[] featureNames() {
+    return featureNames.clone();
+  }
+
+  /** The learned weights, one per feature (after {@link #fit}). */
+  public double[] weights() {
+    return weights.clone();
+  }
+
+  @Override
+  public void fit(TrainingData full, long seed) {
+    int[] heldOutUsers = pickUsers(full, seed);
+    TrainingData reduced = withoutLastItem(full, heldOutUsers);
+    Model[] reducedParts = fitParts(reduced, seed);
+    float[] reducedPopularity = logPopularity(reduced);
+    int dims = featureNames.length;
+    int perUser = config.negatives();
+    float[] differences = new float[heldOutUsers.length * perUser * dims];
+    IntStream.range(0, heldOutUsers.length).parallel().forEach(slot -> {
+      int u = heldOutUsers[slot];
+      int positive = full.historyItems()[full.offsets()[u + 1] - 1];
+      float[][] features = features(reduced, reducedParts, reducedPopularity, u);
+      writePairs(reduced, u, positive, features, new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (u + 1))),
+          differences, slot * perUser * dims);
+    });
+    weights = PairwiseLogistic.fit(differences, heldOutUsers.length * perUser, dims, config.l2()).weights();
+    StringBuilder line = new StringBuilder(name).append(" weights:");
+    for (int j = 0; j < dims; j++) line.append(String.format(Locale.ROOT, " %s %.4f", featureNames[j], weights[j]));
+    System.err.println(line);
+    train = full;
+    parts = fitParts(full, seed);
+    logPopularity = logPopularity(full);
+  }
+
+  @Override
+  public void score(int user, float[] scoresOut) {
+    fuse(features(train, parts, logPopularity, user), weights, scoresOut);
+  }
+
+  /** Writes Σ_j w_j·f_j(i) for every item i. */
+  static void fuse(float[][] features, double[] weights, float[] scoresOut) {
+    Arrays.fill(scoresOut, 0f);
+    for (int j = 0; j < features.length; j++) {
+      float w = (float) weights[j];
+      float[] f = features[j];
+      for (int i = 0; i < scoresOut.length; i++) scoresOut[i] += w * f[i];
+    }
+  }
+
+  private Model[] fitParts(TrainingData data, long seed) {
+    Model[] fitted = new Model[partFactories.size()];
+    for (int p = 0; p < fitted.length; p++) {
+      fitted[p] = partFactories.get(p).get();
+      fitted[p].fit(data, seed);
+    }
+    return fitted;
+  }
+
+  private static float[] logPopularity(TrainingData data) {
+    int[] pop = data.popularity();
+    float[] out = new float[pop.length];
+    for (int i = 0; i < pop.length; i++) out[i] = (float) Math.log1p(pop[i]);
+    return out;
+  }
+
+  /** Every feature of every item for one user: the parts' and popularity standardised, then the domain match. */
+  private static float[][] features(TrainingData data, Model[] parts, float[] logPopularity, int user) {
+    int n = data.numItems();
+    float[][] f = new float[parts.length + 2][];
+    for (int p = 0; p < parts.length; p++) {
+      f[p] = new float[n];
+      parts[p].score(user, f[p]);
+      standardise(f[p]);
+    }
+    f[parts.length] = logPopularity.clone();
+    standardise(f[parts.length]);
+    float[] sameDomain = new float[n];
+    int domain = data.lastDomain(user);
+    int[] itemDomain = data.itemDomains();
+    for (int i = 0; i < n; i++) sameDomain[i] = itemDomain[i] == domain ? 1f : 0f;
+    f[parts.length + 1] = sameDomain;
+    return f;
+  }
+
+  /**
+   * Z-scores over the catalogue, in place. An item a part cannot score (−∞ or NaN) gets the lowest score the part
+   * gave; a feature without spread becomes 0 everywhere, so it cannot move the order.
+   */
+  static void standardise(float[] v) {
+    double sum = 0, min = Double.POSITIVE_INFINITY;
+    int finite = 0;
+    for (float x : v) {
+      if (Float.isFinite(x)) {
+        sum += x;
+        min = Math.min(min, x);
+        finite++;
+      }
+    }
+    if (finite == 0) {
+      Arrays.fill(v, 0f);
+      return;
+    }
+    for (int i = 0; i < v.length; i++) if (!Float.isFinite(v[i])) v[i] = (float) min;
+    double mean = (sum + (v.length - finite) * min) / v.length;
+    double squares = 0;
+    for (float x : v) squares += (x - mean) * (x - mean);
+    double sd = Math.sqrt(squares / v.length);
+    if (!(sd > 1e-12)) {
+      Arrays.fill(v, 0f);
+      return;
+    }
+    for (int i = 0; i < v.length; i++) v[i] = (float) ((v[i] - mean) / sd);
+  }
+
+  /**
+   * Writes (positive − negative) feature differences for uniform negatives (from the positive's domain when so
+   * configured): never the user's items or the positive.
+   */
+  private void writePairs(TrainingData data, int user, int positive, float[][] features, SplittableRandom random,
+                          float[] out, int offset) {
+    int n = data.numItems();
+    boolean[] excluded = new boolean[n];
+    for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) excluded[data.historyItems()[p]] = true;
+    excluded[positive] = true;
+    int[] itemDomain = data.itemDomains();
+    if (config.sameDomain()) {
+      int available = 0;
+      for (int i = 0; i < n; i++) {
+        if (itemDomain[i] != itemDomain[positive]) excluded[i] = true;
+        else if (!excluded[i]) available++;
+      }
+      if (available == 0) return; // the pairs stay zero: no gradient, the same loss for every w
+    }
+    int dims = features.length, written = 0;
+    while (written < config.negatives()) {
+      int negative = random.nextInt(n);
+      if (excluded[negative]) continue;
+      writeDifference(features, positive, negative, out, offset + written++ * dims);
+    }
+  }
+
+  private static void writeDifference(float[][] features, int positive, int negative, float[] out, int offset) {
+    for (int j = 0; j < features.length; j++) out[offset + j] = features[j][positive] - features[j][negative];
+  }
+
+  /**
+   * Users with at least {@link #MIN_HISTORY} training items and some item left to be a negative, at most
+   * {@link #MAX_RANKER_USERS} drawn by the seed.
+   */
+  private static int[] pickUsers(TrainingData data, long seed) {
+    int[] eligible = IntStream.range(0, data.numUsers())
+        .filter(u -> data.historyLength(u) >= MIN_HISTORY && data.historyLength(u) < data.numItems()).toArray();
+    if (eligible.length == 0) {
+      throw new IllegalArgumentException("a learned ranker needs users with at least " + MIN_HISTORY
+          + " training items");
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int k = eligible.length - 1; k > 0; k--) {
+      int pick = random.nextInt(k + 1);
+      int swap = eligible[k];
+      eligible[k] = eligible[pick];
+      eligible[pick] = swap;
+    }
+    int[] chosen = Arrays.copyOf(eligible, Math.min(MAX_RANKER_USERS, eligible.length));
+    Arrays.sort(chosen);
+    return chosen;
+  }
+
+  /** The training data less the last item of each of {@code users} (sorted). */
+  private static TrainingData withoutLastItem(TrainingData data, int[] users) {
+    String[] ids = new String[data.numUsers()];
+    for (int u = 0; u < ids.length; u++) ids[u] = data.userId(u);
+    TrainingData.Builder b = TrainingData.builder(data.catalog(), ids);
+    int[] offsets = data.offsets(), items = data.historyItems();
+    float[] w = data.historyWeights();
+    long[] clocks = data.historyClocks();
+    for (int u = 0; u < ids.length; u++) {
+      int end = Arrays.binarySearch(users, u) >= 0 ? offsets[u + 1] - 1 : offsets[u + 1];
+      for (int p = offsets[u]; p < end; p++) b.add(u, items[p], w[p], clocks[p]);
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,140 @@
+package io.shiftrec.recommend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Item;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class LearnedRankerModelTest {
+  private static final int ITEMS = 60;
+  private static final int GROUPS = 3;
+  private static final int USERS = 300;
+  /** The item the weak part likes most, for everyone: outside every user's taste group but the last. */
+  private static final int WEAK_FAVOURITE = ITEMS - 1;
+
+  /** User u likes the 20 items of group u % 3; each user took 8 of them, one at a time. */
+  private static TrainingData tasteGroups() {
+    Catalog.Builder c = Catalog.builder();
+    for (int i = 0; i < ITEMS; i++) c.add(new Item("i" + i, "A", "t" + i, null, null, "en", null), null, null);
+    String[] users = new String[USERS];
+    for (int u = 0; u < USERS; u++) users[u] = "u" + u;
+    TrainingData.Builder b = TrainingData.builder(c.build(), users);
+    SplittableRandom random = new SplittableRandom(5);
+    int perGroup = ITEMS / GROUPS;
+    for (int u = 0; u < USERS; u++) {
+      int[] taken = random.ints(0, perGroup).distinct().limit(8).toArray();
+      for (int t = 0; t < taken.length; t++) b.add(u, (u % GROUPS) * perGroup + taken[t], 1f, t);
+    }
+    return b.build();
+  }
+
+  private static boolean inTaste(int user, int item) {
+    return item / (ITEMS / GROUPS) == user % GROUPS;
+  }
+
+  /** A deterministic pseudo-random number in [0, 1) for (user, item, salt). */
+  private static float noise(int user, int item, int salt) {
+    return (float) new SplittableRandom(((long) user * 7919 + item) * 104_729 + salt).nextDouble();
+  }
+
+  /** A part that scores with a fixed function of (user, item), whatever it is fit on. */
+  private static Supplier<Model> part(String name, ScoreFunction f) {
+    return () -> new Model() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void fit(TrainingData train, long seed) {}
+
+      @Override
+      public void score(int user, float[] scoresOut) {
+        for (int i = 0; i < scoresOut.length; i++) scoresOut[i] = f.score(user, i);
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface ScoreFunction {
+    float score(int user, int item);
+  }
+
+  /** Two parts that know the user's taste (with noise of their own) and a weak one that is noise plus one pet item. */
+  private static LearnedRankerModel ranker() {
+    return new LearnedRankerModel("fused", LearnedRankerModel.Config.defaults(), List.of(
+        part("taste-a", (u, i) -> (inTaste(u, i) ? 1f : 0f) + 0.8f * noise(u, i, 1)),
+        part("taste-b", (u, i) -> (inTaste(u, i) ? 1f : 0f) + 0.8f * noise(u, i, 2)),
+        part("weak", (u, i) -> i == WEAK_FAVOURITE ? 3f : noise(u, i, 3))));
+  }
+
+  @Test
+  void learnsToTrustThePartsThatAgreeWithBehaviour() {
+    LearnedRankerModel model = ranker();
+    model.fit(tasteGroups(), 42);
+    assertArrayEquals(new String[] {"taste-a", "taste-b", "weak", "log-popularity", "last-domain"},
+        model.featureNames());
+    double[] w = model.weights();
+    assertTrue(w[0] > 0.5 && w[1] > 0.5, Arrays.toString(w));
+    assertTrue(Math.abs(w[2]) < 0.25 * Math.min(w[0], w[1]), Arrays.toString(w));
+    assertEquals(0.0, w[4], 1e-9, "one domain: the domain match never differs within a pair");
+  }
+
+  @Test
+  void anItemTwoPartsAgreeOnRanksAboveTheWeakPartsFavourite() {
+    LearnedRankerModel model = ranker();
+    model.fit(tasteGroups(), 42);
+    float[] s = new float[ITEMS];
+    for (int u = 0; u < GROUPS - 1; u++) { // users of groups 0 and 1: the weak part's favourite is not to their taste
+      model.score(u, s);
+      for (int i = 0; i < ITEMS; i++) {
+        if (inTaste(u, i)) assertTrue(s[i] > s[WEAK_FAVOURITE], "user " + u + ", item " + i);
+      }
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameWeightsAndScores() {
+    TrainingData data = tasteGroups();
+    LearnedRankerModel a = ranker(), b = ranker();
+    a.fit(data, 9);
+    b.fit(data, 9);
+    assertArrayEquals(a.weights(), b.weights());
+    float[] sa = new float[ITEMS], sb = new float[ITEMS];
+    a.score(4, sa);
+    b.score(4, sb);
+    assertArrayEquals(sa, sb);
+  }
+
+  @Test
+  void standardisingGivesUnscorableItemsTheLowestScoreAndFlatFeaturesZero() {
+    float[] v = {1f, 3f, Float.NEGATIVE_INFINITY, 3f};
+    LearnedRankerModel.standardise(v);
+    assertEquals(v[0], v[2]);
+    assertTrue(v[1] > v[0]);
+    double mean = 0;
+    for (float x : v) mean += x;
+    assertEquals(0, mean / v.length, 1e-6);
+    float[] flat = {2f, 2f, 2f};
+    LearnedRankerModel.standardise(flat);
+    assertArrayEquals(new float[3], flat);
+  }
+
+  @Test
+  void hyperparametersGoAfterTheName() {
+    Model m = Models.create("shiftrec-learned:negatives=5:l2=0.01");
+    assertEquals("shiftrec-learned:negatives=5:l2=0.01", m.name());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:depth=3"))
+        .getMessage().contains("negatives, l2, recent, same-domain"));
+    assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:negatives=0"));
+    assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:same-domain=maybe"));
+  }
+}
