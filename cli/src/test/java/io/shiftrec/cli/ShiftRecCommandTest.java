@@ -113,6 +113,23 @@ class ShiftRecCommandTest {
     assertTrue(badShare.err().contains("1.5"), badShare.err());
     assertTrue(Files.notExists(dir.resolve("r.json")), "nothing is written for bad options");
 
+    Run badContext = run("recommend", "--db", db, "--user", "ann", "--context", "device");
+    assertEquals(2, badContext.code());
+    assertTrue(badContext.err().contains("--context"), badContext.err());
+
+    Run badUsers = run("bench", "ann", "--db", db, "--users", "-1");
+    assertEquals(1, badUsers.code());
+    assertTrue(badUsers.err().contains("--users must not be negative"), badUsers.err());
+
+    Run badQueue = run("bench", "serve", "--db", db, "--item-queue", "-1");
+    assertEquals(1, badQueue.code());
+    assertTrue(badQueue.err().contains("--item-queue must not be negative"), badQueue.err());
+
+    Run noTextStore = run("bench", "text", "--db", dir.resolve("typo.db").toString());
+    assertEquals(1, noTextStore.code());
+    assertTrue(noTextStore.err().contains("no store at"), noTextStore.err());
+    assertTrue(Files.notExists(dir.resolve("typo.db")), "a mistyped --db creates nothing");
+
     Run badBenchPath = run("bench", "train", "--path", dir.resolve("no-such-folder").toString());
     assertEquals(1, badBenchPath.code());
     assertTrue(badBenchPath.err().contains("no such folder"), badBenchPath.err());

@@ -53,5 +53,9 @@ class ServeConfigTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k", "SHIFTREC_READS_NEED_KEY", "yes")))
         .getMessage().contains("reads_need_key"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k", "SHIFTREC_ITEM_QUEUE", "-5")))
+        .getMessage().contains("item_queue"));
+    assertEquals(100, ServeConfig.resolve("db", null, file("api_key=k\nitem_queue=100\n"), Map.of()).itemQueue());
   }
 }
