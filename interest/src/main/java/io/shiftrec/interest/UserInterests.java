@@ -38,7 +38,6 @@ public final class UserInterests {
   /** Everything observed, in order, for replays. */
   private final List<Observation> observations = new ArrayList<>();
   private final BitSet seen;
-  private int events;
 
   /** The event that speaks most for an item, and its feedback weight. */
   public record Evidence(Event event, double weight) {}
@@ -59,7 +58,6 @@ public final class UserInterests {
 
   /** Takes one event into account; {@code texts} embeds its text, if it has any. */
   public void add(Event event, TextVectors texts) {
-    events++;
     int item = event.item() == null ? -1 : catalog.indexOf(event.item());
     if (item >= 0) seen.set(item);
     if (item >= 0 && catalog.spaceOf(item) != null) addItem(item, event);
@@ -127,7 +125,6 @@ public final class UserInterests {
    */
   public UserInterests forDomain(String domain) {
     UserInterests only = new UserInterests(catalog, config);
-    only.events = events;
     for (Observation o : observations) {
       if (o.item() < 0 || !domain.equals(catalog.item(o.item()).domain())) continue;
       only.observations.add(o);
@@ -147,7 +144,6 @@ public final class UserInterests {
   public UserInterests forContext(Map<String, String> context) {
     if (context.isEmpty()) return this;
     UserInterests only = new UserInterests(catalog, config);
-    only.events = events;
     only.seen.or(seen);
     only.evidence.putAll(evidence);
     for (Observation o : observations) {
@@ -179,11 +175,6 @@ public final class UserInterests {
   /** Whether the user has any event on the item (catalogue index), whatever its weight. */
   public boolean hasSeen(int item) {
     return seen.get(item);
-  }
-
-  /** Events taken into account, of any kind. */
-  public int events() {
-    return events;
   }
 
   public Catalog catalog() {

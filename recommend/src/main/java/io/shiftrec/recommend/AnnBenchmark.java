@@ -70,7 +70,7 @@ public final class AnnBenchmark {
     }
     double exactCpu = cpu ? (threads.getCurrentThreadCpuTime() - c0) / 1e3 / Math.max(1, queries) : Double.NaN;
     List<Row> rows = new ArrayList<>();
-    rows.add(new Row("exact scan", 0, 0, 0, 0, 0, 1, 1, 1, mean(nanos) / 1e3, p99(nanos) / 1e3, exactCpu));
+    rows.add(new Row("exact scan", 0, 0, 0, 0, 0, 1, 1, 1, mean(nanos) / 1e3, percentile(nanos, 0.99) / 1e3, exactCpu));
 
     int[] items = new int[K];
     float[] scores = new float[K];
@@ -94,7 +94,7 @@ public final class AnnBenchmark {
         double rItem = count[0] == 0 ? Double.NaN : hit[0] / count[0];
         double rProfile = count[1] == 0 ? Double.NaN : hit[1] / count[1];
         rows.add(new Row("jvector HNSW", p.maxDegree(), p.beamWidth(), ef, buildSeconds, buildCpu,
-            (hit[0] + hit[1]) / queries, rItem, rProfile, mean(nanos) / 1e3, p99(nanos) / 1e3, annCpu));
+            (hit[0] + hit[1]) / queries, rItem, rProfile, mean(nanos) / 1e3, percentile(nanos, 0.99) / 1e3, annCpu));
       }
     }
     print(out, rows);
@@ -179,10 +179,6 @@ public final class AnnBenchmark {
     double s = 0;
     for (long x : xs) s += x;
     return xs.length == 0 ? 0 : s / xs.length;
-  }
-
-  private static double p99(long[] xs) {
-    return percentile(xs, 0.99);
   }
 
   /** The q-quantile (nearest rank) of {@code xs}; 0 for none. */

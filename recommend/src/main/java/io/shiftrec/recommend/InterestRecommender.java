@@ -74,11 +74,6 @@ public final class InterestRecommender {
     return user;
   }
 
-  /** The user's interest profiles by embedding model, from items alone. */
-  public Map<String, InterestProfile> profiles(List<Event> history) {
-    return interests(history, TextVectors.NONE).profiles();
-  }
-
   /** {@link #recommend(UserInterests, int, String, boolean, double)} for a history, items alone. */
   public List<Recommendation> recommend(List<Event> history, int k, String domain, boolean explain,
                                         double diversity) {

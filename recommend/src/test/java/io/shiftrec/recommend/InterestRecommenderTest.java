@@ -48,7 +48,7 @@ class InterestRecommenderTest {
   void twoTastesBecomeTwoInterestsAndBothAreServed() {
     List<Event> history = List.of(rating("alien", 5, 1), rating("notting", 5, 2), rating("aliens", 4, 3),
         rating("love", 4, 4));
-    InterestProfile p = recommender.profiles(history).get("m");
+    InterestProfile p = recommender.interests(history, TextVectors.NONE).profiles().get("m");
     assertEquals(2, p.interests().size());
     List<Recommendation> recs = recommender.recommend(history, 2, "movies", true, 0);
     assertEquals(List.of("solaris"), recs.stream().map(r -> r.item().id()).toList(),
@@ -72,8 +72,9 @@ class InterestRecommenderTest {
   @Test
   void repeatedEventsOnOneItemCountOnceWithTheirStrongestWeight() {
     Event tag = new Event("u", "alien", EventType.REVIEW, Double.NaN, 2L, null, null, "space", Map.of());
-    InterestProfile tagged = recommender.profiles(List.of(rating("alien", 5, 1), tag, tag, tag)).get("m");
-    InterestProfile rated = recommender.profiles(List.of(rating("alien", 5, 1))).get("m");
+    InterestProfile tagged = recommender.interests(List.of(rating("alien", 5, 1), tag, tag, tag), TextVectors.NONE)
+        .profiles().get("m");
+    InterestProfile rated = recommender.interests(List.of(rating("alien", 5, 1)), TextVectors.NONE).profiles().get("m");
     assertEquals(1, tagged.observed());
     assertEquals(rated.interests().get(0).longWeight(), tagged.interests().get(0).longWeight(), 1e-12);
   }
@@ -144,7 +145,9 @@ class InterestRecommenderTest {
 
   private static float closest(UserInterests user, float[] v) {
     float best = -1f;
-    for (var k : user.profiles().get("m").interests()) best = Math.max(best, io.shiftrec.core.Vectors.dot(k.centroid(), v));
+    for (var k : user.profiles().get("m").interests()) {
+      best = Math.max(best, io.shiftrec.core.Vectors.dot(k.centroid(), v));
+    }
     return best;
   }
 

@@ -3,7 +3,6 @@ package io.shiftrec.serve;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
-import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.recommend.Recommendation;
 import java.util.Collection;
@@ -96,19 +95,15 @@ final class LiveInterests {
 
   private Entry build(String user, LiveCatalog.View view) {
     List<Event> history = store.eventsOf(user);
-    UserInterests interests = new UserInterests(view.centred(), InterestConfig.defaults());
-    var texts = catalog.behaviourText(view.centred(), history);
-    Entry entry = new Entry(view.centred(), interests);
-    for (Event e : history) {
-      interests.add(e, texts);
-      entry.lastClock = Math.max(entry.lastClock, e.clock());
-    }
+    Entry entry = new Entry(view.centred(),
+        view.recommender().interests(history, catalog.behaviourText(view.centred(), history)));
+    for (Event e : history) entry.lastClock = Math.max(entry.lastClock, e.clock());
     return entry;
   }
 
   /**
-   * Takes newly stored events into account; called after they are committed. {@code allNew} is false when the store skipped some as duplicates; the
-   * users of the batch are then rebuilt on next use rather than updated.
+   * Takes newly stored events into account; called after they are committed. {@code allNew} is false when the
+   * store skipped some as duplicates; the users of the batch are then rebuilt on next use rather than updated.
    */
   void stored(List<Event> events, boolean allNew) {
     writes.incrementAndGet();
