@@ -53,8 +53,8 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("User " + user + " recently liked: " + String.join("; ", recentLikes(history, catalog, 3)));
         UserInterests interests = recommender.interests(history,
             StoreEncoding.behaviourText(store, recommender.catalog(), history, progress));
-        RecommendCommand.printTable(user, history.size(), recommender.recommend(interests, k, null, true, 0.2),
-            System.out);
+        RecommendCommand.printTable(user, history.size(), recommender.model(),
+            recommender.recommend(interests, k, null, true, 0.2), System.out);
       }
     }
     System.out.printf("%nDone in %.0f s. Store: %s — try ./shiftrec recommend --db %s --user 42 --explain%n",

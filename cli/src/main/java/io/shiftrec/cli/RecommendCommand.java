@@ -10,6 +10,9 @@ import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.recommend.Documents;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.recommend.InterestRecommender;
+import io.shiftrec.recommend.LearnedRankerModel;
+import io.shiftrec.recommend.LearnedRanking;
+import io.shiftrec.recommend.ShiftRecModel;
 import io.shiftrec.recommend.Recommendation;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -47,8 +50,17 @@ final class RecommendCommand implements Callable<Integer> {
       + " device=tv): recommend from the interests shown in events of that context; all interests if none.")
   Map<String, String> context = new LinkedHashMap<>();
 
+  @Option(names = "--model", defaultValue = "auto", description = "auto: the newest learned ranker saved by train,"
+      + " else the interests alone; shiftrec: the interests alone; shiftrec-learned: the learned ranker (an error"
+      + " when none was trained). Default: ${DEFAULT-VALUE}.")
+  String model;
+
   @Override
   public Integer call() throws Exception {
+    if (!model.equals("auto") && !model.equals(ShiftRecModel.NAME) && !model.equals(LearnedRankerModel.NAME)) {
+      throw new IllegalArgumentException("--model must be auto, " + ShiftRecModel.NAME + " or "
+          + LearnedRankerModel.NAME + ", got '" + model + "'");
+    }
     if (k < 1 || k > 1000) throw new IllegalArgumentException("-k must be between 1 and 1000, got " + k);
     if (!(diversity >= 0 && diversity <= 1)) {
       throw new IllegalArgumentException("--diversity must be between 0 and 1, got " + diversity);
@@ -60,12 +72,17 @@ final class RecommendCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown domain '" + domain + "'");
       }
       List<Event> history = store.eventsOf(user);
-      InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
+      LearnedRanking.Trained ranker = model.equals(ShiftRecModel.NAME) ? null : LearnedRanking.Trained.latest(store);
+      if (ranker == null && model.equals(LearnedRankerModel.NAME)) {
+        throw new IllegalArgumentException("no " + LearnedRankerModel.NAME + " in " + db + ": run ./shiftrec train --db "
+            + db + " first");
+      }
+      InterestRecommender recommender = InterestRecommender.withDefaults(catalog).ranked(ranker);
       UserInterests interests = recommender.interests(history,
           StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
       List<Recommendation> recs = recommender.recommend(interests.forContext(context), k, domain, explain, diversity);
-      if (json) printJson(recs, System.out);
-      else printTable(user, history.size(), recs, System.out);
+      if (json) printJson(recommender.model(), recs, System.out);
+      else printTable(user, history.size(), recommender.model(), recs, System.out);
     }
     return 0;
   }
@@ -77,13 +94,13 @@ final class RecommendCommand implements Callable<Integer> {
     return false;
   }
 
-  private void printJson(List<Recommendation> recs, PrintStream out) throws Exception {
+  private void printJson(String rankedBy, List<Recommendation> recs, PrintStream out) throws Exception {
     out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValueAsString(Documents.recommendations(user, recs)));
+        .writeValueAsString(Documents.recommendations(user, rankedBy, recs)));
   }
 
-  static void printTable(String user, int historySize, List<Recommendation> recs, PrintStream out) {
-    out.printf("Recommendations for user %s (%d events in history):%n", user, historySize);
+  static void printTable(String user, int historySize, String model, List<Recommendation> recs, PrintStream out) {
+    out.printf("Recommendations for user %s (%d events in history; ranked by %s):%n", user, historySize, model);
     if (recs.isEmpty()) out.println("  (none: the user has no encoded items in their history)");
     int rank = 1;
     for (Recommendation r : recs) {

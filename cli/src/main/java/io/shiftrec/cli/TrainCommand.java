@@ -11,9 +11,12 @@ import io.shiftrec.eval.Split;
 import io.shiftrec.learn.EpochListener;
 import io.shiftrec.learn.Factors;
 import io.shiftrec.recommend.FactorArtifact;
+import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.recommend.FactorModel;
+import io.shiftrec.recommend.LearnedRankerModel;
 import io.shiftrec.recommend.Model;
 import io.shiftrec.recommend.Models;
+import io.shiftrec.recommend.RankerArtifact;
 import io.shiftrec.recommend.TrainingData;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,9 +29,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Fit the learned models on a store's events and save each as a new version of a store artefact"
-        + " (factors, ids and training metadata). First a run without each user's last two items reports, after"
-        + " every epoch, the loss and NDCG@10 on the second-to-last item (the loo protocol's validation target); then"
-        + " the saved factors are fit on every interaction with the same hyperparameters and seed.")
+        + " (weights, ids and training metadata). First a run without each user's last two items reports NDCG@10 on"
+        + " the second-to-last item (the loo protocol's validation target; after every epoch for ials and bpr); then"
+        + " the saved model is fit on every interaction with the same hyperparameters and seed. recommend and serve"
+        + " rank with the newest " + LearnedRankerModel.NAME + " saved.")
 final class TrainCommand implements Callable<Integer> {
   /** The cut-off of the per-epoch validation metric. */
   private static final int VALIDATION_K = 10;
@@ -36,8 +40,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--db", required = true, description = "Store to read events from and save the models in.")
   String db;
 
-  @Option(names = "--models", split = ",", defaultValue = "ials,bpr", description = "ials and/or bpr, with"
-      + " hyperparameters after the name, e.g. ials:factors=128:alpha=2. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--models", split = ",", defaultValue = LearnedRankerModel.NAME, description = "Any of "
+      + LearnedRankerModel.NAME + " (what recommend and serve use), ials, bpr; hyperparameters after the name, e.g."
+      + " ials:factors=128:alpha=2. Default: ${DEFAULT-VALUE}.")
   List<String> models;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the models. Default: ${DEFAULT-VALUE}.")
@@ -48,17 +53,22 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<FactorModel> learned = new ArrayList<>();
+    List<Model> learned = new ArrayList<>();
+    boolean needsVectors = false;
     for (String spec : models) {
-      if (!(Models.create(spec) instanceof FactorModel model)) {
-        throw new IllegalArgumentException("'" + spec + "' is not trained; train knows " + FactorModel.IALS + " and "
-            + FactorModel.BPR);
+      Model model = Models.create(spec);
+      if (!(model instanceof FactorModel) && !(model instanceof LearnedRankerModel)) {
+        throw new IllegalArgumentException("'" + spec + "' is not trained; train knows " + LearnedRankerModel.NAME
+            + ", " + FactorModel.IALS + " and " + FactorModel.BPR);
       }
+      needsVectors |= model instanceof LearnedRankerModel;
       learned.add(model);
     }
     ConsoleProgress progress = new ConsoleProgress();
     try (Store store = Stores.openExisting(db)) {
-      Catalog catalog = Dataset.catalogWithoutVectors(store.items());
+      // the ranker's interest part reads item vectors (encoded now if missing); the factor models need ids alone
+      Catalog catalog = needsVectors ? StoreEncoding.catalog(store, progress)
+          : Dataset.catalogWithoutVectors(store.items());
       List<Event> events = new ArrayList<>();
       store.forEachEvent(events::add);
       TrainingData all = TrainingData.fromEvents(catalog, events);
@@ -70,7 +80,12 @@ final class TrainCommand implements Callable<Integer> {
         System.err.println("no user has " + Protocols.LOO_MIN_ITEMS + " items: no validation run");
         validation = null;
       }
-      for (FactorModel model : learned) {
+      for (Model m : learned) {
+        if (m instanceof LearnedRankerModel ranker) {
+          trainRanker(ranker, store, all, validation);
+          continue;
+        }
+        FactorModel model = (FactorModel) m;
         List<Double> perEpoch = validation == null ? List.of() : validate(model, validation, progress);
         progress.start("train " + model.name() + " on every interaction", model.epochs());
         long start = System.nanoTime();
@@ -88,6 +103,41 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Validates, fits on every interaction and saves the learned ranker with its parts, as the server needs them. */
+  private void trainRanker(LearnedRankerModel ranker, Store store, TrainingData all, Split validation) {
+    Double validationNdcg = null;
+    if (validation != null) {
+      System.err.println("validate " + ranker.name() + ": fit without each user's last two items");
+      LearnedRankerModel check = (LearnedRankerModel) Models.create(ranker.name());
+      check.fit(validation.train(), seed);
+      validationNdcg = Evaluation.meanNdcg(validation, check, VALIDATION_K, Runtime.getRuntime().availableProcessors());
+      System.err.printf(Locale.ROOT, "%s validation NDCG@%d %.4f%n", ranker.name(), VALIDATION_K, validationNdcg);
+    }
+    System.err.println("train " + ranker.name() + " on every interaction");
+    long start = System.nanoTime();
+    ranker.fit(all, seed);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    RankerArtifact artifact = ranker.artifact();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", ranker.name());
+    m.put("seed", seed);
+    m.put("users", all.numUsers());
+    m.put("items", all.numItems());
+    m.put("interactions", all.size());
+    m.put("train_seconds", Math.round(seconds * 1000) / 1000.0);
+    Map<String, Object> weights = new LinkedHashMap<>();
+    for (int f = 0; f < artifact.features().length; f++) weights.put(artifact.features()[f], artifact.weights()[f]);
+    m.put("weights", weights);
+    m.put("format", RankerArtifact.FORMAT);
+    if (validationNdcg != null) {
+      m.put("validation", Map.of("metric", "NDCG@" + VALIDATION_K, "value", validationNdcg,
+          "targets", "each user's second-to-last item, fit without the last two"));
+    }
+    long version = store.putArtifact(RankerArtifact.NAME, m, artifact.toBytes());
+    System.out.printf(Locale.ROOT, "saved %s version %d: %,d users, %,d items, %,d interactions, %.1f s%n",
+        RankerArtifact.NAME, version, all.numUsers(), all.numItems(), all.size(), seconds);
   }
 
   /** Fits on the validation split, printing loss and NDCG@10 after every epoch; returns the NDCG per epoch. */

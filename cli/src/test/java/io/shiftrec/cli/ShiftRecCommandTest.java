@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -177,9 +178,48 @@ class ShiftRecCommandTest {
 
     Run notLearned = run("train", "--db", db, "--models", "pop");
     assertEquals(1, notLearned.code());
-    assertTrue(notLearned.err().contains("train knows ials and bpr"), notLearned.err());
+    assertTrue(notLearned.err().contains("train knows shiftrec-learned, ials and bpr"), notLearned.err());
     Run badParameter = run("train", "--db", db, "--models", "ials:factors=0");
     assertEquals(1, badParameter.code());
     assertTrue(badParameter.err().contains("factors must be a positive integer"), badParameter.err());
+  }
+
+  /** recommend ranks by the interests until train saves a learned ranker, then by the newest ranker. */
+  @Test
+  void recommendUsesTheTrainedRanker() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("ranked"));
+    List<String> items = new ArrayList<>(List.of("id,domain,title"));
+    for (int i = 0; i < 12; i++) items.add("m" + i + ",movies,Movie number " + i);
+    Files.writeString(data.resolve("items.csv"), String.join("\n", items), StandardCharsets.UTF_8);
+    List<String> events = new ArrayList<>(List.of("user,item,type,timestamp"));
+    for (int u = 0; u < 10; u++) for (int i = 0; i < 6; i++) events.add("u" + u + ",m" + ((u + i) % 12) + ",view," + i);
+    Files.writeString(data.resolve("events.csv"), String.join("\n", events), StandardCharsets.UTF_8);
+    String db = dir.resolve("ranked.db").toString();
+    assertEquals(0, run("import", "--db", db, "--format", "generic", "--path", data.toString()).code());
+
+    Run untrained = run("recommend", "--db", db, "--user", "u0", "--model", "shiftrec-learned");
+    assertEquals(1, untrained.code());
+    assertTrue(untrained.err().contains("run ./shiftrec train --db"), untrained.err());
+    assertTrue(run("recommend", "--db", db, "--user", "u0").out().contains("ranked by shiftrec):"));
+
+    Run trained = run("train", "--db", db);
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(trained.out().contains("saved shiftrec-learned version 1: 10 users, 12 items, 60 interactions"),
+        trained.out());
+    assertTrue(trained.err().contains("shiftrec-learned validation NDCG@10"), trained.err());
+    Run ranked = run("recommend", "--db", db, "--user", "u0", "-k", "3");
+    assertEquals(0, ranked.code(), ranked.err());
+    assertTrue(ranked.out().contains("ranked by shiftrec-learned v1):"), ranked.out());
+    assertTrue(run("recommend", "--db", db, "--user", "u0", "--model", "shiftrec").out()
+        .contains("ranked by shiftrec):"));
+    try (Store store = Stores.open(db)) {
+      Store.Artifact saved = store.latestArtifact("shiftrec-learned").orElseThrow();
+      assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "log-popularity", "last-domain"),
+          ((Map<?, ?>) saved.metadata().get("weights")).keySet());
+    }
+    Run badModel = run("recommend", "--db", db, "--user", "u0", "--model", "ials");
+    assertEquals(1, badModel.code());
+    assertTrue(badModel.err().contains("--model must be auto, shiftrec or shiftrec-learned, got 'ials'"),
+        badModel.err());
   }
 }

@@ -5,6 +5,7 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.TextVectors;
 import io.shiftrec.core.Vectors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
@@ -38,6 +39,10 @@ public final class UserInterests {
   /** Everything observed, in order, for replays. */
   private final List<Observation> observations = new ArrayList<>();
   private final BitSet seen;
+  /** Every item with an event, at the clock of its earliest event, in arrival order. */
+  private int[] historyItems = new int[16];
+  private long[] historyClocks = new long[16];
+  private int historySize;
 
   /** The event that speaks most for an item, and its feedback weight. */
   public record Evidence(Event event, double weight) {}
@@ -59,11 +64,49 @@ public final class UserInterests {
   /** Takes one event into account; {@code texts} embeds its text, if it has any. */
   public void add(Event event, TextVectors texts) {
     int item = event.item() == null ? -1 : catalog.indexOf(event.item());
-    if (item >= 0) seen.set(item);
+    if (item >= 0) markSeen(item, event.clock());
     if (item >= 0 && catalog.spaceOf(item) != null) addItem(item, event);
     if (event.text() == null || event.text().isBlank()) return;
     TextVectors.Placed text = texts.vectorOf(event.text());
     if (text != null && catalog.spaces().containsKey(text.model())) addText(item, event, text.model(), text.vector());
+  }
+
+  private void markSeen(int item, long clock) {
+    if (seen.get(item)) {
+      for (int h = 0; h < historySize; h++) {
+        if (historyItems[h] == item) historyClocks[h] = Math.min(historyClocks[h], clock);
+      }
+      return;
+    }
+    seen.set(item);
+    if (historySize == historyItems.length) {
+      historyItems = Arrays.copyOf(historyItems, historySize * 2);
+      historyClocks = Arrays.copyOf(historyClocks, historySize * 2);
+    }
+    historyItems[historySize] = item;
+    historyClocks[historySize++] = clock;
+  }
+
+  /**
+   * Every item the user has an event on (catalogue indices), once each, ordered by the clock of its earliest event,
+   * ties in arrival order: the history as the collaborative models read it.
+   */
+  public int[] itemsByClock() {
+    int[] items = Arrays.copyOf(historyItems, historySize);
+    long[] clocks = Arrays.copyOf(historyClocks, historySize);
+    // insertion sort: stable, and linear for the usual case of events arriving in clock order
+    for (int a = 1; a < items.length; a++) {
+      int item = items[a];
+      long clock = clocks[a];
+      int b = a - 1;
+      for (; b >= 0 && clocks[b] > clock; b--) {
+        items[b + 1] = items[b];
+        clocks[b + 1] = clocks[b];
+      }
+      items[b + 1] = item;
+      clocks[b + 1] = clock;
+    }
+    return items;
   }
 
   private void addItem(int item, Event event) {
@@ -128,8 +171,10 @@ public final class UserInterests {
     for (Observation o : observations) {
       if (o.item() < 0 || !domain.equals(catalog.item(o.item()).domain())) continue;
       only.observations.add(o);
-      only.seen.set(o.item());
       if (o.text() == null) only.evidence.put(o.item(), evidence.get(o.item()));
+    }
+    for (int h = 0; h < historySize; h++) {
+      if (domain.equals(catalog.item(historyItems[h]).domain())) only.markSeen(historyItems[h], historyClocks[h]);
     }
     only.replay();
     return only;
@@ -144,7 +189,7 @@ public final class UserInterests {
   public UserInterests forContext(Map<String, String> context) {
     if (context.isEmpty()) return this;
     UserInterests only = new UserInterests(catalog, config);
-    only.seen.or(seen);
+    for (int h = 0; h < historySize; h++) only.markSeen(historyItems[h], historyClocks[h]);
     only.evidence.putAll(evidence);
     for (Observation o : observations) {
       if (matches(o.context(), context)) only.observations.add(o);

@@ -240,6 +240,76 @@ public final class ImplicitAls {
     }
   }
 
+  /**
+   * Solves a new user's factors against fixed item factors: the exact minimiser of the iALS objective for one row,
+   * x = (YᵀY + α·Σ_i y_i y_iᵀ + λI)⁻¹ (1 + α)·Σ_i y_i over the user's items (binary weights, as training uses).
+   * This is how a served model takes in users and events it was not trained on, without retraining. YᵀY is computed
+   * once here; {@link #solve} allocates its k×k scratch per call, so one instance serves many threads.
+   */
+  public static final class FoldIn {
+    private final int k;
+    private final int numItems;
+    private final float[] items;
+    private final double[] gram;
+    private final double regularization;
+    private final double alpha;
+
+    /** @param items item factors, row-major, {@code rank} floats per item */
+    public FoldIn(float[] items, int numItems, int rank, float regularization, float alpha) {
+      this(items, numItems, rank, gramOf(items, numItems, rank), regularization, alpha);
+    }
+
+    /**
+     * @param gram {@link #gramOf} of the factors; passed in when the same factors are re-laid (rows reordered, zero
+     *     rows added for new items), which leaves YᵀY unchanged and saves its O(items·k²)
+     */
+    public FoldIn(float[] items, int numItems, int rank, double[] gram, float regularization, float alpha) {
+      if (rank < 1 || items.length != numItems * rank || gram.length != rank * rank) {
+        throw new IllegalArgumentException("item factors do not match " + numItems + " items of rank " + rank);
+      }
+      this.k = rank;
+      this.numItems = numItems;
+      this.items = items;
+      this.gram = gram;
+      this.regularization = regularization;
+      this.alpha = alpha;
+    }
+
+    /** YᵀY of row-major factors, in double. */
+    public static double[] gramOf(float[] items, int numItems, int rank) {
+      return gram(items, numItems, rank);
+    }
+
+    public int rank() {
+      return k;
+    }
+
+    /**
+     * Writes the factors of a user who took {@code history[0..n)} (item rows; repeats count once each time they
+     * appear) into {@code out}; zeros for an empty history.
+     */
+    public void solve(int[] history, int n, float[] out) {
+      double[] a = gram.clone();
+      double[] b = new double[k];
+      for (int f = 0; f < k; f++) a[f * k + f] += regularization;
+      for (int h = 0; h < n; h++) {
+        int item = history[h];
+        if (item < 0 || item >= numItems) throw new IllegalArgumentException("item row " + item + " out of range");
+        int yo = item * k;
+        for (int f = 0; f < k; f++) {
+          double yf = items[yo + f];
+          b[f] += (1 + alpha) * yf;
+          if (yf == 0) continue;
+          int ao = f * k;
+          for (int g = 0; g < k; g++) a[ao + g] += alpha * yf * items[yo + g];
+        }
+      }
+      Cholesky.factorInPlace(a, k); // positive definite: λ > 0 (a validated config) or enough history
+      Cholesky.solveInPlace(a, k, b, 1);
+      for (int f = 0; f < k; f++) out[f] = (float) b[f];
+    }
+  }
+
   /** YᵀY in double, summed row by row in index order (one fixed order, so the result is reproducible). */
   private static double[] gram(float[] m, int rows, int k) {
     double[] g = new double[k * k];

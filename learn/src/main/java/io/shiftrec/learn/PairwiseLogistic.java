@@ -48,7 +48,8 @@ public final class PairwiseLogistic {
       iteration++;
       derivatives(differences, pairs, dims, l2, w, gradient, hessian);
       for (int j = 0; j < dims; j++) step[j] = -gradient[j];
-      solveSymmetric(hessian, step, dims);
+      Cholesky.factorInPlace(hessian, dims); // positive definite: the penalty adds λ·I; rebuilt every iteration
+      Cholesky.solveInPlace(hessian, dims, step, 1);
       double decrease = 0;
       for (int j = 0; j < dims; j++) decrease -= gradient[j] * step[j]; // the Newton decrement, ≥ 0
       if (decrease / 2 <= TOLERANCE) break;
@@ -107,28 +108,6 @@ public final class PairwiseLogistic {
         hessian[a * dims + b] = h;
         hessian[b * dims + a] = h;
       }
-    }
-  }
-
-  /** Solves H·s = rhs in place by Cholesky (H is symmetric positive definite: the penalty adds λ·I). */
-  private static void solveSymmetric(double[] h, double[] rhs, int n) {
-    double[] l = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = h[i * n + j];
-        for (int k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-        l[i * n + j] = i == j ? Math.sqrt(s) : s / l[j * n + j];
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      double s = rhs[i];
-      for (int k = 0; k < i; k++) s -= l[i * n + k] * rhs[k];
-      rhs[i] = s / l[i * n + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-      double s = rhs[i];
-      for (int k = i + 1; k < n; k++) s -= l[k * n + i] * rhs[k];
-      rhs[i] = s / l[i * n + i];
     }
   }
 }

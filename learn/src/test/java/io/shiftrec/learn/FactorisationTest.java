@@ -143,4 +143,42 @@ class FactorisationTest {
     assertArrayEquals(new int[] {0, 0, 1}, t.items());
     assertArrayEquals(new float[] {2, 1, 3}, t.weights());
   }
+
+  /**
+   * Fold-in must give the exact minimiser of one row's objective: the gradient Σ_i c_i (x·y_i − p_i) y_i + λx,
+   * summed here item by item over the whole catalogue (not through YᵀY), vanishes at its answer; and a new user who
+   * took three items of group 1 gets the rest of group 1 first.
+   */
+  @Test
+  void foldInSolvesTheRowExactlyAndRecommendsTheUsersGroup() {
+    Factors f = ImplicitAls.fit(groups(3), ALS, 11, 1, EpochListener.NONE);
+    ImplicitAls.FoldIn foldIn = new ImplicitAls.FoldIn(f.items(), f.numItems(), f.rank(), ALS.regularization(),
+        ALS.alpha());
+    int[] history = {41, 57, 63};
+    float[] x = new float[f.rank()];
+    foldIn.solve(history, history.length, x);
+    double[] gradient = new double[f.rank()];
+    for (int i = 0; i < f.numItems(); i++) {
+      boolean taken = i == 41 || i == 57 || i == 63;
+      double c = taken ? 1 + ALS.alpha() : 1, p = taken ? 1 : 0, s = 0;
+      for (int k = 0; k < f.rank(); k++) s += x[k] * f.items()[i * f.rank() + k];
+      for (int k = 0; k < f.rank(); k++) gradient[k] += c * (s - p) * f.items()[i * f.rank() + k];
+    }
+    for (int k = 0; k < f.rank(); k++) {
+      assertEquals(0, gradient[k] + ALS.regularization() * x[k], 1e-4, "gradient component " + k);
+    }
+    float[] scores = new float[f.numItems()];
+    for (int i = 0; i < f.numItems(); i++) {
+      for (int k = 0; k < f.rank(); k++) scores[i] += x[k] * f.items()[i * f.rank() + k];
+    }
+    for (int i : history) scores[i] = Float.NEGATIVE_INFINITY;
+    Integer[] order = new Integer[f.numItems()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    for (int r = 0; r < 10; r++) assertTrue(order[r] >= 40 && order[r] < 80, "rank " + r + ": item " + order[r]);
+    float[] empty = new float[f.rank()];
+    foldIn.solve(new int[0], 0, empty);
+    assertArrayEquals(new float[f.rank()], empty);
+    assertThrows(IllegalArgumentException.class, () -> foldIn.solve(new int[] {120}, 1, new float[f.rank()]));
+  }
 }

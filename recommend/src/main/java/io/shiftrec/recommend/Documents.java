@@ -21,11 +21,15 @@ import java.util.TreeSet;
 public final class Documents {
   private Documents() {}
 
-  /** {@code {user, model, items}}, the items as {@link #items}. */
-  public static Map<String, Object> recommendations(String user, List<Recommendation> recs) {
+  /**
+   * {@code {user, model, items}}, the items as {@link #items}.
+   *
+   * @param model what ranked them ({@link InterestRecommender#model()})
+   */
+  public static Map<String, Object> recommendations(String user, String model, List<Recommendation> recs) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("user", user);
-    doc.put("model", "shiftrec");
+    doc.put("model", model);
     doc.put("items", items(recs));
     return doc;
   }

@@ -89,6 +89,11 @@ public final class FactorModel implements Model {
     return factors;
   }
 
+  /** The fitted factors (null before {@link #fit}). */
+  public Factors factors() {
+    return factors;
+  }
+
   /** A model that scores with {@code factors} as they stand (an epoch's snapshot, or factors read back). */
   public static Model scoring(String name, Factors factors) {
     return new Model() {

@@ -37,18 +37,20 @@ public final class InterestRecommender {
   private final InterestConfig config;
   private final float temperature;
   private final Map<String, AnnIndex> indexes;
+  private final LearnedRanking ranking;
 
   /** {@code catalog} as stored; scoring uses its {@link Catalog#centred() centred} form. */
   public InterestRecommender(Catalog catalog, InterestConfig config, float temperature) {
-    this(catalog.centred(), config, temperature, Map.of());
+    this(catalog.centred(), config, temperature, Map.of(), null);
   }
 
   private InterestRecommender(Catalog centred, InterestConfig config, float temperature,
-                              Map<String, AnnIndex> indexes) {
+                              Map<String, AnnIndex> indexes, LearnedRanking ranking) {
     this.catalog = centred;
     this.config = config;
     this.temperature = temperature;
     this.indexes = indexes;
+    this.ranking = ranking;
   }
 
   public static InterestRecommender withDefaults(Catalog catalog) {
@@ -59,12 +61,28 @@ public final class InterestRecommender {
   public InterestRecommender indexed(AnnIndex.Params params, long seed) {
     Map<String, AnnIndex> built = new LinkedHashMap<>();
     for (Catalog.Space space : catalog.spaces().values()) built.put(space.model, AnnIndex.build(space, params, seed));
-    return new InterestRecommender(catalog, config, temperature, built);
+    return new InterestRecommender(catalog, config, temperature, built, ranking);
+  }
+
+  /**
+   * The same recommender ranking by a trained learned ranker ({@link LearnedRanking}) instead of the interests
+   * alone; null for none. The ranker scores the whole catalogue (its features are standardised over it), so the ANN
+   * indexes are not used while it ranks.
+   *
+   */
+  public InterestRecommender ranked(LearnedRanking.Trained ranker) {
+    LearnedRanking learned = ranker == null ? null : ranker.over(catalog, temperature);
+    return new InterestRecommender(catalog, config, temperature, indexes, learned);
   }
 
   /** Whether candidates come from ANN indexes rather than a full scan. */
   public boolean isIndexed() {
     return !indexes.isEmpty();
+  }
+
+  /** What ranks: the learned ranker's name and version, or "shiftrec" (the interests alone). */
+  public String model() {
+    return ranking == null ? ShiftRecModel.NAME : ranking.version();
   }
 
   /** The user's interests, replayed over the history in order, behaviour text embedded by {@code texts}. */
@@ -93,7 +111,8 @@ public final class InterestRecommender {
     int want = k * CANDIDATES_PER_PICK;
     IntPredicate eligible = i -> !user.hasSeen(i) && (domain == null || domain.equals(catalog.item(i).domain()));
     TopK top = new TopK(want);
-    if (indexes.isEmpty()) scan(user, eligible, top);
+    if (ranking != null) rank(user, eligible, top);
+    else if (indexes.isEmpty()) scan(user, eligible, top);
     else retrieve(user, eligible, want, top);
     float[] candidateScores = new float[want];
     int[] candidates = top.drain(candidateScores);
@@ -105,6 +124,13 @@ public final class InterestRecommender {
       out.add(new Recommendation(catalog.item(item), candidateScores[n], reason));
     }
     return out;
+  }
+
+  /** Scores every catalogue item with the learned ranker. */
+  private void rank(UserInterests user, IntPredicate eligible, TopK top) {
+    float[] scores = new float[catalog.size()];
+    ranking.score(user, scores);
+    for (int i = 0; i < scores.length; i++) if (eligible.test(i)) top.offer(i, scores[i]);
   }
 
   /** Scores every catalogue item exactly. */
@@ -201,6 +227,13 @@ public final class InterestRecommender {
 
   /** The interest that contributes most to the item's score, and its one or two liked members closest to it. */
   private String reason(int item, UserInterests user) {
+    if (ranking != null) {
+      int chosenWith = ranking.strongestNeighbour(item, user);
+      if (chosenWith >= 0) {
+        return Reasons.chosenTogether(user.evidence(chosenWith).event(), catalog.item(chosenWith), catalog.item(item));
+      }
+    }
+    if (catalog.spaceOf(item) == null) return null;
     InterestProfile profile = user.profiles().get(catalog.spaceOf(item).model);
     if (profile == null || profile.isEmpty()) return null;
     List<Interest> interests = profile.interests();

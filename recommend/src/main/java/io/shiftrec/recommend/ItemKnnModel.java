@@ -116,6 +116,24 @@ public final class ItemKnnModel implements Model {
     }
   }
 
+  /** How many of the user's latest items score; {@link Integer#MAX_VALUE} for the whole history. */
+  int lastItems() {
+    return lastItems;
+  }
+
+  /** Neighbour lists of the fitted model, item by item (CSR): offsets, then neighbour items and similarities. */
+  int[] neighbourOffsets() {
+    return nbrOffsets;
+  }
+
+  int[] neighbourItems() {
+    return nbrItems;
+  }
+
+  float[] neighbourSimilarities() {
+    return nbrSims;
+  }
+
   /** The neighbours of an item, most similar first (for tests and explanations). */
   public int[] neighboursOf(int item) {
     return Arrays.copyOfRange(nbrItems, nbrOffsets[item], nbrOffsets[item + 1]);

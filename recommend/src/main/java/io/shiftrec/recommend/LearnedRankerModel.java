@@ -25,6 +25,8 @@ import java.util.stream.IntStream;
 public final class LearnedRankerModel implements Model {
   public static final String NAME = "shiftrec-learned";
   static final int MAX_RANKER_USERS = 3000;
+  static final String LOG_POPULARITY = "log-popularity";
+  static final String LAST_DOMAIN = "last-domain";
   private static final int MIN_HISTORY = 3;
 
   /**
@@ -91,8 +93,8 @@ public final class LearnedRankerModel implements Model {
     this.partFactories = List.copyOf(partFactories);
     List<String> names = new ArrayList<>();
     for (Supplier<Model> f : partFactories) names.add(f.get().name());
-    names.add("log-popularity");
-    names.add("last-domain");
+    names.add(LOG_POPULARITY);
+    names.add(LAST_DOMAIN);
     featureNames = names.toArray(new String[0]);
   }
 
@@ -145,6 +147,40 @@ public final class LearnedRankerModel implements Model {
     train = full;
     parts = fitParts(full, seed);
     logPopularity = logPopularity(full);
+  }
+
+  /**
+   * The fitted ranker as a store artefact that {@link LearnedRanking} serves. Only parts it can compute for any
+   * user from a history are accepted: the interest model, iALS (folded in) and ItemKNN over all or the latest
+   * items; IllegalStateException for others, or before {@link #fit}.
+   */
+  public RankerArtifact artifact() {
+    if (weights == null) throw new IllegalStateException(name + " is not fitted");
+    FactorModel als = null;
+    ItemKnnModel knn = null;
+    int recent = config.recentItems();
+    for (Model part : parts) {
+      if (part instanceof FactorModel f && f.algorithm().equals(FactorModel.IALS)) {
+        als = f;
+      } else if (part instanceof ItemKnnModel k) {
+        knn = k;
+        if (k.lastItems() != Integer.MAX_VALUE) recent = k.lastItems();
+      } else if (!(part instanceof ShiftRecModel s && s.name().equals(ShiftRecModel.NAME))) {
+        throw new IllegalStateException("part " + part.name() + " of " + name + " cannot be served");
+      }
+    }
+    int n = train.numItems();
+    String[] ids = new String[n];
+    for (int i = 0; i < n; i++) ids[i] = train.catalog().item(i).id();
+    int rank = als == null ? 1 : als.factors().rank();
+    float[] factors = als == null ? new float[n] : als.factors().items();
+    float reg = als == null ? 1f : ((Number) als.hyperparameters().get("reg")).floatValue();
+    float alpha = als == null ? 0f : ((Number) als.hyperparameters().get("alpha")).floatValue();
+    int[] offsets = knn == null ? new int[n + 1] : knn.neighbourOffsets();
+    int[] neighbours = knn == null ? new int[0] : knn.neighbourItems();
+    float[] similarities = knn == null ? new float[0] : knn.neighbourSimilarities();
+    return new RankerArtifact(featureNames.clone(), weights.clone(), recent, ids, rank, reg, alpha, factors, offsets,
+        neighbours, similarities, train.popularity().clone());
   }
 
   @Override

@@ -53,6 +53,15 @@ final class Reasons {
     return s.toString();
   }
 
+  /**
+   * A collaborative reason: "Because you rated “Alien (1979)” 5★ (often chosen together)" /
+   * "因为你给《三体》打了5星（常被一起选择）".
+   */
+  static String chosenTogether(Event evidence, Item evidenceItem, Item recommended) {
+    boolean zh = Language.CHINESE.equals(Language.of(recommended));
+    return because(evidence, evidenceItem, recommended) + (zh ? "（常被一起选择）" : " (often chosen together)");
+  }
+
   private static String stars(double v) {
     return v == Math.rint(v) ? Integer.toString((int) v) : String.format(Locale.ROOT, "%.1f", v);
   }

@@ -13,6 +13,7 @@ import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.GenericBatch;
 import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.InterestRecommender;
+import io.shiftrec.recommend.LearnedRanking;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,10 +42,11 @@ final class LiveCatalog implements AutoCloseable {
 
   /** One consistent state: the catalogue as stored and the recommender over its centred form. */
   record View(Catalog catalog, InterestRecommender recommender, Set<String> domains) {
-    static View of(Catalog catalog) {
+    /** @param ranker the learned ranker saved by {@code train}; null to rank by the interests alone */
+    static View of(Catalog catalog, LearnedRanking.Trained ranker) {
       Set<String> domains = new HashSet<>();
       for (int i = 0; i < catalog.size(); i++) domains.add(catalog.item(i).domain());
-      return new View(catalog, InterestRecommender.withDefaults(catalog), domains);
+      return new View(catalog, InterestRecommender.withDefaults(catalog).ranked(ranker), domains);
     }
 
     /** The catalogue in the space scoring uses; the same object for a view and its indexed successor. */
@@ -65,6 +67,8 @@ final class LiveCatalog implements AutoCloseable {
     return t;
   });
   private volatile View view;
+  /** The newest learned ranker in the store when the server started; null when none was trained. */
+  private final LearnedRanking.Trained ranker;
   /** Null when item writes are synchronous. */
   private final ItemQueue queue;
   /** Orders item writes: the store and the catalogue see them in the same order. */
@@ -76,14 +80,16 @@ final class LiveCatalog implements AutoCloseable {
     StoreEncoding.Settings settings = StoreEncoding.settings(store);
     this.router = settings.router();
     this.embedder = Embedder.bundled(store, settings.router(), settings.itemText());
-    publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE)));
+    this.ranker = LearnedRanking.Trained.latest(store);
+    publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE), ranker));
     this.queue = itemQueue > 0 ? new ItemQueue(itemQueue) : null;
   }
 
   /** Serves {@code fresh} now and indexes it in the background when it is large enough. */
   private synchronized void publish(View fresh) {
     view = fresh;
-    if (fresh.catalog().size() < INDEX_FROM_ITEMS) return;
+    // the learned ranker scores the whole catalogue, so an index would cost a core and serve nothing
+    if (fresh.catalog().size() < INDEX_FROM_ITEMS || ranker != null) return;
     indexer.submit(() -> {
       try {
         Thread.sleep(INDEX_QUIET_MILLIS); // a stream of item writes is indexed once it pauses, not after each write
@@ -156,7 +162,7 @@ final class LiveCatalog implements AutoCloseable {
       if (replacement < 0) copy(old, i, merged);
     }
     for (int i = 0; i < fresh.size(); i++) copy(fresh, i, merged);
-    publish(View.of(merged.build()));
+    publish(View.of(merged.build(), ranker));
   }
 
   /**

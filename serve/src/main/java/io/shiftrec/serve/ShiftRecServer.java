@@ -136,7 +136,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private void routes(JavalinDefaultRoutingApi r) {
     route(r, "GET", "/health", Access.OPEN, ctx -> {
       LiveCatalog.View view = catalog.view();
-      json(ctx, 200, Map.of("status", "ok", "items", view.catalog().size(),
+      json(ctx, 200, Map.of("status", "ok", "items", view.catalog().size(), "model", view.recommender().model(),
           "retrieval", view.recommender().isIndexed() ? "ann" : "scan"));
     });
     route(r, "GET", "/openapi.json", Access.OPEN, ctx -> ctx.contentType("application/json").result(openApi));
@@ -260,7 +260,7 @@ public final class ShiftRecServer implements AutoCloseable {
     boolean explain = boolParam(ctx, "explain");
     double diversity = doubleParam(ctx, "diversity", 0.2);
     List<Recommendation> recs = interests.recommend(user, view, k, domain, explain, diversity, contextParam(ctx));
-    json(ctx, 200, Documents.recommendations(user, recs));
+    json(ctx, 200, Documents.recommendations(user, view.recommender().model(), recs));
   }
 
   /** The scenario of a request: every {@code context[key]=value} query parameter. */

@@ -1,0 +1,222 @@
+package io.shiftrec.recommend;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Store;
+import io.shiftrec.interest.InterestProfile;
+import io.shiftrec.interest.UserInterests;
+import io.shiftrec.learn.ImplicitAls;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The learned ranker ({@link LearnedRankerModel}) as served: from a trained {@link RankerArtifact} and a user's
+ * {@link UserInterests}, it scores every item of the current catalogue with the same features and weights the
+ * ranker learned, so a user or event the model never saw is ranked at once:
+ * <ul>
+ *   <li>{@code shiftrec}: the kernel mixture of the user's interests (every item with a vector, new ones included);
+ *   <li>{@code ials}: the user's factors solved against the trained item factors ({@link ImplicitAls.FoldIn});
+ *   <li>{@code itemknn} and {@code itemknn-recent}: similarity sums over the trained neighbour lists, from the whole
+ *       history and from the latest items;
+ *   <li>{@code log-popularity} at training time, and {@code last-domain}: whether the item is in the domain of the
+ *       user's latest item.
+ * </ul>
+ * Each feature is standardised over the catalogue for the user, as in training. Items added after training have no
+ * factors, neighbours or popularity: they score on their text (the interests) alone.
+ *
+ * <p>Thread-safe: built once per catalogue, every call keeps its state on its own stack.
+ */
+public final class LearnedRanking {
+  private enum Feature { INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, LOG_POPULARITY, LAST_DOMAIN }
+
+  private static final Map<String, Feature> FEATURES = Map.of(ShiftRecModel.NAME, Feature.INTERESTS,
+      FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN, ItemKnnModel.RECENT,
+      Feature.ITEMKNN_RECENT, LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY,
+      LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN);
+
+  private final Catalog catalog;
+  private final float temperature;
+  private final Feature[] features;
+  private final double[] weights;
+  private final int recentItems;
+  private final int rank;
+  private final float[] itemFactors; // catalogue order; zeros for items the model never saw
+  private final ImplicitAls.FoldIn foldIn;
+  private final int[] neighbourOffsets; // catalogue order
+  private final int[] neighbourItems;
+  private final float[] neighbourSimilarities;
+  private final float[] logPopularity;
+  private final String version;
+
+  /**
+   * A trained ranker read from the store, ready to be laid over any catalogue ({@link #over}): the artefact and
+   * what every layout shares (YᵀY of the item factors), computed once.
+   *
+   * @param version what to call the model in answers, e.g. "shiftrec-learned v3"
+   */
+  public record Trained(RankerArtifact artifact, double[] gram, String version) {
+    public static Trained of(RankerArtifact artifact, String version) {
+      return new Trained(artifact, ImplicitAls.FoldIn.gramOf(artifact.itemFactors(), artifact.itemIds().length,
+          artifact.rank()), version);
+    }
+
+    /**
+     * The newest ranker {@code shiftrec train} saved in the store, or null when none was trained;
+     * IllegalArgumentException naming the artefact when its bytes are unreadable.
+     */
+    public static Trained latest(Store store) {
+      Optional<Store.Artifact> saved = store.latestArtifact(RankerArtifact.NAME);
+      if (saved.isEmpty()) return null;
+      Store.Artifact a = saved.get();
+      try {
+        return of(RankerArtifact.fromBytes(a.data()), a.name() + " v" + a.version());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("saved model " + a.name() + " version " + a.version() + ": "
+            + e.getMessage(), e);
+      }
+    }
+
+    /** The ranker over {@code catalog} (the scoring space, {@link Catalog#centred()}), aligned by item id. */
+    public LearnedRanking over(Catalog catalog, float temperature) {
+      return new LearnedRanking(this, catalog, temperature);
+    }
+  }
+
+  private LearnedRanking(Trained trained, Catalog catalog, float temperature) {
+    RankerArtifact artifact = trained.artifact();
+    this.version = trained.version();
+    this.catalog = catalog;
+    this.temperature = temperature;
+    features = new Feature[artifact.features().length];
+    for (int f = 0; f < features.length; f++) {
+      features[f] = FEATURES.get(artifact.features()[f]);
+      if (features[f] == null) {
+        throw new IllegalArgumentException("the saved ranker uses feature '" + artifact.features()[f]
+            + "', which this version cannot compute (known: " + String.join(", ", FEATURES.keySet()) + ")");
+      }
+    }
+    weights = artifact.weights().clone();
+    recentItems = artifact.recentItems();
+    rank = artifact.rank();
+    int n = catalog.size();
+    int[] row = new int[artifact.itemIds().length]; // artefact row → catalogue index, −1 when gone
+    for (int r = 0; r < row.length; r++) row[r] = catalog.indexOf(artifact.itemIds()[r]);
+    itemFactors = new float[n * rank];
+    logPopularity = new float[n];
+    int[] degree = new int[n];
+    int[] offsets = artifact.neighbourOffsets();
+    for (int r = 0; r < row.length; r++) {
+      int i = row[r];
+      if (i < 0) continue;
+      System.arraycopy(artifact.itemFactors(), r * rank, itemFactors, i * rank, rank);
+      logPopularity[i] = (float) Math.log1p(artifact.popularity()[r]);
+      for (int q = offsets[r]; q < offsets[r + 1]; q++) if (row[artifact.neighbourItems()[q]] >= 0) degree[i]++;
+    }
+    neighbourOffsets = new int[n + 1];
+    for (int i = 0; i < n; i++) neighbourOffsets[i + 1] = neighbourOffsets[i] + degree[i];
+    neighbourItems = new int[neighbourOffsets[n]];
+    neighbourSimilarities = new float[neighbourOffsets[n]];
+    for (int r = 0; r < row.length; r++) {
+      int i = row[r];
+      if (i < 0) continue;
+      int at = neighbourOffsets[i];
+      for (int q = offsets[r]; q < offsets[r + 1]; q++) {
+        int j = row[artifact.neighbourItems()[q]];
+        if (j < 0) continue;
+        neighbourItems[at] = j;
+        neighbourSimilarities[at++] = artifact.neighbourSimilarities()[q];
+      }
+    }
+    foldIn = new ImplicitAls.FoldIn(itemFactors, n, rank, trained.gram(), artifact.regularization(),
+        artifact.alpha());
+  }
+
+  /** The model's name and version, e.g. "shiftrec-learned v3". */
+  public String version() {
+    return version;
+  }
+
+  /**
+   * The history item (with liked evidence) whose trained neighbour list gives {@code item} the highest similarity:
+   * what the user took that people often take together with it. −1 when none does, or the ranker gives ItemKNN no
+   * positive weight.
+   */
+  public int strongestNeighbour(int item, UserInterests user) {
+    boolean used = false;
+    for (int f = 0; f < features.length; f++) {
+      used |= (features[f] == Feature.ITEMKNN || features[f] == Feature.ITEMKNN_RECENT) && weights[f] > 0;
+    }
+    if (!used) return -1;
+    int best = -1;
+    float bestSimilarity = 0f;
+    for (int h : user.itemsByClock()) {
+      UserInterests.Evidence evidence = user.evidence(h);
+      if (evidence == null || evidence.weight() <= 0) continue;
+      for (int q = neighbourOffsets[h]; q < neighbourOffsets[h + 1]; q++) {
+        if (neighbourItems[q] == item && neighbourSimilarities[q] > bestSimilarity) {
+          best = h;
+          bestSimilarity = neighbourSimilarities[q];
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Writes the fused score of every catalogue item for the user into {@code scoresOut} (length = catalogue size). */
+  public void score(UserInterests user, float[] scoresOut) {
+    if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
+    int n = catalog.size();
+    int[] history = user.itemsByClock();
+    float[] feature = new float[n];
+    Arrays.fill(scoresOut, 0f);
+    for (int f = 0; f < features.length; f++) {
+      switch (features[f]) {
+        case INTERESTS -> interests(user, feature);
+        case IALS -> collaborative(history, feature);
+        case ITEMKNN -> neighbours(history, 0, feature);
+        case ITEMKNN_RECENT -> neighbours(history, Math.max(0, history.length - recentItems), feature);
+        case LOG_POPULARITY -> System.arraycopy(logPopularity, 0, feature, 0, n);
+        case LAST_DOMAIN -> lastDomain(history, feature);
+      }
+      if (features[f] != Feature.LAST_DOMAIN) LearnedRankerModel.standardise(feature);
+      float w = (float) weights[f];
+      for (int i = 0; i < n; i++) scoresOut[i] += w * feature[i];
+    }
+  }
+
+  private void interests(UserInterests user, float[] out) {
+    Arrays.fill(out, Float.NEGATIVE_INFINITY);
+    for (Map.Entry<String, InterestProfile> e : user.profiles().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        ShiftRecModel.scoreSpace(e.getValue(), catalog.spaces().get(e.getKey()), temperature, out);
+      }
+    }
+  }
+
+  private void collaborative(int[] history, float[] out) {
+    float[] x = new float[rank];
+    foldIn.solve(history, history.length, x);
+    for (int i = 0, io = 0; i < out.length; i++, io += rank) {
+      float s = 0f;
+      for (int k = 0; k < rank; k++) s += x[k] * itemFactors[io + k];
+      out[i] = s;
+    }
+  }
+
+  private void neighbours(int[] history, int from, float[] out) {
+    Arrays.fill(out, 0f);
+    for (int h = from; h < history.length; h++) {
+      int i = history[h];
+      for (int q = neighbourOffsets[i]; q < neighbourOffsets[i + 1]; q++) {
+        out[neighbourItems[q]] += neighbourSimilarities[q];
+      }
+    }
+  }
+
+  private void lastDomain(int[] history, float[] out) {
+    Arrays.fill(out, 0f);
+    if (history.length == 0) return;
+    String domain = catalog.item(history[history.length - 1]).domain();
+    for (int i = 0; i < out.length; i++) if (domain.equals(catalog.item(i).domain())) out[i] = 1f;
+  }
+}

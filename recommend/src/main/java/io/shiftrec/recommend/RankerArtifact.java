@@ -1,0 +1,137 @@
+package io.shiftrec.recommend;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Everything the served learned ranker ({@link LearnedRanking}) needs, as the bytes of one store artefact, so a
+ * trained model serves without its training data: the feature names and their weights, iALS item factors with the
+ * regularisation and α that fold new users in, ItemKNN neighbour lists, popularity counts and the recent-items
+ * window, all keyed by item id. Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name
+ * and weight each); recent items; items (count, ids); rank, λ, α, factors row-major; neighbour offsets, items and
+ * similarities; popularity.
+ */
+public record RankerArtifact(String[] features, double[] weights, int recentItems, String[] itemIds, int rank,
+                             float regularization, float alpha, float[] itemFactors, int[] neighbourOffsets,
+                             int[] neighbourItems, float[] neighbourSimilarities, int[] popularity) {
+  public static final int FORMAT = 1;
+  /** The artefact name in the store. */
+  public static final String NAME = LearnedRankerModel.NAME;
+
+  public RankerArtifact {
+    int n = itemIds.length;
+    if (features.length != weights.length || features.length == 0) {
+      throw new IllegalArgumentException(features.length + " features but " + weights.length + " weights");
+    }
+    if (recentItems < 1 || rank < 1) {
+      throw new IllegalArgumentException("recent items and rank must be positive, got " + recentItems + ", " + rank);
+    }
+    if (itemFactors.length != n * rank || neighbourOffsets.length != n + 1 || popularity.length != n
+        || neighbourItems.length != neighbourSimilarities.length || neighbourOffsets[0] != 0
+        || neighbourOffsets[n] != neighbourItems.length) {
+      throw new IllegalArgumentException("ranker arrays do not match " + n + " items of rank " + rank);
+    }
+    for (int i = 0; i < n; i++) {
+      if (neighbourOffsets[i + 1] < neighbourOffsets[i]) throw new IllegalArgumentException("neighbour offsets fall");
+    }
+    for (int j : neighbourItems) {
+      if (j < 0 || j >= n) throw new IllegalArgumentException("neighbour " + j + " is not one of " + n + " items");
+    }
+  }
+
+  public byte[] toBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(FORMAT);
+      out.writeInt(features.length);
+      for (int f = 0; f < features.length; f++) {
+        out.writeUTF(features[f]);
+        out.writeDouble(weights[f]);
+      }
+      out.writeInt(recentItems);
+      out.writeInt(itemIds.length);
+      for (String id : itemIds) out.writeUTF(id);
+      out.writeInt(rank);
+      out.writeFloat(regularization);
+      out.writeFloat(alpha);
+      for (float v : itemFactors) out.writeFloat(v);
+      for (int v : neighbourOffsets) out.writeInt(v);
+      for (int v : neighbourItems) out.writeInt(v);
+      for (float v : neighbourSimilarities) out.writeFloat(v);
+      for (int v : popularity) out.writeInt(v);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an in-memory stream does not fail
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are another format, cut short or corrupt. */
+  public static RankerArtifact fromBytes(byte[] data) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+      int format = in.readInt();
+      if (format != FORMAT) {
+        throw new IllegalArgumentException("ranker artefact format " + format + ", this version reads " + FORMAT);
+      }
+      int nf = count(in.readInt(), data.length, "features");
+      String[] features = new String[nf];
+      double[] weights = new double[nf];
+      for (int f = 0; f < nf; f++) {
+        features[f] = in.readUTF();
+        weights[f] = in.readDouble();
+      }
+      int recent = in.readInt();
+      int n = count(in.readInt(), data.length, "items");
+      String[] ids = new String[n];
+      for (int i = 0; i < n; i++) ids[i] = in.readUTF();
+      int rank = count(in.readInt(), data.length, "rank");
+      float reg = in.readFloat(), alpha = in.readFloat();
+      float[] factors = floats(in, count((long) n * rank, data.length, "factors"));
+      int[] offsets = ints(in, n + 1);
+      int edges = count(offsets[n], data.length, "neighbours");
+      int[] neighbours = ints(in, edges);
+      float[] similarities = floats(in, edges);
+      int[] popularity = ints(in, n);
+      return new RankerArtifact(features, weights, recent, ids, rank, reg, alpha, factors, offsets, neighbours,
+          similarities, popularity);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
+    }
+  }
+
+  /** A count read from the bytes, refused when negative or larger than the bytes could hold (corrupt data). */
+  private static int count(long value, int bytes, String what) {
+    if (value < 0 || value > bytes) throw new IllegalArgumentException("corrupt ranker artefact: " + value + " " + what);
+    return (int) value;
+  }
+
+  private static float[] floats(DataInputStream in, int n) throws IOException {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) v[i] = in.readFloat();
+    return v;
+  }
+
+  private static int[] ints(DataInputStream in, int n) throws IOException {
+    int[] v = new int[n];
+    for (int i = 0; i < n; i++) v[i] = in.readInt();
+    return v;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RankerArtifact a && Arrays.equals(features, a.features) && Arrays.equals(weights, a.weights)
+        && recentItems == a.recentItems && Arrays.equals(itemIds, a.itemIds) && rank == a.rank
+        && regularization == a.regularization && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors)
+        && Arrays.equals(neighbourOffsets, a.neighbourOffsets) && Arrays.equals(neighbourItems, a.neighbourItems)
+        && Arrays.equals(neighbourSimilarities, a.neighbourSimilarities) && Arrays.equals(popularity, a.popularity);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(itemIds) * 31 + Arrays.hashCode(weights);
+  }
+}

@@ -1,0 +1,178 @@
+package io.shiftrec.recommend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.EventType;
+import io.shiftrec.core.Item;
+import io.shiftrec.core.TextVectors;
+import io.shiftrec.interest.UserInterests;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The learned ranker as served: from a saved artefact, for users and items it was never trained on. */
+class LearnedRankingTest {
+  private static final int GROUPS = 3;
+  private static final int PER_GROUP = 20;
+  private static final int USERS = 240;
+  private static final int DIM = 8;
+
+  /** Items of three groups: vectors near their group's axis, so text alone tells the groups apart (weakly). */
+  private static Catalog catalog(boolean withFreshItem) {
+    SplittableRandom random = new SplittableRandom(1);
+    Catalog.Builder b = Catalog.builder();
+    for (int i = 0; i < GROUPS * PER_GROUP; i++) b.add(item("i" + i), "m", near(i / PER_GROUP, random));
+    if (withFreshItem) b.add(item("fresh"), "m", near(2, new SplittableRandom(99)));
+    return b.build();
+  }
+
+  private static Item item(String id) {
+    return new Item(id, "movies", "Title " + id, null, List.of(), "en", Map.of());
+  }
+
+  private static float[] near(int group, SplittableRandom random) {
+    float[] v = new float[DIM];
+    for (int d = 0; d < DIM; d++) v[d] = (float) (random.nextGaussian() * 0.6);
+    v[group] += 1f;
+    return v;
+  }
+
+  private static Event rating(String user, String item, long clock) {
+    return new Event(user, item, EventType.RATING, 5, clock, null, null, null, Map.of());
+  }
+
+  /**
+   * User u takes 8 items of group u % 3; within a group, items come in pairs (2j, 2j + 1) that are always taken
+   * together, the behaviour text cannot see.
+   */
+  private static List<Event> events() {
+    SplittableRandom random = new SplittableRandom(5);
+    List<Event> out = new ArrayList<>();
+    for (int u = 0; u < USERS; u++) {
+      int group = u % GROUPS;
+      int[] pairs = random.ints(0, PER_GROUP / 2).distinct().limit(4).toArray();
+      long clock = 0;
+      for (int p : pairs) {
+        out.add(rating("u" + u, "i" + (group * PER_GROUP + 2 * p), clock++));
+        out.add(rating("u" + u, "i" + (group * PER_GROUP + 2 * p + 1), clock++));
+      }
+    }
+    return out;
+  }
+
+  private static LearnedRankerModel fitted(TrainingData train) {
+    LearnedRankerModel model = LearnedRankerModel.withDefaultParts(LearnedRankerModel.NAME,
+        LearnedRankerModel.Config.defaults());
+    model.fit(train, 7);
+    return model;
+  }
+
+  private static final Catalog CATALOG = catalog(false);
+  private static final List<Event> EVENTS = events();
+  private static final TrainingData TRAIN = TrainingData.fromEvents(CATALOG, EVENTS);
+  private static final LearnedRankerModel MODEL = fitted(TRAIN);
+  private static final RankerArtifact ARTIFACT = MODEL.artifact();
+
+  private static List<Event> historyOf(String user) {
+    return EVENTS.stream().filter(e -> e.user().equals(user)).toList();
+  }
+
+  private static InterestRecommender served(Catalog catalog) {
+    return InterestRecommender.withDefaults(catalog)
+        .ranked(LearnedRanking.Trained.of(RankerArtifact.fromBytes(ARTIFACT.toBytes()), "shiftrec-learned v1"));
+  }
+
+  private static Set<String> ids(List<Recommendation> recs) {
+    Set<String> out = new HashSet<>();
+    for (Recommendation r : recs) out.add(r.item().id());
+    return out;
+  }
+
+  @Test
+  void artefactRoundTripsAndRefusesBrokenBytes() {
+    byte[] bytes = ARTIFACT.toBytes();
+    assertEquals(ARTIFACT, RankerArtifact.fromBytes(bytes));
+    IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
+        () -> RankerArtifact.fromBytes(Arrays.copyOf(bytes, bytes.length / 2)));
+    assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
+    byte[] otherFormat = bytes.clone();
+    otherFormat[3] = 9;
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(otherFormat))
+        .getMessage().contains("format 9"));
+    RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, ARTIFACT.itemIds(),
+        ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbourOffsets(), ARTIFACT.neighbourItems(),
+        ARTIFACT.neighbourSimilarities(), ARTIFACT.popularity());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LearnedRanking.Trained.of(unknown, "x").over(CATALOG.centred(), 0.2f));
+    assertTrue(e.getMessage().contains("'mood'"), e.getMessage());
+  }
+
+  /** Served from the artefact (iALS folded in), a training user's top 5 mostly equals the harness model's. */
+  @Test
+  void servedRankingAgreesWithTheTrainedModel() {
+    InterestRecommender served = served(CATALOG);
+    float[] scores = new float[CATALOG.size()];
+    double overlap = 0;
+    int users = 30;
+    for (int u = 0; u < users; u++) {
+      MODEL.score(u, scores);
+      for (int p = TRAIN.offsets()[u]; p < TRAIN.offsets()[u + 1]; p++) scores[TRAIN.historyItems()[p]] = -1e30f;
+      Integer[] order = new Integer[scores.length];
+      for (int i = 0; i < order.length; i++) order[i] = i;
+      Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+      Set<String> harness = new HashSet<>();
+      for (int r = 0; r < 5; r++) harness.add(CATALOG.item(order[r]).id());
+      Set<String> answer = ids(served.recommend(historyOf(TRAIN.userId(u)), 5, null, false, 0));
+      answer.retainAll(harness);
+      overlap += answer.size() / 5.0;
+    }
+    assertTrue(overlap / users >= 0.8, "mean top-5 overlap " + overlap / users);
+  }
+
+  /** A user the model never saw: the pair partners of what they took come first, with a collaborative reason. */
+  @Test
+  void newUserGetsThePartnersOfTheirItems() {
+    List<Event> history = List.of(rating("new", "i20", 1), rating("new", "i24", 2), rating("new", "i30", 3));
+    List<Recommendation> recs = served(CATALOG).recommend(history, 3, null, true, 0);
+    assertEquals(Set.of("i21", "i25", "i31"), ids(recs));
+    for (Recommendation r : recs) assertTrue(r.reason().endsWith("(often chosen together)"), r.reason());
+  }
+
+  /** An item added after training has no factors or neighbours, yet ranks for users of its group on its text. */
+  @Test
+  void itemAddedAfterTrainingIsRecommendable() {
+    Catalog grown = catalog(true);
+    InterestRecommender served = served(grown);
+    int fresh = served.catalog().indexOf("fresh");
+    int shown = 0;
+    for (int u = 2; u < 60; u += GROUPS) { // group-2 users
+      if (ids(served.recommend(historyOf("u" + u), 10, null, false, 0)).contains("fresh")) shown++;
+    }
+    assertTrue(shown >= 5, "the new item reached " + shown + " of 20 users of its group");
+    UserInterests someone = served.interests(historyOf("u0"), TextVectors.NONE);
+    float[] scores = new float[grown.size()];
+    LearnedRanking.Trained.of(ARTIFACT, "v").over(served.catalog(), 0.2f).score(someone, scores);
+    assertTrue(Float.isFinite(scores[fresh]));
+    assertEquals("shiftrec-learned v1", served.model());
+  }
+
+  @Test
+  void sameArtefactSameScores() {
+    UserInterests user = served(CATALOG).interests(historyOf("u4"), TextVectors.NONE);
+    float[] a = new float[CATALOG.size()], b = new float[CATALOG.size()];
+    LearnedRanking.Trained.of(ARTIFACT, "v").over(user.catalog(), 0.2f).score(user, a);
+    LearnedRanking.Trained.of(RankerArtifact.fromBytes(ARTIFACT.toBytes()), "v").over(user.catalog(), 0.2f)
+        .score(user, b);
+    assertArrayEquals(a, b);
+  }
+}
