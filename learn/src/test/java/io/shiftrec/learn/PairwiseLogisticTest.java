@@ -69,4 +69,43 @@ class PairwiseLogisticTest {
     assertThrows(IllegalArgumentException.class, () -> PairwiseLogistic.fit(new float[5], 2, 3, 1e-3));
     assertThrows(IllegalArgumentException.class, () -> PairwiseLogistic.fit(new float[6], 2, 3, 0));
   }
+
+  /**
+   * Lists drawn from the listwise model itself (multinomial logit): five candidates with standard normal features,
+   * one chosen with probability ∝ exp(w·x); the differences are chosen minus each other. The fit recovers w.
+   */
+  @Test
+  void listwiseRecoversTheWeightsThatChoseFromEachList() {
+    int groups = 20_000, size = 5, dims = TRUE_WEIGHTS.length, others = size - 1;
+    SplittableRandom random = new SplittableRandom(17);
+    float[] out = new float[groups * others * dims];
+    float[][] x = new float[size][dims];
+    double[] p = new double[size];
+    for (int g = 0; g < groups; g++) {
+      double total = 0;
+      for (int c = 0; c < size; c++) {
+        double m = 0;
+        for (int j = 0; j < dims; j++) {
+          x[c][j] = (float) normal(random);
+          m += TRUE_WEIGHTS[j] * x[c][j];
+        }
+        p[c] = Math.exp(m);
+        total += p[c];
+      }
+      double u = random.nextDouble() * total;
+      int chosen = 0;
+      while (chosen < size - 1 && (u -= p[chosen]) > 0) chosen++;
+      int at = g * others * dims;
+      for (int c = 0; c < size; c++) {
+        if (c == chosen) continue;
+        for (int j = 0; j < dims; j++) out[at++] = x[chosen][j] - x[c][j];
+      }
+    }
+    PairwiseLogistic.Fit fit = PairwiseLogistic.fitListwise(out, groups, others, dims, 1e-6);
+    for (int j = 0; j < dims; j++) assertEquals(TRUE_WEIGHTS[j], fit.weights()[j], 0.08, "weight " + j);
+    float[] pairs = pairsFromTheModel(2_000, 5);
+    assertArrayEquals(PairwiseLogistic.fit(pairs, 2_000, dims, 1e-3).weights(),
+        PairwiseLogistic.fitListwise(pairs, 2_000, 1, dims, 1e-3).weights(), "a pair is a list of one");
+    assertThrows(IllegalArgumentException.class, () -> PairwiseLogistic.fitListwise(new float[12], 2, 2, 2, 1e-3));
+  }
 }

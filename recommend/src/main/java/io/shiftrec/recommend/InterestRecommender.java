@@ -129,8 +129,10 @@ public final class InterestRecommender {
   /** Scores every catalogue item with the learned ranker. */
   private void rank(UserInterests user, IntPredicate eligible, TopK top) {
     float[] scores = new float[catalog.size()];
-    ranking.score(user, scores);
-    for (int i = 0; i < scores.length; i++) if (eligible.test(i)) top.offer(i, scores[i]);
+    ranking.score(user, eligible, scores);
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]); // −∞: not retrieved
+    }
   }
 
   /** Scores every catalogue item exactly. */

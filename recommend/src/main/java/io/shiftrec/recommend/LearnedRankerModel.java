@@ -36,30 +36,32 @@ public final class LearnedRankerModel implements Model {
    * @param sameDomain draw negatives from the held-out item's domain only (as protocols that rank within the target's
    *     domain do), instead of from the whole catalogue
    */
-  public record Config(int negatives, double l2, int recentItems, boolean sameDomain) {
+  public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates) {
     public Config {
       if (negatives < 1 || recentItems < 1) {
         throw new IllegalArgumentException("negatives and recent items must be positive, got " + negatives + ", "
             + recentItems);
       }
+      if (candidates < 0) throw new IllegalArgumentException("candidates must be ≥ 0, got " + candidates);
       if (!(l2 > 0) || Double.isInfinite(l2)) throw new IllegalArgumentException("l2 must be > 0, got " + l2);
     }
 
     /** Chosen on the validation targets of the MovieLens 1M subset (docs/DESIGN.md, "Learned ranker"). */
     public static Config defaults() {
-      return new Config(20, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false);
+      return new Config(20, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 0);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
     public Config with(String key, String value) {
       try {
         return switch (key) {
-          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain);
-          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain);
-          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain);
-          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value));
+          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain, candidates);
+          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain, candidates);
+          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain, candidates);
+          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates);
+          case "candidates" -> new Config(negatives, l2, recentItems, sameDomain, Integer.parseInt(value.trim()));
           default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: negatives, l2, recent, same-domain)");
+              + " (known: negatives, l2, recent, same-domain, candidates)");
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
@@ -137,10 +139,17 @@ public final class LearnedRankerModel implements Model {
       int u = heldOutUsers[slot];
       int positive = full.historyItems()[full.offsets()[u + 1] - 1];
       float[][] features = features(reduced, reducedParts, reducedPopularity, u);
-      writePairs(reduced, u, positive, features, new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (u + 1))),
-          differences, slot * perUser * dims);
+      SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (u + 1)));
+      if (config.candidates() > 0) {
+        writeCandidateList(reduced, u, positive, features, random, differences, slot * perUser * dims);
+      } else {
+        writePairs(reduced, u, positive, features, random, differences, slot * perUser * dims);
+      }
     });
-    weights = PairwiseLogistic.fit(differences, heldOutUsers.length * perUser, dims, config.l2()).weights();
+    // pairs against uniform negatives (one comparison per group), or the positive against a list of retrieved ones
+    weights = config.candidates() > 0
+        ? PairwiseLogistic.fitListwise(differences, heldOutUsers.length, perUser, dims, config.l2()).weights()
+        : PairwiseLogistic.fit(differences, heldOutUsers.length * perUser, dims, config.l2()).weights();
     StringBuilder line = new StringBuilder(name).append(" weights:");
     for (int j = 0; j < dims; j++) line.append(String.format(Locale.ROOT, " %s %.4f", featureNames[j], weights[j]));
     System.err.println(line);
@@ -179,13 +188,45 @@ public final class LearnedRankerModel implements Model {
     int[] offsets = knn == null ? new int[n + 1] : knn.neighbourOffsets();
     int[] neighbours = knn == null ? new int[0] : knn.neighbourItems();
     float[] similarities = knn == null ? new float[0] : knn.neighbourSimilarities();
-    return new RankerArtifact(featureNames.clone(), weights.clone(), recent, ids, rank, reg, alpha, factors, offsets,
-        neighbours, similarities, train.popularity().clone());
+    return new RankerArtifact(featureNames.clone(), weights.clone(), recent, config.candidates(), ids, rank, reg,
+        alpha, factors, offsets, neighbours, similarities, train.popularity().clone());
   }
 
   @Override
   public void score(int user, float[] scoresOut) {
-    fuse(features(train, parts, logPopularity, user), weights, scoresOut);
+    float[][] features = features(train, parts, logPopularity, user);
+    fuse(features, weights, scoresOut);
+    if (config.candidates() > 0) {
+      boolean[] seen = new boolean[scoresOut.length];
+      for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) seen[train.historyItems()[p]] = true;
+      keepCandidates(features, features.length - 1, seen, config.candidates(), scoresOut);
+    }
+  }
+
+  /**
+   * Retrieval before ranking: leaves the fused scores of the union of every retriever's top {@code perRetriever}
+   * unseen items (the retrievers are the first {@code retrievers} features: the parts and popularity) and sets the
+   * rest to −∞.
+   */
+  static void keepCandidates(float[][] features, int retrievers, boolean[] seen, int perRetriever,
+                             float[] scores) {
+    boolean[] keep = candidates(features, retrievers, seen, perRetriever);
+    for (int i = 0; i < scores.length; i++) if (!keep[i]) scores[i] = Float.NEGATIVE_INFINITY;
+  }
+
+  /** The union of every retriever's top {@code perRetriever} items, seen ones left out. */
+  static boolean[] candidates(float[][] features, int retrievers, boolean[] seen, int perRetriever) {
+    int n = seen.length;
+    boolean[] keep = new boolean[n];
+    TopK top = new TopK(perRetriever);
+    for (int f = 0; f < retrievers; f++) retrieve(features[f], seen, top, keep);
+    return keep;
+  }
+
+  /** Marks in {@code keep} the top items of one retriever's scores, seen ones left out; empties {@code top}. */
+  static void retrieve(float[] scores, boolean[] seen, TopK top, boolean[] keep) {
+    for (int i = 0; i < scores.length; i++) if (!seen[i]) top.offer(i, scores[i]);
+    for (int i : top.drain(null)) keep[i] = true;
   }
 
   /** Writes Σ_j w_j·f_j(i) for every item i. */
@@ -287,6 +328,29 @@ public final class LearnedRankerModel implements Model {
       int negative = random.nextInt(n);
       if (excluded[negative]) continue;
       writeDifference(features, positive, negative, out, offset + written++ * dims);
+    }
+  }
+
+  /**
+   * Writes the positive against {@code negatives} items drawn uniformly (with replacement) from the retrieved
+   * candidates less the positive: the list a served ranking orders. A positive that retrieval misses leaves the
+   * group at zero (no gradient): the ranker never sees it at serving time either.
+   */
+  private void writeCandidateList(TrainingData data, int user, int positive, float[][] features,
+                                  SplittableRandom random, float[] out, int offset) {
+    int n = data.numItems();
+    boolean[] seen = new boolean[n];
+    for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) seen[data.historyItems()[p]] = true;
+    boolean[] keep = candidates(features, features.length - 1, seen, config.candidates());
+    if (!keep[positive]) return;
+    keep[positive] = false;
+    int count = 0;
+    for (boolean k : keep) if (k) count++;
+    if (count == 0) return;
+    int[] pool = new int[count];
+    for (int i = 0, c = 0; i < n; i++) if (keep[i]) pool[c++] = i;
+    for (int written = 0; written < config.negatives(); written++) {
+      writeDifference(features, positive, pool[random.nextInt(count)], out, offset + written * features.length);
     }
   }
 

@@ -8,6 +8,7 @@ import io.shiftrec.learn.ImplicitAls;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * The learned ranker ({@link LearnedRankerModel}) as served: from a trained {@link RankerArtifact} and a user's
@@ -21,7 +22,8 @@ import java.util.Optional;
  *   <li>{@code log-popularity} at training time, and {@code last-domain}: whether the item is in the domain of the
  *       user's latest item.
  * </ul>
- * Each feature is standardised over the catalogue for the user, as in training. Items added after training have no
+ * Each feature is standardised over the catalogue for the user, as in training; a ranker trained on retrieved
+ * candidates orders only the union of each part's top items, as in training. Items added after training have no
  * factors, neighbours or popularity: they score on their text (the interests) alone.
  *
  * <p>Thread-safe: built once per catalogue, every call keeps its state on its own stack.
@@ -39,6 +41,7 @@ public final class LearnedRanking {
   private final Feature[] features;
   private final double[] weights;
   private final int recentItems;
+  private final int candidates;
   private final int rank;
   private final float[] itemFactors; // catalogue order; zeros for items the model never saw
   private final ImplicitAls.FoldIn foldIn;
@@ -97,6 +100,7 @@ public final class LearnedRanking {
     }
     weights = artifact.weights().clone();
     recentItems = artifact.recentItems();
+    candidates = artifact.candidates();
     rank = artifact.rank();
     int n = catalog.size();
     int[] row = new int[artifact.itemIds().length]; // artefact row → catalogue index, −1 when gone
@@ -162,13 +166,26 @@ public final class LearnedRanking {
     return best;
   }
 
-  /** Writes the fused score of every catalogue item for the user into {@code scoresOut} (length = catalogue size). */
+  /** {@link #score(UserInterests, IntPredicate, float[])} with every unseen item eligible. */
   public void score(UserInterests user, float[] scoresOut) {
+    score(user, i -> !user.hasSeen(i), scoresOut);
+  }
+
+  /**
+   * Writes the fused score of every catalogue item for the user into {@code scoresOut} (length = catalogue size).
+   * A ranker trained on retrieved candidates leaves −∞ on every item outside the union of its parts' top items among
+   * the {@code eligible} ones (so a request for one domain retrieves within that domain).
+   */
+  public void score(UserInterests user, IntPredicate eligible, float[] scoresOut) {
     if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
     int n = catalog.size();
     int[] history = user.itemsByClock();
     float[] feature = new float[n];
     Arrays.fill(scoresOut, 0f);
+    boolean[] excluded = candidates > 0 ? new boolean[n] : null;
+    boolean[] keep = candidates > 0 ? new boolean[n] : null;
+    TopK top = candidates > 0 ? new TopK(candidates) : null;
+    if (excluded != null) for (int i = 0; i < n; i++) excluded[i] = !eligible.test(i);
     for (int f = 0; f < features.length; f++) {
       switch (features[f]) {
         case INTERESTS -> interests(user, feature);
@@ -178,10 +195,14 @@ public final class LearnedRanking {
         case LOG_POPULARITY -> System.arraycopy(logPopularity, 0, feature, 0, n);
         case LAST_DOMAIN -> lastDomain(history, feature);
       }
-      if (features[f] != Feature.LAST_DOMAIN) LearnedRankerModel.standardise(feature);
+      if (features[f] != Feature.LAST_DOMAIN) {
+        LearnedRankerModel.standardise(feature);
+        if (keep != null) LearnedRankerModel.retrieve(feature, excluded, top, keep); // each part retrieves candidates
+      }
       float w = (float) weights[f];
       for (int i = 0; i < n; i++) scoresOut[i] += w * feature[i];
     }
+    if (keep != null) for (int i = 0; i < n; i++) if (!keep[i]) scoresOut[i] = Float.NEGATIVE_INFINITY;
   }
 
   private void interests(UserInterests user, float[] out) {

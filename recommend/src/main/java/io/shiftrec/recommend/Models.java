@@ -18,7 +18,7 @@ public final class Models {
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
         FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST,
-        ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, LearnedRankerModel.NAME);
+        ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, LearnedRankerModel.NAME, ServedRankerModel.NAME);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -32,10 +32,10 @@ public final class Models {
     String[] parts = n.split(":", -1);
     String base = parts[0];
     if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
-        && !base.equals(LearnedRankerModel.NAME)) {
+        && !base.equals(LearnedRankerModel.NAME) && !base.equals(ServedRankerModel.NAME)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
-          + FactorModel.IALS + ", " + FactorModel.BPR + " and " + LearnedRankerModel.NAME + " do), got '" + name
-          + "'");
+          + FactorModel.IALS + ", " + FactorModel.BPR + ", " + LearnedRankerModel.NAME + " and "
+          + ServedRankerModel.NAME + " do), got '" + name + "'");
     }
     return switch (base) {
       case PopularityModel.NAME -> new PopularityModel();
@@ -59,14 +59,18 @@ public final class Models {
       case ShiftRecModel.TRANSFER -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, true);
       case ShiftRecModel.SINGLE_INTEREST -> interests(n, 1, CatalogViews.CENTRED, false);
       case ShiftRecModel.ZERO_SHOT -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, false);
-      case LearnedRankerModel.NAME -> {
-        LearnedRankerModel.Config config = LearnedRankerModel.Config.defaults();
-        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
-        yield LearnedRankerModel.withDefaultParts(n, config);
-      }
+      case LearnedRankerModel.NAME -> LearnedRankerModel.withDefaultParts(n, rankerConfig(parts, name));
+      case ServedRankerModel.NAME -> new ServedRankerModel(n,
+          LearnedRankerModel.withDefaultParts(LearnedRankerModel.NAME, rankerConfig(parts, name)));
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };
+  }
+
+  private static LearnedRankerModel.Config rankerConfig(String[] parts, String spec) {
+    LearnedRankerModel.Config config = LearnedRankerModel.Config.defaults();
+    for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], spec), value(parts[p]));
+    return config;
   }
 
   /** The key of one {@code key=value} hyperparameter; a clear error when the text has no '='. */

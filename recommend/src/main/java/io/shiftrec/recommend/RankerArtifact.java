@@ -11,12 +11,14 @@ import java.util.Arrays;
 /**
  * Everything the served learned ranker ({@link LearnedRanking}) needs, as the bytes of one store artefact, so a
  * trained model serves without its training data: the feature names and their weights, iALS item factors with the
- * regularisation and α that fold new users in, ItemKNN neighbour lists, popularity counts and the recent-items
- * window, all keyed by item id. Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name
- * and weight each); recent items; items (count, ids); rank, λ, α, factors row-major; neighbour offsets, items and
- * similarities; popularity.
+ * regularisation and α that fold new users in, ItemKNN neighbour lists, popularity counts, the recent-items
+ * window and how many candidates each part retrieves (0: the ranker orders the whole catalogue), all keyed by item
+ * id. Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
+ * items; candidates; items (count, ids); rank, λ, α, factors row-major; neighbour offsets, items and similarities;
+ * popularity.
  */
-public record RankerArtifact(String[] features, double[] weights, int recentItems, String[] itemIds, int rank,
+public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates, String[] itemIds,
+                             int rank,
                              float regularization, float alpha, float[] itemFactors, int[] neighbourOffsets,
                              int[] neighbourItems, float[] neighbourSimilarities, int[] popularity) {
   public static final int FORMAT = 1;
@@ -28,8 +30,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     if (features.length != weights.length || features.length == 0) {
       throw new IllegalArgumentException(features.length + " features but " + weights.length + " weights");
     }
-    if (recentItems < 1 || rank < 1) {
-      throw new IllegalArgumentException("recent items and rank must be positive, got " + recentItems + ", " + rank);
+    if (recentItems < 1 || rank < 1 || candidates < 0) {
+      throw new IllegalArgumentException("recent items and rank must be positive and candidates ≥ 0, got "
+          + recentItems + ", " + rank + ", " + candidates);
     }
     if (itemFactors.length != n * rank || neighbourOffsets.length != n + 1 || popularity.length != n
         || neighbourItems.length != neighbourSimilarities.length || neighbourOffsets[0] != 0
@@ -54,6 +57,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         out.writeDouble(weights[f]);
       }
       out.writeInt(recentItems);
+      out.writeInt(candidates);
       out.writeInt(itemIds.length);
       for (String id : itemIds) out.writeUTF(id);
       out.writeInt(rank);
@@ -85,6 +89,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         weights[f] = in.readDouble();
       }
       int recent = in.readInt();
+      int candidates = in.readInt();
       int n = count(in.readInt(), data.length, "items");
       String[] ids = new String[n];
       for (int i = 0; i < n; i++) ids[i] = in.readUTF();
@@ -96,7 +101,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       int[] neighbours = ints(in, edges);
       float[] similarities = floats(in, edges);
       int[] popularity = ints(in, n);
-      return new RankerArtifact(features, weights, recent, ids, rank, reg, alpha, factors, offsets, neighbours,
+      return new RankerArtifact(features, weights, recent, candidates, ids, rank, reg, alpha, factors, offsets, neighbours,
           similarities, popularity);
     } catch (IOException e) {
       throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
@@ -124,7 +129,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
   @Override
   public boolean equals(Object o) {
     return o instanceof RankerArtifact a && Arrays.equals(features, a.features) && Arrays.equals(weights, a.weights)
-        && recentItems == a.recentItems && Arrays.equals(itemIds, a.itemIds) && rank == a.rank
+        && recentItems == a.recentItems && candidates == a.candidates && Arrays.equals(itemIds, a.itemIds) && rank == a.rank
         && regularization == a.regularization && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors)
         && Arrays.equals(neighbourOffsets, a.neighbourOffsets) && Arrays.equals(neighbourItems, a.neighbourItems)
         && Arrays.equals(neighbourSimilarities, a.neighbourSimilarities) && Arrays.equals(popularity, a.popularity);

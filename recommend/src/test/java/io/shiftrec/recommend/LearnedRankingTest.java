@@ -70,9 +70,8 @@ class LearnedRankingTest {
     return out;
   }
 
-  private static LearnedRankerModel fitted(TrainingData train) {
-    LearnedRankerModel model = LearnedRankerModel.withDefaultParts(LearnedRankerModel.NAME,
-        LearnedRankerModel.Config.defaults());
+  private static LearnedRankerModel fitted(TrainingData train, LearnedRankerModel.Config config) {
+    LearnedRankerModel model = LearnedRankerModel.withDefaultParts(LearnedRankerModel.NAME, config);
     model.fit(train, 7);
     return model;
   }
@@ -80,7 +79,7 @@ class LearnedRankingTest {
   private static final Catalog CATALOG = catalog(false);
   private static final List<Event> EVENTS = events();
   private static final TrainingData TRAIN = TrainingData.fromEvents(CATALOG, EVENTS);
-  private static final LearnedRankerModel MODEL = fitted(TRAIN);
+  private static final LearnedRankerModel MODEL = fitted(TRAIN, LearnedRankerModel.Config.defaults());
   private static final RankerArtifact ARTIFACT = MODEL.artifact();
 
   private static List<Event> historyOf(String user) {
@@ -88,8 +87,12 @@ class LearnedRankingTest {
   }
 
   private static InterestRecommender served(Catalog catalog) {
+    return served(catalog, ARTIFACT);
+  }
+
+  private static InterestRecommender served(Catalog catalog, RankerArtifact artifact) {
     return InterestRecommender.withDefaults(catalog)
-        .ranked(LearnedRanking.Trained.of(RankerArtifact.fromBytes(ARTIFACT.toBytes()), "shiftrec-learned v1"));
+        .ranked(LearnedRanking.Trained.of(RankerArtifact.fromBytes(artifact.toBytes()), "shiftrec-learned v1"));
   }
 
   private static Set<String> ids(List<Recommendation> recs) {
@@ -109,7 +112,7 @@ class LearnedRankingTest {
     otherFormat[3] = 9;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(otherFormat))
         .getMessage().contains("format 9"));
-    RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, ARTIFACT.itemIds(),
+    RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, 0, ARTIFACT.itemIds(),
         ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbourOffsets(), ARTIFACT.neighbourItems(),
         ARTIFACT.neighbourSimilarities(), ARTIFACT.popularity());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -117,15 +120,24 @@ class LearnedRankingTest {
     assertTrue(e.getMessage().contains("'mood'"), e.getMessage());
   }
 
-  /** Served from the artefact (iALS folded in), a training user's top 5 mostly equals the harness model's. */
+  /**
+   * Served from the artefact (iALS folded in), a training user's top 5 mostly equals the harness model's, whether
+   * the ranker orders the whole catalogue or the candidates its parts retrieve.
+   */
   @Test
   void servedRankingAgreesWithTheTrainedModel() {
-    InterestRecommender served = served(CATALOG);
+    assertAgrees(MODEL, ARTIFACT);
+    LearnedRankerModel retrieving = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("candidates", "6"));
+    assertAgrees(retrieving, retrieving.artifact());
+  }
+
+  private static void assertAgrees(LearnedRankerModel model, RankerArtifact artifact) {
+    InterestRecommender served = served(CATALOG, artifact);
     float[] scores = new float[CATALOG.size()];
     double overlap = 0;
     int users = 30;
     for (int u = 0; u < users; u++) {
-      MODEL.score(u, scores);
+      model.score(u, scores);
       for (int p = TRAIN.offsets()[u]; p < TRAIN.offsets()[u + 1]; p++) scores[TRAIN.historyItems()[p]] = -1e30f;
       Integer[] order = new Integer[scores.length];
       for (int i = 0; i < order.length; i++) order[i] = i;
