@@ -91,12 +91,15 @@ class LearnedRankerModelTest {
   @Test
   void anItemTwoPartsAgreeOnRanksAboveTheWeakPartsFavourite() {
     LearnedRankerModel model = ranker();
-    model.fit(tasteGroups(), 42);
+    TrainingData data = tasteGroups();
+    model.fit(data, 42);
     float[] s = new float[ITEMS];
     for (int u = 0; u < GROUPS - 1; u++) { // users of groups 0 and 1: the weak part's favourite is not to their taste
       model.score(u, s);
+      boolean[] seen = new boolean[ITEMS];
+      for (int p = data.offsets()[u]; p < data.offsets()[u + 1]; p++) seen[data.historyItems()[p]] = true;
       for (int i = 0; i < ITEMS; i++) {
-        if (inTaste(u, i)) assertTrue(s[i] > s[WEAK_FAVOURITE], "user " + u + ", item " + i);
+        if (inTaste(u, i) && !seen[i]) assertTrue(s[i] > s[WEAK_FAVOURITE], "user " + u + ", item " + i);
       }
     }
   }
@@ -128,12 +131,37 @@ class LearnedRankerModelTest {
     assertArrayEquals(new float[3], flat);
   }
 
+  /**
+   * With retrieval, the ranker orders only what some part ranks in its top N: here each part's top 3 unseen items,
+   * at most 3 × 4 retrievers, everything else −∞ (seen items included: retrieval never returns them).
+   */
+  @Test
+  void retrievalLeavesOnlyTheUnionOfEachPartsTopItems() {
+    LearnedRankerModel model = new LearnedRankerModel("fused",
+        LearnedRankerModel.Config.defaults().with("candidates", "3"), List.of(
+            part("taste-a", (u, i) -> (inTaste(u, i) ? 1f : 0f) + 0.8f * noise(u, i, 1)),
+            part("taste-b", (u, i) -> (inTaste(u, i) ? 1f : 0f) + 0.8f * noise(u, i, 2)),
+            part("weak", (u, i) -> i == WEAK_FAVOURITE ? 3f : noise(u, i, 3))));
+    TrainingData data = tasteGroups();
+    model.fit(data, 42);
+    float[] s = new float[ITEMS];
+    model.score(0, s);
+    int finite = 0;
+    for (float v : s) if (v != Float.NEGATIVE_INFINITY) finite++;
+    assertTrue(finite >= 3 && finite <= 12, finite + " candidates");
+    assertTrue(s[WEAK_FAVOURITE] != Float.NEGATIVE_INFINITY, "the weak part retrieves its favourite");
+    for (int p = data.offsets()[0]; p < data.offsets()[1]; p++) {
+      assertEquals(Float.NEGATIVE_INFINITY, s[data.historyItems()[p]]);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:candidates=-1"));
+  }
+
   @Test
   void hyperparametersGoAfterTheName() {
     Model m = Models.create("shiftrec-learned:negatives=5:l2=0.01");
     assertEquals("shiftrec-learned:negatives=5:l2=0.01", m.name());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:depth=3"))
-        .getMessage().contains("negatives, l2, recent, same-domain"));
+        .getMessage().contains("negatives, l2, recent, same-domain, candidates"));
     assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:negatives=0"));
     assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:same-domain=maybe"));
   }
