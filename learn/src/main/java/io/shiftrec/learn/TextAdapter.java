@@ -96,7 +96,7 @@ public final class TextAdapter {
 
     /** The starting point of {@link #select}; the regularisers are then chosen on validation. */
     public static Config defaults() {
-      return new Config(0, 20, 0.1f, 0.0001f, 0f, 0f, 0f, 0f, 0, 64, 200, 25, 3);
+      return new Config(0, 20, 0.1f, 0.0002f, 0f, 0f, 0f, 0f, 0, 64, 300, 25, 3, 1f);
     }
 
     public Config withRegularisation(float decay, float dropout, float crop, float mask) {
@@ -249,6 +249,21 @@ public final class TextAdapter {
       System.arraycopy(z, 0, out, i * outputDimension, outputDimension);
     }
     return out;
+  }
+
+  /**
+   * A vector that is no catalogue item (a query, a stated taste), brought into the adapted space: the unit vector
+   * along W·e, no residual. {@code embedding} must be prepared as the item inputs were (centred, unit length).
+   */
+  public float[] adapt(float[] embedding) {
+    if (embedding.length != inputDimension) {
+      throw new IllegalArgumentException("vector has dimension " + embedding.length + ", the adapter takes "
+          + inputDimension);
+    }
+    float[] z = new float[outputDimension];
+    project(weights, embedding, 0, inputDimension, outputDimension, z);
+    normalise(z);
+    return z;
   }
 
   /** z = Wᵀ-stored map applied to row {@code off} of {@code x}: axpy over W's rows, which the JIT vectorises. */

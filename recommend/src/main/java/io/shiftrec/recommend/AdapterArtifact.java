@@ -129,6 +129,18 @@ public record AdapterArtifact(List<Part> parts) {
     return centred.withVectors(replaced);
   }
 
+  /**
+   * A query vector brought into the adapted space of {@code space}: {@code centredSpace.place(raw)} (centred as
+   * the items were, unit length), then W. Null when the placed vector is null; unchanged when the space has no
+   * adapter. Use it wherever a query meets items of {@link #adapted}, whose spaces no longer centre by themselves.
+   */
+  public float[] place(Catalog.Space centredSpace, float[] raw) {
+    float[] centred = centredSpace.place(raw);
+    if (centred == null) return null;
+    for (Part part : parts) if (part.space().equals(centredSpace.model)) return part.adapter().adapt(centred);
+    return centred;
+  }
+
   public byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

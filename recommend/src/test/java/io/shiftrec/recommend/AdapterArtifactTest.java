@@ -56,6 +56,16 @@ class AdapterArtifactTest {
   }
 
   @Test
+  void placesAQueryThroughTheMapWithoutAResidual() {
+    Catalog c = catalog(3, 3, 1).centred();
+    Catalog.Space space = c.spaces().get("m");
+    float[] raw = {3f, 1f, 0.5f};
+    float[] centred = space.place(raw), placed = handMade().place(space, raw);
+    float[] expected = {centred[1], centred[0], centred[2]};
+    assertArrayEquals(expected, placed, 1e-6f);
+  }
+
+  @Test
   void bytesRoundTrip() {
     // a fit adapter, with residuals, so the round trip carries real numbers
     Catalog c = catalog(60, 6, 2);
