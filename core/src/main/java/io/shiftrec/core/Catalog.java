@@ -142,10 +142,10 @@ public final class Catalog {
   }
 
   /**
-   * The same catalogue with the vectors of the named spaces replaced by {@code vectorsBySpace} (same row order and
-   * shape as {@link Space#vectors}), each row re-normalised; spaces not named stay as they are. For views of the
-   * space computed elsewhere, such as per-domain centring. {@link Space#place} in such a space only normalises: how
-   * to move a query depends on what the view did.
+   * The same catalogue with the vectors of the named spaces replaced by {@code vectorsBySpace} (same row order as
+   * {@link Space#vectors}; the dimension may change, as under a learned projection), each row re-normalised; spaces
+   * not named stay as they are. For views of the space computed elsewhere, such as per-domain centring.
+   * {@link Space#place} in such a space only normalises: how to move a query depends on what the view did.
    */
   public Catalog withVectors(Map<String, float[]> vectorsBySpace) {
     Map<String, Space> replaced = new LinkedHashMap<>();
@@ -154,13 +154,14 @@ public final class Catalog {
       float[] v = vectorsBySpace.get(s.model);
       Space r = s;
       if (v != null) {
-        if (v.length != s.vectors.length) {
-          throw new IllegalArgumentException("space " + s.model + " needs " + s.vectors.length + " values, got "
-              + v.length);
+        if (v.length == 0 || v.length % s.size() != 0) {
+          throw new IllegalArgumentException("space " + s.model + " needs a row per item (" + s.size()
+              + " rows), got " + v.length + " values");
         }
+        int dimension = v.length / s.size();
         float[] out = v.clone();
-        for (int row = 0; row < s.size(); row++) Vectors.normalizeRow(out, row, s.dimension);
-        r = new Space(s.model, s.dimension, out, s.itemIndex, null);
+        for (int row = 0; row < s.size(); row++) Vectors.normalizeRow(out, row, dimension);
+        r = new Space(s.model, dimension, out, s.itemIndex, null);
       }
       replaced.put(s.model, r);
       for (int i : s.itemIndex) spaceOf[i] = r;

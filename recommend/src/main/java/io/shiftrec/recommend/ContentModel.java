@@ -2,7 +2,9 @@ package io.shiftrec.recommend;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Vectors;
+import io.shiftrec.learn.TextAdapter;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The single-vector content baseline as a {@link Model}, scored in the {@link Catalog#centred() centred} space.
@@ -10,23 +12,62 @@ import java.util.Arrays;
  * (weight &gt; 0), or of every item they touched when they liked none; an item scores the cosine with the profile
  * of its own space. Items without a vector, or in a space where the user has no profile, score
  * {@link Float#NEGATIVE_INFINITY}.
+ *
+ * <p>{@link #ADAPTER} scores the same way in the space of a learned {@link TextAdapter} fit on the training data
+ * ({@link AdapterArtifact}): items without interactions get the learned map of their text alone.
  */
 public final class ContentModel implements Model {
   public static final String NAME = "content";
+  public static final String ADAPTER = "content-adapter";
+  /** Validation users the adapter's selection scores per check. */
+  static final int ADAPTER_VALIDATION_USERS = 500;
+  private final String name;
+  private final TextAdapter.Config adapterConfig;
+  private Map<String, Object> fitted = Map.of();
+  private AdapterArtifact adapter;
   private TrainingData train;
   private Catalog catalog;
   private Catalog.Space[] spaces;
 
+  /** The raw-space baseline, {@link #NAME}. */
+  public ContentModel() {
+    this(NAME, null);
+  }
+
+  /** @param adapterConfig the adapter's starting config ({@link TextAdapter#select}); null = the raw space */
+  public ContentModel(String name, TextAdapter.Config adapterConfig) {
+    this.name = name;
+    this.adapterConfig = adapterConfig;
+  }
+
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override
   public void fit(TrainingData train, long seed) {
     this.train = train;
     this.catalog = train.catalog().centred();
+    if (adapterConfig != null) {
+      long start = System.nanoTime();
+      AdapterArtifact.Fitted f = AdapterArtifact.fit(train, catalog, adapterConfig, seed, ADAPTER_VALIDATION_USERS);
+      adapter = f.artifact();
+      catalog = adapter.adapted(catalog);
+      fitted = new java.util.LinkedHashMap<>(f.chosen());
+      fitted.put("adapter_seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+    }
     this.spaces = catalog.spaces().values().toArray(new Catalog.Space[0]);
+  }
+
+  /** The learned adapter (null for the raw-space model or before {@link #fit}). */
+  public AdapterArtifact adapter() {
+    return adapter;
+  }
+
+  @Override
+  public Map<String, Object> fitted() {
+    return fitted;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.shiftrec.recommend;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.learn.BprMf;
 import io.shiftrec.learn.ImplicitAls;
+import io.shiftrec.learn.TextAdapter;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,8 +18,9 @@ public final class Models {
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
-        FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ShiftRecModel.NAME, ShiftRecModel.SINGLE_INTEREST,
-        ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, LearnedRankerModel.NAME, ServedRankerModel.NAME);
+        FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ContentModel.ADAPTER, ShiftRecModel.NAME,
+        ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, ShiftRecModel.ADAPTER,
+        LearnedRankerModel.NAME, ServedRankerModel.NAME);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -32,10 +34,11 @@ public final class Models {
     String[] parts = n.split(":", -1);
     String base = parts[0];
     if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
-        && !base.equals(LearnedRankerModel.NAME) && !base.equals(ServedRankerModel.NAME)) {
+        && !base.equals(LearnedRankerModel.NAME) && !base.equals(ServedRankerModel.NAME)
+        && !base.equals(ContentModel.ADAPTER)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
-          + FactorModel.IALS + ", " + FactorModel.BPR + ", " + LearnedRankerModel.NAME + " and "
-          + ServedRankerModel.NAME + " do), got '" + name + "'");
+          + FactorModel.IALS + ", " + FactorModel.BPR + ", " + LearnedRankerModel.NAME + ", "
+          + ServedRankerModel.NAME + " and " + ContentModel.ADAPTER + " do), got '" + name + "'");
     }
     return switch (base) {
       case PopularityModel.NAME -> new PopularityModel();
@@ -54,11 +57,18 @@ public final class Models {
         yield FactorModel.bpr(n, config);
       }
       case ContentModel.NAME -> new ContentModel();
+      case ContentModel.ADAPTER -> {
+        TextAdapter.Config config = TextAdapter.Config.defaults();
+        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
+        yield new ContentModel(n, config);
+      }
       // what recommend and the server run; the cross-domain variants are evaluated beside it until they serve too
       case ShiftRecModel.NAME -> interests(n, 6, CatalogViews.CENTRED, false);
       case ShiftRecModel.TRANSFER -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, true);
       case ShiftRecModel.SINGLE_INTEREST -> interests(n, 1, CatalogViews.CENTRED, false);
       case ShiftRecModel.ZERO_SHOT -> interests(n, 6, CatalogViews.DOMAIN_CENTRED, false);
+      case ShiftRecModel.ADAPTER -> new ShiftRecModel(n, InterestConfig.defaults().withMaxInterests(6),
+          ShiftRecModel.DEFAULT_TEMPERATURE, CatalogViews.CENTRED, false, TextAdapter.Config.defaults());
       case LearnedRankerModel.NAME -> LearnedRankerModel.withDefaultParts(n, rankerConfig(parts, name));
       case ServedRankerModel.NAME -> new ServedRankerModel(n,
           LearnedRankerModel.withDefaultParts(LearnedRankerModel.NAME, rankerConfig(parts, name)));

@@ -4,6 +4,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.interest.Interest;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
+import io.shiftrec.learn.TextAdapter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ public final class ShiftRecModel implements Model {
   public static final String ZERO_SHOT = "shiftrec-zero-shot";
   /** Interests in the per-domain centred space plus the learned cross-domain mapping ({@link CrossDomainTransfer}). */
   public static final String TRANSFER = "shiftrec-transfer";
+  /** The interest model in the space of a learned text adapter ({@link AdapterArtifact}) on the centred view. */
+  public static final String ADAPTER = "shiftrec-adapter";
   public static final float DEFAULT_TEMPERATURE = 0.2f;
 
   private final String name;
@@ -29,6 +32,8 @@ public final class ShiftRecModel implements Model {
   private final float temperature;
   private final CatalogViews view;
   private final boolean transfer;
+  private final TextAdapter.Config adapterConfig;
+  private Map<String, Object> adapterChosen = Map.of();
   private CrossDomainTransfer crossDomain;
   private int[] itemDomains;
   private Catalog catalog;
@@ -41,11 +46,18 @@ public final class ShiftRecModel implements Model {
    *     little or no history
    */
   public ShiftRecModel(String name, InterestConfig config, float temperature, CatalogViews view, boolean transfer) {
+    this(name, config, temperature, view, transfer, null);
+  }
+
+  /** @param adapterConfig when not null, a text adapter is fit on the training data and applied to the view */
+  public ShiftRecModel(String name, InterestConfig config, float temperature, CatalogViews view, boolean transfer,
+                       TextAdapter.Config adapterConfig) {
     this.name = name;
     this.config = config;
     this.temperature = temperature;
     this.view = view;
     this.transfer = transfer;
+    this.adapterConfig = adapterConfig;
   }
 
   @Override
@@ -56,6 +68,12 @@ public final class ShiftRecModel implements Model {
   @Override
   public void fit(TrainingData train, long seed) {
     catalog = view.of(train.catalog());
+    if (adapterConfig != null) {
+      AdapterArtifact.Fitted f = AdapterArtifact.fit(train, catalog, adapterConfig, seed,
+          ContentModel.ADAPTER_VALIDATION_USERS);
+      catalog = f.artifact().adapted(catalog);
+      adapterChosen = f.chosen();
+    }
     itemDomains = train.itemDomains();
     spaces = catalog.spaces().values().toArray(new Catalog.Space[0]);
     profiles = new InterestProfile[train.numUsers()][];
@@ -68,10 +86,13 @@ public final class ShiftRecModel implements Model {
     crossDomain = transfer ? CrossDomainTransfer.fit(train, catalog, this::scoreHistory, seed) : null;
   }
 
-  /** The hyper-parameters the cross-domain mapping chose on validation users; empty without transfer. */
+  /** What the text adapter and the cross-domain mapping chose on validation data; empty without either. */
   @Override
   public Map<String, Object> fitted() {
-    return crossDomain == null ? Map.of() : crossDomain.chosen();
+    if (crossDomain == null) return adapterChosen;
+    Map<String, Object> all = new java.util.LinkedHashMap<>(adapterChosen);
+    all.putAll(crossDomain.chosen());
+    return all;
   }
 
   /** One profile per space (null where the history has no item) from positions [from, to) of the arrays. */

@@ -1,0 +1,126 @@
+package io.shiftrec.recommend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.EventType;
+import io.shiftrec.core.Item;
+import io.shiftrec.learn.TextAdapter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class AdapterArtifactTest {
+  private static final TextAdapter.Config CONFIG =
+      new TextAdapter.Config(0, 10, 0.2f, 0.01f, 0.001f, 0.1f, 0.5f, 0f, 20, 32, 40, 20, 2);
+
+  private static Event rating(String user, String item, double stars, long ts) {
+    return new Event(user, item, EventType.RATING, stars, ts, null, "movies", null, Map.of());
+  }
+
+  private static Catalog catalog(int n, int d, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    Catalog.Builder b = Catalog.builder();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[d];
+      for (int j = 0; j < d; j++) v[j] = (float) r.nextGaussian();
+      b.add(new Item("i" + i, "movies", "title " + i, null, List.of(), "en", Map.of()), "m", v);
+    }
+    return b.build();
+  }
+
+  /** A hand-made adapter on 3 dimensions: W swaps the first two coordinates; item i1 has a residual. */
+  private static AdapterArtifact handMade() {
+    float[] wt = {0, 1, 0, 1, 0, 0, 0, 0, 1}; // W transposed: input 0 → output 1, input 1 → output 0
+    TextAdapter a = new TextAdapter(CONFIG, 3, wt, new int[] {0}, new float[] {0, 0, 5});
+    return new AdapterArtifact(List.of(new AdapterArtifact.Part("m", a, new String[] {"i1"})));
+  }
+
+  @Test
+  void appliesTheMapAndTheResidualsOfTheNamedItems() {
+    Catalog c = catalog(3, 3, 1).centred();
+    Catalog adapted = handMade().adapted(c);
+    for (int i = 0; i < 3; i++) {
+      float[] e = c.vector(i), expected = {e[1], e[0], e[2] + (i == 1 ? 5 : 0)};
+      double norm = Math.sqrt(expected[0] * expected[0] + expected[1] * expected[1] + expected[2] * expected[2]);
+      for (int j = 0; j < 3; j++) expected[j] /= (float) norm;
+      assertArrayEquals(expected, adapted.vector(i), 1e-6f, "item " + i);
+    }
+  }
+
+  @Test
+  void placesAQueryThroughTheMapWithoutAResidual() {
+    Catalog c = catalog(3, 3, 1).centred();
+    Catalog.Space space = c.spaces().get("m");
+    float[] raw = {3f, 1f, 0.5f};
+    float[] centred = space.place(raw), placed = handMade().place(space, raw);
+    float[] expected = {centred[1], centred[0], centred[2]};
+    assertArrayEquals(expected, placed, 1e-6f);
+  }
+
+  @Test
+  void bytesRoundTrip() {
+    // a fit adapter, with residuals, so the round trip carries real numbers
+    Catalog c = catalog(60, 6, 2);
+    List<Event> events = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(4);
+    for (int u = 0; u < 80; u++) {
+      for (int k = 0; k < 12; k++) {
+        events.add(rating("u" + u, "i" + (2 * r.nextInt(30) + u % 2), 5.0, u * 100L + k));
+      }
+    }
+    TrainingData train = TrainingData.fromEvents(c, events);
+    AdapterArtifact fit = AdapterArtifact.fit(train, c.centred(), CONFIG.withResidualMinCount(5), 3, 50).artifact();
+    assertTrue(fit.parts().get(0).residualItemIds().length > 0);
+    AdapterArtifact back = AdapterArtifact.fromBytes(fit.toBytes());
+    AdapterArtifact.Part p = fit.parts().get(0), q = back.parts().get(0);
+    assertEquals(p.space(), q.space());
+    assertEquals(p.adapter().config(), q.adapter().config());
+    assertArrayEquals(p.adapter().weights(), q.adapter().weights());
+    assertArrayEquals(p.adapter().residuals(), q.adapter().residuals());
+    assertArrayEquals(p.residualItemIds(), q.residualItemIds());
+    Catalog a = fit.adapted(c.centred()), b = back.adapted(c.centred());
+    for (int i = 0; i < c.size(); i++) assertArrayEquals(a.vector(i), b.vector(i), "item " + i);
+  }
+
+  @Test
+  void refusesOtherFormatsAndCutBytes() {
+    byte[] bytes = handMade().toBytes();
+    IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
+        () -> AdapterArtifact.fromBytes(Arrays.copyOf(bytes, bytes.length - 3)));
+    assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
+    byte[] other = bytes.clone();
+    other[3] = 9;
+    IllegalArgumentException format = assertThrows(IllegalArgumentException.class,
+        () -> AdapterArtifact.fromBytes(other));
+    assertTrue(format.getMessage().contains("format 9"), format.getMessage());
+    IllegalArgumentException dimension = assertThrows(IllegalArgumentException.class,
+        () -> handMade().adapted(catalog(3, 4, 1).centred()));
+    assertTrue(dimension.getMessage().contains("dimension 4"), dimension.getMessage());
+  }
+
+  @Test
+  void contentAdapterIsAKnownModelThatRecordsItsChoices() {
+    assertTrue(Models.known().contains(ContentModel.ADAPTER));
+    Catalog c = catalog(40, 6, 5);
+    List<Event> events = new ArrayList<>();
+    for (int u = 0; u < 30; u++) {
+      for (int k = 0; k < 8; k++) {
+        events.add(rating("u" + u, "i" + ((u * 7 + k * 3) % 40), 4.0, u * 100L + k));
+      }
+    }
+    Model m = Models.create(ContentModel.ADAPTER);
+    m.fit(TrainingData.fromEvents(c, events), 1);
+    assertTrue(m.fitted().containsKey("steps") && m.fitted().containsKey("decay"), m.fitted().toString());
+    float[] s = new float[40];
+    m.score(0, s);
+    for (float f : s) assertTrue(f >= -1.0001f && f <= 1.0001f, "a cosine, got " + f);
+  }
+}
