@@ -2,48 +2,101 @@ package io.shiftrec.eval;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Item;
-import io.shiftrec.core.Vectors;
+import io.shiftrec.core.Language;
+import io.shiftrec.core.User;
+import io.shiftrec.recommend.GroupPopularity;
+import io.shiftrec.recommend.StatedTasteRanker;
+import io.shiftrec.recommend.TastePopularity;
 import io.shiftrec.recommend.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 
 /**
- * Onboarding from a sentence of stated taste, against popularity, on users whose later history is known. Per user
- * with at least {@value #MIN_ITEMS} distinct items, the first {@value #HISTORY_SHARE} of them (clock order) are the
- * history and the rest the targets. The history only writes the sentence, "I like A, B and C movies.", from the
- * {@value #TOP_CATEGORIES} categories most frequent among the history's liked items (all its items when none is
- * liked; ties by name), with the history's domain as the noun. The sentence is encoded by the bundled model of the
- * items' space and centred by that space's mean, as items are; items score by cosine with it. Popularity counts
- * every user's history items (never a target). Both rank every item outside the user's history, ties against the
- * target. A third model adds the two, {@code log(1 + pop) + γ·cos}: the sentence says what kind of item, popularity
- * which of them people take first. γ is chosen on validation users (every user's id hashed with the seed; half of
- * them) by HR@10, and every row reports the other half, the test users.
+ * Onboarding new users, against popularity, on users whose later history is known. Per user with at least
+ * {@value #MIN_ITEMS} distinct items, the first {@value #HISTORY_SHARE} of them (clock order) are the history and the
+ * rest the targets. The history only writes the sentence, "I like A, B and C movies." (Chinese for a Chinese
+ * catalogue), from the {@value #TOP_CATEGORIES} categories most frequent among the history's liked items (all its
+ * items when none is liked; ties by name), with the history's domain as the noun: what a new user could say about
+ * their taste, never anything of the targets. Popularity counts every user's history items (never a target). Every
+ * model ranks every item outside the user's history, ties against the target.
+ *
+ * <p>Arms: popularity; the sentence's cosine with the item texts alone; the old raw sum {@code log(1 + pop) + γ·cos};
+ * the {@link StatedTasteRanker} (standardised popularity, text cosine and category affinity); and, where users carry
+ * attributes (MovieLens 1M: age, gender, occupation), {@link GroupPopularity} from attributes only and fused with the
+ * sentence. A reference arm adds the stated categories themselves (no language model) to popularity: how much of
+ * the stated taste the language model's reading keeps.
+ *
+ * <p>Every setting is chosen by NDCG@10 on validation users (every user's id hashed with the seed; half of them) and
+ * every row reports the other half, the test users, with 95% bootstrap intervals and a paired sign-flip test against
+ * popularity on the same users.
  */
 public final class OnboardingExperiment {
   public static final int MIN_ITEMS = 5;
   public static final double HISTORY_SHARE = 0.8;
   public static final int TOP_CATEGORIES = 3;
   public static final int K = 10;
-  /** Weights of the sentence's cosine against log-popularity tried on validation users. */
+  /** A distinctive category must be among at least this many of the liked items' category mentions ... */
+  static final int MIN_DISTINCTIVE_COUNT = 2;
+  /** ... and at least this share of them. */
+  static final double MIN_DISTINCTIVE_SHARE = 0.1;
+
+  /** Which categories the sentence names: the user's most frequent ones, or the most distinctive of them. */
+  public enum Taste { FREQUENT, DISTINCTIVE }
+  /** Attributes that group users, coarse to fine, when the dataset's users carry them. */
+  public static final List<String> GROUP_KEYS = List.of("age", "gender", "occupation");
+  static final int BOOTSTRAP_SAMPLES = 1000;
+  static final int PERMUTATIONS = 10000;
+  /** Weights of the sentence's cosine against log-popularity in the old raw sum. */
   static final float[] GAMMAS = {0.25f, 0.5f, 1f, 2f, 5f, 10f, 20f, 50f};
+  static final float[] TEXT_WEIGHTS = {0f, 0.1f, 0.25f, 0.5f, 1f};
+  static final float[] CATEGORY_WEIGHTS = {0f, 0.25f, 0.5f, 1f, 2f, 4f};
+  static final float[] TEMPERATURES = {0.08f, 0.12f, 0.16f, 0.2f};
+  static final double[] SMOOTHINGS = {0, 100, 300, 1000, 3000, 10000, 30000, 100000};
+  static final float[] STATED_WEIGHTS = {0.25f, 0.5f, 1f, 2f, 4f};
+  static final double[] TASTE_SMOOTHINGS = {0, 1000, 3000, 10000, 30000, 100000};
+  static final double[] NEIGHBOUR_SMOOTHINGS = {0, 300, 1000, 3000, 10000};
+  static final float[] NEIGHBOUR_TEMPERATURES = {0.01f, 0.02f, 0.05f};
+  /** Sentences of other users read per new user: the nearest, by the language model. */
+  static final int NEIGHBOUR_SENTENCES = 200;
+  static final List<String> STATED_KEYS = List.of("taste1", "taste2", "taste3");
+  static final float[] TASTE_TEXT_WEIGHTS = {0f, 0.1f, 0.25f, 0.5f};
+  static final float[] TASTE_CATEGORY_WEIGHTS = {0f, 0.25f, 0.5f, 1f};
 
   private OnboardingExperiment() {}
 
-  /** One model's averages over the users. */
-  public record Row(String model, int users, double hitRate, double ndcg, double recall) {}
+  /** One arm's test-user averages, 95% intervals, setting chosen on validation, and paired tests against pop. */
+  public record Row(String model, String setting, int users, double hitRate, double[] hitRateCi, double ndcg,
+                    double[] ndcgCi, double recall, Paired ndcgVsPop, Paired hitRateVsPop) {}
 
-  /** The test rows (popularity, stated taste, both), the chosen γ and the first few sentences as examples. */
-  public record Result(List<Row> rows, float gamma, List<String> examples) {}
+  /** Mean difference (arm − pop), its paired-bootstrap 95% interval and the sign-flip test's p-value. */
+  public record Paired(double meanDiff, double[] ci95, double pValue) {}
+
+  /** Test rows, how many users each half has, and the first few sentences as examples. */
+  public record Result(List<Row> rows, int validationUsers, int testUsers, List<String> examples) {}
+
+  /** Per-user metrics of one setting of one arm, over all evaluated users. */
+  private static final class Variant {
+    final String setting;
+    final double[] hr, ndcg, recall;
+
+    Variant(String setting, int users) {
+      this.setting = setting;
+      hr = new double[users];
+      ndcg = new double[users];
+      recall = new double[users];
+    }
+  }
 
   /**
    * @param encode the vector of a text in the space of the given model id
    */
-  public static Result run(Dataset dataset, BiFunction<String, String, float[]> encode, long seed) {
+  public static Result run(Dataset dataset, BiFunction<String, String, float[]> encode, long seed, Taste tasteKind) {
     Catalog raw = dataset.catalog();
     if (raw.spaces().isEmpty()) throw new IllegalArgumentException("onboarding needs encoded items; none here");
     Catalog centred = raw.centred();
@@ -53,115 +106,518 @@ public final class OnboardingExperiment {
     float[] weights = all.historyWeights();
     int[] cut = new int[nu];
     int[] popularity = new int[ni];
+    Map<String, User> usersById = new HashMap<>();
+    for (User user : dataset.users()) usersById.put(user.id(), user);
+    int withAttributes = 0;
     for (int u = 0; u < nu; u++) {
       int n = off[u + 1] - off[u];
       cut[u] = n < MIN_ITEMS ? -1 : off[u] + (int) Math.floor(HISTORY_SHARE * n);
       int end = cut[u] < 0 ? off[u + 1] : cut[u];
       for (int p = off[u]; p < end; p++) popularity[items[p]]++;
+      if (attributes(usersById, all.userId(u)).containsKey(GROUP_KEYS.get(0))) withAttributes++;
     }
-    int models = 2 + GAMMAS.length; // pop, text, then pop + γ·text per γ
-    double[][] validSums = new double[models][3], testSums = new double[models][3];
-    int validUsers = 0, testUsers = 0;
+    // Attributes group users only where most users have them (MovieLens 1M); elsewhere the arms are left out.
+    GroupPopularity groups = null;
+    if (withAttributes * 2 > nu) {
+      GroupPopularity.Builder b = GroupPopularity.builder(ni, GROUP_KEYS);
+      for (int u = 0; u < nu; u++) {
+        Map<String, Object> attrs = attributes(usersById, all.userId(u));
+        int end = cut[u] < 0 ? off[u + 1] : cut[u];
+        for (int p = off[u]; p < end; p++) b.add(attrs, items[p]);
+      }
+      groups = b.build();
+    }
+
+    Map<String, Double> shares = tasteKind == Taste.DISTINCTIVE ? categoryShares(raw, items, off, cut) : null;
+    // What the users whose taste names each category took: every user's history, with the categories it states.
+    TastePopularity.Builder tasteBuilder = TastePopularity.builder(ni);
+    for (int u = 0; u < nu; u++) {
+      int end = cut[u] < 0 ? off[u + 1] : cut[u];
+      tasteBuilder.addUser(statedCategories(raw, items, weights, off[u], end, shares), items, off[u], end);
+    }
+    TastePopularity taste = tasteBuilder.build();
+    // The same keyed by the whole sentence each user's history writes, and, as a reference without the language
+    // model, popularity within the users stating the same most frequent category, then the same first two, then all.
+    TastePopularity.Builder bySentence = TastePopularity.builder(ni);
+    GroupPopularity.Builder byStatedSet = GroupPopularity.builder(ni, STATED_KEYS);
+    for (int u = 0; u < nu; u++) {
+      int end = cut[u] < 0 ? off[u + 1] : cut[u];
+      List<String> cats = statedCategories(raw, items, weights, off[u], end, shares);
+      if (cats.isEmpty()) continue;
+      bySentence.addUser(List.of(sentence(cats, historyDomain(raw, items, off[u], end),
+          historyLanguage(raw, items, off[u], end))), items, off[u], end);
+      Map<String, Object> statedAttrs = statedAttributes(cats);
+      for (int p = off[u]; p < end; p++) byStatedSet.add(statedAttrs, items[p]);
+    }
+    TastePopularity sentenceTaste = bySentence.build();
+    GroupPopularity statedSets = byStatedSet.build();
+
+    // The evaluated users, their half, sentence and stated categories.
+    List<Integer> evaluated = new ArrayList<>();
+    List<String> sentences = new ArrayList<>();
+    List<List<String>> stated = new ArrayList<>();
     List<String> examples = new ArrayList<>();
-    float[] logPop = new float[ni];
-    for (int i = 0; i < ni; i++) logPop[i] = (float) Math.log1p(popularity[i]);
-    float[] textScores = new float[ni], combined = new float[ni];
-    boolean[] history = new boolean[ni];
-    Map<String, float[]> means = new HashMap<>();
-    for (Catalog.Space s : raw.spaces().values()) means.put(s.model, spaceMean(s));
     for (int u = 0; u < nu; u++) {
       if (cut[u] < 0) continue;
-      String sentence = statedTaste(raw, items, weights, off[u], cut[u]);
-      Catalog.Space space = raw.spaceOf(items[off[u]]);
-      if (sentence == null || space == null) continue;
+      List<String> categories = statedCategories(raw, items, weights, off[u], cut[u], shares);
+      if (categories.isEmpty() || raw.spaceOf(items[off[u]]) == null) continue;
+      String sentence = sentence(categories, historyDomain(raw, items, off[u], cut[u]),
+          historyLanguage(raw, items, off[u], cut[u]));
+      evaluated.add(u);
+      sentences.add(sentence);
+      stated.add(categories);
       if (examples.size() < 3) examples.add(all.userId(u) + ": \"" + sentence + "\"");
-      float[] q = encode.apply(sentence, space.model).clone();
-      float[] mean = means.get(space.model);
-      for (int j = 0; j < q.length; j++) q[j] -= mean[j];
-      Vectors.normalizeInPlace(q);
-      Catalog.Space c = centred.spaces().get(space.model);
-      Arrays.fill(textScores, Float.NEGATIVE_INFINITY);
-      for (int r = 0; r < c.size(); r++) textScores[c.itemIndex[r]] = Vectors.dotRow(c.vectors, r, q);
-      boolean validation = (new SplittableRandom(seed ^ all.userId(u).hashCode()).nextLong() & 1) == 0;
-      double[][] sums = validation ? validSums : testSums;
-      if (validation) validUsers++;
-      else testUsers++;
+    }
+    int users = evaluated.size();
+    if (users == 0) throw new IllegalArgumentException("no user has " + MIN_ITEMS + " items with categories");
+    boolean[] validation = new boolean[users];
+    for (int x = 0; x < users; x++) validation[x] = isValidation(all.userId(evaluated.get(x)), seed);
+
+    Map<String, StatedTasteRanker> rankers = new HashMap<>();
+    Map<String, List<Variant>> arms = new LinkedHashMap<>();
+    String pop = "pop", text = "stated taste: text cosine alone", rawSum = "pop + γ·cos (raw sum)",
+        ranker = "stated taste ranker (z-fused text + categories + pop)",
+        reference = "reference: pop + stated categories, no language model",
+        group = "group popularity (attributes only)", groupText = "group popularity + stated taste ranker",
+        tasteLm = "taste popularity (language model reads the sentence)",
+        tasteRef = "reference: taste popularity of the stated categories, no language model",
+        tasteFused = "taste popularity + text + categories (z-fused)",
+        neighbours = "sentence neighbours' popularity (language model reads the sentence)",
+        statedSetRef = "reference: popularity among users stating the same categories, no language model";
+    arms.put(pop, List.of(new Variant("", users)));
+    arms.put(text, List.of(new Variant("", users)));
+    arms.put(rawSum, variants(users, GAMMAS.length, g -> "γ = " + GAMMAS[g]));
+    List<float[]> rankerGrid = new ArrayList<>();
+    for (float wt : TEXT_WEIGHTS) for (float wc : CATEGORY_WEIGHTS) for (float t : TEMPERATURES) {
+      if (wc == 0 && t != TEMPERATURES[0]) continue; // the temperature only matters with categories
+      if (wt == 0 && wc == 0) continue; // that is popularity
+      rankerGrid.add(new float[] {wt, wc, t});
+    }
+    arms.put(ranker, variants(users, rankerGrid.size(), g -> settingName(rankerGrid.get(g))));
+    arms.put(reference, variants(users, STATED_WEIGHTS.length, g -> "weight = " + STATED_WEIGHTS[g]));
+    int nt = TEMPERATURES.length;
+    arms.put(tasteLm, variants(users, TASTE_SMOOTHINGS.length * nt,
+        g -> "α = " + (long) TASTE_SMOOTHINGS[g / nt] + ", τ = " + TEMPERATURES[g % nt]));
+    arms.put(tasteRef, variants(users, TASTE_SMOOTHINGS.length, g -> "α = " + (long) TASTE_SMOOTHINGS[g]));
+    List<float[]> tasteGrid = new ArrayList<>(); // {α index, τ index, text weight, category weight}
+    for (int a = 0; a < TASTE_SMOOTHINGS.length; a++) for (int t = 0; t < nt; t++) {
+      for (float wt : TASTE_TEXT_WEIGHTS) for (float wc : TASTE_CATEGORY_WEIGHTS) {
+        if (wt > 0 || wc > 0) tasteGrid.add(new float[] {a, t, wt, wc});
+      }
+    }
+    arms.put(tasteFused, variants(users, tasteGrid.size(), g -> {
+      float[] s = tasteGrid.get(g);
+      return "α = " + (long) TASTE_SMOOTHINGS[(int) s[0]] + ", τ = " + TEMPERATURES[(int) s[1]] + ", text " + s[2]
+          + ", categories " + s[3];
+    }));
+    int nn = NEIGHBOUR_TEMPERATURES.length;
+    arms.put(neighbours, variants(users, NEIGHBOUR_SMOOTHINGS.length * nn,
+        g -> "α = " + (long) NEIGHBOUR_SMOOTHINGS[g / nn] + ", τ = " + NEIGHBOUR_TEMPERATURES[g % nn]));
+    arms.put(statedSetRef, variants(users, SMOOTHINGS.length, g -> "α = " + (long) SMOOTHINGS[g]));
+    List<float[]> groupTextGrid = new ArrayList<>(); // text settings tried beside every smoothing
+    for (float[] s : rankerGrid) if (isGroupTextSetting(s)) groupTextGrid.add(s);
+    if (groups != null) {
+      arms.put(group, variants(users, SMOOTHINGS.length, g -> "α = " + (long) SMOOTHINGS[g]));
+      int n = groupTextGrid.size();
+      arms.put(groupText, variants(users, SMOOTHINGS.length * n, g -> "α = " + (long) SMOOTHINGS[g / n] + ", "
+          + settingName(groupTextGrid.get(g % n))));
+    }
+
+    float[] logPop = new float[ni];
+    for (int i = 0; i < ni; i++) logPop[i] = (float) Math.log1p(popularity[i]);
+    float[] cos = new float[ni], zCos = new float[ni], scores = new float[ni], scratch = new float[ni];
+    float[] zPop = new float[ni], zGroup = new float[ni], groupScores = new float[ni], statedZ = new float[ni];
+    float[][] zAffinity = new float[TEMPERATURES.length][ni];
+    float[][] zTaste = new float[TASTE_SMOOTHINGS.length * TEMPERATURES.length][ni];
+    float[][] categoryWeights = null;
+    String[] categoryNames = null, sentenceNames = null;
+    float[][] sentenceVectors = null;
+    boolean[] history = new boolean[ni];
+    for (int x = 0; x < users; x++) {
+      int u = evaluated.get(x);
+      Catalog.Space space = raw.spaceOf(items[off[u]]);
+      StatedTasteRanker r = rankers.computeIfAbsent(space.model,
+          m -> StatedTasteRanker.of(centred, m, popularity, categoryVectors(raw, m, encode)));
+      float[] q = r.place(encode.apply(sentences.get(x), space.model));
       for (int p = off[u]; p < cut[u]; p++) history[items[p]] = true;
-      accumulate(logPop, history, items, cut[u], off[u + 1], sums[0]);
-      accumulate(textScores, history, items, cut[u], off[u + 1], sums[1]);
+      int from = cut[u], to = off[u + 1];
+      evaluate(logPop, history, items, from, to, arms.get(pop).get(0), x);
+      Arrays.fill(zPop, 0f);
+      StatedTasteRanker.addStandardised(logPop, 1f, zPop);
+      if (q == null) q = new float[space.dimension]; // an empty sentence: every cosine 0
+      r.textCosines(q, cos);
+      for (int i = 0; i < ni; i++) if (Float.isNaN(cos[i])) cos[i] = Float.NEGATIVE_INFINITY;
+      evaluate(cos, history, items, from, to, arms.get(text).get(0), x);
       for (int g = 0; g < GAMMAS.length; g++) {
-        for (int i = 0; i < ni; i++) combined[i] = logPop[i] + GAMMAS[g] * textScores[i];
-        accumulate(combined, history, items, cut[u], off[u + 1], sums[2 + g]);
+        for (int i = 0; i < ni; i++) scores[i] = logPop[i] + GAMMAS[g] * cos[i];
+        evaluate(scores, history, items, from, to, arms.get(rawSum).get(g), x);
+      }
+      r.textCosines(q, scratch);
+      Arrays.fill(zCos, 0f);
+      StatedTasteRanker.addStandardised(scratch, 1f, zCos);
+      if (categoryNames == null) {
+        categoryNames = r.categories().toArray(new String[0]);
+        categoryWeights = new float[TEMPERATURES.length][categoryNames.length];
+      }
+      for (int t = 0; t < TEMPERATURES.length; t++) {
+        r.categoryAffinity(q, TEMPERATURES[t], scratch, categoryWeights[t]);
+        if (x < 8 && t == 1 && System.getenv("ONBOARDING_DEBUG") != null) {
+          StringBuilder sb = new StringBuilder(sentences.get(x) + " ->");
+          for (int c = 0; c < categoryNames.length; c++) sb.append(String.format(" %s=%.3f", categoryNames[c], categoryWeights[t][c]));
+          System.err.println(sb);
+        }
+        Arrays.fill(zAffinity[t], 0f);
+        StatedTasteRanker.addStandardised(scratch, 1f, zAffinity[t]);
+      }
+      fuseGrid(zPop, zCos, zAffinity, rankerGrid, 0, scores, history, items, from, to, arms.get(ranker), x);
+      // Reference: the stated categories themselves, counted per item, standardised like the ranker's signals.
+      List<String> mine = stated.get(x);
+      for (int i = 0; i < ni; i++) {
+        int c = 0;
+        for (String cat : raw.item(i).categories()) if (mine.contains(cat)) c++;
+        scratch[i] = c;
+      }
+      Arrays.fill(statedZ, 0f);
+      StatedTasteRanker.addStandardised(scratch, 1f, statedZ);
+      for (int g = 0; g < STATED_WEIGHTS.length; g++) {
+        for (int i = 0; i < ni; i++) scores[i] = zPop[i] + STATED_WEIGHTS[g] * statedZ[i];
+        evaluate(scores, history, items, from, to, arms.get(reference).get(g), x);
+      }
+      // Taste popularity: the language model's category weights, then the stated categories themselves.
+      for (int a = 0; a < TASTE_SMOOTHINGS.length; a++) {
+        for (int t = 0; t < nt; t++) {
+          taste.score(categoryNames, categoryWeights[t], TASTE_SMOOTHINGS[a], scores);
+          evaluate(scores, history, items, from, to, arms.get(tasteLm).get(a * nt + t), x);
+          Arrays.fill(zTaste[a * nt + t], 0f);
+          StatedTasteRanker.addStandardised(scores, 1f, zTaste[a * nt + t]);
+        }
+        float[] uniform = new float[mine.size()];
+        Arrays.fill(uniform, 1f);
+        taste.score(mine.toArray(new String[0]), uniform, TASTE_SMOOTHINGS[a], scores);
+        evaluate(scores, history, items, from, to, arms.get(tasteRef).get(a), x);
+      }
+      // Sentence neighbours: the nearest sentences of all users, weighted by their users and the softmax of cosines.
+      if (sentenceNames == null) {
+        sentenceNames = sentenceTaste.tastes().toArray(new String[0]);
+        sentenceVectors = new float[sentenceNames.length][];
+        for (int k = 0; k < sentenceNames.length; k++) {
+          float[] v = r.place(encode.apply(sentenceNames[k], space.model));
+          sentenceVectors[k] = v == null ? new float[space.dimension] : v;
+        }
+      }
+      int[] nearest = nearest(q, sentenceVectors, NEIGHBOUR_SENTENCES);
+      String[] names = new String[nearest.length];
+      float[] cosines = new float[nearest.length], w = new float[nearest.length];
+      for (int k = 0; k < nearest.length; k++) {
+        names[k] = sentenceNames[nearest[k]];
+        cosines[k] = io.shiftrec.core.Vectors.dot(q, sentenceVectors[nearest[k]]);
+      }
+      for (int a = 0; a < NEIGHBOUR_SMOOTHINGS.length; a++) {
+        for (int t = 0; t < nn; t++) {
+          for (int k = 0; k < nearest.length; k++) {
+            w[k] = (float) (sentenceTaste.users(names[k]) * Math.exp((cosines[k] - cosines[0]) / NEIGHBOUR_TEMPERATURES[t]));
+          }
+          sentenceTaste.score(names, w, NEIGHBOUR_SMOOTHINGS[a], scores);
+          evaluate(scores, history, items, from, to, arms.get(neighbours).get(a * nn + t), x);
+        }
+      }
+      Map<String, Object> statedAttrs = statedAttributes(mine);
+      for (int a = 0; a < SMOOTHINGS.length; a++) {
+        statedSets.score(statedAttrs, SMOOTHINGS[a], scores);
+        evaluate(scores, history, items, from, to, arms.get(statedSetRef).get(a), x);
+      }
+      for (int g = 0; g < tasteGrid.size(); g++) {
+        float[] s = tasteGrid.get(g);
+        float[] base = zTaste[(int) s[0] * nt + (int) s[1]], za = zAffinity[(int) s[1]];
+        float wt = s[2], wc = s[3];
+        for (int i = 0; i < ni; i++) scores[i] = base[i] + wt * zCos[i] + wc * za[i];
+        evaluate(scores, history, items, from, to, arms.get(tasteFused).get(g), x);
+      }
+      if (groups != null) {
+        Map<String, Object> attrs = attributes(usersById, all.userId(u));
+        for (int a = 0; a < SMOOTHINGS.length; a++) {
+          groups.score(attrs, SMOOTHINGS[a], groupScores);
+          evaluate(groupScores, history, items, from, to, arms.get(group).get(a), x);
+          Arrays.fill(zGroup, 0f);
+          StatedTasteRanker.addStandardised(groupScores, 1f, zGroup);
+          fuseGrid(zGroup, zCos, zAffinity, groupTextGrid, a * groupTextGrid.size(), scores, history, items, from, to,
+              arms.get(groupText), x);
+        }
       }
       for (int p = off[u]; p < cut[u]; p++) history[items[p]] = false;
     }
-    int best = 0;
-    for (int g = 1; g < GAMMAS.length; g++) if (validSums[2 + g][0] > validSums[2 + best][0]) best = g;
+
+    int[] halfA = indices(validation, true), halfB = indices(validation, false);
+    if (halfA.length == 0 || halfB.length == 0) throw new IllegalStateException("a half of the users is empty");
+    int[] everyone = new int[users];
+    for (int x = 0; x < users; x++) everyone[x] = x;
+    Variant popVariant = arms.get(pop).get(0);
     List<Row> rows = new ArrayList<>();
-    String[] names = {"pop", "stated taste (text)", "pop + γ·text (γ = " + GAMMAS[best] + ")"};
-    int[] at = {0, 1, 2 + best};
-    for (int m = 0; m < 3; m++) {
-      double[] t = testSums[at[m]];
-      rows.add(new Row(names[m], testUsers, t[0] / testUsers, t[1] / testUsers, t[2] / testUsers));
+    for (Map.Entry<String, List<Variant>> arm : arms.entrySet()) {
+      // Two-fold cross-fitting: the setting chosen on one half scores the other, so every user is a test user once
+      // and no user's numbers come from a setting chosen on them.
+      Variant onA = best(arm.getValue(), halfA), onB = best(arm.getValue(), halfB);
+      Variant crossFit = new Variant(onA == onB ? onA.setting
+          : "half 1: " + onA.setting + "; half 2: " + onB.setting, users);
+      for (int x = 0; x < users; x++) {
+        Variant from = validation[x] ? onB : onA;
+        crossFit.hr[x] = from.hr[x];
+        crossFit.ndcg[x] = from.ndcg[x];
+        crossFit.recall[x] = from.recall[x];
+      }
+      rows.add(row(arm.getKey(), arm.getValue().size() == 1 ? arm.getValue().get(0) : crossFit, popVariant, everyone,
+          seed));
     }
-    if (validUsers == 0) throw new IllegalStateException("no validation users");
-    return new Result(rows, GAMMAS[best], examples);
+    return new Result(rows, halfA.length, halfB.length, examples);
   }
 
-  /** "I like A, B and C movies." from the history's most frequent categories; null when it has none. */
-  static String statedTaste(Catalog catalog, int[] items, float[] weights, int from, int to) {
+  /** The variant of best mean NDCG@10 over the users {@code at} (first of equals). */
+  private static Variant best(List<Variant> variants, int[] at) {
+    Variant best = null;
+    double bestMean = Double.NEGATIVE_INFINITY;
+    for (Variant v : variants) {
+      double m = Metrics.mean(v.ndcg, at);
+      if (best == null || m > bestMean) {
+        best = v;
+        bestMean = m;
+      }
+    }
+    return best;
+  }
+
+  private static Row row(String model, Variant v, Variant pop, int[] at, long seed) {
+    Paired ndcg = null, hr = null;
+    if (v != pop) {
+      Bootstrap.Paired n = Bootstrap.paired(v.ndcg, pop.ndcg, at, BOOTSTRAP_SAMPLES, PERMUTATIONS, seed);
+      Bootstrap.Paired h = Bootstrap.paired(v.hr, pop.hr, at, BOOTSTRAP_SAMPLES, PERMUTATIONS, seed);
+      ndcg = new Paired(n.meanDiff(), n.ci95(), n.pValue());
+      hr = new Paired(h.meanDiff(), h.ci95(), h.pValue());
+    }
+    return new Row(model, v.setting, at.length, Metrics.mean(v.hr, at),
+        Bootstrap.ci95(v.hr, at, BOOTSTRAP_SAMPLES, seed), Metrics.mean(v.ndcg, at),
+        Bootstrap.ci95(v.ndcg, at, BOOTSTRAP_SAMPLES, seed), Metrics.mean(v.recall, at), ndcg, hr);
+  }
+
+  /** base + wt·z(cos) + wc·z(affinity at τ) for every setting of {@code grid}, into variants from {@code first}. */
+  private static void fuseGrid(float[] base, float[] zCos, float[][] zAffinity, List<float[]> grid, int first,
+                               float[] scores, boolean[] history, int[] items, int from, int to, List<Variant> out,
+                               int user) {
+    for (int g = 0; g < grid.size(); g++) {
+      float wt = grid.get(g)[0], wc = grid.get(g)[1];
+      float[] za = zAffinity[temperatureIndex(grid.get(g)[2])];
+      for (int i = 0; i < scores.length; i++) scores[i] = base[i] + wt * zCos[i] + wc * za[i];
+      evaluate(scores, history, items, from, to, out.get(first + g), user);
+    }
+  }
+
+  /** The smaller grid of text settings tried beside every smoothing (the product of both would be slow). */
+  private static boolean isGroupTextSetting(float[] s) {
+    return (s[0] == 0f || s[0] == 0.25f || s[0] == 0.5f) && (s[1] == 0f || s[1] == 0.5f || s[1] == 1f || s[1] == 2f)
+        && (s[1] == 0f || s[2] == 0.12f || s[2] == 0.16f);
+  }
+
+  /** Rows of {@code vectors} with the largest dot product with {@code q}, best first, at most {@code m}. */
+  static int[] nearest(float[] q, float[][] vectors, int m) {
+    int n = vectors.length, size = Math.min(m, n);
+    float[] best = new float[size];
+    int[] at = new int[size];
+    int filled = 0;
+    for (int r = 0; r < n; r++) {
+      float s = io.shiftrec.core.Vectors.dot(q, vectors[r]);
+      if (filled == size && !(s > best[size - 1])) continue;
+      int k = filled == size ? size - 1 : filled++;
+      while (k > 0 && best[k - 1] < s) {
+        best[k] = best[k - 1];
+        at[k] = at[k - 1];
+        k--;
+      }
+      best[k] = s;
+      at[k] = r;
+    }
+    return at;
+  }
+
+  /** The stated categories as group attributes: taste1 = the most frequent, taste2 the next, taste3. */
+  private static Map<String, Object> statedAttributes(List<String> categories) {
+    Map<String, Object> attrs = new HashMap<>();
+    for (int k = 0; k < Math.min(STATED_KEYS.size(), categories.size()); k++) attrs.put(STATED_KEYS.get(k), categories.get(k));
+    return attrs;
+  }
+
+  private static int temperatureIndex(float t) {
+    for (int k = 0; k < TEMPERATURES.length; k++) if (TEMPERATURES[k] == t) return k;
+    throw new IllegalArgumentException("unknown temperature " + t);
+  }
+
+  private static String settingName(float[] s) {
+    return "text " + s[0] + ", categories " + s[1] + (s[1] > 0 ? ", τ = " + s[2] : "");
+  }
+
+  private static List<Variant> variants(int users, int n, java.util.function.IntFunction<String> name) {
+    List<Variant> v = new ArrayList<>(n);
+    for (int g = 0; g < n; g++) v.add(new Variant(name.apply(g), users));
+    return v;
+  }
+
+  private static int[] indices(boolean[] flags, boolean value) {
+    int n = 0;
+    for (boolean f : flags) if (f == value) n++;
+    int[] at = new int[n];
+    n = 0;
+    for (int x = 0; x < flags.length; x++) if (flags[x] == value) at[n++] = x;
+    return at;
+  }
+
+  static boolean isValidation(String userId, long seed) {
+    return (new SplittableRandom(seed ^ userId.hashCode()).nextLong() & 1) == 0;
+  }
+
+  private static Map<String, Object> attributes(Map<String, User> usersById, String id) {
+    User user = usersById.get(id);
+    return user == null ? Map.of() : user.attributes();
+  }
+
+  /** Raw vectors of every category label of the catalogue's items in space {@code model}. */
+  private static Map<String, float[]> categoryVectors(Catalog catalog, String model,
+                                                      BiFunction<String, String, float[]> encode) {
+    Map<String, Item> firstItem = new LinkedHashMap<>();
+    Catalog.Space space = catalog.spaces().get(model);
+    for (int i : space.itemIndex) {
+      Item item = catalog.item(i);
+      for (String c : item.categories()) firstItem.putIfAbsent(c, item);
+    }
+    Map<String, float[]> vectors = new LinkedHashMap<>();
+    firstItem.forEach((c, item) -> vectors.put(c, encode.apply(StatedTasteRanker.categoryLabel(c, item.domain(),
+        Language.of(item)), model)));
+    return vectors;
+  }
+
+  /**
+   * The {@value #TOP_CATEGORIES} categories most frequent among the liked items of positions [from, to) (all of
+   * them when none is liked), most frequent first, ties by name; empty when the items have no category.
+   */
+  static List<String> statedCategories(Catalog catalog, int[] items, float[] weights, int from, int to,
+                                       Map<String, Double> shares) {
     Map<String, Integer> counts = new HashMap<>();
-    Map<String, Integer> domains = new HashMap<>();
     for (int pass = 0; pass < 2 && counts.isEmpty(); pass++) {
       for (int p = from; p < to; p++) {
         if (pass == 0 && weights[p] <= 0f) continue;
-        Item item = catalog.item(items[p]);
-        domains.merge(item.domain(), 1, Integer::sum);
-        for (String category : item.categories()) counts.merge(category, 1, Integer::sum);
+        for (String category : catalog.item(items[p]).categories()) counts.merge(category, 1, Integer::sum);
       }
     }
-    if (counts.isEmpty()) return null;
     List<Map.Entry<String, Integer>> ranked = new ArrayList<>(counts.entrySet());
     ranked.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey())
         : Integer.compare(b.getValue(), a.getValue()));
     List<String> top = new ArrayList<>();
-    for (int k = 0; k < Math.min(TOP_CATEGORIES, ranked.size()); k++) top.add(ranked.get(k).getKey());
-    String domain = null;
-    for (Map.Entry<String, Integer> e : domains.entrySet()) {
-      if (domain == null || e.getValue() > domains.get(domain)) domain = e.getKey();
+    if (shares != null) {
+      // Distinctive: the categories most over-represented against everyone's histories, among those frequent
+      // enough to be a taste rather than an accident; the most frequent fill what is left.
+      int mentions = 0;
+      for (int c : counts.values()) mentions += c;
+      int least = Math.max(MIN_DISTINCTIVE_COUNT, (int) Math.ceil(MIN_DISTINCTIVE_SHARE * mentions));
+      List<Map.Entry<String, Integer>> eligible = new ArrayList<>();
+      for (Map.Entry<String, Integer> e : ranked) if (e.getValue() >= least && shares.containsKey(e.getKey())) eligible.add(e);
+      eligible.sort((a, b) -> {
+        int byLift = Double.compare(b.getValue() / shares.get(b.getKey()), a.getValue() / shares.get(a.getKey()));
+        return byLift != 0 ? byLift : a.getKey().compareTo(b.getKey());
+      });
+      for (int k = 0; k < Math.min(TOP_CATEGORIES, eligible.size()); k++) top.add(eligible.get(k).getKey());
     }
-    String list = top.size() == 1 ? top.get(0)
-        : String.join(", ", top.subList(0, top.size() - 1)) + " and " + top.get(top.size() - 1);
-    return "I like " + list + " " + domain + ".";
+    for (int k = 0; k < ranked.size() && top.size() < TOP_CATEGORIES; k++) {
+      if (!top.contains(ranked.get(k).getKey())) top.add(ranked.get(k).getKey());
+    }
+    return top;
   }
 
-  private static float[] spaceMean(Catalog.Space s) {
-    double[] sum = new double[s.dimension];
-    for (int r = 0; r < s.size(); r++) for (int j = 0; j < s.dimension; j++) sum[j] += s.vectors[r * s.dimension + j];
-    float[] mean = new float[s.dimension];
-    for (int j = 0; j < s.dimension; j++) mean[j] = (float) (sum[j] / s.size());
-    return mean;
-  }
-
-  /** Adds HR@K, NDCG@K and Recall@K of the targets items[from..to) into {@code sums}. */
-  private static void accumulate(float[] scores, boolean[] history, int[] items, int from, int to, double[] sums) {
-    int hits = 0;
-    double dcg = 0, idcg = 0;
-    int targets = to - from;
-    for (int p = from; p < to; p++) {
-      float s = scores[items[p]];
-      int rank = 0;
-      for (int i = 0; i < scores.length && rank < K; i++) {
-        if (i != items[p] && !history[i] && scores[i] >= s) rank++;
+  /** Each category's share of the category mentions of the items of every user's history. */
+  static Map<String, Double> categoryShares(Catalog catalog, int[] items, int[] off, int[] cut) {
+    Map<String, Integer> counts = new HashMap<>();
+    long total = 0;
+    for (int u = 0; u + 1 < off.length; u++) {
+      int end = cut[u] < 0 ? off[u + 1] : cut[u];
+      for (int p = off[u]; p < end; p++) {
+        for (String c : catalog.item(items[p]).categories()) {
+          counts.merge(c, 1, Integer::sum);
+          total++;
+        }
       }
+    }
+    Map<String, Double> shares = new HashMap<>();
+    for (Map.Entry<String, Integer> e : counts.entrySet()) shares.put(e.getKey(), e.getValue() / (double) total);
+    return shares;
+  }
+
+  /** "I like A, B and C movies." from the history's most frequent categories; null when it has none. */
+  static String statedTaste(Catalog catalog, int[] items, float[] weights, int from, int to) {
+    List<String> top = statedCategories(catalog, items, weights, from, to, null);
+    if (top.isEmpty()) return null;
+    return sentence(top, historyDomain(catalog, items, from, to), historyLanguage(catalog, items, from, to));
+  }
+
+  static String sentence(List<String> categories, String domain, String language) {
+    return StatedTasteRanker.sentence(categories, domain, language);
+  }
+
+  /** The most frequent domain of positions [from, to), ties by name. */
+  private static String historyDomain(Catalog catalog, int[] items, int from, int to) {
+    Map<String, Integer> domains = new HashMap<>();
+    for (int p = from; p < to; p++) domains.merge(catalog.item(items[p]).domain(), 1, Integer::sum);
+    return mostFrequent(domains);
+  }
+
+  /** Chinese when most items of positions [from, to) are Chinese, else English. */
+  private static String historyLanguage(Catalog catalog, int[] items, int from, int to) {
+    int zh = 0;
+    for (int p = from; p < to; p++) if (Language.CHINESE.equals(Language.of(catalog.item(items[p])))) zh++;
+    return zh * 2 > to - from ? Language.CHINESE : Language.ENGLISH;
+  }
+
+  private static String mostFrequent(Map<String, Integer> counts) {
+    String best = null;
+    for (Map.Entry<String, Integer> e : counts.entrySet()) {
+      if (best == null || e.getValue() > counts.get(best)
+          || (e.getValue().equals(counts.get(best)) && e.getKey().compareTo(best) < 0)) best = e.getKey();
+    }
+    return best;
+  }
+
+  /**
+   * HR@K, NDCG@K and Recall@K of the targets items[from..to) into user {@code x} of {@code v}. The rank of a target
+   * counts the items outside the history, other than itself, scoring at least as high (ties against the target);
+   * only the K + 1 best such items can decide whether it is within K, so those are found once per ranking.
+   */
+  static void evaluate(float[] scores, boolean[] history, int[] items, int from, int to, Variant v, int x) {
+    float[] topScore = new float[K + 1];
+    int[] topItem = new int[K + 1];
+    int size = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (history[i]) continue;
+      float s = scores[i];
+      if (size == K + 1 && !(s > topScore[K])) continue;
+      int at = size == K + 1 ? K : size++;
+      while (at > 0 && topScore[at - 1] < s) {
+        topScore[at] = topScore[at - 1];
+        topItem[at] = topItem[at - 1];
+        at--;
+      }
+      topScore[at] = s;
+      topItem[at] = i;
+    }
+    int hits = 0, targets = to - from;
+    double dcg = 0, idcg = 0;
+    for (int p = from; p < to; p++) {
+      int target = items[p];
+      float s = scores[target];
+      int rank = 0;
+      for (int r = 0; r < size; r++) if (topItem[r] != target && topScore[r] >= s) rank++;
       if (rank < K) {
         hits++;
         dcg += 1 / (Math.log(rank + 2) / Math.log(2));
       }
     }
     for (int r = 0; r < Math.min(K, targets); r++) idcg += 1 / (Math.log(r + 2) / Math.log(2));
-    sums[0] += hits > 0 ? 1 : 0;
-    sums[1] += dcg / idcg;
-    sums[2] += (double) hits / targets;
+    v.hr[x] = hits > 0 ? 1 : 0;
+    v.ndcg[x] = dcg / idcg;
+    v.recall[x] = (double) hits / targets;
   }
 }

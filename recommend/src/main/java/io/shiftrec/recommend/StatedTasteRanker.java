@@ -1,0 +1,299 @@
+package io.shiftrec.recommend;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Language;
+import io.shiftrec.core.Vectors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ranks the catalogue for someone who has only said what they like ("I like Comedy, Drama and Romance movies."), by
+ * three signals fused after standardising each over the catalogue:
+ *
+ * <ul>
+ *   <li>popularity, {@code log(1 + users)}: which items people take first;
+ *   <li>the text's cosine with each item's text: what kind of item, as the language model reads the whole item;
+ *   <li>the text's affinity with each item's categories: the language model reads the text against every category
+ *       label of the catalogue ("Comedy movies"), a softmax with temperature {@code τ} turns those cosines into
+ *       weights, and an item scores the weights of its categories summed, so an item of two stated genres outranks
+ *       one of a single genre.
+ * </ul>
+ *
+ * <p>Score = {@code z(log pop) + textWeight·z(cos) + categoryWeight·z(affinity)}, each {@code z} over the items of the
+ * query's space. A text cosine alone ranks obscure items that happen to read alike; standardising puts it on the
+ * scale of popularity so that the weights (chosen on validation users) mean the same for every text. The query is a
+ * raw encoder vector brought into the centred space ({@link Catalog.Space#place}); category vectors likewise.
+ * Immutable and thread-safe after construction.
+ */
+public final class StatedTasteRanker {
+  /** Weights of the fused signals and the temperature of the category softmax. */
+  public record Settings(float textWeight, float categoryWeight, float temperature) {
+    public Settings {
+      if (!(textWeight >= 0) || !(categoryWeight >= 0)) {
+        throw new IllegalArgumentException("weights must be non-negative, got text " + textWeight + ", category "
+            + categoryWeight);
+      }
+      if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be positive, got " + temperature);
+    }
+
+    /** The defaults chosen on the validation users of both MovieLens sets (docs/BENCHMARKS.md, onboarding). */
+    public static Settings defaults() {
+      return new Settings(0.25f, 1f, 0.02f);
+    }
+  }
+
+  /** Width of the soft edge of {@link #categoryWeights}' margin, in cosine. */
+  static final float SOFTNESS = 0.02f;
+
+  private final Catalog.Space space;
+  private final int numItems;
+  private final float[] popularityZ;
+  private final String[] categories;
+  private final float[] categoryVectors; // row-major, one row per category with a vector, in the space's dimension
+  private final int[][] itemCategories; // category rows of each item (empty when none or no vector)
+
+  private StatedTasteRanker(Catalog.Space space, int numItems, float[] popularityZ, String[] categories,
+                            float[] categoryVectors, int[][] itemCategories) {
+    this.space = space;
+    this.numItems = numItems;
+    this.popularityZ = popularityZ;
+    this.categories = categories;
+    this.categoryVectors = categoryVectors;
+    this.itemCategories = itemCategories;
+  }
+
+  /**
+   * @param centred the catalogue with centred spaces ({@link Catalog#centred()})
+   * @param model the space the queries will come from
+   * @param popularity users per item, indexed like the catalogue (what people took; never a target)
+   * @param categoryVectors raw encoder vectors of each category's label in {@code model} (see
+   *     {@link #categoryLabel}); categories missing here carry no affinity. May be empty.
+   */
+  public static StatedTasteRanker of(Catalog centred, String model, int[] popularity,
+                                     Map<String, float[]> categoryVectors) {
+    Catalog.Space space = centred.spaces().get(model);
+    if (space == null) throw new IllegalArgumentException("the catalogue has no items encoded by " + model);
+    int n = centred.size();
+    if (popularity.length != n) {
+      throw new IllegalArgumentException("popularity has " + popularity.length + " entries for " + n + " items");
+    }
+    float[] logPop = new float[n];
+    for (int i = 0; i < n; i++) {
+      if (popularity[i] < 0) throw new IllegalArgumentException("negative popularity " + popularity[i] + " at " + i);
+      logPop[i] = (float) Math.log1p(popularity[i]);
+    }
+    boolean[] inSpace = new boolean[n];
+    for (int i : space.itemIndex) inSpace[i] = true;
+    standardise(logPop, inSpace);
+    Map<String, Integer> row = new LinkedHashMap<>();
+    List<float[]> placed = new ArrayList<>();
+    for (Map.Entry<String, float[]> e : categoryVectors.entrySet()) {
+      float[] v = space.place(e.getValue());
+      if (v == null) continue;
+      row.put(e.getKey(), placed.size());
+      placed.add(v);
+    }
+    float[] matrix = new float[placed.size() * space.dimension];
+    for (int r = 0; r < placed.size(); r++) System.arraycopy(placed.get(r), 0, matrix, r * space.dimension, space.dimension);
+    int[][] itemCats = new int[n][];
+    Map<List<String>, int[]> shared = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      itemCats[i] = shared.computeIfAbsent(centred.item(i).categories(), cats -> {
+        int[] rows = new int[cats.size()];
+        int k = 0;
+        for (String c : cats) {
+          Integer r = row.get(c);
+          if (r != null && !contains(rows, k, r)) rows[k++] = r;
+        }
+        return java.util.Arrays.copyOf(rows, k);
+      });
+    }
+    return new StatedTasteRanker(space, n, logPop, row.keySet().toArray(new String[0]), matrix, itemCats);
+  }
+
+  /**
+   * The text encoded for a category: the sentence of someone who likes just that category, "I like Comedy movies.",
+   * so that it reads in the register of a stated taste and a sentence naming several categories lies near each of
+   * them (a bare label, "Comedy movies", lies nearer to other bare labels than to such sentences).
+   */
+  public static String categoryLabel(String category, String domain, String language) {
+    return sentence(List.of(category), domain, language);
+  }
+
+  /**
+   * The sentence a new user would write about categories they like: "I like A, B and C movies." in English;
+   * "我喜欢A、B和C电影。" in Chinese ({@code language} "zh"), with the domain's noun only when it is itself Chinese,
+   * since an English domain name inside a Chinese sentence reads as noise to a Chinese encoder.
+   */
+  public static String sentence(List<String> categories, String domain, String language) {
+    if (categories.isEmpty()) throw new IllegalArgumentException("a stated taste needs at least one category");
+    int n = categories.size();
+    if (Language.CHINESE.equals(language)) {
+      String list = n == 1 ? categories.get(0)
+          : String.join("、", categories.subList(0, n - 1)) + "和" + categories.get(n - 1);
+      String noun = domain != null && Language.CHINESE.equals(Language.detect(domain)) ? domain : "";
+      return "我喜欢" + list + noun + "。";
+    }
+    String list = n == 1 ? categories.get(0)
+        : String.join(", ", categories.subList(0, n - 1)) + " and " + categories.get(n - 1);
+    return "I like " + list + (domain == null || domain.isBlank() ? "" : " " + domain) + ".";
+  }
+
+  /** The distinct category names of the catalogue's items of {@code domain} (every domain when null), first met first. */
+  public static List<String> categoriesOf(Catalog catalog, String domain) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < catalog.size(); i++) {
+      if (domain == null || domain.equals(catalog.item(i).domain())) names.addAll(catalog.item(i).categories());
+    }
+    return new ArrayList<>(names);
+  }
+
+  public String model() {
+    return space.model;
+  }
+
+  /** Categories that carry an affinity, in the order of their rows. */
+  public List<String> categories() {
+    return List.of(categories);
+  }
+
+  /** The raw query vector placed in the space, or null when it is zero. */
+  public float[] place(float[] rawQuery) {
+    return space.place(rawQuery);
+  }
+
+  /** Standardised popularity; 0 for items outside the space. A shared array: do not modify. */
+  float[] popularityZ() {
+    return popularityZ;
+  }
+
+  /** Cosine of the placed query with every item of the space; {@code NaN} for items outside it. */
+  public void textCosines(float[] placedQuery, float[] out) {
+    checkOut(out);
+    java.util.Arrays.fill(out, Float.NaN);
+    for (int r = 0; r < space.size(); r++) out[space.itemIndex[r]] = Vectors.dotRow(space.vectors, r, placedQuery);
+  }
+
+  /**
+   * Which categories the text names, as the language model reads it: the query's cosine with every category's label
+   * sentence ({@link #categoryLabel}), and a category counts as named as far as its cosine comes within
+   * {@code margin} of the best one, softly: {@code w_c = σ((cos_c − max + margin) / SOFTNESS)}, normalised to sum to
+   * 1 (all 0 when there are no categories). A sentence naming three genres lies about equally near the three label
+   * sentences and clearly further from the others (measured: the named ones within about 0.15 of the best, the rest
+   * 0.18 or more below it), where a softmax would hand nearly all the weight to one of the three.
+   */
+  public void categoryWeights(float[] placedQuery, float margin, float[] weightsOut) {
+    if (!(margin > 0)) throw new IllegalArgumentException("margin must be positive, got " + margin);
+    int c = categories.length;
+    if (weightsOut.length != c) {
+      throw new IllegalArgumentException("expected " + c + " category weights, got " + weightsOut.length);
+    }
+    float max = Float.NEGATIVE_INFINITY;
+    for (int r = 0; r < c; r++) {
+      weightsOut[r] = Vectors.dotRow(categoryVectors, r, placedQuery);
+      if (weightsOut[r] > max) max = weightsOut[r];
+    }
+    double sum = 0;
+    for (int r = 0; r < c; r++) {
+      weightsOut[r] = (float) (1 / (1 + Math.exp(-(weightsOut[r] - max + margin) / SOFTNESS)));
+      sum += weightsOut[r];
+    }
+    for (int r = 0; r < c; r++) weightsOut[r] = (float) (weightsOut[r] / sum);
+  }
+
+  /**
+   * The {@link #categoryWeights} at {@code margin} summed over each item's categories: in [0, 1]; 0 for items without
+   * a category. {@code weightsOut} (may be null) receives the weight of every category.
+   */
+  public void categoryAffinity(float[] placedQuery, float margin, float[] out, float[] weightsOut) {
+    checkOut(out);
+    int c = categories.length;
+    float[] w = weightsOut != null && weightsOut.length == c ? weightsOut : new float[c];
+    categoryWeights(placedQuery, margin, w);
+    for (int i = 0; i < numItems; i++) {
+      float a = 0f;
+      for (int r : itemCategories[i]) a += w[r];
+      out[i] = a;
+    }
+  }
+
+  /**
+   * Fused scores of every item for a raw query vector (the encoder's output for the stated taste); items outside the
+   * query's space score {@code -∞}. {@code out} has one entry per catalogue item.
+   */
+  public void score(float[] rawQuery, Settings settings, float[] out) {
+    checkOut(out);
+    float[] q = space.place(rawQuery);
+    if (q == null) {
+      // An empty text says nothing about taste: popularity alone.
+      for (int i = 0; i < numItems; i++) out[i] = Float.NEGATIVE_INFINITY;
+      for (int i : space.itemIndex) out[i] = popularityZ[i];
+      return;
+    }
+    fuse(q, settings, out, new float[numItems]);
+  }
+
+  /** {@link #score} for an already placed query, with a caller's scratch array of the catalogue's size. */
+  public void fuse(float[] placedQuery, Settings settings, float[] out, float[] scratch) {
+    checkOut(out);
+    checkOut(scratch);
+    java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+    for (int i : space.itemIndex) out[i] = popularityZ[i];
+    if (settings.textWeight() > 0) {
+      textCosines(placedQuery, scratch);
+      addStandardised(scratch, settings.textWeight(), out);
+    }
+    if (settings.categoryWeight() > 0 && categories.length > 0) {
+      categoryAffinity(placedQuery, settings.temperature(), scratch, null);
+      for (int i = 0; i < numItems; i++) if (out[i] == Float.NEGATIVE_INFINITY) scratch[i] = Float.NaN;
+      addStandardised(scratch, settings.categoryWeight(), out);
+    }
+  }
+
+  /** out[i] += weight · z(values[i]) over the items whose value is not NaN. */
+  public static void addStandardised(float[] values, float weight, float[] out) {
+    double sum = 0, sq = 0;
+    int n = 0;
+    for (float v : values) {
+      if (Float.isNaN(v)) continue;
+      sum += v;
+      sq += (double) v * v;
+      n++;
+    }
+    if (n == 0) return;
+    double mean = sum / n, var = sq / n - mean * mean;
+    if (!(var > 1e-12)) return; // a constant signal tells items nothing
+    float scale = (float) (weight / Math.sqrt(var)), shift = (float) mean;
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isNaN(values[i])) out[i] += scale * (values[i] - shift);
+    }
+  }
+
+  private static void standardise(float[] values, boolean[] keep) {
+    double sum = 0, sq = 0;
+    int n = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (!keep[i]) continue;
+      sum += values[i];
+      sq += (double) values[i] * values[i];
+      n++;
+    }
+    double mean = n == 0 ? 0 : sum / n, var = n == 0 ? 0 : sq / n - mean * mean;
+    double sd = var > 1e-12 ? Math.sqrt(var) : 1;
+    for (int i = 0; i < values.length; i++) values[i] = keep[i] ? (float) ((values[i] - mean) / sd) : 0f;
+  }
+
+  private static boolean contains(int[] a, int n, int v) {
+    for (int k = 0; k < n; k++) if (a[k] == v) return true;
+    return false;
+  }
+
+  private void checkOut(float[] out) {
+    if (out.length != numItems) {
+      throw new IllegalArgumentException("expected an array of " + numItems + " scores, got " + out.length);
+    }
+  }
+}
