@@ -4,6 +4,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Language;
 import io.shiftrec.core.User;
+import io.shiftrec.core.Vectors;
 import io.shiftrec.recommend.GroupPopularity;
 import io.shiftrec.recommend.StatedTasteRanker;
 import io.shiftrec.recommend.TastePopularity;
@@ -39,7 +40,7 @@ import java.util.function.BiFunction;
 public final class OnboardingExperiment {
   public static final int MIN_ITEMS = 5;
   public static final double HISTORY_SHARE = 0.8;
-  public static final int TOP_CATEGORIES = 3;
+  public static final int TOP_CATEGORIES = TastePopularity.STATED_CATEGORIES;
   public static final int K = 10;
   /** A distinctive category must be among at least this many of the liked items' category mentions ... */
   static final int MIN_DISTINCTIVE_COUNT = 2;
@@ -54,16 +55,43 @@ public final class OnboardingExperiment {
   static final int PERMUTATIONS = 10000;
   /** Weights of the sentence's cosine against log-popularity in the old raw sum. */
   static final float[] GAMMAS = {0.25f, 0.5f, 1f, 2f, 5f, 10f, 20f, 50f};
-  static final float[] TEXT_WEIGHTS = {0f, 0.1f, 0.25f, 0.5f, 1f};
-  static final float[] CATEGORY_WEIGHTS = {0f, 0.25f, 0.5f, 1f, 2f, 4f};
-  static final float[] TEMPERATURES = {0.08f, 0.12f, 0.16f, 0.2f};
+  /** Weights of the standardised cosine beside standardised popularity. */
+  static final float[] TEXT_WEIGHTS = {0.05f, 0.1f, 0.2f, 0.3f, 0.5f, 1f};
+  static final double[] TASTE_SMOOTHINGS = {0, 1000, 3000, 10000};
+  static final float[] MARGINS = {0.08f, 0.12f, 0.16f};
+  static final float[] RANKER_TEXT_WEIGHTS = {0f, 0.05f, 0.1f, 0.2f};
+  static final float[] CATEGORY_WEIGHTS = {0f, 0.25f};
   static final double[] SMOOTHINGS = {0, 100, 300, 1000, 3000, 10000, 30000, 100000};
   static final float[] STATED_WEIGHTS = {0.25f, 0.5f, 1f, 2f, 4f};
-  static final double[] TASTE_SMOOTHINGS = {0, 1000, 3000, 10000, 30000, 100000};
   static final double[] NEIGHBOUR_SMOOTHINGS = {0, 300, 1000, 3000, 10000};
   static final float[] NEIGHBOUR_TEMPERATURES = {0.01f, 0.02f, 0.05f};
   /** Sentences of other users read per new user: the nearest, by the language model. */
   static final int NEIGHBOUR_SENTENCES = 200;
+  static final double[] BOTH_TASTE_SMOOTHINGS = {0, 1000};
+  static final float[] BOTH_MARGINS = {0.08f, 0.12f};
+  static final float[] BOTH_TEXT_WEIGHTS = {0f, 0.1f};
+  static final double[] BOTH_GROUP_SMOOTHINGS = {1000, 3000, 10000};
+  static final float[] BOTH_GROUP_WEIGHTS = {0.25f, 0.5f, 1f};
+
+  static final String DEFAULTS = "**stated-taste ranker at its defaults** (chosen on MovieLens 1M; not tuned here)";
+  static final String POP = "pop", TEXT = "stated taste: text cosine alone", RAW_SUM = "pop + γ·cos (raw sum)",
+      POP_TEXT = "z(pop) + w·z(cos)",
+      RANKER = "stated-taste ranker: taste popularity + text (StatedTasteRanker)",
+      TASTE = "taste popularity alone (language model reads the sentence)",
+      NEIGHBOURS = "sentence neighbours' popularity (language model)",
+      REF_TASTE = "reference, no language model: taste popularity of the stated categories",
+      REF_SETS = "reference, no language model: popularity among users stating the same categories",
+      REF_COUNT = "reference, no language model: z(pop) + w·z(stated categories of the item)",
+      GROUP = "group popularity (attributes only)",
+      BOTH = "attributes + sentence: ranker + w·z(group popularity)",
+      COMBINED = "taste popularity + sentence neighbours + text (language model)",
+      FROM_TEXT = "**onboarding from text**: the best language-model arm and setting on the other half";
+  /** The arms that read the sentence with the language model, among which {@link #FROM_TEXT} chooses. */
+  static final List<String> LANGUAGE_MODEL_ARMS = List.of(RANKER, NEIGHBOURS, COMBINED);
+  static final float[] COMBINED_MARGINS = {0.12f, 0.16f};
+  static final double[] COMBINED_NEIGHBOUR_SMOOTHINGS = {300, 1000, 3000};
+  static final float[] COMBINED_NEIGHBOUR_WEIGHTS = {0.5f, 1f, 2f};
+  static final float[] COMBINED_TEXT_WEIGHTS = {0f, 0.05f, 0.1f};
   static final List<String> STATED_KEYS = List.of("taste1", "taste2", "taste3");
   static final float[] TASTE_TEXT_WEIGHTS = {0f, 0.1f, 0.25f, 0.5f};
   static final float[] TASTE_CATEGORY_WEIGHTS = {0f, 0.25f, 0.5f, 1f};
@@ -86,10 +114,14 @@ public final class OnboardingExperiment {
     final double[] hr, ndcg, recall;
 
     Variant(String setting, int users) {
+      this(setting, new double[users], new double[users], new double[users]);
+    }
+
+    Variant(String setting, double[] hr, double[] ndcg, double[] recall) {
       this.setting = setting;
-      hr = new double[users];
-      ndcg = new double[users];
-      recall = new double[users];
+      this.hr = hr;
+      this.ndcg = ndcg;
+      this.recall = recall;
     }
   }
 
@@ -173,130 +205,122 @@ public final class OnboardingExperiment {
     boolean[] validation = new boolean[users];
     for (int x = 0; x < users; x++) validation[x] = isValidation(all.userId(evaluated.get(x)), seed);
 
-    Map<String, StatedTasteRanker> rankers = new HashMap<>();
+    // Arms, each a list of settings; the setting of an arm is chosen on the other half of the users.
     Map<String, List<Variant>> arms = new LinkedHashMap<>();
-    String pop = "pop", text = "stated taste: text cosine alone", rawSum = "pop + γ·cos (raw sum)",
-        ranker = "stated taste ranker (z-fused text + categories + pop)",
-        reference = "reference: pop + stated categories, no language model",
-        group = "group popularity (attributes only)", groupText = "group popularity + stated taste ranker",
-        tasteLm = "taste popularity (language model reads the sentence)",
-        tasteRef = "reference: taste popularity of the stated categories, no language model",
-        tasteFused = "taste popularity + text + categories (z-fused)",
-        neighbours = "sentence neighbours' popularity (language model reads the sentence)",
-        statedSetRef = "reference: popularity among users stating the same categories, no language model";
-    arms.put(pop, List.of(new Variant("", users)));
-    arms.put(text, List.of(new Variant("", users)));
-    arms.put(rawSum, variants(users, GAMMAS.length, g -> "γ = " + GAMMAS[g]));
-    List<float[]> rankerGrid = new ArrayList<>();
-    for (float wt : TEXT_WEIGHTS) for (float wc : CATEGORY_WEIGHTS) for (float t : TEMPERATURES) {
-      if (wc == 0 && t != TEMPERATURES[0]) continue; // the temperature only matters with categories
-      if (wt == 0 && wc == 0) continue; // that is popularity
-      rankerGrid.add(new float[] {wt, wc, t});
+    arms.put(POP, variants(users, 1, g -> ""));
+    arms.put(TEXT, variants(users, 1, g -> ""));
+    arms.put(DEFAULTS, variants(users, 1, g -> settingName(StatedTasteRanker.Settings.defaults())));
+    arms.put(RAW_SUM, variants(users, GAMMAS.length, g -> "γ = " + GAMMAS[g]));
+    arms.put(POP_TEXT, variants(users, TEXT_WEIGHTS.length, g -> "text " + TEXT_WEIGHTS[g]));
+    List<StatedTasteRanker.Settings> rankerGrid = new ArrayList<>();
+    for (double a : TASTE_SMOOTHINGS) for (float m : MARGINS) for (float wt : RANKER_TEXT_WEIGHTS) {
+      for (float wc : CATEGORY_WEIGHTS) rankerGrid.add(new StatedTasteRanker.Settings(a, m, wt, wc));
     }
-    arms.put(ranker, variants(users, rankerGrid.size(), g -> settingName(rankerGrid.get(g))));
-    arms.put(reference, variants(users, STATED_WEIGHTS.length, g -> "weight = " + STATED_WEIGHTS[g]));
-    int nt = TEMPERATURES.length;
-    arms.put(tasteLm, variants(users, TASTE_SMOOTHINGS.length * nt,
-        g -> "α = " + (long) TASTE_SMOOTHINGS[g / nt] + ", τ = " + TEMPERATURES[g % nt]));
-    arms.put(tasteRef, variants(users, TASTE_SMOOTHINGS.length, g -> "α = " + (long) TASTE_SMOOTHINGS[g]));
-    List<float[]> tasteGrid = new ArrayList<>(); // {α index, τ index, text weight, category weight}
-    for (int a = 0; a < TASTE_SMOOTHINGS.length; a++) for (int t = 0; t < nt; t++) {
-      for (float wt : TASTE_TEXT_WEIGHTS) for (float wc : TASTE_CATEGORY_WEIGHTS) {
-        if (wt > 0 || wc > 0) tasteGrid.add(new float[] {a, t, wt, wc});
+    arms.put(RANKER, variants(users, rankerGrid.size(), g -> settingName(rankerGrid.get(g))));
+    int nm = MARGINS.length;
+    arms.put(TASTE, variants(users, TASTE_SMOOTHINGS.length * nm,
+        g -> "α = " + (long) TASTE_SMOOTHINGS[g / nm] + ", margin " + MARGINS[g % nm]));
+    int nn = NEIGHBOUR_TEMPERATURES.length;
+    arms.put(NEIGHBOURS, variants(users, NEIGHBOUR_SMOOTHINGS.length * nn,
+        g -> "α = " + (long) NEIGHBOUR_SMOOTHINGS[g / nn] + ", τ = " + NEIGHBOUR_TEMPERATURES[g % nn]));
+    arms.put(REF_TASTE, variants(users, TASTE_SMOOTHINGS.length, g -> "α = " + (long) TASTE_SMOOTHINGS[g]));
+    arms.put(REF_SETS, variants(users, SMOOTHINGS.length, g -> "α = " + (long) SMOOTHINGS[g]));
+    arms.put(REF_COUNT, variants(users, STATED_WEIGHTS.length, g -> "weight " + STATED_WEIGHTS[g]));
+    List<float[]> combinedGrid = new ArrayList<>(); // {margin, neighbour α index, τ index, neighbour weight, text}
+    for (float m : COMBINED_MARGINS) for (int a = 0; a < COMBINED_NEIGHBOUR_SMOOTHINGS.length; a++) {
+      for (int t = 0; t < NEIGHBOUR_TEMPERATURES.length; t++) {
+        for (float wn : COMBINED_NEIGHBOUR_WEIGHTS) for (float wt : COMBINED_TEXT_WEIGHTS) {
+          combinedGrid.add(new float[] {m, a, t, wn, wt});
+        }
       }
     }
-    arms.put(tasteFused, variants(users, tasteGrid.size(), g -> {
-      float[] s = tasteGrid.get(g);
-      return "α = " + (long) TASTE_SMOOTHINGS[(int) s[0]] + ", τ = " + TEMPERATURES[(int) s[1]] + ", text " + s[2]
-          + ", categories " + s[3];
+    arms.put(COMBINED, variants(users, combinedGrid.size(), g -> {
+      float[] c = combinedGrid.get(g);
+      return "taste α = 0, margin " + c[0] + "; neighbours α = " + (long) COMBINED_NEIGHBOUR_SMOOTHINGS[(int) c[1]]
+          + ", τ = " + NEIGHBOUR_TEMPERATURES[(int) c[2]] + ", weight " + c[3] + "; text " + c[4];
     }));
-    int nn = NEIGHBOUR_TEMPERATURES.length;
-    arms.put(neighbours, variants(users, NEIGHBOUR_SMOOTHINGS.length * nn,
-        g -> "α = " + (long) NEIGHBOUR_SMOOTHINGS[g / nn] + ", τ = " + NEIGHBOUR_TEMPERATURES[g % nn]));
-    arms.put(statedSetRef, variants(users, SMOOTHINGS.length, g -> "α = " + (long) SMOOTHINGS[g]));
-    List<float[]> groupTextGrid = new ArrayList<>(); // text settings tried beside every smoothing
-    for (float[] s : rankerGrid) if (isGroupTextSetting(s)) groupTextGrid.add(s);
+    // Attributes and sentence: the ranker's base and text at a few settings, plus the group's popularity.
+    List<double[]> bothGrid = new ArrayList<>(); // {taste α, margin, text weight, group α, group weight}
     if (groups != null) {
-      arms.put(group, variants(users, SMOOTHINGS.length, g -> "α = " + (long) SMOOTHINGS[g]));
-      int n = groupTextGrid.size();
-      arms.put(groupText, variants(users, SMOOTHINGS.length * n, g -> "α = " + (long) SMOOTHINGS[g / n] + ", "
-          + settingName(groupTextGrid.get(g % n))));
+      arms.put(GROUP, variants(users, SMOOTHINGS.length, g -> "α = " + (long) SMOOTHINGS[g]));
+      for (double a : BOTH_TASTE_SMOOTHINGS) for (float m : BOTH_MARGINS) for (float wt : BOTH_TEXT_WEIGHTS) {
+        for (double ga : BOTH_GROUP_SMOOTHINGS) for (float gw : BOTH_GROUP_WEIGHTS) {
+          bothGrid.add(new double[] {a, m, wt, ga, gw});
+        }
+      }
+      arms.put(BOTH, variants(users, bothGrid.size(), g -> {
+        double[] b = bothGrid.get(g);
+        return "taste α = " + (long) b[0] + ", margin " + (float) b[1] + ", text " + (float) b[2] + "; group α = "
+            + (long) b[3] + ", weight " + (float) b[4];
+      }));
     }
 
+    Map<String, StatedTasteRanker> rankers = new HashMap<>();
     float[] logPop = new float[ni];
     for (int i = 0; i < ni; i++) logPop[i] = (float) Math.log1p(popularity[i]);
+    float[] zPop = new float[ni];
+    StatedTasteRanker.addStandardised(logPop, 1f, zPop);
     float[] cos = new float[ni], zCos = new float[ni], scores = new float[ni], scratch = new float[ni];
-    float[] zPop = new float[ni], zGroup = new float[ni], groupScores = new float[ni], statedZ = new float[ni];
-    float[][] zAffinity = new float[TEMPERATURES.length][ni];
-    float[][] zTaste = new float[TASTE_SMOOTHINGS.length * TEMPERATURES.length][ni];
-    float[][] categoryWeights = null;
-    String[] categoryNames = null, sentenceNames = null;
-    float[][] sentenceVectors = null;
+    float[][] zAffinity = new float[nm][ni];
+    float[][] zTaste = new float[TASTE_SMOOTHINGS.length * nm][ni];
+    float[][] zGroup = new float[BOTH_GROUP_SMOOTHINGS.length][ni];
+    float[][] zNeighbours = new float[COMBINED_NEIGHBOUR_SMOOTHINGS.length * nn][ni];
     boolean[] history = new boolean[ni];
+    String[] sentenceNames = null;
+    float[][] sentenceVectors = null;
     for (int x = 0; x < users; x++) {
       int u = evaluated.get(x);
       Catalog.Space space = raw.spaceOf(items[off[u]]);
       StatedTasteRanker r = rankers.computeIfAbsent(space.model,
-          m -> StatedTasteRanker.of(centred, m, popularity, categoryVectors(raw, m, encode)));
-      float[] q = r.place(encode.apply(sentences.get(x), space.model));
+          m -> StatedTasteRanker.of(centred, m, taste, categoryVectors(raw, m, encode)));
+      float[] rawQuery = encode.apply(sentences.get(x), space.model);
+      float[] q = r.place(rawQuery);
+      if (q == null) q = new float[space.dimension]; // an empty sentence: every cosine 0
       for (int p = off[u]; p < cut[u]; p++) history[items[p]] = true;
       int from = cut[u], to = off[u + 1];
-      evaluate(logPop, history, items, from, to, arms.get(pop).get(0), x);
-      Arrays.fill(zPop, 0f);
-      StatedTasteRanker.addStandardised(logPop, 1f, zPop);
-      if (q == null) q = new float[space.dimension]; // an empty sentence: every cosine 0
+      evaluate(logPop, history, items, from, to, arms.get(POP).get(0), x);
+
+      // The sentence's cosine with the item texts: alone, added raw to log-popularity, standardised beside it.
       r.textCosines(q, cos);
+      Arrays.fill(zCos, 0f);
+      StatedTasteRanker.addStandardised(cos, 1f, zCos);
       for (int i = 0; i < ni; i++) if (Float.isNaN(cos[i])) cos[i] = Float.NEGATIVE_INFINITY;
-      evaluate(cos, history, items, from, to, arms.get(text).get(0), x);
+      evaluate(cos, history, items, from, to, arms.get(TEXT).get(0), x);
       for (int g = 0; g < GAMMAS.length; g++) {
         for (int i = 0; i < ni; i++) scores[i] = logPop[i] + GAMMAS[g] * cos[i];
-        evaluate(scores, history, items, from, to, arms.get(rawSum).get(g), x);
+        evaluate(scores, history, items, from, to, arms.get(RAW_SUM).get(g), x);
       }
-      r.textCosines(q, scratch);
-      Arrays.fill(zCos, 0f);
-      StatedTasteRanker.addStandardised(scratch, 1f, zCos);
-      if (categoryNames == null) {
-        categoryNames = r.categories().toArray(new String[0]);
-        categoryWeights = new float[TEMPERATURES.length][categoryNames.length];
+      for (int g = 0; g < TEXT_WEIGHTS.length; g++) {
+        for (int i = 0; i < ni; i++) scores[i] = zPop[i] + TEXT_WEIGHTS[g] * zCos[i];
+        evaluate(scores, history, items, from, to, arms.get(POP_TEXT).get(g), x);
       }
-      for (int t = 0; t < TEMPERATURES.length; t++) {
-        r.categoryAffinity(q, TEMPERATURES[t], scratch, categoryWeights[t]);
-        if (x < 8 && t == 1 && System.getenv("ONBOARDING_DEBUG") != null) {
-          StringBuilder sb = new StringBuilder(sentences.get(x) + " ->");
-          for (int c = 0; c < categoryNames.length; c++) sb.append(String.format(" %s=%.3f", categoryNames[c], categoryWeights[t][c]));
-          System.err.println(sb);
+
+      // The shipped scoring function at its defaults, untuned here.
+      r.score(rawQuery, StatedTasteRanker.Settings.defaults(), scores);
+      evaluate(scores, history, items, from, to, arms.get(DEFAULTS).get(0), x);
+
+      // The ranker's signals at every margin and smoothing, then every fused setting (StatedTasteRanker.score).
+      for (int m = 0; m < nm; m++) {
+        r.categoryAffinity(q, MARGINS[m], scratch, null);
+        Arrays.fill(zAffinity[m], 0f);
+        StatedTasteRanker.addStandardised(scratch, 1f, zAffinity[m]);
+        for (int a = 0; a < TASTE_SMOOTHINGS.length; a++) {
+          r.tastePopularity(q, MARGINS[m], TASTE_SMOOTHINGS[a], scratch);
+          evaluate(scratch, history, items, from, to, arms.get(TASTE).get(a * nm + m), x);
+          Arrays.fill(zTaste[a * nm + m], 0f);
+          StatedTasteRanker.addStandardised(scratch, 1f, zTaste[a * nm + m]);
         }
-        Arrays.fill(zAffinity[t], 0f);
-        StatedTasteRanker.addStandardised(scratch, 1f, zAffinity[t]);
       }
-      fuseGrid(zPop, zCos, zAffinity, rankerGrid, 0, scores, history, items, from, to, arms.get(ranker), x);
-      // Reference: the stated categories themselves, counted per item, standardised like the ranker's signals.
-      List<String> mine = stated.get(x);
-      for (int i = 0; i < ni; i++) {
-        int c = 0;
-        for (String cat : raw.item(i).categories()) if (mine.contains(cat)) c++;
-        scratch[i] = c;
+      for (int g = 0; g < rankerGrid.size(); g++) {
+        StatedTasteRanker.Settings st = rankerGrid.get(g);
+        int m = indexOf(MARGINS, st.margin()), a = indexOf(TASTE_SMOOTHINGS, st.tasteSmoothing());
+        float[] base = zTaste[a * nm + m], za = zAffinity[m];
+        float wt = st.textWeight(), wc = st.categoryWeight();
+        for (int i = 0; i < ni; i++) scores[i] = base[i] + wt * zCos[i] + wc * za[i];
+        evaluate(scores, history, items, from, to, arms.get(RANKER).get(g), x);
       }
-      Arrays.fill(statedZ, 0f);
-      StatedTasteRanker.addStandardised(scratch, 1f, statedZ);
-      for (int g = 0; g < STATED_WEIGHTS.length; g++) {
-        for (int i = 0; i < ni; i++) scores[i] = zPop[i] + STATED_WEIGHTS[g] * statedZ[i];
-        evaluate(scores, history, items, from, to, arms.get(reference).get(g), x);
-      }
-      // Taste popularity: the language model's category weights, then the stated categories themselves.
-      for (int a = 0; a < TASTE_SMOOTHINGS.length; a++) {
-        for (int t = 0; t < nt; t++) {
-          taste.score(categoryNames, categoryWeights[t], TASTE_SMOOTHINGS[a], scores);
-          evaluate(scores, history, items, from, to, arms.get(tasteLm).get(a * nt + t), x);
-          Arrays.fill(zTaste[a * nt + t], 0f);
-          StatedTasteRanker.addStandardised(scores, 1f, zTaste[a * nt + t]);
-        }
-        float[] uniform = new float[mine.size()];
-        Arrays.fill(uniform, 1f);
-        taste.score(mine.toArray(new String[0]), uniform, TASTE_SMOOTHINGS[a], scores);
-        evaluate(scores, history, items, from, to, arms.get(tasteRef).get(a), x);
-      }
-      // Sentence neighbours: the nearest sentences of all users, weighted by their users and the softmax of cosines.
+
+      // Sentence neighbours: the nearest sentences of all users, weighted by their users and a softmax of cosines.
       if (sentenceNames == null) {
         sentenceNames = sentenceTaste.tastes().toArray(new String[0]);
         sentenceVectors = new float[sentenceNames.length][];
@@ -310,48 +334,95 @@ public final class OnboardingExperiment {
       float[] cosines = new float[nearest.length], w = new float[nearest.length];
       for (int k = 0; k < nearest.length; k++) {
         names[k] = sentenceNames[nearest[k]];
-        cosines[k] = io.shiftrec.core.Vectors.dot(q, sentenceVectors[nearest[k]]);
+        cosines[k] = Vectors.dot(q, sentenceVectors[nearest[k]]);
       }
       for (int a = 0; a < NEIGHBOUR_SMOOTHINGS.length; a++) {
         for (int t = 0; t < nn; t++) {
           for (int k = 0; k < nearest.length; k++) {
-            w[k] = (float) (sentenceTaste.users(names[k]) * Math.exp((cosines[k] - cosines[0]) / NEIGHBOUR_TEMPERATURES[t]));
+            w[k] = (float) (sentenceTaste.users(names[k])
+                * Math.exp((cosines[k] - cosines[0]) / NEIGHBOUR_TEMPERATURES[t]));
           }
           sentenceTaste.score(names, w, NEIGHBOUR_SMOOTHINGS[a], scores);
-          evaluate(scores, history, items, from, to, arms.get(neighbours).get(a * nn + t), x);
+          evaluate(scores, history, items, from, to, arms.get(NEIGHBOURS).get(a * nn + t), x);
+          int ca = indexOf(COMBINED_NEIGHBOUR_SMOOTHINGS, NEIGHBOUR_SMOOTHINGS[a]);
+          if (ca < 0) continue;
+          Arrays.fill(zNeighbours[ca * nn + t], 0f);
+          StatedTasteRanker.addStandardised(scores, 1f, zNeighbours[ca * nn + t]);
         }
+      }
+      for (int g = 0; g < combinedGrid.size(); g++) {
+        float[] c = combinedGrid.get(g);
+        float[] base = zTaste[indexOf(TASTE_SMOOTHINGS, 0.0) * nm + indexOf(MARGINS, c[0])];
+        float[] zn = zNeighbours[(int) c[1] * nn + (int) c[2]];
+        float wn = c[3], wt = c[4];
+        for (int i = 0; i < ni; i++) scores[i] = base[i] + wn * zn[i] + wt * zCos[i];
+        evaluate(scores, history, items, from, to, arms.get(COMBINED).get(g), x);
+      }
+
+      // References without the language model: the stated categories themselves.
+      List<String> mine = stated.get(x);
+      float[] uniform = new float[mine.size()];
+      Arrays.fill(uniform, 1f);
+      for (int a = 0; a < TASTE_SMOOTHINGS.length; a++) {
+        taste.score(mine.toArray(new String[0]), uniform, TASTE_SMOOTHINGS[a], scores);
+        evaluate(scores, history, items, from, to, arms.get(REF_TASTE).get(a), x);
       }
       Map<String, Object> statedAttrs = statedAttributes(mine);
       for (int a = 0; a < SMOOTHINGS.length; a++) {
         statedSets.score(statedAttrs, SMOOTHINGS[a], scores);
-        evaluate(scores, history, items, from, to, arms.get(statedSetRef).get(a), x);
+        evaluate(scores, history, items, from, to, arms.get(REF_SETS).get(a), x);
       }
-      for (int g = 0; g < tasteGrid.size(); g++) {
-        float[] s = tasteGrid.get(g);
-        float[] base = zTaste[(int) s[0] * nt + (int) s[1]], za = zAffinity[(int) s[1]];
-        float wt = s[2], wc = s[3];
-        for (int i = 0; i < ni; i++) scores[i] = base[i] + wt * zCos[i] + wc * za[i];
-        evaluate(scores, history, items, from, to, arms.get(tasteFused).get(g), x);
+      for (int i = 0; i < ni; i++) {
+        int c = 0;
+        for (String cat : raw.item(i).categories()) if (mine.contains(cat)) c++;
+        scratch[i] = c;
       }
+      Arrays.fill(cos, 0f); // reused: the standardised count of stated categories
+      StatedTasteRanker.addStandardised(scratch, 1f, cos);
+      for (int g = 0; g < STATED_WEIGHTS.length; g++) {
+        for (int i = 0; i < ni; i++) scores[i] = zPop[i] + STATED_WEIGHTS[g] * cos[i];
+        evaluate(scores, history, items, from, to, arms.get(REF_COUNT).get(g), x);
+      }
+
       if (groups != null) {
         Map<String, Object> attrs = attributes(usersById, all.userId(u));
         for (int a = 0; a < SMOOTHINGS.length; a++) {
-          groups.score(attrs, SMOOTHINGS[a], groupScores);
-          evaluate(groupScores, history, items, from, to, arms.get(group).get(a), x);
-          Arrays.fill(zGroup, 0f);
-          StatedTasteRanker.addStandardised(groupScores, 1f, zGroup);
-          fuseGrid(zGroup, zCos, zAffinity, groupTextGrid, a * groupTextGrid.size(), scores, history, items, from, to,
-              arms.get(groupText), x);
+          groups.score(attrs, SMOOTHINGS[a], scores);
+          evaluate(scores, history, items, from, to, arms.get(GROUP).get(a), x);
+        }
+        for (int a = 0; a < BOTH_GROUP_SMOOTHINGS.length; a++) {
+          groups.score(attrs, BOTH_GROUP_SMOOTHINGS[a], scratch);
+          Arrays.fill(zGroup[a], 0f);
+          StatedTasteRanker.addStandardised(scratch, 1f, zGroup[a]);
+        }
+        for (int g = 0; g < bothGrid.size(); g++) {
+          double[] b = bothGrid.get(g);
+          float[] base = zTaste[indexOf(TASTE_SMOOTHINGS, b[0]) * nm + indexOf(MARGINS, (float) b[1])];
+          float[] zg = zGroup[indexOf(BOTH_GROUP_SMOOTHINGS, b[3])];
+          float wt = (float) b[2], gw = (float) b[4];
+          for (int i = 0; i < ni; i++) scores[i] = base[i] + wt * zCos[i] + gw * zg[i];
+          evaluate(scores, history, items, from, to, arms.get(BOTH).get(g), x);
         }
       }
       for (int p = off[u]; p < cut[u]; p++) history[items[p]] = false;
     }
 
+    // The product question, asked once: which language-model reading to use is itself chosen on the other half.
+    List<Variant> union = new ArrayList<>();
+    for (String arm : LANGUAGE_MODEL_ARMS) {
+      for (Variant v : arms.get(arm)) union.add(new Variant(arm + ": " + v.setting, v.hr, v.ndcg, v.recall));
+    }
+    Map<String, List<Variant>> withUnion = new LinkedHashMap<>();
+    withUnion.put(POP, arms.get(POP));
+    withUnion.put(FROM_TEXT, union);
+    withUnion.putAll(arms);
+    arms = withUnion;
+
     int[] halfA = indices(validation, true), halfB = indices(validation, false);
     if (halfA.length == 0 || halfB.length == 0) throw new IllegalStateException("a half of the users is empty");
     int[] everyone = new int[users];
     for (int x = 0; x < users; x++) everyone[x] = x;
-    Variant popVariant = arms.get(pop).get(0);
+    Variant popVariant = arms.get(POP).get(0);
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, List<Variant>> arm : arms.entrySet()) {
       // Two-fold cross-fitting: the setting chosen on one half scores the other, so every user is a test user once
@@ -398,24 +469,6 @@ public final class OnboardingExperiment {
         Bootstrap.ci95(v.ndcg, at, BOOTSTRAP_SAMPLES, seed), Metrics.mean(v.recall, at), ndcg, hr);
   }
 
-  /** base + wt·z(cos) + wc·z(affinity at τ) for every setting of {@code grid}, into variants from {@code first}. */
-  private static void fuseGrid(float[] base, float[] zCos, float[][] zAffinity, List<float[]> grid, int first,
-                               float[] scores, boolean[] history, int[] items, int from, int to, List<Variant> out,
-                               int user) {
-    for (int g = 0; g < grid.size(); g++) {
-      float wt = grid.get(g)[0], wc = grid.get(g)[1];
-      float[] za = zAffinity[temperatureIndex(grid.get(g)[2])];
-      for (int i = 0; i < scores.length; i++) scores[i] = base[i] + wt * zCos[i] + wc * za[i];
-      evaluate(scores, history, items, from, to, out.get(first + g), user);
-    }
-  }
-
-  /** The smaller grid of text settings tried beside every smoothing (the product of both would be slow). */
-  private static boolean isGroupTextSetting(float[] s) {
-    return (s[0] == 0f || s[0] == 0.25f || s[0] == 0.5f) && (s[1] == 0f || s[1] == 0.5f || s[1] == 1f || s[1] == 2f)
-        && (s[1] == 0f || s[2] == 0.12f || s[2] == 0.16f);
-  }
-
   /** Rows of {@code vectors} with the largest dot product with {@code q}, best first, at most {@code m}. */
   static int[] nearest(float[] q, float[][] vectors, int m) {
     int n = vectors.length, size = Math.min(m, n);
@@ -444,13 +497,20 @@ public final class OnboardingExperiment {
     return attrs;
   }
 
-  private static int temperatureIndex(float t) {
-    for (int k = 0; k < TEMPERATURES.length; k++) if (TEMPERATURES[k] == t) return k;
-    throw new IllegalArgumentException("unknown temperature " + t);
+  private static String settingName(StatedTasteRanker.Settings s) {
+    return "α = " + (long) s.tasteSmoothing() + ", margin " + s.margin() + ", text " + s.textWeight()
+        + ", categories " + s.categoryWeight();
   }
 
-  private static String settingName(float[] s) {
-    return "text " + s[0] + ", categories " + s[1] + (s[1] > 0 ? ", τ = " + s[2] : "");
+  private static int indexOf(float[] values, float v) {
+    for (int k = 0; k < values.length; k++) if (values[k] == v) return k;
+    throw new IllegalArgumentException("no " + v + " in " + Arrays.toString(values));
+  }
+
+  /** Index of {@code v} in {@code values}; -1 when absent. */
+  private static int indexOf(double[] values, double v) {
+    for (int k = 0; k < values.length; k++) if (values[k] == v) return k;
+    return -1;
   }
 
   private static List<Variant> variants(int users, int n, java.util.function.IntFunction<String> name) {
@@ -498,6 +558,8 @@ public final class OnboardingExperiment {
    */
   static List<String> statedCategories(Catalog catalog, int[] items, float[] weights, int from, int to,
                                        Map<String, Double> shares) {
+    List<String> frequent = TastePopularity.statedCategories(catalog, items, weights, from, to);
+    if (shares == null) return frequent;
     Map<String, Integer> counts = new HashMap<>();
     for (int pass = 0; pass < 2 && counts.isEmpty(); pass++) {
       for (int p = from; p < to; p++) {
@@ -509,22 +571,20 @@ public final class OnboardingExperiment {
     ranked.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey())
         : Integer.compare(b.getValue(), a.getValue()));
     List<String> top = new ArrayList<>();
-    if (shares != null) {
-      // Distinctive: the categories most over-represented against everyone's histories, among those frequent
-      // enough to be a taste rather than an accident; the most frequent fill what is left.
-      int mentions = 0;
-      for (int c : counts.values()) mentions += c;
-      int least = Math.max(MIN_DISTINCTIVE_COUNT, (int) Math.ceil(MIN_DISTINCTIVE_SHARE * mentions));
-      List<Map.Entry<String, Integer>> eligible = new ArrayList<>();
-      for (Map.Entry<String, Integer> e : ranked) if (e.getValue() >= least && shares.containsKey(e.getKey())) eligible.add(e);
-      eligible.sort((a, b) -> {
-        int byLift = Double.compare(b.getValue() / shares.get(b.getKey()), a.getValue() / shares.get(a.getKey()));
-        return byLift != 0 ? byLift : a.getKey().compareTo(b.getKey());
-      });
-      for (int k = 0; k < Math.min(TOP_CATEGORIES, eligible.size()); k++) top.add(eligible.get(k).getKey());
-    }
-    for (int k = 0; k < ranked.size() && top.size() < TOP_CATEGORIES; k++) {
-      if (!top.contains(ranked.get(k).getKey())) top.add(ranked.get(k).getKey());
+    // Distinctive: the categories most over-represented against everyone's histories, among those frequent
+    // enough to be a taste rather than an accident; the most frequent fill what is left.
+    int mentions = 0;
+    for (int c : counts.values()) mentions += c;
+    int least = Math.max(MIN_DISTINCTIVE_COUNT, (int) Math.ceil(MIN_DISTINCTIVE_SHARE * mentions));
+    List<Map.Entry<String, Integer>> eligible = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : ranked) if (e.getValue() >= least && shares.containsKey(e.getKey())) eligible.add(e);
+    eligible.sort((a, b) -> {
+      int byLift = Double.compare(b.getValue() / shares.get(b.getKey()), a.getValue() / shares.get(a.getKey()));
+      return byLift != 0 ? byLift : a.getKey().compareTo(b.getKey());
+    });
+    for (int k = 0; k < Math.min(TOP_CATEGORIES, eligible.size()); k++) top.add(eligible.get(k).getKey());
+    for (int k = 0; k < frequent.size() && top.size() < TOP_CATEGORIES; k++) {
+      if (!top.contains(frequent.get(k))) top.add(frequent.get(k));
     }
     return top;
   }

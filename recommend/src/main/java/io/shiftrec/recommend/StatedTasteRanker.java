@@ -10,38 +10,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ranks the catalogue for someone who has only said what they like ("I like Comedy, Drama and Romance movies."), by
- * three signals fused after standardising each over the catalogue:
+ * Ranks the catalogue for someone who has only said what they like ("I like Comedy, Drama and Romance movies."). The
+ * language model reads the text against every category of the catalogue (each category's label sentence, "I like
+ * Comedy movies.", see {@link #categoryWeights}) to find which categories it names; the ranking is then, fused after
+ * standardising each signal over the items of the query's space:
  *
  * <ul>
- *   <li>popularity, {@code log(1 + users)}: which items people take first;
- *   <li>the text's cosine with each item's text: what kind of item, as the language model reads the whole item;
- *   <li>the text's affinity with each item's categories: the language model reads the text against every category
- *       label of the catalogue ("Comedy movies"), a softmax with temperature {@code τ} turns those cosines into
- *       weights, and an item scores the weights of its categories summed, so an item of two stated genres outranks
- *       one of a single genre.
+ *   <li>the {@link TastePopularity} of the named categories: what the users whose own history favours them took,
+ *       shrunk toward global popularity with weight {@code α}. Which items of a kind people choose, and what else
+ *       such people choose; the strongest signal (docs/BENCHMARKS.md, onboarding);
+ *   <li>the text's cosine with each item's text, weight {@code textWeight}: what kind of item, as the language model
+ *       reads the whole item;
+ *   <li>the named categories' weights summed over each item's categories, weight {@code categoryWeight}: an item of
+ *       two named genres before one of a single genre.
  * </ul>
  *
- * <p>Score = {@code z(log pop) + textWeight·z(cos) + categoryWeight·z(affinity)}, each {@code z} over the items of the
- * query's space. A text cosine alone ranks obscure items that happen to read alike; standardising puts it on the
- * scale of popularity so that the weights (chosen on validation users) mean the same for every text. The query is a
- * raw encoder vector brought into the centred space ({@link Catalog.Space#place}); category vectors likewise.
- * Immutable and thread-safe after construction.
+ * <p>Score = {@code z(log(1 + N·p_taste)) + textWeight·z(cos) + categoryWeight·z(affinity)}. A text cosine alone
+ * ranks obscure items that happen to read alike; standardising puts every signal on one scale, so the weights,
+ * chosen on validation users, mean the same for every text. The query is a raw encoder vector, brought into the
+ * centred space ({@link Catalog.Space#place}) like the category label vectors. With no category vectors the base is
+ * global popularity. Immutable and thread-safe after construction.
  */
 public final class StatedTasteRanker {
-  /** Weights of the fused signals and the temperature of the category softmax. */
-  public record Settings(float textWeight, float categoryWeight, float temperature) {
+  /**
+   * @param tasteSmoothing α of {@link TastePopularity#score}, in (user, item) pairs
+   * @param margin how far below the best category's cosine a category still counts as named ({@link #categoryWeights})
+   * @param textWeight weight of the standardised text cosine
+   * @param categoryWeight weight of the standardised category affinity
+   */
+  public record Settings(double tasteSmoothing, float margin, float textWeight, float categoryWeight) {
     public Settings {
+      if (!(tasteSmoothing >= 0) || Double.isInfinite(tasteSmoothing)) {
+        throw new IllegalArgumentException("tasteSmoothing must be a finite number ≥ 0, got " + tasteSmoothing);
+      }
+      if (!(margin > 0)) throw new IllegalArgumentException("margin must be positive, got " + margin);
       if (!(textWeight >= 0) || !(categoryWeight >= 0)) {
         throw new IllegalArgumentException("weights must be non-negative, got text " + textWeight + ", category "
             + categoryWeight);
       }
-      if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be positive, got " + temperature);
     }
 
-    /** The defaults chosen on the validation users of both MovieLens sets (docs/BENCHMARKS.md, onboarding). */
+    /**
+     * The setting both validation halves of MovieLens 1M chose (docs/BENCHMARKS.md, onboarding): the fans' own
+     * counts (α = 0), categories within 0.08 of the best, a little of the text cosine, no category affinity.
+     */
     public static Settings defaults() {
-      return new Settings(0.25f, 1f, 0.02f);
+      return new Settings(0, 0.08f, 0.05f, 0f);
     }
   }
 
@@ -50,16 +64,18 @@ public final class StatedTasteRanker {
 
   private final Catalog.Space space;
   private final int numItems;
-  private final float[] popularityZ;
+  private final boolean[] inSpace;
+  private final TastePopularity taste;
   private final String[] categories;
   private final float[] categoryVectors; // row-major, one row per category with a vector, in the space's dimension
   private final int[][] itemCategories; // category rows of each item (empty when none or no vector)
 
-  private StatedTasteRanker(Catalog.Space space, int numItems, float[] popularityZ, String[] categories,
-                            float[] categoryVectors, int[][] itemCategories) {
+  private StatedTasteRanker(Catalog.Space space, int numItems, boolean[] inSpace, TastePopularity taste,
+                            String[] categories, float[] categoryVectors, int[][] itemCategories) {
     this.space = space;
     this.numItems = numItems;
-    this.popularityZ = popularityZ;
+    this.inSpace = inSpace;
+    this.taste = taste;
     this.categories = categories;
     this.categoryVectors = categoryVectors;
     this.itemCategories = itemCategories;
@@ -68,26 +84,20 @@ public final class StatedTasteRanker {
   /**
    * @param centred the catalogue with centred spaces ({@link Catalog#centred()})
    * @param model the space the queries will come from
-   * @param popularity users per item, indexed like the catalogue (what people took; never a target)
-   * @param categoryVectors raw encoder vectors of each category's label in {@code model} (see
-   *     {@link #categoryLabel}); categories missing here carry no affinity. May be empty.
+   * @param taste what the users taking each category took, over the catalogue's items (never a target)
+   * @param categoryVectors raw encoder vectors, in {@code model}, of each category's {@link #categoryLabel}; categories
+   *     missing here are never read as named. May be empty.
    */
-  public static StatedTasteRanker of(Catalog centred, String model, int[] popularity,
+  public static StatedTasteRanker of(Catalog centred, String model, TastePopularity taste,
                                      Map<String, float[]> categoryVectors) {
     Catalog.Space space = centred.spaces().get(model);
     if (space == null) throw new IllegalArgumentException("the catalogue has no items encoded by " + model);
     int n = centred.size();
-    if (popularity.length != n) {
-      throw new IllegalArgumentException("popularity has " + popularity.length + " entries for " + n + " items");
-    }
-    float[] logPop = new float[n];
-    for (int i = 0; i < n; i++) {
-      if (popularity[i] < 0) throw new IllegalArgumentException("negative popularity " + popularity[i] + " at " + i);
-      logPop[i] = (float) Math.log1p(popularity[i]);
+    if (taste.numItems() != n) {
+      throw new IllegalArgumentException("taste popularity covers " + taste.numItems() + " items, the catalogue " + n);
     }
     boolean[] inSpace = new boolean[n];
     for (int i : space.itemIndex) inSpace[i] = true;
-    standardise(logPop, inSpace);
     Map<String, Integer> row = new LinkedHashMap<>();
     List<float[]> placed = new ArrayList<>();
     for (Map.Entry<String, float[]> e : categoryVectors.entrySet()) {
@@ -111,7 +121,7 @@ public final class StatedTasteRanker {
         return java.util.Arrays.copyOf(rows, k);
       });
     }
-    return new StatedTasteRanker(space, n, logPop, row.keySet().toArray(new String[0]), matrix, itemCats);
+    return new StatedTasteRanker(space, n, inSpace, taste, row.keySet().toArray(new String[0]), matrix, itemCats);
   }
 
   /**
@@ -165,11 +175,6 @@ public final class StatedTasteRanker {
     return space.place(rawQuery);
   }
 
-  /** Standardised popularity; 0 for items outside the space. A shared array: do not modify. */
-  float[] popularityZ() {
-    return popularityZ;
-  }
-
   /** Cosine of the placed query with every item of the space; {@code NaN} for items outside it. */
   public void textCosines(float[] placedQuery, float[] out) {
     checkOut(out);
@@ -221,36 +226,43 @@ public final class StatedTasteRanker {
   }
 
   /**
+   * {@link TastePopularity#score} of the categories the placed query names ({@link #categoryWeights} at
+   * {@code margin}), smoothing {@code α}; global popularity when there are no categories.
+   */
+  public void tastePopularity(float[] placedQuery, float margin, double smoothing, float[] out) {
+    checkOut(out);
+    float[] w = new float[categories.length];
+    if (categories.length > 0) categoryWeights(placedQuery, margin, w);
+    taste.score(categories, w, smoothing, out);
+  }
+
+  /**
    * Fused scores of every item for a raw query vector (the encoder's output for the stated taste); items outside the
-   * query's space score {@code -∞}. {@code out} has one entry per catalogue item.
+   * query's space score {@code -∞}. A zero vector (an empty text) ranks by global popularity.
    */
   public void score(float[] rawQuery, Settings settings, float[] out) {
     checkOut(out);
     float[] q = space.place(rawQuery);
     if (q == null) {
-      // An empty text says nothing about taste: popularity alone.
-      for (int i = 0; i < numItems; i++) out[i] = Float.NEGATIVE_INFINITY;
-      for (int i : space.itemIndex) out[i] = popularityZ[i];
+      taste.score(new String[0], new float[0], 0, out);
+      for (int i = 0; i < numItems; i++) if (!inSpace[i]) out[i] = Float.NEGATIVE_INFINITY;
       return;
     }
-    fuse(q, settings, out, new float[numItems]);
-  }
-
-  /** {@link #score} for an already placed query, with a caller's scratch array of the catalogue's size. */
-  public void fuse(float[] placedQuery, Settings settings, float[] out, float[] scratch) {
-    checkOut(out);
-    checkOut(scratch);
-    java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
-    for (int i : space.itemIndex) out[i] = popularityZ[i];
+    float[] signal = new float[numItems];
+    tastePopularity(q, settings.margin(), settings.tasteSmoothing(), signal);
+    java.util.Arrays.fill(out, 0f);
+    for (int i = 0; i < numItems; i++) if (!inSpace[i]) signal[i] = Float.NaN;
+    addStandardised(signal, 1f, out);
     if (settings.textWeight() > 0) {
-      textCosines(placedQuery, scratch);
-      addStandardised(scratch, settings.textWeight(), out);
+      textCosines(q, signal);
+      addStandardised(signal, settings.textWeight(), out);
     }
     if (settings.categoryWeight() > 0 && categories.length > 0) {
-      categoryAffinity(placedQuery, settings.temperature(), scratch, null);
-      for (int i = 0; i < numItems; i++) if (out[i] == Float.NEGATIVE_INFINITY) scratch[i] = Float.NaN;
-      addStandardised(scratch, settings.categoryWeight(), out);
+      categoryAffinity(q, settings.margin(), signal, null);
+      for (int i = 0; i < numItems; i++) if (!inSpace[i]) signal[i] = Float.NaN;
+      addStandardised(signal, settings.categoryWeight(), out);
     }
+    for (int i = 0; i < numItems; i++) if (!inSpace[i]) out[i] = Float.NEGATIVE_INFINITY;
   }
 
   /** out[i] += weight · z(values[i]) over the items whose value is not NaN. */
@@ -270,20 +282,6 @@ public final class StatedTasteRanker {
     for (int i = 0; i < values.length; i++) {
       if (!Float.isNaN(values[i])) out[i] += scale * (values[i] - shift);
     }
-  }
-
-  private static void standardise(float[] values, boolean[] keep) {
-    double sum = 0, sq = 0;
-    int n = 0;
-    for (int i = 0; i < values.length; i++) {
-      if (!keep[i]) continue;
-      sum += values[i];
-      sq += (double) values[i] * values[i];
-      n++;
-    }
-    double mean = n == 0 ? 0 : sum / n, var = n == 0 ? 0 : sq / n - mean * mean;
-    double sd = var > 1e-12 ? Math.sqrt(var) : 1;
-    for (int i = 0; i < values.length; i++) values[i] = keep[i] ? (float) ((values[i] - mean) / sd) : 0f;
   }
 
   private static boolean contains(int[] a, int n, int v) {

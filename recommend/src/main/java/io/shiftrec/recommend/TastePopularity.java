@@ -40,6 +40,46 @@ public final class TastePopularity {
     this.everyoneTotal = everyoneTotal;
   }
 
+  /** Categories a stated taste names: {@value #STATED_CATEGORIES}, as in "I like Comedy, Drama and Romance movies." */
+  public static final int STATED_CATEGORIES = 3;
+
+  /**
+   * The taste popularity of a catalogue's users: every user's stated taste is the {@value #STATED_CATEGORIES}
+   * categories most frequent among the liked items of their history ({@link #statedCategories}), and they count
+   * toward each of those categories with every item they took. What the server builds to rank for a new user.
+   */
+  public static TastePopularity fromHistories(TrainingData data) {
+    Builder b = builder(data.numItems());
+    int[] off = data.offsets(), items = data.historyItems();
+    float[] weights = data.historyWeights();
+    for (int u = 0; u < data.numUsers(); u++) {
+      b.addUser(statedCategories(data.catalog(), items, weights, off[u], off[u + 1]), items, off[u], off[u + 1]);
+    }
+    return b.build();
+  }
+
+  /**
+   * The {@value #STATED_CATEGORIES} categories most frequent among the liked items (weight &gt; 0) of positions
+   * [from, to) (among all of them when none is liked), most frequent first, ties by name; empty when the items have
+   * no category. What a user would say they like, from their own history only.
+   */
+  public static List<String> statedCategories(io.shiftrec.core.Catalog catalog, int[] items, float[] weights,
+                                              int from, int to) {
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    for (int pass = 0; pass < 2 && counts.isEmpty(); pass++) {
+      for (int p = from; p < to; p++) {
+        if (pass == 0 && weights[p] <= 0f) continue;
+        for (String category : catalog.item(items[p]).categories()) counts.merge(category, 1, Integer::sum);
+      }
+    }
+    List<Map.Entry<String, Integer>> ranked = new ArrayList<>(counts.entrySet());
+    ranked.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey())
+        : Integer.compare(b.getValue(), a.getValue()));
+    List<String> top = new ArrayList<>();
+    for (int k = 0; k < Math.min(STATED_CATEGORIES, ranked.size()); k++) top.add(ranked.get(k).getKey());
+    return top;
+  }
+
   public static Builder builder(int numItems) {
     if (numItems < 1) throw new IllegalArgumentException("numItems must be positive, got " + numItems);
     return new Builder(numItems);
