@@ -187,9 +187,10 @@ final class BenchCommand {
   }
 
   @Command(name = "onboarding", mixinStandardHelpOptions = true,
-      description = "New users who state their taste in a sentence: the sentence (written from the categories of"
-          + " the first 80% of each user's items) ranks the rest of their items, alone and added to popularity,"
-          + " against popularity.")
+      description = "New users who state their taste in a sentence (written from the categories of the first 80% of"
+          + " each user's items) or, where users carry them, only their attributes: the rest of their items ranked by"
+          + " the stated-taste ranker, its parts and references, and attribute-group popularity, against popularity,"
+          + " with 95% intervals and paired tests.")
   static final class Onboarding implements Callable<Integer> {
     @Option(names = "--format", required = true, converter = ImportCommand.Formats.class,
         description = "movielens | movielens-latest | amazon-cdsr | generic")
@@ -230,8 +231,8 @@ final class BenchCommand {
         }
         progress.finish();
         System.out.printf(Locale.ROOT, "users %,d in two halves of %,d and %,d; each half is ranked with the setting"
-            + " chosen by NDCG@10 on the other (two-fold cross-fitting)%n", result.validationUsers()
-            + result.testUsers(), result.validationUsers(), result.testUsers());
+            + " chosen by NDCG@10 on the other (two-fold cross-fitting)%n", result.firstHalf() + result.secondHalf(),
+            result.firstHalf(), result.secondHalf());
         System.out.println("| model | setting (validation) | HR@10 [95% CI] | NDCG@10 [95% CI] | Recall@10"
             + " | NDCG@10 vs pop (p) | HR@10 vs pop (p) |");
         System.out.println("|---|---|---|---|---:|---|---|");

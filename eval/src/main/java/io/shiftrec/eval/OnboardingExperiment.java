@@ -22,20 +22,21 @@ import java.util.function.BiFunction;
  * Onboarding new users, against popularity, on users whose later history is known. Per user with at least
  * {@value #MIN_ITEMS} distinct items, the first {@value #HISTORY_SHARE} of them (clock order) are the history and the
  * rest the targets. The history only writes the sentence, "I like A, B and C movies." (Chinese for a Chinese
- * catalogue), from the {@value #TOP_CATEGORIES} categories most frequent among the history's liked items (all its
- * items when none is liked; ties by name), with the history's domain as the noun: what a new user could say about
- * their taste, never anything of the targets. Popularity counts every user's history items (never a target). Every
- * model ranks every item outside the user's history, ties against the target.
+ * catalogue), from {@value #TOP_CATEGORIES} of its categories (the most frequent among its liked items, or the most
+ * distinctive, {@link Taste}), with the history's domain as the noun: what a new user could say about their taste,
+ * never anything of the targets. Popularity, taste popularity and group popularity count every user's history items
+ * (never a target). Every model ranks every item outside the user's history, ties against the target.
  *
- * <p>Arms: popularity; the sentence's cosine with the item texts alone; the old raw sum {@code log(1 + pop) + γ·cos};
- * the {@link StatedTasteRanker} (standardised popularity, text cosine and category affinity); and, where users carry
- * attributes (MovieLens 1M: age, gender, occupation), {@link GroupPopularity} from attributes only and fused with the
- * sentence. A reference arm adds the stated categories themselves (no language model) to popularity: how much of
- * the stated taste the language model's reading keeps.
+ * <p>Arms: popularity; the sentence's cosine with the item texts alone, added raw to log-popularity (the first
+ * design) and standardised beside it; the {@link StatedTasteRanker} at its defaults and tuned; its taste popularity
+ * alone; popularity among the users whose own sentence is nearest (sentence neighbours) and that added to the ranker;
+ * references that use the stated categories without the language model; and, where users carry attributes (MovieLens
+ * 1M: age, gender, occupation), {@link GroupPopularity} from attributes only and added to the ranker.
  *
- * <p>Every setting is chosen by NDCG@10 on validation users (every user's id hashed with the seed; half of them) and
- * every row reports the other half, the test users, with 95% bootstrap intervals and a paired sign-flip test against
- * popularity on the same users.
+ * <p>Users fall in two halves by their id hashed with the seed. Each arm's setting is chosen by NDCG@10 on one half
+ * and scores the other, and the other way round (two-fold cross-fitting); one more arm lets the halves choose among
+ * the language-model arms too. Rows cover every user, with 95% bootstrap intervals and a paired sign-flip test
+ * against popularity on the same users.
  */
 public final class OnboardingExperiment {
   public static final int MIN_ITEMS = 5;
@@ -73,7 +74,7 @@ public final class OnboardingExperiment {
   static final double[] BOTH_GROUP_SMOOTHINGS = {1000, 3000, 10000};
   static final float[] BOTH_GROUP_WEIGHTS = {0.25f, 0.5f, 1f};
 
-  static final String DEFAULTS = "**stated-taste ranker at its defaults** (chosen on MovieLens 1M; not tuned here)";
+  static final String DEFAULTS = "**stated-taste ranker at its defaults** (fixed from the MovieLens 1M choices)";
   static final String POP = "pop", TEXT = "stated taste: text cosine alone", RAW_SUM = "pop + γ·cos (raw sum)",
       POP_TEXT = "z(pop) + w·z(cos)",
       RANKER = "stated-taste ranker: taste popularity + text (StatedTasteRanker)",
@@ -105,8 +106,8 @@ public final class OnboardingExperiment {
   /** Mean difference (arm − pop), its paired-bootstrap 95% interval and the sign-flip test's p-value. */
   public record Paired(double meanDiff, double[] ci95, double pValue) {}
 
-  /** Test rows, how many users each half has, and the first few sentences as examples. */
-  public record Result(List<Row> rows, int validationUsers, int testUsers, List<String> examples) {}
+  /** The rows (every user, each half scored by the setting chosen on the other), the halves' sizes, examples. */
+  public record Result(List<Row> rows, int firstHalf, int secondHalf, List<String> examples) {}
 
   /** Per-user metrics of one setting of one arm, over all evaluated users. */
   private static final class Variant {

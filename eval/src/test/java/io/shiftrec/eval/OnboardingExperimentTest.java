@@ -131,7 +131,7 @@ class OnboardingExperimentTest {
     FakeEncoder enc = new FakeEncoder(kinds);
     OnboardingExperiment.Result result = OnboardingExperiment.run(
         dataset(kinds, "en", "movies", "bge-small-en-v1.5", enc), enc, 42, OnboardingExperiment.Taste.FREQUENT);
-    assertEquals(40, result.validationUsers() + result.testUsers());
+    assertEquals(40, result.firstHalf() + result.secondHalf());
     assertTrue(enc.texts.contains("I like Comedy and Drama movies."), "a comedy fan's sentence: " + enc.texts);
     assertTrue(enc.texts.contains("I like Horror movies."), "the category label sentences are encoded");
     Map<String, OnboardingExperiment.Row> rows = byModel(result);
