@@ -541,15 +541,8 @@ public final class OnboardingExperiment {
   /** Raw vectors of every category label of the catalogue's items in space {@code model}. */
   private static Map<String, float[]> categoryVectors(Catalog catalog, String model,
                                                       BiFunction<String, String, float[]> encode) {
-    Map<String, Item> firstItem = new LinkedHashMap<>();
-    Catalog.Space space = catalog.spaces().get(model);
-    for (int i : space.itemIndex) {
-      Item item = catalog.item(i);
-      for (String c : item.categories()) firstItem.putIfAbsent(c, item);
-    }
     Map<String, float[]> vectors = new LinkedHashMap<>();
-    firstItem.forEach((c, item) -> vectors.put(c, encode.apply(StatedTasteRanker.categoryLabel(c, item.domain(),
-        Language.of(item)), model)));
+    StatedTasteRanker.categoryLabels(catalog, model).forEach((c, label) -> vectors.put(c, encode.apply(label, model)));
     return vectors;
   }
 

@@ -127,7 +127,7 @@ public final class StatedTasteRanker {
   /**
    * The text encoded for a category: the sentence of someone who likes just that category, "I like Comedy movies.",
    * so that it reads in the register of a stated taste and a sentence naming several categories lies near each of
-   * them (a bare label, "Comedy movies", lies nearer to other bare labels than to such sentences).
+   * them (bare labels, "Comedy movies", read worse on MovieLens: docs/DESIGN.md, onboarding).
    */
   public static String categoryLabel(String category, String domain, String language) {
     return sentence(List.of(category), domain, language);
@@ -152,6 +152,36 @@ public final class StatedTasteRanker {
     return "I like " + list + (domain == null || domain.isBlank() ? "" : " " + domain) + ".";
   }
 
+  /**
+   * The label sentence of every category of the items in space {@code model}, first met first, each in the domain and
+   * language of the first item carrying it: what to encode (in {@code model}) for {@link #of}'s category vectors.
+   */
+  public static Map<String, String> categoryLabels(Catalog catalog, String model) {
+    Catalog.Space space = catalog.spaces().get(model);
+    if (space == null) throw new IllegalArgumentException("the catalogue has no items encoded by " + model);
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (int i : space.itemIndex) {
+      io.shiftrec.core.Item item = catalog.item(i);
+      for (String c : item.categories()) {
+        if (!labels.containsKey(c)) labels.put(c, categoryLabel(c, item.domain(), Language.of(item)));
+      }
+    }
+    return labels;
+  }
+
+  /**
+   * A ranker over {@code catalog} (raw or centred; centred here) for queries of space {@code model}: taste popularity
+   * from every history of {@code histories} ({@link TastePopularity#fromHistories}) and the {@link #categoryLabels}
+   * encoded by {@code encode} (text to raw vector of {@code model}). Centring and encoding cost; build once per
+   * catalogue and event version, not per request.
+   */
+  public static StatedTasteRanker build(Catalog catalog, String model, TrainingData histories,
+                                        java.util.function.Function<String, float[]> encode) {
+    Map<String, float[]> vectors = new LinkedHashMap<>();
+    categoryLabels(catalog, model).forEach((c, label) -> vectors.put(c, encode.apply(label)));
+    return of(catalog.centred(), model, TastePopularity.fromHistories(histories), vectors);
+  }
+
   /** The distinct category names of the catalogue's items of {@code domain} (every domain when null), first met first. */
   public static List<String> categoriesOf(Catalog catalog, String domain) {
     java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
@@ -165,7 +195,7 @@ public final class StatedTasteRanker {
     return space.model;
   }
 
-  /** Categories that carry an affinity, in the order of their rows. */
+  /** Categories the text can be read as naming (those with a label vector), in the order of their rows. */
   public List<String> categories() {
     return List.of(categories);
   }
@@ -187,8 +217,8 @@ public final class StatedTasteRanker {
    * sentence ({@link #categoryLabel}), and a category counts as named as far as its cosine comes within
    * {@code margin} of the best one, softly: {@code w_c = σ((cos_c − max + margin) / SOFTNESS)}, normalised to sum to
    * 1 (all 0 when there are no categories). A sentence naming three genres lies about equally near the three label
-   * sentences and clearly further from the others (measured: the named ones within about 0.15 of the best, the rest
-   * 0.18 or more below it), where a softmax would hand nearly all the weight to one of the three.
+   * sentences and clearly further from the others (on MovieLens sentences, typically the named ones within 0.15 of
+   * the best and the rest 0.18 or more below it), where a softmax hands most of the weight to one of the three.
    */
   public void categoryWeights(float[] placedQuery, float margin, float[] weightsOut) {
     if (!(margin > 0)) throw new IllegalArgumentException("margin must be positive, got " + margin);

@@ -130,6 +130,36 @@ class StatedTasteRankerTest {
   }
 
   @Test
+  void buildReadsEveryHistoryAndEncodesOneLabelSentencePerCategory() {
+    Catalog raw = catalog();
+    List<io.shiftrec.core.Event> events = new java.util.ArrayList<>();
+    for (int u = 0; u < 8; u++) {
+      for (String item : List.of("c1", "ch")) {
+        events.add(new io.shiftrec.core.Event("fan" + u, item, io.shiftrec.core.EventType.RATING, 5, (long) u, null,
+            "movies", null, null));
+      }
+    }
+    for (int u = 0; u < 12; u++) {
+      events.add(new io.shiftrec.core.Event("d" + u, "d1", io.shiftrec.core.EventType.RATING, 5, (long) u, null,
+          "movies", null, null));
+    }
+    Map<String, float[]> byLabel = Map.of("I like Comedy movies.", v(1, 0, 0, 0), "I like Horror movies.",
+        v(0, 1, 0, 0), "I like Drama movies.", v(0, 0, 1, 0));
+    List<String> encoded = new java.util.ArrayList<>();
+    StatedTasteRanker r = StatedTasteRanker.build(raw, MODEL, TrainingData.fromEvents(raw, events), text -> {
+      encoded.add(text);
+      return byLabel.get(text);
+    });
+    assertEquals(List.of("I like Comedy movies.", "I like Horror movies.", "I like Drama movies."), encoded);
+    float[] out = new float[raw.size()];
+    StatedTasteRanker.Settings tasteOnly = new StatedTasteRanker.Settings(0, 0.12f, 0f, 0f);
+    r.score(v(1, 0, 0, 0), tasteOnly, out);
+    assertTrue(out[0] > out[2] && out[3] > out[2], "what comedy fans took, not the most popular drama");
+    r.score(v(0, 0, 1, 0), tasteOnly, out);
+    assertTrue(out[2] > out[0] && out[2] > out[3], "drama fans took the drama");
+  }
+
+  @Test
   void addStandardisedAddsZScoresAndSkipsMissingValues() {
     float[] out = new float[4];
     StatedTasteRanker.addStandardised(new float[] {1f, 3f, Float.NaN, 2f}, 2f, out);
