@@ -187,9 +187,10 @@ final class BenchCommand {
   }
 
   @Command(name = "onboarding", mixinStandardHelpOptions = true,
-      description = "New users who state their taste in a sentence: the sentence (written from the categories of"
-          + " the first 80% of each user's items) ranks the rest of their items, alone and added to popularity,"
-          + " against popularity.")
+      description = "New users who state their taste in a sentence (written from the categories of the first 80% of"
+          + " each user's items) or, where users carry them, only their attributes: the rest of their items ranked by"
+          + " the stated-taste ranker, its parts and references, and attribute-group popularity, against popularity,"
+          + " with 95% intervals and paired tests.")
   static final class Onboarding implements Callable<Integer> {
     @Option(names = "--format", required = true, converter = ImportCommand.Formats.class,
         description = "movielens | movielens-latest | amazon-cdsr | generic")
@@ -202,13 +203,23 @@ final class BenchCommand {
         description = "Store that caches item embeddings between runs. Default: ${DEFAULT-VALUE}.")
     String cache;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the validation/test halves of the users.")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the two halves of the users.")
     long seed;
+
+    @Option(names = "--taste", defaultValue = "frequent",
+        description = "Which categories of the history the sentence names: frequent (the user's most frequent) or"
+            + " distinctive (the most over-represented against everyone's histories). Default: ${DEFAULT-VALUE}.")
+    String taste;
 
     @Mixin EncodingOptions encoding;
 
     @Override
     public Integer call() throws Exception {
+      OnboardingExperiment.Taste stated = switch (taste) {
+        case "frequent" -> OnboardingExperiment.Taste.FREQUENT;
+        case "distinctive" -> OnboardingExperiment.Taste.DISTINCTIVE;
+        default -> throw new IllegalArgumentException("--taste must be frequent or distinctive, got '" + taste + "'");
+      };
       ConsoleProgress progress = new ConsoleProgress();
       try (Store embeddings = Stores.open(cache)) {
         StoreEncoding.Settings settings = encoding.settings(embeddings);
@@ -216,19 +227,31 @@ final class BenchCommand {
             progress);
         OnboardingExperiment.Result result;
         try (Embedder embedder = Embedder.bundled(embeddings, settings.router(), settings.itemText())) {
-          result = OnboardingExperiment.run(dataset, embedder::encodeText, seed);
+          result = OnboardingExperiment.run(dataset, embedder::encodeText, seed, stated);
         }
         progress.finish();
-        System.out.println("| model | users | HR@10 | NDCG@10 | Recall@10 |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.printf(Locale.ROOT, "users %,d in two halves of %,d and %,d; each half is ranked with the setting"
+            + " chosen by NDCG@10 on the other (two-fold cross-fitting)%n", result.firstHalf() + result.secondHalf(),
+            result.firstHalf(), result.secondHalf());
+        System.out.println("| model | setting (validation) | HR@10 [95% CI] | NDCG@10 [95% CI] | Recall@10"
+            + " | NDCG@10 vs pop (p) | HR@10 vs pop (p) |");
+        System.out.println("|---|---|---|---|---:|---|---|");
         for (OnboardingExperiment.Row r : result.rows()) {
-          System.out.printf(Locale.ROOT, "| %s | %,d | %.4f | %.4f | %.4f |%n", r.model(), r.users(), r.hitRate(),
-              r.ndcg(), r.recall());
+          System.out.printf(Locale.ROOT, "| %s | %s | %.4f %s | %.4f %s | %.4f | %s | %s |%n", r.model(),
+              r.setting().isEmpty() ? "–" : r.setting(), r.hitRate(), interval(r.hitRateCi()), r.ndcg(),
+              interval(r.ndcgCi()), r.recall(), paired(r.ndcgVsPop()), paired(r.hitRateVsPop()));
         }
-        System.out.println("γ chosen on the validation half by HR@10: " + result.gamma() + "; rows are the test half");
         for (String example : result.examples()) System.out.println("example: " + example);
       }
       return 0;
+    }
+
+    private static String interval(double[] ci) {
+      return ci == null ? "" : String.format(Locale.ROOT, "[%.4f, %.4f]", ci[0], ci[1]);
+    }
+
+    private static String paired(OnboardingExperiment.Paired p) {
+      return p == null ? "–" : String.format(Locale.ROOT, "%+.4f (p = %.4f)", p.meanDiff(), p.pValue());
     }
   }
 }

@@ -126,6 +126,12 @@ class ShiftRecCommandTest {
     assertEquals(1, badQueue.code());
     assertTrue(badQueue.err().contains("--item-queue must not be negative"), badQueue.err());
 
+    Run badTaste = run("bench", "onboarding", "--format", "movielens-latest", "--path", data.toString(), "--taste",
+        "rare", "--cache", dir.resolve("taste.db").toString());
+    assertEquals(1, badTaste.code());
+    assertTrue(badTaste.err().contains("--taste must be frequent or distinctive"), badTaste.err());
+    assertTrue(Files.notExists(dir.resolve("taste.db")), "nothing is opened for a bad --taste");
+
     Run noTextStore = run("bench", "text", "--db", dir.resolve("typo.db").toString());
     assertEquals(1, noTextStore.code());
     assertTrue(noTextStore.err().contains("no store at"), noTextStore.err());
