@@ -14,6 +14,8 @@ import io.shiftrec.ingest.GenericBatch;
 import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.LearnedRanking;
+import io.shiftrec.recommend.TrainingData;
+import io.shiftrec.recommend.StatedTasteRanker;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -210,6 +212,41 @@ final class LiveCatalog implements AutoCloseable {
   private static void copy(Catalog from, int index, Catalog.Builder to) {
     Catalog.Space space = from.spaceOf(index);
     to.add(from.item(index), space == null ? null : space.model, from.vector(index));
+  }
+
+  /** A stated-taste ranker of one catalogue view and space, and when its taste popularity was counted. */
+  private record Onboarding(View view, String model, StatedTasteRanker ranker, long builtAtMillis) {}
+
+  /** How long taste popularity counted from the stored events serves before it is counted again. */
+  static final long ONBOARDING_REFRESH_MILLIS = 10 * 60 * 1000;
+  private volatile Onboarding onboarding;
+
+  /**
+   * The ranker for a newcomer's stated taste in space {@code model} ({@link StatedTasteRanker}): the categories the
+   * text names, as the language model reads them, and what the users who favour those categories took. Built from
+   * every stored event on first use, again when the catalogue changes or after {@link #ONBOARDING_REFRESH_MILLIS};
+   * null when the space's items have no categories (the caller ranks by the text alone).
+   */
+  StatedTasteRanker onboardingRanker(View view, String model) {
+    Onboarding known = onboarding;
+    long now = System.currentTimeMillis();
+    if (known != null && known.view().catalog() == view.catalog() && known.model().equals(model)
+        && now - known.builtAtMillis() < ONBOARDING_REFRESH_MILLIS) {
+      return known.ranker();
+    }
+    if (!view.centred().spaces().containsKey(model)
+        || StatedTasteRanker.categoryLabels(view.catalog(), model).isEmpty()) {
+      return null;
+    }
+    List<Event> events = new ArrayList<>();
+    store.forEachEvent(events::add);
+    StatedTasteRanker ranker;
+    synchronized (this) { // the encoder is not thread-safe
+      ranker = StatedTasteRanker.build(view.catalog(), model, TrainingData.fromEvents(view.catalog(), events),
+          label -> embedder.encodeText(label, model));
+    }
+    onboarding = new Onboarding(view, model, ranker, now);
+    return ranker;
   }
 
   /** Encodes free text with the model its language routes to. */
