@@ -2,6 +2,11 @@ package io.shiftrec.recommend;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Vectors;
+import io.shiftrec.learn.EpochListener;
+import io.shiftrec.learn.Factors;
+import io.shiftrec.learn.ImplicitAls;
+import io.shiftrec.learn.Interactions;
+import io.shiftrec.transfer.FoldIn;
 import io.shiftrec.transfer.ItemRidge;
 import io.shiftrec.transfer.TransferBlend;
 import java.util.Arrays;
@@ -26,16 +31,91 @@ import java.util.SplittableRandom;
  * second half the targets. The maps are then refit on every bridge user with the chosen λ.
  */
 final class CrossDomainTransfer {
-  static final double[] LAMBDAS = {0.1, 1, 10, 100, 1000};
+  static final double[] LAMBDAS = {1, 10, 100};
+  /** The λ the source representations are compared at, before λ is chosen for the winner. */
+  static final double MIDDLE_LAMBDA = 10;
   static final float[] BLEND_C = {0, 1, 2, 4, 8, 16, 64};
-  /** Validation users per domain pair: enough to separate the grid, few enough to keep the fit in seconds. */
-  static final int VALIDATION_USERS = 200;
+  /** Share of the bridge users left out to validate (at most {@link #MAX_VALIDATION_USERS}). */
+  static final double VALIDATION_SHARE = 0.2;
+  /** Enough to separate the choices (±0.015 on a hit rate near 0.2), few enough to keep the fit in seconds. */
+  static final int MAX_VALIDATION_USERS = 800;
   /** Of those, the users the native scorer runs for (zero-shot and blend): it scores the whole catalogue. */
   static final int NATIVE_VALIDATION_USERS = 100;
   static final int VALIDATION_K = 10;
   /** Pairs with fewer bridge users than this get no map. */
   static final int MIN_BRIDGE_USERS = 50;
+  /**
+   * Collaborative item factors behind the {@code factors} source representation: iALS over every training user,
+   * binary interactions. Rank, regularisation and confidence were compared on Food–Kitchen validation bridge users
+   * (docs/BENCHMARKS.md, cross-domain transfer): rank 32 / 64 / 128 and α 1 / 5 were within noise; 64 and 5 led.
+   */
+  static final ImplicitAls.Config FACTORS = new ImplicitAls.Config(64, 5f, 5f, 10, 3);
   private static final long SALT_VALIDATION = 0x7472616e73666572L;
+
+  /** What a user's taste in the source domain is represented by, the input of the map. */
+  enum Source {
+    /** The normalised mean of their items' text vectors (per-domain centred). */
+    TEXT("text"),
+    /** Their iALS fold-in vector over their items there, normalised: who else bought those items. */
+    FACTORS("factors"),
+    /** Both, concatenated (each of unit norm). */
+    TEXT_AND_FACTORS("text+factors");
+
+    final String label;
+
+    Source(String label) {
+      this.label = label;
+    }
+
+    int dimension(int textDim, int k) {
+      return (this == FACTORS ? 0 : textDim) + (this == TEXT ? 0 : k);
+    }
+
+    /** The rows of this representation from the text and factor rows of the same {@code n} users. */
+    float[] rows(float[] text, float[] cf, int n, int textDim, int k) {
+      if (this == TEXT) return text;
+      if (this == FACTORS) return cf;
+      int in = textDim + k;
+      float[] x = new float[n * in];
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(text, r * textDim, x, r * in, textDim);
+        System.arraycopy(cf, r * k, x, r * in + textDim, k);
+      }
+      return x;
+    }
+  }
+
+  /** iALS item factors over the training data without some users, and their Gram matrix for fold-ins. */
+  private record ItemFactors(float[] items, double[] gram) {
+    static ItemFactors fit(TrainingData train, boolean[] leftOut, long seed) {
+      int nu = train.numUsers();
+      int[] off = train.offsets(), history = train.historyItems();
+      int[] offsets = new int[nu + 1];
+      int n = 0;
+      for (int u = 0; u < nu; u++) {
+        if (!leftOut[u]) n += off[u + 1] - off[u];
+        offsets[u + 1] = n;
+      }
+      int[] items = new int[n];
+      n = 0;
+      for (int u = 0; u < nu; u++) {
+        if (leftOut[u]) continue;
+        for (int p = off[u]; p < off[u + 1]; p++) items[n++] = history[p];
+      }
+      Factors f = ImplicitAls.fit(Interactions.binary(nu, train.numItems(), offsets, items), FACTORS, seed, 1,
+          EpochListener.NONE);
+      return new ItemFactors(f.items(), FoldIn.gram(f.items(), train.numItems(), FACTORS.factors()));
+    }
+
+    /** The normalised fold-in vector of the user's items of domain d in [from, to); zero if none. */
+    void taste(CrossDomainTransfer transfer, int[] history, int from, int to, int d, float[] out) {
+      int[] own = new int[to - from];
+      int n = 0;
+      for (int p = from; p < to; p++) if (transfer.dom(history[p]) == d) own[n++] = history[p];
+      FoldIn.userVector(items, FACTORS.factors(), gram, FACTORS.regularization(), FACTORS.alpha(), own, n, out);
+      Vectors.normalizeInPlace(out);
+    }
+  }
 
   /** Scores the catalogue for a history given as arrays (clock order), as the model would for a user. */
   interface HistoryScorer {
@@ -49,6 +129,8 @@ final class CrossDomainTransfer {
   private final int[][] columnItems; // per domain: its items in its home space, one target column each
   private final int[] columnOf; // per item: its column in its domain, or -1
   private final ItemRidge[][] maps; // [s][t]
+  private final Source[][] sources; // [s][t], the representation maps[s][t] reads
+  private ItemFactors factors; // over every training user
   private float blendC = 1f;
   private final Map<String, Object> chosen = new LinkedHashMap<>();
 
@@ -73,6 +155,7 @@ final class CrossDomainTransfer {
       columnItems[d] = Arrays.copyOf(cols, n);
     }
     this.maps = new ItemRidge[nd][nd];
+    this.sources = new Source[nd][nd];
   }
 
   /** The chosen λ per pair and c, with the validation hit rates behind them. */
@@ -108,7 +191,6 @@ final class CrossDomainTransfer {
   private void fitMaps(HistoryScorer nativeScorer, long seed) {
     int nd = home.length, nu = train.numUsers();
     int[] off = train.offsets(), items = train.historyItems();
-    float[] w = train.historyWeights();
     int[] bridge = new int[nu];
     int nb = 0;
     for (int u = 0; u < nu; u++) {
@@ -117,20 +199,49 @@ final class CrossDomainTransfer {
       if (distinct >= 2) bridge[nb++] = u;
     }
     chosen.put("bridge_users", nb);
-    float[][] rep = new float[nd][];
+    int nv = (int) Math.min(MAX_VALIDATION_USERS, Math.round(VALIDATION_SHARE * nb));
+    if (nb - nv < MIN_BRIDGE_USERS) return; // no pair can have enough fit users
+    // validation users: a seeded sample of the bridge users, left out of the maps and of the validation factors
+    long[] keys = new long[nb];
+    for (int b = 0; b < nb; b++) {
+      keys[b] = new SplittableRandom(seed ^ SALT_VALIDATION ^ train.userId(bridge[b]).hashCode()).nextLong();
+    }
+    Integer[] byKey = new Integer[nb]; // once per fit, not a hot path
+    for (int b = 0; b < nb; b++) byKey[b] = b;
+    Arrays.sort(byKey, (a, c) -> Long.compare(keys[a], keys[c]));
+    boolean[] validation = new boolean[nb];
+    boolean[] heldOut = new boolean[nu];
+    for (int q = 0; q < nv; q++) {
+      validation[byKey[q]] = true;
+      heldOut[bridge[byKey[q]]] = true;
+    }
+    ItemFactors validationFactors = ItemFactors.fit(train, heldOut, seed);
+    factors = ItemFactors.fit(train, new boolean[nu], seed);
+    chosen.put("item_factors", FACTORS.toMap());
+    float[][] text = new float[nd][];
+    float[][] validationCf = new float[nd][], finalCf = new float[nd][];
     int[][] targetOffsets = new int[nd][];
     int[][] targetColumns = new int[nd][];
+    int k = FACTORS.factors();
     for (int d = 0; d < nd; d++) {
       if (home[d] == null) continue;
       int dim = home[d].dimension;
-      rep[d] = new float[nb * dim];
-      float[] v = new float[dim];
+      text[d] = new float[nb * dim];
+      validationCf[d] = new float[nb * k];
+      finalCf[d] = new float[nb * k];
+      float[] v = new float[dim], f = new float[k];
       targetOffsets[d] = new int[nb + 1];
       int[] cols = new int[16];
       int e = 0;
       for (int b = 0; b < nb; b++) {
         int u = bridge[b];
-        if (representation(items, w, off[u], off[u + 1], d, v)) System.arraycopy(v, 0, rep[d], b * dim, dim);
+        if (representation(items, train.historyWeights(), off[u], off[u + 1], d, v)) {
+          System.arraycopy(v, 0, text[d], b * dim, dim);
+        }
+        validationFactors.taste(this, items, off[u], off[u + 1], d, f);
+        System.arraycopy(f, 0, validationCf[d], b * k, k);
+        factors.taste(this, items, off[u], off[u + 1], d, f);
+        System.arraycopy(f, 0, finalCf[d], b * k, k);
         for (int p = off[u]; p < off[u + 1]; p++) {
           if (dom(items[p]) != d) continue;
           if (e == cols.length) cols = Arrays.copyOf(cols, e * 2);
@@ -140,67 +251,72 @@ final class CrossDomainTransfer {
       }
       targetColumns[d] = Arrays.copyOf(cols, e);
     }
-    long[] keys = new long[nb];
-    for (int b = 0; b < nb; b++) {
-      keys[b] = new SplittableRandom(seed ^ SALT_VALIDATION ^ train.userId(bridge[b]).hashCode()).nextLong();
-    }
-    Integer[] byKey = new Integer[nb]; // once per fit, not a hot path
-    for (int b = 0; b < nb; b++) byKey[b] = b;
-    Arrays.sort(byKey, (a, c) -> Long.compare(keys[a], keys[c]));
     long[] cHits = new long[BLEND_C.length];
     long cTargets = 0;
     for (int s = 0; s < nd; s++) {
       for (int t = 0; t < nd; t++) {
-        if (s == t || rep[s] == null || rep[t] == null) continue;
-        int[] fitRows = new int[nb], validRows = new int[VALIDATION_USERS];
-        int nf = 0, nv = 0;
+        if (s == t || text[s] == null || text[t] == null) continue;
+        int[] fitRows = new int[nb], validRows = new int[nv];
+        int nf = 0, npv = 0;
         for (int q = 0; q < nb; q++) {
           int b = byKey[q];
           boolean both = targetOffsets[s][b + 1] > targetOffsets[s][b] && targetOffsets[t][b + 1] > targetOffsets[t][b];
           if (!both) continue;
-          if (nv < VALIDATION_USERS) validRows[nv++] = b;
+          if (validation[b]) validRows[npv++] = b;
           else fitRows[nf++] = b;
         }
-        if (nf < MIN_BRIDGE_USERS) continue;
-        int in = home[s].dimension, m = columnItems[t].length;
+        if (nf < MIN_BRIDGE_USERS || npv == 0) continue;
+        fitRows = Arrays.copyOf(fitRows, nf);
+        validRows = Arrays.copyOf(validRows, npv);
+        int m = columnItems[t].length;
         float[] ones = new float[targetColumns[t].length];
         Arrays.fill(ones, 1f);
-        ItemRidge.Problem problem = ItemRidge.problem(rep[s], in, Arrays.copyOf(fitRows, nf), targetOffsets[t],
-            targetColumns[t], ones, m);
         Map<String, Object> rates = new LinkedHashMap<>();
-        double bestLambda = LAMBDAS[0], bestRate = -1;
-        float[] x = new float[in], predicted = new float[m];
-        for (double lambda : LAMBDAS) {
-          ItemRidge map = problem.solve(lambda);
-          long hits = 0, targets = 0;
-          for (int q = 0; q < nv; q++) {
-            int b = validRows[q];
-            System.arraycopy(rep[s], b * in, x, 0, in);
-            map.predict(x, predicted);
-            for (int p = targetOffsets[t][b]; p < targetOffsets[t][b + 1]; p++) {
-              targets++;
-              if (isHit(predicted, targetColumns[t][p], null)) hits++;
-            }
+        // the source representation at the middle λ, then λ for the chosen one
+        Source bestSource = null;
+        double bestRate = -1;
+        ItemRidge.Problem bestProblem = null;
+        float[] bestX = null;
+        for (Source source : Source.values()) {
+          float[] x = source.rows(text[s], validationCf[s], nb, home[s].dimension, k);
+          int in = source.dimension(home[s].dimension, k);
+          ItemRidge.Problem problem = ItemRidge.problem(x, in, fitRows, targetOffsets[t], targetColumns[t], ones, m);
+          double rate = validationHitRate(problem.solve(MIDDLE_LAMBDA), x, in, validRows, targetOffsets[t],
+              targetColumns[t], m);
+          rates.put("source=" + source.label, rate);
+          if (rate > bestRate) {
+            bestRate = rate;
+            bestSource = source;
+            bestProblem = problem;
+            bestX = x;
           }
-          double rate = (double) hits / Math.max(1, targets);
+        }
+        int in = bestSource.dimension(home[s].dimension, k);
+        double bestLambda = MIDDLE_LAMBDA;
+        for (double lambda : LAMBDAS) {
+          double rate = lambda == MIDDLE_LAMBDA ? bestRate : validationHitRate(bestProblem.solve(lambda), bestX, in,
+              validRows, targetOffsets[t], targetColumns[t], m);
           rates.put("lambda=" + lambda, rate);
           if (rate > bestRate) {
             bestRate = rate;
             bestLambda = lambda;
           }
         }
-        ItemRidge chosenMap = problem.solve(bestLambda);
-        long[] zero = validateNativeAndBlend(nativeScorer, chosenMap, rep[s], in, t, bridge, validRows,
-            Math.min(nv, NATIVE_VALIDATION_USERS), cHits);
+        ItemRidge chosenMap = bestProblem.solve(bestLambda);
+        long[] zero = validateNativeAndBlend(nativeScorer, chosenMap, bestX, in, t, bridge, validRows,
+            Math.min(npv, NATIVE_VALIDATION_USERS), cHits);
         cTargets += zero[2];
-        int[] allRows = Arrays.copyOf(fitRows, nf + nv);
-        System.arraycopy(validRows, 0, allRows, nf, nv);
-        maps[s][t] = ItemRidge.problem(rep[s], in, allRows, targetOffsets[t], targetColumns[t], ones, m)
+        int[] allRows = Arrays.copyOf(fitRows, nf + npv);
+        System.arraycopy(validRows, 0, allRows, nf, npv);
+        float[] finalX = bestSource.rows(text[s], finalCf[s], nb, home[s].dimension, k);
+        maps[s][t] = ItemRidge.problem(finalX, in, allRows, targetOffsets[t], targetColumns[t], ones, m)
             .solve(bestLambda);
+        sources[s][t] = bestSource;
+        rates.put("chosen_source", bestSource.label);
         rates.put("chosen_lambda", bestLambda);
         rates.put("zero_shot", (double) zero[0] / Math.max(1, zero[1]));
-        rates.put("validation_users", nv);
-        rates.put("fit_users", nf + nv);
+        rates.put("validation_users", npv);
+        rates.put("fit_users", nf + npv);
         chosen.put(train.domainNames()[s] + "->" + train.domainNames()[t], rates);
       }
     }
@@ -211,6 +327,31 @@ final class CrossDomainTransfer {
     blend.put("chosen_c", BLEND_C[bestC]);
     chosen.put("blend", blend);
     blendC = BLEND_C[bestC];
+  }
+
+  /**
+   * The share of validation users with at least one of their t items in the top {@value #VALIDATION_K} of every t
+   * item, ranked from their s representation alone: the task of a held-out user of {@code cold-target}.
+   */
+  private static double validationHitRate(ItemRidge map, float[] x, int in, int[] validRows, int[] targetOffsets,
+                                          int[] targetColumns, int m) {
+    float[] row = new float[in], predicted = new float[m];
+    boolean[] isTarget = new boolean[m];
+    int hits = 0;
+    for (int b : validRows) {
+      System.arraycopy(x, b * in, row, 0, in);
+      map.predict(row, predicted);
+      float best = Float.NEGATIVE_INFINITY;
+      for (int p = targetOffsets[b]; p < targetOffsets[b + 1]; p++) {
+        isTarget[targetColumns[p]] = true;
+        best = Math.max(best, predicted[targetColumns[p]]);
+      }
+      int above = 0;
+      for (int j = 0; j < m && above < VALIDATION_K; j++) if (!isTarget[j] && predicted[j] >= best) above++;
+      if (above < VALIDATION_K) hits++;
+      for (int p = targetOffsets[b]; p < targetOffsets[b + 1]; p++) isTarget[targetColumns[p]] = false;
+    }
+    return (double) hits / validRows.length;
   }
 
   /**
@@ -321,6 +462,15 @@ final class CrossDomainTransfer {
     return any;
   }
 
+  /** The representation {@code source} of the user's history [from, to) in domain s, as the maps read it. */
+  private float[] sourceRepresentation(Source source, int from, int to, int s) {
+    int textDim = home[s].dimension, k = FACTORS.factors();
+    float[] text = new float[textDim], cf = new float[k];
+    if (source != Source.FACTORS) representation(train.historyItems(), train.historyWeights(), from, to, s, text);
+    if (source != Source.TEXT) factors.taste(this, train.historyItems(), from, to, s, cf);
+    return source.rows(text, cf, 1, textDim, k);
+  }
+
   /** The user's item count per domain (home spaces only). */
   private int[] domainCounts(int user) {
     int[] count = new int[home.length];
@@ -361,8 +511,7 @@ final class CrossDomainTransfer {
       float[] transferred = null, predicted = null;
       for (int s = 0; s < nd; s++) {
         if (s == t || maps[s][t] == null || count[s] == 0) continue;
-        float[] x = new float[home[s].dimension];
-        representation(train.historyItems(), train.historyWeights(), from, to, s, x);
+        float[] x = sourceRepresentation(sources[s][t], from, to, s);
         if (transferred == null) {
           transferred = new float[m];
           predicted = new float[m];
