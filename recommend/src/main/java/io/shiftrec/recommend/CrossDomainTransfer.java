@@ -16,25 +16,34 @@ import java.util.SplittableRandom;
 
 /**
  * Transfer of a user's taste from the domains where they have history into a domain where they have little or none
- * (EMCDR-style, Man et al., IJCAI 2017, with a closed-form ridge mapping). A user's source representation in a
- * domain is the normalised, feedback-weighted mean of the vectors of the items they liked there, in the domain's home
- * space (the embedding space holding most of its items); their target representation in a domain is the set of
- * items they took there. For every ordered pair of domains (s, t), {@link ItemRidge} maps the first to the second,
- * fit on the bridge users (training users with items in both): its intercept is each t item's share of bridge
- * buyers, its weights what s-taste says about which t items a user takes. A user's transferred scores in t are the
- * mean of the predictions from their other domains, weighted by their item counts there, scaled to a maximum of 1,
- * and blended with the native scores by {@link TransferBlend#transferShare}.
+ * (EMCDR, Man et al., IJCAI 2017, with closed-form ridge mappings). A user's source representation in a domain is
+ * their text taste there (the normalised, feedback-weighted mean of the vectors of the items they liked, in the
+ * domain's home space), their collaborative taste there (the normalised iALS fold-in of their items there against
+ * item factors learned from every training user), or both; their target representation in a domain is the set of
+ * items they took there. For every ordered pair of domains (s, t), two maps are fit on the bridge users (training
+ * users with items in both): {@link ItemRidge} from the source representation to the t items (its intercept is each
+ * t item's share of bridge buyers, its weights what s-taste says about which t items a user takes), and a factor map
+ * from the user's fold-in in s to their fold-in in t, which scores every t item by its factors. The two are mixed
+ * after scaling each to a maximum of 1. A user's transferred scores in t are the mean of the predictions from their
+ * other domains, weighted by their item counts there, scaled to a maximum of 1, and blended with the native scores
+ * by {@link TransferBlend#transferShare}.
  *
- * <p>Hyper-parameters are chosen on validation users, a seeded sample of the bridge users left out of the fit: λ per
- * pair by the hit rate at {@value #VALIDATION_K} of their t items ranked over every t item from their s history
- * alone; the blend constant c by the same hit rate when the first half of their t items is native history and the
- * second half the targets. The maps are then refit on every bridge user with the chosen λ.
+ * <p>Hyper-parameters are chosen on validation users, a seeded sample of the bridge users left out of the maps and
+ * of the item factors used while validating: per pair, by the share of them with one of their t items in the top
+ * {@value #VALIDATION_K} of every t item from their s history alone (the cold-target task), the source
+ * representation, λ of the item map, λ of the factor map and the factor map's share, one after the other; the blend
+ * constant c by the hit rate of the second half of their t items when the first half is native history. The factors
+ * and maps are then refit on every training and bridge user with the choices.
  */
 final class CrossDomainTransfer {
   static final double[] LAMBDAS = {1, 10, 100};
   /** The λ the source representations are compared at, before λ is chosen for the winner. */
   static final double MIDDLE_LAMBDA = 10;
   static final float[] BLEND_C = {0, 1, 2, 4, 8, 16, 64};
+  /** λ of the factor map (source fold-in → target fold-in, k × k). */
+  static final double[] FACTOR_MAP_LAMBDAS = {0.1, 1, 10};
+  /** The factor map's share in the transferred scores, each part scaled to a maximum of 1. */
+  static final float[] FACTOR_SHARES = {0, 0.25f, 0.5f, 0.75f, 1};
   /** Share of the bridge users left out to validate (at most {@link #MAX_VALIDATION_USERS}). */
   static final double VALIDATION_SHARE = 0.2;
   /** Enough to separate the choices (±0.015 on a hit rate near 0.2), few enough to keep the fit in seconds. */
@@ -107,13 +116,52 @@ final class CrossDomainTransfer {
       return new ItemFactors(f.items(), FoldIn.gram(f.items(), train.numItems(), FACTORS.factors()));
     }
 
-    /** The normalised fold-in vector of the user's items of domain d in [from, to); zero if none. */
-    void taste(CrossDomainTransfer transfer, int[] history, int from, int to, int d, float[] out) {
+    /** The fold-in vector of the user's items of domain d in [from, to), normalised or not; zero if none. */
+    void taste(CrossDomainTransfer transfer, int[] history, int from, int to, int d, boolean normalise, float[] out) {
       int[] own = new int[to - from];
       int n = 0;
       for (int p = from; p < to; p++) if (transfer.dom(history[p]) == d) own[n++] = history[p];
       FoldIn.userVector(items, FACTORS.factors(), gram, FACTORS.regularization(), FACTORS.alpha(), own, n, out);
-      Vectors.normalizeInPlace(out);
+      if (normalise) Vectors.normalizeInPlace(out);
+    }
+
+    /** The factors of the given items, one row each (m × k), for a contiguous scoring pass. */
+    float[] rowsOf(int[] itemIndices) {
+      int k = FACTORS.factors();
+      float[] rows = new float[itemIndices.length * k];
+      for (int j = 0; j < itemIndices.length; j++) System.arraycopy(items, itemIndices[j] * k, rows, j * k, k);
+      return rows;
+    }
+  }
+
+  /**
+   * One direction s → t: the item ridge from the source representation to the t items, and the factor map (EMCDR
+   * on iALS factors: a ridge from the user's raw fold-in in s to their fold-in in t, whose prediction scores every t
+   * item by its factors, so it reaches items no bridge user took), mixed with share {@code factorShare} after
+   * scaling each to a maximum of 1.
+   */
+  private record PairMap(Source source, ItemRidge items, ItemRidge factorMap, float[] targetFactors,
+                         float factorShare) {
+    PairMap withShare(float share) {
+      return new PairMap(source, items, factorMap, targetFactors, share);
+    }
+
+    /** The transferred scores of the t items from the source representation x and the raw s fold-in. */
+    void predict(float[] x, float[] rawTaste, float[] out) {
+      int m = out.length;
+      if (factorShare < 1) {
+        items.predict(x, out);
+        scaleToUnitMax(out);
+      } else {
+        Arrays.fill(out, 0f);
+      }
+      if (factorShare <= 0) return;
+      int k = rawTaste.length;
+      float[] z = new float[k], viaFactors = new float[m];
+      factorMap.predict(rawTaste, z);
+      for (int j = 0; j < m; j++) viaFactors[j] = ShiftRecModel.dot(targetFactors, j * k, z, k);
+      scaleToUnitMax(viaFactors);
+      for (int j = 0; j < m; j++) out[j] = (1 - factorShare) * out[j] + factorShare * viaFactors[j];
     }
   }
 
@@ -128,8 +176,7 @@ final class CrossDomainTransfer {
   private final Catalog.Space[] home;
   private final int[][] columnItems; // per domain: its items in its home space, one target column each
   private final int[] columnOf; // per item: its column in its domain, or -1
-  private final ItemRidge[][] maps; // [s][t]
-  private final Source[][] sources; // [s][t], the representation maps[s][t] reads
+  private final PairMap[][] maps; // [s][t]
   private ItemFactors factors; // over every training user
   private float blendC = 1f;
   private final Map<String, Object> chosen = new LinkedHashMap<>();
@@ -154,8 +201,7 @@ final class CrossDomainTransfer {
       }
       columnItems[d] = Arrays.copyOf(cols, n);
     }
-    this.maps = new ItemRidge[nd][nd];
-    this.sources = new Source[nd][nd];
+    this.maps = new PairMap[nd][nd];
   }
 
   /** The chosen λ per pair and c, with the validation hit rates behind them. */
@@ -219,7 +265,8 @@ final class CrossDomainTransfer {
     factors = ItemFactors.fit(train, new boolean[nu], seed);
     chosen.put("item_factors", FACTORS.toMap());
     float[][] text = new float[nd][];
-    float[][] validationCf = new float[nd][], finalCf = new float[nd][];
+    float[][] validationCf = new float[nd][], finalCf = new float[nd][]; // normalised fold-ins
+    float[][] validationRaw = new float[nd][], finalRaw = new float[nd][];
     int[][] targetOffsets = new int[nd][];
     int[][] targetColumns = new int[nd][];
     int k = FACTORS.factors();
@@ -229,6 +276,8 @@ final class CrossDomainTransfer {
       text[d] = new float[nb * dim];
       validationCf[d] = new float[nb * k];
       finalCf[d] = new float[nb * k];
+      validationRaw[d] = new float[nb * k];
+      finalRaw[d] = new float[nb * k];
       float[] v = new float[dim], f = new float[k];
       targetOffsets[d] = new int[nb + 1];
       int[] cols = new int[16];
@@ -238,10 +287,12 @@ final class CrossDomainTransfer {
         if (representation(items, train.historyWeights(), off[u], off[u + 1], d, v)) {
           System.arraycopy(v, 0, text[d], b * dim, dim);
         }
-        validationFactors.taste(this, items, off[u], off[u + 1], d, f);
-        System.arraycopy(f, 0, validationCf[d], b * k, k);
-        factors.taste(this, items, off[u], off[u + 1], d, f);
-        System.arraycopy(f, 0, finalCf[d], b * k, k);
+        validationFactors.taste(this, items, off[u], off[u + 1], d, false, f);
+        System.arraycopy(f, 0, validationRaw[d], b * k, k);
+        normaliseInto(f, validationCf[d], b * k);
+        factors.taste(this, items, off[u], off[u + 1], d, false, f);
+        System.arraycopy(f, 0, finalRaw[d], b * k, k);
+        normaliseInto(f, finalCf[d], b * k);
         for (int p = off[u]; p < off[u + 1]; p++) {
           if (dom(items[p]) != d) continue;
           if (e == cols.length) cols = Arrays.copyOf(cols, e * 2);
@@ -272,8 +323,9 @@ final class CrossDomainTransfer {
         float[] ones = new float[targetColumns[t].length];
         Arrays.fill(ones, 1f);
         Map<String, Object> rates = new LinkedHashMap<>();
-        // the source representation at the middle λ, then λ for the chosen one
-        Source bestSource = null;
+        // the source representation at the middle λ, then λ for the chosen one, then the factor map and its share
+        float[] validationTargets = validationFactors.rowsOf(columnItems[t]);
+        PairMap best = null;
         double bestRate = -1;
         ItemRidge.Problem bestProblem = null;
         float[] bestX = null;
@@ -281,39 +333,74 @@ final class CrossDomainTransfer {
           float[] x = source.rows(text[s], validationCf[s], nb, home[s].dimension, k);
           int in = source.dimension(home[s].dimension, k);
           ItemRidge.Problem problem = ItemRidge.problem(x, in, fitRows, targetOffsets[t], targetColumns[t], ones, m);
-          double rate = validationHitRate(problem.solve(MIDDLE_LAMBDA), x, in, validRows, targetOffsets[t],
-              targetColumns[t], m);
+          PairMap candidate = new PairMap(source, problem.solve(MIDDLE_LAMBDA), null, validationTargets, 0f);
+          double rate = validationHitRate(candidate, x, validationRaw[s], validRows, targetOffsets[t],
+              targetColumns[t]);
           rates.put("source=" + source.label, rate);
           if (rate > bestRate) {
             bestRate = rate;
-            bestSource = source;
+            best = candidate;
             bestProblem = problem;
             bestX = x;
           }
         }
-        int in = bestSource.dimension(home[s].dimension, k);
         double bestLambda = MIDDLE_LAMBDA;
         for (double lambda : LAMBDAS) {
-          double rate = lambda == MIDDLE_LAMBDA ? bestRate : validationHitRate(bestProblem.solve(lambda), bestX, in,
-              validRows, targetOffsets[t], targetColumns[t], m);
+          if (lambda == MIDDLE_LAMBDA) {
+            rates.put("lambda=" + lambda, bestRate);
+            continue;
+          }
+          PairMap candidate = new PairMap(best.source(), bestProblem.solve(lambda), null, validationTargets, 0f);
+          double rate = validationHitRate(candidate, bestX, validationRaw[s], validRows, targetOffsets[t],
+              targetColumns[t]);
           rates.put("lambda=" + lambda, rate);
           if (rate > bestRate) {
             bestRate = rate;
             bestLambda = lambda;
+            best = candidate;
           }
         }
-        ItemRidge chosenMap = bestProblem.solve(bestLambda);
-        long[] zero = validateNativeAndBlend(nativeScorer, chosenMap, bestX, in, t, bridge, validRows,
+        ItemRidge.Problem factorProblem = factorProblem(validationRaw[s], validationRaw[t], fitRows);
+        double bestFactorLambda = FACTOR_MAP_LAMBDAS[0], bestFactorRate = -1;
+        for (double lambda : FACTOR_MAP_LAMBDAS) {
+          PairMap candidate = new PairMap(best.source(), best.items(), factorProblem.solve(lambda),
+              validationTargets, 1f);
+          double rate = validationHitRate(candidate, bestX, validationRaw[s], validRows, targetOffsets[t],
+              targetColumns[t]);
+          rates.put("factor_map_lambda=" + lambda, rate);
+          if (rate > bestFactorRate) {
+            bestFactorRate = rate;
+            bestFactorLambda = lambda;
+          }
+        }
+        best = new PairMap(best.source(), best.items(), factorProblem.solve(bestFactorLambda), validationTargets, 0f);
+        float bestShare = 0f;
+        for (float share : FACTOR_SHARES) {
+          double rate = share == 0f ? bestRate : share == 1f ? bestFactorRate : validationHitRate(
+              best.withShare(share), bestX, validationRaw[s], validRows, targetOffsets[t], targetColumns[t]);
+          rates.put("factor_share=" + share, rate);
+          if (rate > bestRate) {
+            bestRate = rate;
+            bestShare = share;
+          }
+        }
+        best = best.withShare(bestShare);
+        Source bestSource = best.source();
+        int in = bestSource.dimension(home[s].dimension, k);
+        long[] zero = validateNativeAndBlend(nativeScorer, best, bestX, in, validationRaw[s], t, bridge, validRows,
             Math.min(npv, NATIVE_VALIDATION_USERS), cHits);
         cTargets += zero[2];
         int[] allRows = Arrays.copyOf(fitRows, nf + npv);
         System.arraycopy(validRows, 0, allRows, nf, npv);
         float[] finalX = bestSource.rows(text[s], finalCf[s], nb, home[s].dimension, k);
-        maps[s][t] = ItemRidge.problem(finalX, in, allRows, targetOffsets[t], targetColumns[t], ones, m)
+        ItemRidge itemMap = ItemRidge.problem(finalX, in, allRows, targetOffsets[t], targetColumns[t], ones, m)
             .solve(bestLambda);
-        sources[s][t] = bestSource;
+        ItemRidge factorMap = factorProblem(finalRaw[s], finalRaw[t], allRows).solve(bestFactorLambda);
+        maps[s][t] = new PairMap(bestSource, itemMap, factorMap, factors.rowsOf(columnItems[t]), bestShare);
         rates.put("chosen_source", bestSource.label);
         rates.put("chosen_lambda", bestLambda);
+        rates.put("chosen_factor_map_lambda", bestFactorLambda);
+        rates.put("chosen_factor_share", (double) bestShare);
         rates.put("zero_shot", (double) zero[0] / Math.max(1, zero[1]));
         rates.put("validation_users", npv);
         rates.put("fit_users", nf + npv);
@@ -333,14 +420,16 @@ final class CrossDomainTransfer {
    * The share of validation users with at least one of their t items in the top {@value #VALIDATION_K} of every t
    * item, ranked from their s representation alone: the task of a held-out user of {@code cold-target}.
    */
-  private static double validationHitRate(ItemRidge map, float[] x, int in, int[] validRows, int[] targetOffsets,
-                                          int[] targetColumns, int m) {
-    float[] row = new float[in], predicted = new float[m];
+  private static double validationHitRate(PairMap map, float[] x, float[] raw, int[] validRows, int[] targetOffsets,
+                                          int[] targetColumns) {
+    int in = map.items().inputDimension(), k = FACTORS.factors(), m = map.items().columns();
+    float[] row = new float[in], taste = new float[k], predicted = new float[m];
     boolean[] isTarget = new boolean[m];
     int hits = 0;
     for (int b : validRows) {
       System.arraycopy(x, b * in, row, 0, in);
-      map.predict(row, predicted);
+      System.arraycopy(raw, b * k, taste, 0, k);
+      map.predict(row, taste, predicted);
       float best = Float.NEGATIVE_INFINITY;
       for (int p = targetOffsets[b]; p < targetOffsets[b + 1]; p++) {
         isTarget[targetColumns[p]] = true;
@@ -354,19 +443,37 @@ final class CrossDomainTransfer {
     return (double) hits / validRows.length;
   }
 
+  /** The normal equations of the factor map: raw s fold-in → raw t fold-in over the given bridge rows. */
+  private static ItemRidge.Problem factorProblem(float[] source, float[] target, int[] rows) {
+    int k = FACTORS.factors(), n = source.length / k;
+    int[] offsets = new int[n + 1], columns = new int[n * k];
+    for (int r = 0; r < n; r++) {
+      for (int f = 0; f < k; f++) columns[r * k + f] = f;
+      offsets[r + 1] = (r + 1) * k;
+    }
+    return ItemRidge.problem(source, k, rows, offsets, columns, target, k);
+  }
+
+  private static void normaliseInto(float[] v, float[] rows, int offset) {
+    double norm = 0;
+    for (float x : v) norm += x * x;
+    float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+    for (int i = 0; i < v.length; i++) rows[offset + i] = v[i] * inv;
+  }
+
   /**
    * On the validation users of pair (s, t): the zero-shot hit rate (the native scorer on their s history alone) and,
    * for users with two or more t items, the hits of every blend constant when the first half of them is native
    * history. Returns {zero-shot hits, zero-shot targets, blend targets}; adds blend hits into {@code cHits}.
    */
-  private long[] validateNativeAndBlend(HistoryScorer nativeScorer, ItemRidge map, float[] sourceRep, int in, int t,
-                                        int[] bridge, int[] validRows, int nv, long[] cHits) {
+  private long[] validateNativeAndBlend(HistoryScorer nativeScorer, PairMap map, float[] sourceRep, int in,
+                                        float[] rawTaste, int t, int[] bridge, int[] validRows, int nv, long[] cHits) {
     int[] off = train.offsets(), items = train.historyItems();
     int m = columnItems[t].length;
     float[] nativeScores = new float[catalog.size()];
     float[] transferred = new float[m], nat = new float[m], blended = new float[m];
     boolean[] excluded = new boolean[m];
-    float[] x = new float[in];
+    float[] x = new float[in], taste = new float[FACTORS.factors()];
     long zeroHits = 0, zeroTargets = 0, blendTargets = 0;
     for (int q = 0; q < nv; q++) {
       int u = bridge[validRows[q]], len = off[u + 1] - off[u];
@@ -374,8 +481,8 @@ final class CrossDomainTransfer {
       float[] hWeights = new float[len];
       long[] hClocks = new long[len];
       System.arraycopy(sourceRep, validRows[q] * in, x, 0, in);
-      map.predict(x, transferred);
-      scaleToUnitMax(transferred);
+      System.arraycopy(rawTaste, validRows[q] * taste.length, taste, 0, taste.length);
+      map.predict(x, taste, transferred);
       int targetCount = 0;
       for (int p = off[u]; p < off[u + 1]; p++) if (dom(items[p]) == t) targetCount++;
       for (int stage = 0; stage < 2; stage++) {
@@ -467,7 +574,7 @@ final class CrossDomainTransfer {
     int textDim = home[s].dimension, k = FACTORS.factors();
     float[] text = new float[textDim], cf = new float[k];
     if (source != Source.FACTORS) representation(train.historyItems(), train.historyWeights(), from, to, s, text);
-    if (source != Source.TEXT) factors.taste(this, train.historyItems(), from, to, s, cf);
+    if (source != Source.TEXT) factors.taste(this, train.historyItems(), from, to, s, true, cf);
     return source.rows(text, cf, 1, textDim, k);
   }
 
@@ -511,12 +618,14 @@ final class CrossDomainTransfer {
       float[] transferred = null, predicted = null;
       for (int s = 0; s < nd; s++) {
         if (s == t || maps[s][t] == null || count[s] == 0) continue;
-        float[] x = sourceRepresentation(sources[s][t], from, to, s);
+        float[] x = sourceRepresentation(maps[s][t].source(), from, to, s);
+        float[] taste = new float[FACTORS.factors()];
+        factors.taste(this, train.historyItems(), from, to, s, false, taste);
         if (transferred == null) {
           transferred = new float[m];
           predicted = new float[m];
         }
-        maps[s][t].predict(x, predicted);
+        maps[s][t].predict(x, taste, predicted);
         for (int j = 0; j < m; j++) transferred[j] += count[s] * predicted[j];
       }
       if (transferred == null) continue;
