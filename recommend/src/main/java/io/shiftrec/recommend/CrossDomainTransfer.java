@@ -204,13 +204,13 @@ final class CrossDomainTransfer {
     this.maps = new PairMap[nd][nd];
   }
 
-  /** The chosen λ per pair and c, with the validation hit rates behind them. */
+  /** The choices per pair (source representation, λ, factor map and its share) and c, with the hit rates behind them. */
   Map<String, Object> chosen() {
     return chosen;
   }
 
   /**
-   * Fits the maps and chooses λ and c on validation users.
+   * Fits the item factors and the maps, choosing every hyper-parameter on validation users.
    *
    * @param catalog the view of the spaces the model scores in (its vectors are the source representations)
    * @param nativeScorer the model's own scoring of a history, blended with the transferred scores
