@@ -204,7 +204,7 @@ final class CrossDomainTransfer {
     this.maps = new PairMap[nd][nd];
   }
 
-  /** The choices per pair (source representation, λ, factor map and its share) and c, with the hit rates behind them. */
+  /** The choices per pair (source representation, λ, factor map, its share) and c, with their hit rates. */
   Map<String, Object> chosen() {
     return chosen;
   }

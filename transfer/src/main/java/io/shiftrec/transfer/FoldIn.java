@@ -2,8 +2,8 @@ package io.shiftrec.transfer;
 
 /**
  * Implicit-ALS fold-in: the user vector the iALS objective (Hu, Koren and Volinsky, ICDM 2008) gives a set of items
- * against fixed item factors Y, {@code x = (YᵀY + α·Σ_h y_h y_hᵀ + λI)⁻¹ · (1 + α)·Σ_h y_h} over the history items h
- * (confidence 1 + α on them, 1 on every other item, preference 1 on them and 0 elsewhere). It gives a user's
+ * against fixed item factors Y, {@code x = (YᵀY + α·Σ_h y_h y_hᵀ + λI)⁻¹ · (1 + α)·Σ_h y_h} over the history
+ * items h (confidence 1 + α on them, 1 on every other item, preference 1 on them and 0 elsewhere). It gives a user's
  * collaborative taste in one domain from their items there alone, whatever else the factors were trained on.
  */
 public final class FoldIn {
