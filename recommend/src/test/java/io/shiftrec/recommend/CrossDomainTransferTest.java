@@ -1,5 +1,6 @@
 package io.shiftrec.recommend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,11 +39,9 @@ class CrossDomainTransferTest {
     return catalog.indexOf(domain + cluster + "-" + k);
   }
 
-  @Test
-  void newcomerToADomainGetsTheClusterTheirOtherDomainPredicts() {
-    SplittableRandom rnd = new SplittableRandom(5);
-    Catalog catalog = catalog(rnd);
-    int bridge = 400; // 200 of them validate, the rest fit
+  /** 400 bridge users whose food cluster j predicts kitchen cluster j + 1, and one newcomer with food items only. */
+  private static TrainingData bridgeData(Catalog catalog, SplittableRandom rnd, int taste) {
+    int bridge = 400; // 80 of them validate, the rest fit
     String[] users = new String[bridge + 1];
     for (int u = 0; u <= bridge; u++) users[u] = "u" + u;
     TrainingData.Builder b = TrainingData.builder(catalog, users);
@@ -54,9 +53,16 @@ class CrossDomainTransferTest {
         b.add(u, item(catalog, "kitchen", (c + 1) % CLUSTERS, rnd.nextInt(PER_CLUSTER)), 1f, clock++);
       }
     }
-    int newcomer = bridge, taste = 2, expected = (taste + 1) % CLUSTERS;
-    for (int k = 0; k < 3; k++) b.add(newcomer, item(catalog, "food", taste, k), 1f, k);
-    TrainingData train = b.build();
+    for (int k = 0; k < 3; k++) b.add(bridge, item(catalog, "food", taste, k), 1f, k);
+    return b.build();
+  }
+
+  @Test
+  void newcomerToADomainGetsTheClusterTheirOtherDomainPredicts() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    Catalog catalog = catalog(rnd);
+    int bridge = 400, newcomer = bridge, taste = 2, expected = (taste + 1) % CLUSTERS;
+    TrainingData train = bridgeData(catalog, rnd, taste);
 
     Model transfer = Models.create("shiftrec-transfer");
     transfer.fit(train, 42);
@@ -75,6 +81,23 @@ class CrossDomainTransferTest {
     Map<String, Object> fitted = transfer.fitted();
     assertEquals(bridge, fitted.get("bridge_users"));
     assertTrue(fitted.containsKey("food->kitchen") && fitted.containsKey("kitchen->food"), fitted.toString());
+    assertTrue(((Map<?, ?>) fitted.get("food->kitchen")).containsKey("chosen_source"), fitted.toString());
+  }
+
+  @Test
+  void sameDataAndSeedGiveTheSameScoresAndChoices() {
+    Catalog catalog = catalog(new SplittableRandom(5));
+    TrainingData train = bridgeData(catalog, new SplittableRandom(6), 1);
+    float[][] scores = new float[2][catalog.size()];
+    Object[] fitted = new Object[2];
+    for (int run = 0; run < 2; run++) {
+      Model transfer = Models.create("shiftrec-transfer");
+      transfer.fit(train, 7);
+      transfer.score(400, scores[run]);
+      fitted[run] = transfer.fitted().toString();
+    }
+    assertArrayEquals(scores[0], scores[1]);
+    assertEquals(fitted[0], fitted[1]);
   }
 
   @Test
