@@ -291,7 +291,6 @@ public final class ImplicitAls {
     public void solve(int[] history, int n, float[] out) {
       double[] a = gram.clone();
       double[] b = new double[k];
-      for (int f = 0; f < k; f++) a[f * k + f] += regularization;
       for (int h = 0; h < n; h++) {
         int item = history[h];
         if (item < 0 || item >= numItems) throw new IllegalArgumentException("item row " + item + " out of range");
@@ -304,6 +303,7 @@ public final class ImplicitAls {
           for (int g = 0; g < k; g++) a[ao + g] += alpha * yf * items[yo + g];
         }
       }
+      for (int f = 0; f < k; f++) a[f * k + f] += regularization;
       Cholesky.factorInPlace(a, k); // positive definite: λ > 0 (a validated config) or enough history
       Cholesky.solveInPlace(a, k, b, 1);
       for (int f = 0; f < k; f++) out[f] = (float) b[f];

@@ -6,7 +6,6 @@ import io.shiftrec.learn.EpochListener;
 import io.shiftrec.learn.Factors;
 import io.shiftrec.learn.ImplicitAls;
 import io.shiftrec.learn.Interactions;
-import io.shiftrec.transfer.FoldIn;
 import io.shiftrec.transfer.ItemRidge;
 import io.shiftrec.transfer.TransferBlend;
 import java.util.Arrays;
@@ -95,7 +94,7 @@ final class CrossDomainTransfer {
   }
 
   /** iALS item factors over the training data without some users, and their Gram matrix for fold-ins. */
-  private record ItemFactors(float[] items, double[] gram) {
+  private record ItemFactors(float[] items, ImplicitAls.FoldIn foldIn) {
     static ItemFactors fit(TrainingData train, boolean[] leftOut, long seed) {
       int nu = train.numUsers();
       int[] off = train.offsets(), history = train.historyItems();
@@ -113,7 +112,8 @@ final class CrossDomainTransfer {
       }
       Factors f = ImplicitAls.fit(Interactions.binary(nu, train.numItems(), offsets, items), FACTORS, seed, 1,
           EpochListener.NONE);
-      return new ItemFactors(f.items(), FoldIn.gram(f.items(), train.numItems(), FACTORS.factors()));
+      return new ItemFactors(f.items(), new ImplicitAls.FoldIn(f.items(), train.numItems(), FACTORS.factors(),
+          FACTORS.regularization(), FACTORS.alpha()));
     }
 
     /** The fold-in vector of the user's items of domain d in [from, to), normalised or not; zero if none. */
@@ -121,7 +121,7 @@ final class CrossDomainTransfer {
       int[] own = new int[to - from];
       int n = 0;
       for (int p = from; p < to; p++) if (transfer.dom(history[p]) == d) own[n++] = history[p];
-      FoldIn.userVector(items, FACTORS.factors(), gram, FACTORS.regularization(), FACTORS.alpha(), own, n, out);
+      foldIn.solve(own, n, out);
       if (normalise) Vectors.normalizeInPlace(out);
     }
 

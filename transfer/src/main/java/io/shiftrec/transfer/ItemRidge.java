@@ -1,5 +1,7 @@
 package io.shiftrec.transfer;
 
+import io.shiftrec.learn.Cholesky;
+
 /**
  * Ridge regression from a dense user representation (n × in) to sparse targets over m columns, such as the items a
  * user bought in a target domain: {@code ŷ = ȳ + (x − x̄)·W}, {@code W = (XcᵀXc + λI)⁻¹ XcᵀY}. W (in × m) is never
