@@ -554,21 +554,12 @@ public final class OnboardingExperiment {
                                        Map<String, Double> shares) {
     List<String> frequent = TastePopularity.statedCategories(catalog, items, weights, from, to);
     if (shares == null) return frequent;
-    Map<String, Integer> counts = new HashMap<>();
-    for (int pass = 0; pass < 2 && counts.isEmpty(); pass++) {
-      for (int p = from; p < to; p++) {
-        if (pass == 0 && weights[p] <= 0f) continue;
-        for (String category : catalog.item(items[p]).categories()) counts.merge(category, 1, Integer::sum);
-      }
-    }
-    List<Map.Entry<String, Integer>> ranked = new ArrayList<>(counts.entrySet());
-    ranked.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey())
-        : Integer.compare(b.getValue(), a.getValue()));
+    List<Map.Entry<String, Integer>> ranked = TastePopularity.categoriesByCount(catalog, items, weights, from, to);
     List<String> top = new ArrayList<>();
     // Distinctive: the categories most over-represented against everyone's histories, among those frequent
     // enough to be a taste rather than an accident; the most frequent fill what is left.
     int mentions = 0;
-    for (int c : counts.values()) mentions += c;
+    for (Map.Entry<String, Integer> e : ranked) mentions += e.getValue();
     int least = Math.max(MIN_DISTINCTIVE_COUNT, (int) Math.ceil(MIN_DISTINCTIVE_SHARE * mentions));
     List<Map.Entry<String, Integer>> eligible = new ArrayList<>();
     for (Map.Entry<String, Integer> e : ranked) if (e.getValue() >= least && shares.containsKey(e.getKey())) eligible.add(e);

@@ -4,6 +4,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Vectors;
 import io.shiftrec.learn.TextAdapter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -54,7 +55,7 @@ public final class ContentModel implements Model {
       AdapterArtifact.Fitted f = AdapterArtifact.fit(train, catalog, adapterConfig, seed, ADAPTER_VALIDATION_USERS);
       adapter = f.artifact();
       catalog = adapter.adapted(catalog);
-      fitted = new java.util.LinkedHashMap<>(f.chosen());
+      fitted = new LinkedHashMap<>(f.chosen());
       fitted.put("adapter_seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     }
     this.spaces = catalog.spaces().values().toArray(new Catalog.Space[0]);

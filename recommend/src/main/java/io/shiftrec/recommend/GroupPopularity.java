@@ -1,6 +1,7 @@
 package io.shiftrec.recommend;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ public final class GroupPopularity {
       throw new IllegalArgumentException("expected an array of " + numItems + " scores, got " + out.length);
     }
     if (everyoneTotal == 0) {
-      java.util.Arrays.fill(out, 0f);
+      Arrays.fill(out, 0f);
       return;
     }
     double[] p = new double[numItems];

@@ -6,6 +6,7 @@ import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
 import io.shiftrec.learn.TextAdapter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,7 +91,7 @@ public final class ShiftRecModel implements Model {
   @Override
   public Map<String, Object> fitted() {
     if (crossDomain == null) return adapterChosen;
-    Map<String, Object> all = new java.util.LinkedHashMap<>(adapterChosen);
+    Map<String, Object> all = new LinkedHashMap<>(adapterChosen);
     all.putAll(crossDomain.chosen());
     return all;
   }

@@ -4,8 +4,10 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Language;
 import io.shiftrec.core.Vectors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -118,7 +120,7 @@ public final class StatedTasteRanker {
           Integer r = row.get(c);
           if (r != null && !contains(rows, k, r)) rows[k++] = r;
         }
-        return java.util.Arrays.copyOf(rows, k);
+        return Arrays.copyOf(rows, k);
       });
     }
     return new StatedTasteRanker(space, n, inSpace, taste, row.keySet().toArray(new String[0]), matrix, itemCats);
@@ -184,7 +186,7 @@ public final class StatedTasteRanker {
 
   /** The distinct category names of the catalogue's items of {@code domain} (every domain when null), first met first. */
   public static List<String> categoriesOf(Catalog catalog, String domain) {
-    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    LinkedHashSet<String> names = new LinkedHashSet<>();
     for (int i = 0; i < catalog.size(); i++) {
       if (domain == null || domain.equals(catalog.item(i).domain())) names.addAll(catalog.item(i).categories());
     }
@@ -208,7 +210,7 @@ public final class StatedTasteRanker {
   /** Cosine of the placed query with every item of the space; {@code NaN} for items outside it. */
   public void textCosines(float[] placedQuery, float[] out) {
     checkOut(out);
-    java.util.Arrays.fill(out, Float.NaN);
+    Arrays.fill(out, Float.NaN);
     for (int r = 0; r < space.size(); r++) out[space.itemIndex[r]] = Vectors.dotRow(space.vectors, r, placedQuery);
   }
 
@@ -280,7 +282,7 @@ public final class StatedTasteRanker {
     }
     float[] signal = new float[numItems];
     tastePopularity(q, settings.margin(), settings.tasteSmoothing(), signal);
-    java.util.Arrays.fill(out, 0f);
+    Arrays.fill(out, 0f);
     for (int i = 0; i < numItems; i++) if (!inSpace[i]) signal[i] = Float.NaN;
     addStandardised(signal, 1f, out);
     if (settings.textWeight() > 0) {

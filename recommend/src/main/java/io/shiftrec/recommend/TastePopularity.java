@@ -1,6 +1,9 @@
 package io.shiftrec.recommend;
 
+import io.shiftrec.core.Catalog;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +66,20 @@ public final class TastePopularity {
    * [from, to) (among all of them when none is liked), most frequent first, ties by name; empty when the items have
    * no category. What a user would say they like, from their own history only.
    */
-  public static List<String> statedCategories(io.shiftrec.core.Catalog catalog, int[] items, float[] weights,
-                                              int from, int to) {
-    Map<String, Integer> counts = new java.util.HashMap<>();
+  public static List<String> statedCategories(Catalog catalog, int[] items, float[] weights, int from, int to) {
+    List<Map.Entry<String, Integer>> ranked = categoriesByCount(catalog, items, weights, from, to);
+    List<String> top = new ArrayList<>();
+    for (int k = 0; k < Math.min(STATED_CATEGORIES, ranked.size()); k++) top.add(ranked.get(k).getKey());
+    return top;
+  }
+
+  /**
+   * How often each category appears among the liked items of positions [from, to) (among all of them when none is
+   * liked), most frequent first, ties by name.
+   */
+  public static List<Map.Entry<String, Integer>> categoriesByCount(Catalog catalog, int[] items, float[] weights,
+                                                                   int from, int to) {
+    Map<String, Integer> counts = new HashMap<>();
     for (int pass = 0; pass < 2 && counts.isEmpty(); pass++) {
       for (int p = from; p < to; p++) {
         if (pass == 0 && weights[p] <= 0f) continue;
@@ -75,9 +89,7 @@ public final class TastePopularity {
     List<Map.Entry<String, Integer>> ranked = new ArrayList<>(counts.entrySet());
     ranked.sort((a, b) -> a.getValue().equals(b.getValue()) ? a.getKey().compareTo(b.getKey())
         : Integer.compare(b.getValue(), a.getValue()));
-    List<String> top = new ArrayList<>();
-    for (int k = 0; k < Math.min(STATED_CATEGORIES, ranked.size()); k++) top.add(ranked.get(k).getKey());
-    return top;
+    return ranked;
   }
 
   public static Builder builder(int numItems) {
@@ -196,7 +208,7 @@ public final class TastePopularity {
       total += w;
     }
     if (everyoneTotal == 0) {
-      java.util.Arrays.fill(out, 0f);
+      Arrays.fill(out, 0f);
       return;
     }
     // p(i) = Σ_c w_c (n_c(i) + α p(i)) / (N_c + α): the sparse counts, then one shared multiple of global popularity.
