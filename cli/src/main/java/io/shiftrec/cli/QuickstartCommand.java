@@ -11,6 +11,9 @@ import io.shiftrec.ingest.Importer;
 import io.shiftrec.interest.Feedback;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.recommend.InterestRecommender;
+import io.shiftrec.recommend.LearnedRankerModel;
+import io.shiftrec.recommend.LearnedRanking;
+import io.shiftrec.recommend.RankerArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +23,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = "Import the bundled MovieLens sample into an embedded store, encode it, and print recommendations"
-        + " with reasons for a few users.")
+    description = "Import the bundled MovieLens sample into an embedded store, encode it, train the learned ranker"
+        + " (once; skipped when the store has one), and print recommendations with reasons for a few users.")
 final class QuickstartCommand implements Callable<Integer> {
   static final String DEFAULT_DB = ".shiftrec/quickstart.db";
+  private static final long SEED = 42;
 
   @Option(names = "--db", defaultValue = DEFAULT_DB, description = "Store file. Default: ${DEFAULT-VALUE}.")
   String db;
@@ -40,12 +44,25 @@ final class QuickstartCommand implements Callable<Integer> {
     Path sample = sampleFolder();
     ConsoleProgress progress = new ConsoleProgress();
     long start = System.nanoTime();
+    boolean trained;
     try (Store store = Stores.open(db)) {
       System.out.println(Importer.run(store, ImportFormat.MOVIELENS_LATEST, sample, ErrorPolicy.REJECT, progress)
           .summary());
       System.out.println(StoreEncoding.encodeCatalog(store, StoreEncoding.settings(store), progress).summary());
+      trained = store.latestArtifact(RankerArtifact.NAME).isPresent();
+    }
+    if (!trained) { // what `shiftrec train` does, without its validation pass
+      TrainCommand train = new TrainCommand();
+      train.db = db;
+      train.models = List.of(LearnedRankerModel.NAME);
+      train.seed = SEED;
+      train.noValidation = true;
+      train.call();
+    }
+    try (Store store = Stores.openExisting(db)) {
       Catalog catalog = StoreEncoding.catalog(store, progress);
-      InterestRecommender recommender = InterestRecommender.withDefaults(catalog);
+      InterestRecommender recommender = InterestRecommender.withDefaults(catalog)
+          .ranked(LearnedRanking.Trained.latest(store));
       for (String user : users) {
         List<Event> history = store.eventsOf(user);
         if (history.isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "' in the sample");
