@@ -120,13 +120,7 @@ final class TrainCommand implements Callable<Integer> {
     ranker.fit(all, seed);
     double seconds = (System.nanoTime() - start) / 1e9;
     RankerArtifact artifact = ranker.artifact();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", ranker.name());
-    m.put("seed", seed);
-    m.put("users", all.numUsers());
-    m.put("items", all.numItems());
-    m.put("interactions", all.size());
-    m.put("train_seconds", Math.round(seconds * 1000) / 1000.0);
+    Map<String, Object> m = commonMetadata(ranker.name(), all, seconds);
     Map<String, Object> weights = new LinkedHashMap<>();
     for (int f = 0; f < artifact.features().length; f++) weights.put(artifact.features()[f], artifact.weights()[f]);
     m.put("weights", weights);
@@ -157,17 +151,23 @@ final class TrainCommand implements Callable<Integer> {
     return ndcg;
   }
 
-  private Map<String, Object> metadata(FactorModel model, TrainingData data, double seconds, List<Double> losses,
-                                       List<Double> perEpoch) {
+  /** What every saved model records: its name, the seed, the data's size and the training time. */
+  private Map<String, Object> commonMetadata(String model, TrainingData data, double seconds) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", model.name());
-    m.put("algorithm", model.algorithm());
-    m.put("hyperparameters", model.hyperparameters());
+    m.put("model", model);
     m.put("seed", seed);
     m.put("users", data.numUsers());
     m.put("items", data.numItems());
     m.put("interactions", data.size());
     m.put("train_seconds", Math.round(seconds * 1000) / 1000.0);
+    return m;
+  }
+
+  private Map<String, Object> metadata(FactorModel model, TrainingData data, double seconds, List<Double> losses,
+                                       List<Double> perEpoch) {
+    Map<String, Object> m = commonMetadata(model.name(), data, seconds);
+    m.put("algorithm", model.algorithm());
+    m.put("hyperparameters", model.hyperparameters());
     m.put("loss_per_epoch", losses);
     m.put("format", FactorArtifact.FORMAT);
     if (!perEpoch.isEmpty()) {
