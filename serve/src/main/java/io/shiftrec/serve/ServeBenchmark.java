@@ -6,6 +6,7 @@ import io.shiftrec.core.Item;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
 import io.shiftrec.core.User;
+import io.shiftrec.recommend.ShiftRecModel;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +54,7 @@ public final class ServeBenchmark {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String retrieval = awaitIndex(client, base);
       Load load = new Load(client, base, key, users, items);
-      out.printf("%s: %,d users, %,d items, retrieval %s; %d client threads, %d s per run after %d s warm-up, on %d"
+      out.printf("%s: %,d users, %,d items, model %s; %d client threads, %d s per run after %d s warm-up, on %d"
           + " cores%n", db, users.size(), items.size(), retrieval, concurrency, seconds, WARMUP_SECONDS,
           Runtime.getRuntime().availableProcessors());
       out.printf("%-22s %-10s %9s %9s %9s %9s %9s %8s%n", "run", "requests", "count", "req/s", "p50 ms", "p90 ms",
@@ -169,7 +170,8 @@ public final class ServeBenchmark {
 
   /**
    * Waits (up to {@value #INDEX_WAIT_SECONDS} s) for the server to finish indexing the catalogue, so the runs
-   * measure the steady state; returns the retrieval the server reports.
+   * measure the steady state; returns the model and the retrieval the server reports. A server ranking with a
+   * learned ranker builds no index: it scores the whole catalogue.
    */
   private static String awaitIndex(HttpClient client, String base) throws Exception {
     long deadline = System.nanoTime() + INDEX_WAIT_SECONDS * 1_000_000_000L;
@@ -177,9 +179,10 @@ public final class ServeBenchmark {
     while (true) {
       JsonNode health = JSON.readTree(client.send(request, HttpResponse.BodyHandlers.ofString()).body());
       String retrieval = health.path("retrieval").asText();
+      String model = health.path("model").asText();
       if (retrieval.equals("ann") || health.path("items").asLong() < LiveCatalog.INDEX_FROM_ITEMS
-          || System.nanoTime() > deadline) {
-        return retrieval;
+          || !model.equals(ShiftRecModel.NAME) || System.nanoTime() > deadline) {
+        return model + ", retrieval " + retrieval;
       }
       Thread.sleep(500);
     }
