@@ -33,8 +33,9 @@ public final class LearnedRankerModel implements Model {
    * @param negatives items paired with each held-out item, drawn uniformly from the catalogue less the user's items
    * @param l2 λ of the pairwise fit
    * @param recentItems how many of the user's latest items the recent-items ItemKNN part reads
-   * @param sameDomain draw negatives from the held-out item's domain only (as protocols that rank within the target's
-   *     domain do), instead of from the whole catalogue
+   * @param sameDomain draw negatives from the held-out item's domain only, and with {@code candidates} retrieve
+   *     within each domain, as protocols and requests that rank within one domain do, instead of across the whole
+   *     catalogue
    */
   public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates) {
     public Config {
@@ -191,8 +192,9 @@ public final class LearnedRankerModel implements Model {
     int[] offsets = knn == null ? new int[n + 1] : knn.neighbourOffsets();
     int[] neighbours = knn == null ? new int[0] : knn.neighbourItems();
     float[] similarities = knn == null ? new float[0] : knn.neighbourSimilarities();
-    return new RankerArtifact(featureNames.clone(), weights.clone(), recent, config.candidates(), ids, rank, reg,
-        alpha, factors, offsets, neighbours, similarities, train.popularity().clone());
+    return new RankerArtifact(featureNames.clone(), weights.clone(), recent, config.candidates(),
+        config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors, offsets, neighbours,
+        similarities, train.popularity().clone());
   }
 
   @Override
@@ -202,27 +204,47 @@ public final class LearnedRankerModel implements Model {
     if (config.candidates() > 0) {
       boolean[] seen = new boolean[scoresOut.length];
       for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) seen[train.historyItems()[p]] = true;
-      keepCandidates(features, features.length - 1, seen, config.candidates(), scoresOut);
+      keepCandidates(features, features.length - 1, seen, config.candidates(),
+          config.sameDomain() ? train.itemDomains() : null, scoresOut);
     }
   }
 
   /**
    * Retrieval before ranking: leaves the fused scores of the union of every retriever's top {@code perRetriever}
-   * unseen items (the retrievers are the first {@code retrievers} features: the parts and popularity) and sets the
-   * rest to −∞.
+   * unseen items (the retrievers are the first {@code retrievers} features: the parts and popularity), per domain
+   * when {@code itemDomains} is given, and sets the rest to −∞.
    */
   static void keepCandidates(float[][] features, int retrievers, boolean[] seen, int perRetriever,
-                             float[] scores) {
-    boolean[] keep = candidates(features, retrievers, seen, perRetriever);
+                             int[] itemDomains, float[] scores) {
+    boolean[] keep = itemDomains == null ? candidates(features, retrievers, seen, perRetriever)
+        : candidatesPerDomain(features, retrievers, seen, perRetriever, itemDomains);
     for (int i = 0; i < scores.length; i++) if (!keep[i]) scores[i] = Float.NEGATIVE_INFINITY;
   }
 
-  /** The union of every retriever's top {@code perRetriever} items, seen ones left out. */
-  static boolean[] candidates(float[][] features, int retrievers, boolean[] seen, int perRetriever) {
-    int n = seen.length;
+  /** The union of every retriever's top {@code perRetriever} items, {@code excluded} ones left out. */
+  static boolean[] candidates(float[][] features, int retrievers, boolean[] excluded, int perRetriever) {
+    int n = excluded.length;
     boolean[] keep = new boolean[n];
     TopK top = new TopK(perRetriever);
-    for (int f = 0; f < retrievers; f++) retrieve(features[f], seen, top, keep);
+    for (int f = 0; f < retrievers; f++) retrieve(features[f], excluded, top, keep);
+    return keep;
+  }
+
+  /**
+   * {@link #candidates} within each domain: every retriever's top {@code perRetriever} unseen items of each domain,
+   * so a request (or a protocol) that ranks one domain finds as many candidates there as any other.
+   */
+  static boolean[] candidatesPerDomain(float[][] features, int retrievers, boolean[] seen, int perRetriever,
+                                       int[] itemDomains) {
+    int n = seen.length, domains = 0;
+    for (int d : itemDomains) domains = Math.max(domains, d + 1);
+    boolean[] keep = new boolean[n];
+    boolean[] excluded = new boolean[n];
+    TopK top = new TopK(perRetriever);
+    for (int d = 0; d < domains; d++) {
+      for (int i = 0; i < n; i++) excluded[i] = seen[i] || itemDomains[i] != d;
+      for (int f = 0; f < retrievers; f++) retrieve(features[f], excluded, top, keep);
+    }
     return keep;
   }
 
@@ -344,6 +366,10 @@ public final class LearnedRankerModel implements Model {
     int n = data.numItems();
     boolean[] seen = new boolean[n];
     for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) seen[data.historyItems()[p]] = true;
+    if (config.sameDomain()) { // the list a request for the positive's domain retrieves
+      int[] itemDomains = data.itemDomains();
+      for (int i = 0; i < n; i++) seen[i] |= itemDomains[i] != itemDomains[positive];
+    }
     boolean[] keep = candidates(features, features.length - 1, seen, config.candidates());
     if (!keep[positive]) return;
     keep[positive] = false;

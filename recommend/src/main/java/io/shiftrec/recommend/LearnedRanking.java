@@ -6,6 +6,7 @@ import io.shiftrec.interest.InterestProfile;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.learn.ImplicitAls;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntPredicate;
@@ -42,6 +43,7 @@ public final class LearnedRanking {
   private final double[] weights;
   private final int recentItems;
   private final int candidates;
+  private final int[] itemDomains; // per catalogue item, a domain index; null unless retrieval is per domain
   private final int rank;
   private final float[] itemFactors; // catalogue order; zeros for items the model never saw
   private final ImplicitAls.FoldIn foldIn;
@@ -101,6 +103,7 @@ public final class LearnedRanking {
     weights = artifact.weights().clone();
     recentItems = artifact.recentItems();
     candidates = artifact.candidates();
+    itemDomains = artifact.perDomain() ? domainIndices(catalog) : null;
     rank = artifact.rank();
     int n = catalog.size();
     int[] row = new int[artifact.itemIds().length]; // artefact row → catalogue index, −1 when gone
@@ -186,6 +189,7 @@ public final class LearnedRanking {
     boolean[] keep = candidates > 0 ? new boolean[n] : null;
     TopK top = candidates > 0 ? new TopK(candidates) : null;
     if (excluded != null) for (int i = 0; i < n; i++) excluded[i] = !eligible.test(i);
+    float[][] retrieved = itemDomains == null ? null : new float[features.length][]; // per-domain retrieval: after
     for (int f = 0; f < features.length; f++) {
       switch (features[f]) {
         case INTERESTS -> interests(user, feature);
@@ -197,12 +201,25 @@ public final class LearnedRanking {
       }
       if (features[f] != Feature.LAST_DOMAIN) {
         LearnedRankerModel.standardise(feature);
-        if (keep != null) LearnedRankerModel.retrieve(feature, excluded, top, keep); // each part retrieves candidates
+        if (retrieved != null) retrieved[f] = feature.clone();
+        else if (keep != null) LearnedRankerModel.retrieve(feature, excluded, top, keep); // each part retrieves
       }
       float w = (float) weights[f];
       for (int i = 0; i < n; i++) scoresOut[i] += w * feature[i];
     }
+    if (retrieved != null) {
+      int r = 0;
+      for (int f = 0; f < features.length; f++) if (retrieved[f] != null) retrieved[r++] = retrieved[f];
+      keep = LearnedRankerModel.candidatesPerDomain(retrieved, r, excluded, candidates, itemDomains);
+    }
     if (keep != null) for (int i = 0; i < n; i++) if (!keep[i]) scoresOut[i] = Float.NEGATIVE_INFINITY;
+  }
+
+  private static int[] domainIndices(Catalog catalog) {
+    Map<String, Integer> index = new HashMap<>();
+    int[] out = new int[catalog.size()];
+    for (int i = 0; i < out.length; i++) out[i] = index.computeIfAbsent(catalog.item(i).domain(), d -> index.size());
+    return out;
   }
 
   private void interests(UserInterests user, float[] out) {

@@ -12,13 +12,13 @@ import java.util.Arrays;
  * Everything the served learned ranker ({@link LearnedRanking}) needs, as the bytes of one store artefact, so a
  * trained model serves without its training data: the feature names and their weights, iALS item factors with the
  * regularisation and α that fold new users in, ItemKNN neighbour lists, popularity counts, the recent-items
- * window and how many candidates each part retrieves (0: the ranker orders the whole catalogue), all keyed by item
- * id. Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
- * items; candidates; items (count, ids); rank, λ, α, factors row-major; neighbour offsets, items and similarities;
+ * window, how many candidates each part retrieves (0: the ranker orders the whole catalogue) and whether it retrieves
+ * them per domain, all keyed by item id. Layout (big endian, {@link java.io.DataOutput}): format; features (count,
+ * then name and weight each); recent items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; neighbour offsets, items and similarities;
  * popularity.
  */
-public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates, String[] itemIds,
-                             int rank,
+public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
+                             boolean perDomain, String[] itemIds, int rank,
                              float regularization, float alpha, float[] itemFactors, int[] neighbourOffsets,
                              int[] neighbourItems, float[] neighbourSimilarities, int[] popularity) {
   public static final int FORMAT = 1;
@@ -58,6 +58,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       }
       out.writeInt(recentItems);
       out.writeInt(candidates);
+      out.writeBoolean(perDomain);
       out.writeInt(itemIds.length);
       for (String id : itemIds) out.writeUTF(id);
       out.writeInt(rank);
@@ -90,6 +91,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       }
       int recent = in.readInt();
       int candidates = in.readInt();
+      boolean perDomain = in.readBoolean();
       int n = count(in.readInt(), data.length, "items");
       String[] ids = new String[n];
       for (int i = 0; i < n; i++) ids[i] = in.readUTF();
@@ -101,7 +103,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       int[] neighbours = ints(in, edges);
       float[] similarities = floats(in, edges);
       int[] popularity = ints(in, n);
-      return new RankerArtifact(features, weights, recent, candidates, ids, rank, reg, alpha, factors, offsets, neighbours,
+      return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors, offsets, neighbours,
           similarities, popularity);
     } catch (IOException e) {
       throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
@@ -129,7 +131,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
   @Override
   public boolean equals(Object o) {
     return o instanceof RankerArtifact a && Arrays.equals(features, a.features) && Arrays.equals(weights, a.weights)
-        && recentItems == a.recentItems && candidates == a.candidates && Arrays.equals(itemIds, a.itemIds) && rank == a.rank
+        && recentItems == a.recentItems && candidates == a.candidates && perDomain == a.perDomain && Arrays.equals(itemIds, a.itemIds) && rank == a.rank
         && regularization == a.regularization && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors)
         && Arrays.equals(neighbourOffsets, a.neighbourOffsets) && Arrays.equals(neighbourItems, a.neighbourItems)
         && Arrays.equals(neighbourSimilarities, a.neighbourSimilarities) && Arrays.equals(popularity, a.popularity);

@@ -156,6 +156,19 @@ class LearnedRankerModelTest {
     assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:candidates=-1"));
   }
 
+  /** Per-domain retrieval finds each domain's own top items, even where another domain scores higher everywhere. */
+  @Test
+  void perDomainRetrievalFindsEveryDomainsTopItems() {
+    float[] part = {9f, 8f, 7f, 6f, 1f, 0.5f, 0.2f};
+    int[] domains = {0, 0, 0, 0, 1, 1, 1};
+    boolean[] seen = new boolean[7];
+    seen[4] = true;
+    boolean[] across = LearnedRankerModel.candidates(new float[][] {part}, 1, seen, 2);
+    assertArrayEquals(new boolean[] {true, true, false, false, false, false, false}, across);
+    boolean[] perDomain = LearnedRankerModel.candidatesPerDomain(new float[][] {part}, 1, seen, 2, domains);
+    assertArrayEquals(new boolean[] {true, true, false, false, false, true, true}, perDomain);
+  }
+
   @Test
   void hyperparametersGoAfterTheName() {
     Model m = Models.create("shiftrec-learned:negatives=5:l2=0.01");

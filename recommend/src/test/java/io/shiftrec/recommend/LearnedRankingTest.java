@@ -112,7 +112,7 @@ class LearnedRankingTest {
     otherFormat[3] = 9;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(otherFormat))
         .getMessage().contains("format 9"));
-    RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, 0, ARTIFACT.itemIds(),
+    RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, 0, false, ARTIFACT.itemIds(),
         ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbourOffsets(), ARTIFACT.neighbourItems(),
         ARTIFACT.neighbourSimilarities(), ARTIFACT.popularity());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

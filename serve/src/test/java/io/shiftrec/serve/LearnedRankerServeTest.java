@@ -44,7 +44,7 @@ class LearnedRankerServeTest {
       }
       int[] offsets = new int[ids.length + 1];
       for (int i = alien + 1; i <= ids.length; i++) offsets[i] = 1;
-      RankerArtifact ranker = new RankerArtifact(new String[] {"itemknn"}, new double[] {1}, 5, 0, ids, 1, 1f, 1f,
+      RankerArtifact ranker = new RankerArtifact(new String[] {"itemknn"}, new double[] {1}, 5, 0, false, ids, 1, 1f, 1f,
           new float[ids.length], offsets, new int[] {pride}, new float[] {0.9f}, new int[ids.length]);
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
     }
