@@ -21,7 +21,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
                              boolean perDomain, String[] itemIds, int rank,
                              float regularization, float alpha, float[] itemFactors, int[] neighbourOffsets,
                              int[] neighbourItems, float[] neighbourSimilarities, int[] popularity) {
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
   /** The artefact name in the store. */
   public static final String NAME = LearnedRankerModel.NAME;
 
@@ -80,7 +80,8 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int format = in.readInt();
       if (format != FORMAT) {
-        throw new IllegalArgumentException("ranker artefact format " + format + ", this version reads " + FORMAT);
+        throw new IllegalArgumentException("ranker artefact format " + format + ", this version reads " + FORMAT
+            + ": run shiftrec train again");
       }
       int nf = count(in.readInt(), data.length, "features");
       String[] features = new String[nf];
