@@ -227,5 +227,18 @@ class ShiftRecCommandTest {
     assertEquals(1, badModel.code());
     assertTrue(badModel.err().contains("--model must be auto, shiftrec or shiftrec-learned, got 'ials'"),
         badModel.err());
+
+    long storedEvents;
+    try (Store store = Stores.open(db)) { // a damaged newest artefact is named, and nothing stored changes
+      storedEvents = store.counts().events();
+      store.putArtifact("shiftrec-learned", Map.of("model", "shiftrec-learned"), new byte[] {0, 0, 0, 2, 0});
+    }
+    Run damaged = run("recommend", "--db", db, "--user", "u0");
+    assertEquals(1, damaged.code());
+    assertTrue(damaged.err().contains("saved model shiftrec-learned version 2: ranker artefact cut short"),
+        damaged.err());
+    try (Store store = Stores.open(db)) {
+      assertEquals(storedEvents, store.counts().events());
+    }
   }
 }

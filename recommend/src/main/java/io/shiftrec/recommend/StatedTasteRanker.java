@@ -297,6 +297,26 @@ public final class StatedTasteRanker {
     for (int i = 0; i < numItems; i++) if (!inSpace[i]) out[i] = Float.NEGATIVE_INFINITY;
   }
 
+  /**
+   * The {@code k} best items for a stated taste ({@link #score}), only from {@code domain} when it is not null;
+   * items outside the query's space never come back.
+   */
+  public List<Recommendation> recommend(float[] rawQuery, Settings settings, Catalog catalog, int k, String domain) {
+    float[] scores = new float[numItems];
+    score(rawQuery, settings, scores);
+    TopK top = new TopK(k);
+    for (int i = 0; i < numItems; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY && (domain == null || domain.equals(catalog.item(i).domain()))) {
+        top.offer(i, scores[i]);
+      }
+    }
+    float[] best = new float[k];
+    int[] items = top.drain(best);
+    List<Recommendation> out = new ArrayList<>(items.length);
+    for (int r = 0; r < items.length; r++) out.add(new Recommendation(catalog.item(items[r]), best[r], null));
+    return out;
+  }
+
   /** out[i] += weight · z(values[i]) over the items whose value is not NaN. */
   public static void addStandardised(float[] values, float weight, float[] out) {
     double sum = 0, sq = 0;

@@ -234,16 +234,15 @@ final class LiveCatalog implements AutoCloseable {
         && now - known.builtAtMillis() < ONBOARDING_REFRESH_MILLIS) {
       return known.ranker();
     }
-    if (!view.centred().spaces().containsKey(model)
-        || StatedTasteRanker.categoryLabels(view.catalog(), model).isEmpty()) {
-      return null;
-    }
-    List<Event> events = new ArrayList<>();
-    store.forEachEvent(events::add);
-    StatedTasteRanker ranker;
-    synchronized (this) { // the encoder is not thread-safe
-      ranker = StatedTasteRanker.build(view.catalog(), model, TrainingData.fromEvents(view.catalog(), events),
-          label -> embedder.encodeText(label, model));
+    StatedTasteRanker ranker = null; // kept as null too: a catalogue without categories is not looked at again
+    if (view.centred().spaces().containsKey(model)
+        && !StatedTasteRanker.categoryLabels(view.catalog(), model).isEmpty()) {
+      List<Event> events = new ArrayList<>();
+      store.forEachEvent(events::add);
+      synchronized (this) { // the encoder is not thread-safe
+        ranker = StatedTasteRanker.build(view.catalog(), model, TrainingData.fromEvents(view.catalog(), events),
+            label -> embedder.encodeText(label, model));
+      }
     }
     onboarding = new Onboarding(view, model, ranker, now);
     return ranker;

@@ -360,33 +360,13 @@ public final class ShiftRecServer implements AutoCloseable {
     float[] placed = space == null ? null : space.place(query.vector());
     StatedTasteRanker taste = placed == null ? null : catalog.onboardingRanker(view, query.model());
     List<Recommendation> recs = placed == null ? List.of()
-        : taste != null ? statedTaste(taste, query.vector(), view.centred(), k, domain)
+        : taste != null ? taste.recommend(query.vector(), StatedTasteRanker.Settings.defaults(), view.centred(), k,
+            domain)
         : NearestItems.of(view.centred(), space, placed, k, domain, -1);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("model", query.model());
     doc.put("items", Documents.items(recs));
     json(ctx, 200, doc);
-  }
-
-  /** The k best items of {@code domain} (null: any) for a stated taste, by {@link StatedTasteRanker}. */
-  private static List<Recommendation> statedTaste(StatedTasteRanker taste, float[] rawQuery, Catalog centred, int k,
-                                                  String domain) {
-    float[] scores = new float[centred.size()];
-    taste.score(rawQuery, StatedTasteRanker.Settings.defaults(), scores);
-    List<Recommendation> out = new ArrayList<>(k);
-    boolean[] taken = new boolean[scores.length];
-    for (int pick = 0; pick < k; pick++) { // k is at most 1,000: a selection pass per pick, no sort of the catalogue
-      int best = -1;
-      for (int i = 0; i < scores.length; i++) {
-        if (taken[i] || scores[i] == Float.NEGATIVE_INFINITY) continue;
-        if (domain != null && !domain.equals(centred.item(i).domain())) continue;
-        if (best < 0 || scores[i] > scores[best]) best = i;
-      }
-      if (best < 0) break;
-      taken[best] = true;
-      out.add(new Recommendation(centred.item(best), scores[best], null));
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------------------------------------ parameters
