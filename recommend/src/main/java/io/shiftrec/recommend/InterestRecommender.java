@@ -230,6 +230,10 @@ public final class InterestRecommender {
   /** The interest that contributes most to the item's score, and its one or two liked members closest to it. */
   private String reason(int item, UserInterests user) {
     if (ranking != null) {
+      int chosenBefore = ranking.strongestPredecessor(item, user);
+      if (chosenBefore >= 0) {
+        return Reasons.chosenNext(user.evidence(chosenBefore).event(), catalog.item(chosenBefore), catalog.item(item));
+      }
       int chosenWith = ranking.strongestNeighbour(item, user);
       if (chosenWith >= 0) {
         return Reasons.chosenTogether(user.evidence(chosenWith).event(), catalog.item(chosenWith), catalog.item(item));

@@ -18,12 +18,10 @@ public final class ItemKnnModel implements Model {
   public static final int DEFAULT_RECENT_ITEMS = 5;
 
   private final String name;
-  private final int neighbours;
+  private final int maxNeighbours;
   private final int lastItems;
   private TrainingData train;
-  private int[] nbrOffsets;
-  private int[] nbrItems;
-  private float[] nbrSims;
+  private ItemGraph neighbours;
 
   public ItemKnnModel(int neighbours) {
     this(NAME, neighbours, Integer.MAX_VALUE);
@@ -35,7 +33,7 @@ public final class ItemKnnModel implements Model {
           + lastItems);
     }
     this.name = name;
-    this.neighbours = neighbours;
+    this.maxNeighbours = neighbours;
     this.lastItems = lastItems;
   }
 
@@ -85,25 +83,18 @@ public final class ItemKnnModel implements Model {
           if (co[j]++ == 0) seen[nt++] = j;
         }
       }
-      TopK top = new TopK(neighbours);
+      TopK top = new TopK(maxNeighbours);
       for (int t = 0; t < nt; t++) {
         int j = seen[t];
         int uj = itemStart[j + 1] - itemStart[j];
         top.offer(j, (float) (co[j] / Math.sqrt((double) ui * uj)));
         co[j] = 0;
       }
-      float[] s = new float[Math.min(neighbours, nt)];
+      float[] s = new float[Math.min(maxNeighbours, nt)];
       nbrI[i] = top.drain(s);
       nbrS[i] = s;
     });
-    nbrOffsets = new int[ni + 1];
-    for (int i = 0; i < ni; i++) nbrOffsets[i + 1] = nbrOffsets[i] + nbrI[i].length;
-    nbrItems = new int[nbrOffsets[ni]];
-    nbrSims = new float[nbrOffsets[ni]];
-    for (int i = 0; i < ni; i++) {
-      System.arraycopy(nbrI[i], 0, nbrItems, nbrOffsets[i], nbrI[i].length);
-      System.arraycopy(nbrS[i], 0, nbrSims, nbrOffsets[i], nbrS[i].length);
-    }
+    neighbours = ItemGraph.of(nbrI, nbrS);
   }
 
   @Override
@@ -111,8 +102,7 @@ public final class ItemKnnModel implements Model {
     Arrays.fill(scoresOut, 0f);
     int[] offsets = train.offsets(), items = train.historyItems();
     for (int p = Math.max(offsets[user], offsets[user + 1] - lastItems); p < offsets[user + 1]; p++) {
-      int i = items[p];
-      for (int q = nbrOffsets[i]; q < nbrOffsets[i + 1]; q++) scoresOut[nbrItems[q]] += nbrSims[q];
+      neighbours.addEdges(items[p], 1f, scoresOut);
     }
   }
 
@@ -121,25 +111,17 @@ public final class ItemKnnModel implements Model {
     return lastItems;
   }
 
-  /** Neighbour lists of the fitted model, item by item (CSR): offsets, then neighbour items and similarities. */
-  int[] neighbourOffsets() {
-    return nbrOffsets;
-  }
-
-  int[] neighbourItems() {
-    return nbrItems;
-  }
-
-  float[] neighbourSimilarities() {
-    return nbrSims;
+  /** Neighbour lists of the fitted model, each item's most similar first, weighted by similarity. */
+  ItemGraph neighbours() {
+    return neighbours;
   }
 
   /** The neighbours of an item, most similar first (for tests and explanations). */
   public int[] neighboursOf(int item) {
-    return Arrays.copyOfRange(nbrItems, nbrOffsets[item], nbrOffsets[item + 1]);
+    return Arrays.copyOfRange(neighbours.items(), neighbours.offsets()[item], neighbours.offsets()[item + 1]);
   }
 
   public float[] similaritiesOf(int item) {
-    return Arrays.copyOfRange(nbrSims, nbrOffsets[item], nbrOffsets[item + 1]);
+    return Arrays.copyOfRange(neighbours.weights(), neighbours.offsets()[item], neighbours.offsets()[item + 1]);
   }
 }

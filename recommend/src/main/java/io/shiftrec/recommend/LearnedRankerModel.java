@@ -112,7 +112,9 @@ public final class LearnedRankerModel implements Model {
     return new LearnedRankerModel(name, config, List.of(
         () -> Models.create(ShiftRecModel.NAME), () -> Models.create(FactorModel.IALS),
         () -> Models.create(ItemKnnModel.NAME),
-        () -> ItemKnnModel.recent(ItemKnnModel.DEFAULT_NEIGHBOURS, config.recentItems())));
+        () -> ItemKnnModel.recent(ItemKnnModel.DEFAULT_NEIGHBOURS, config.recentItems()),
+        () -> new NextItemModel(NextItemModel.NAME, NextItemModel.Config.defaults().withLastItems(
+            config.recentItems()))));
   }
 
   @Override
@@ -164,20 +166,22 @@ public final class LearnedRankerModel implements Model {
 
   /**
    * The fitted ranker as a store artefact that {@link LearnedRanking} serves. Only parts it can compute for any
-   * user from a history are accepted: the interest model, iALS (folded in) and ItemKNN over all or the latest
-   * items; IllegalStateException for others, or before {@link #fit}.
+   * user from a history are accepted: the interest model, iALS (folded in), ItemKNN over all or the latest
+   * items and the next-item rules; IllegalStateException for others, or before {@link #fit}.
    */
   public RankerArtifact artifact() {
     if (weights == null) throw new IllegalStateException(name + " is not fitted");
     FactorModel als = null;
     ItemKnnModel knn = null;
+    NextItemModel next = null;
     int recent = config.recentItems();
     for (Model part : parts) {
       if (part instanceof FactorModel f && f.algorithm().equals(FactorModel.IALS)) {
         als = f;
-      } else if (part instanceof ItemKnnModel k) {
+      } else if (part instanceof ItemKnnModel k && (k.lastItems() == Integer.MAX_VALUE || k.lastItems() == recent)) {
         knn = k;
-        if (k.lastItems() != Integer.MAX_VALUE) recent = k.lastItems();
+      } else if (part instanceof NextItemModel m && m.config().lastItems() == recent) {
+        next = m;
       } else if (!(part instanceof ShiftRecModel s && s.name().equals(ShiftRecModel.NAME))) {
         throw new IllegalStateException("part " + part.name() + " of " + name + " cannot be served");
       }
@@ -189,12 +193,10 @@ public final class LearnedRankerModel implements Model {
     float[] factors = als == null ? new float[n] : als.factors().items();
     float reg = als == null ? 1f : ((Number) als.hyperparameters().get("reg")).floatValue();
     float alpha = als == null ? 0f : ((Number) als.hyperparameters().get("alpha")).floatValue();
-    int[] offsets = knn == null ? new int[n + 1] : knn.neighbourOffsets();
-    int[] neighbours = knn == null ? new int[0] : knn.neighbourItems();
-    float[] similarities = knn == null ? new float[0] : knn.neighbourSimilarities();
     return new RankerArtifact(featureNames.clone(), weights.clone(), recent, config.candidates(),
-        config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors, offsets, neighbours,
-        similarities, train.popularity().clone());
+        config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors,
+        knn == null ? ItemGraph.empty(n) : knn.neighbours(), next == null ? ItemGraph.empty(n) : next.rules(),
+        train.popularity().clone());
   }
 
   @Override

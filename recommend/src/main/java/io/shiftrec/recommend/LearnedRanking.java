@@ -20,6 +20,7 @@ import java.util.function.IntPredicate;
  *   <li>{@code ials}: the user's factors solved against the trained item factors ({@link ImplicitAls.FoldIn});
  *   <li>{@code itemknn} and {@code itemknn-recent}: similarity sums over the trained neighbour lists, from the whole
  *       history and from the latest items;
+ *   <li>{@code next-item}: the trained rules from the latest items to what others chose after them;
  *   <li>{@code log-popularity} at training time, and {@code last-domain}: whether the item is in the domain of the
  *       user's latest item.
  * </ul>
@@ -30,12 +31,12 @@ import java.util.function.IntPredicate;
  * <p>Thread-safe: built once per catalogue, every call keeps its state on its own stack.
  */
 public final class LearnedRanking {
-  private enum Feature { INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, LOG_POPULARITY, LAST_DOMAIN }
+  private enum Feature { INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, LOG_POPULARITY, LAST_DOMAIN }
 
   private static final Map<String, Feature> FEATURES = Map.of(ShiftRecModel.NAME, Feature.INTERESTS,
       FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN, ItemKnnModel.RECENT,
-      Feature.ITEMKNN_RECENT, LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY,
-      LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN);
+      Feature.ITEMKNN_RECENT, NextItemModel.NAME, Feature.NEXT_ITEM, LearnedRankerModel.LOG_POPULARITY,
+      Feature.LOG_POPULARITY, LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN);
 
   private final Catalog catalog;
   private final float temperature;
@@ -47,9 +48,8 @@ public final class LearnedRanking {
   private final int rank;
   private final float[] itemFactors; // catalogue order; zeros for items the model never saw
   private final ImplicitAls.FoldIn foldIn;
-  private final int[] neighbourOffsets; // catalogue order
-  private final int[] neighbourItems;
-  private final float[] neighbourSimilarities;
+  private final ItemGraph neighbours; // catalogue order
+  private final ItemGraph nextItems; // catalogue order
   private final float[] logPopularity;
   private final String version;
 
@@ -110,30 +110,14 @@ public final class LearnedRanking {
     for (int r = 0; r < row.length; r++) row[r] = catalog.indexOf(artifact.itemIds()[r]);
     itemFactors = new float[n * rank];
     logPopularity = new float[n];
-    int[] degree = new int[n];
-    int[] offsets = artifact.neighbourOffsets();
     for (int r = 0; r < row.length; r++) {
       int i = row[r];
       if (i < 0) continue;
       System.arraycopy(artifact.itemFactors(), r * rank, itemFactors, i * rank, rank);
       logPopularity[i] = (float) Math.log1p(artifact.popularity()[r]);
-      for (int q = offsets[r]; q < offsets[r + 1]; q++) if (row[artifact.neighbourItems()[q]] >= 0) degree[i]++;
     }
-    neighbourOffsets = new int[n + 1];
-    for (int i = 0; i < n; i++) neighbourOffsets[i + 1] = neighbourOffsets[i] + degree[i];
-    neighbourItems = new int[neighbourOffsets[n]];
-    neighbourSimilarities = new float[neighbourOffsets[n]];
-    for (int r = 0; r < row.length; r++) {
-      int i = row[r];
-      if (i < 0) continue;
-      int at = neighbourOffsets[i];
-      for (int q = offsets[r]; q < offsets[r + 1]; q++) {
-        int j = row[artifact.neighbourItems()[q]];
-        if (j < 0) continue;
-        neighbourItems[at] = j;
-        neighbourSimilarities[at++] = artifact.neighbourSimilarities()[q];
-      }
-    }
+    neighbours = artifact.neighbours().renumbered(row, n);
+    nextItems = artifact.nextItems().renumbered(row, n);
     foldIn = new ImplicitAls.FoldIn(itemFactors, n, rank, trained.gram(), artifact.regularization(),
         artifact.alpha());
   }
@@ -149,24 +133,48 @@ public final class LearnedRanking {
    * positive weight.
    */
   public int strongestNeighbour(int item, UserInterests user) {
-    boolean used = false;
-    for (int f = 0; f < features.length; f++) {
-      used |= (features[f] == Feature.ITEMKNN || features[f] == Feature.ITEMKNN_RECENT) && weights[f] > 0;
-    }
-    if (!used) return -1;
+    if (!positivelyWeighted(Feature.ITEMKNN, Feature.ITEMKNN_RECENT)) return -1;
     int best = -1;
     float bestSimilarity = 0f;
     for (int h : user.itemsByClock()) {
       UserInterests.Evidence evidence = user.evidence(h);
       if (evidence == null || evidence.weight() <= 0) continue;
-      for (int q = neighbourOffsets[h]; q < neighbourOffsets[h + 1]; q++) {
-        if (neighbourItems[q] == item && neighbourSimilarities[q] > bestSimilarity) {
-          best = h;
-          bestSimilarity = neighbourSimilarities[q];
-        }
+      float similarity = neighbours.weight(h, item);
+      if (similarity > bestSimilarity) {
+        best = h;
+        bestSimilarity = similarity;
       }
     }
     return best;
+  }
+
+  /**
+   * Among the user's latest liked items (the recent-items window), the one whose next-item rule to {@code item}
+   * contributes most to its score (rule weight × 1/r for the r-th latest): what the user just took that others
+   * took {@code item} after. −1 when none has a rule to it, or the ranker gives the rules no positive weight.
+   */
+  public int strongestPredecessor(int item, UserInterests user) {
+    if (!positivelyWeighted(Feature.NEXT_ITEM)) return -1;
+    int[] history = user.itemsByClock();
+    int best = -1;
+    float bestContribution = 0f;
+    for (int p = history.length - 1, r = 1; p >= 0 && r <= recentItems; p--, r++) {
+      UserInterests.Evidence evidence = user.evidence(history[p]);
+      if (evidence == null || evidence.weight() <= 0) continue;
+      float contribution = nextItems.weight(history[p], item) / r;
+      if (contribution > bestContribution) {
+        best = history[p];
+        bestContribution = contribution;
+      }
+    }
+    return best;
+  }
+
+  private boolean positivelyWeighted(Feature... any) {
+    for (int f = 0; f < features.length; f++) {
+      for (Feature a : any) if (features[f] == a && weights[f] > 0) return true;
+    }
+    return false;
   }
 
   /** {@link #score(UserInterests, IntPredicate, float[])} with every unseen item eligible. */
@@ -196,6 +204,7 @@ public final class LearnedRanking {
         case IALS -> collaborative(history, feature);
         case ITEMKNN -> neighbours(history, 0, feature);
         case ITEMKNN_RECENT -> neighbours(history, Math.max(0, history.length - recentItems), feature);
+        case NEXT_ITEM -> NextItemModel.scoreFrom(nextItems, history, 0, history.length, recentItems, feature);
         case LOG_POPULARITY -> System.arraycopy(logPopularity, 0, feature, 0, n);
         case LAST_DOMAIN -> lastDomain(history, feature);
       }
@@ -243,12 +252,7 @@ public final class LearnedRanking {
 
   private void neighbours(int[] history, int from, float[] out) {
     Arrays.fill(out, 0f);
-    for (int h = from; h < history.length; h++) {
-      int i = history[h];
-      for (int q = neighbourOffsets[i]; q < neighbourOffsets[i + 1]; q++) {
-        out[neighbourItems[q]] += neighbourSimilarities[q];
-      }
-    }
+    for (int h = from; h < history.length; h++) neighbours.addEdges(history[h], 1f, out);
   }
 
   private void lastDomain(int[] history, float[] out) {

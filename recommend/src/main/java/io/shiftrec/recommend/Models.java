@@ -18,7 +18,7 @@ public final class Models {
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
-        FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ContentModel.ADAPTER, ShiftRecModel.NAME,
+        NextItemModel.NAME, FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ContentModel.ADAPTER, ShiftRecModel.NAME,
         ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, ShiftRecModel.ADAPTER,
         LearnedRankerModel.NAME, ServedRankerModel.NAME);
   }
@@ -35,10 +35,11 @@ public final class Models {
     String base = parts[0];
     if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
         && !base.equals(LearnedRankerModel.NAME) && !base.equals(ServedRankerModel.NAME)
-        && !base.equals(ContentModel.ADAPTER)) {
+        && !base.equals(ContentModel.ADAPTER) && !base.equals(NextItemModel.NAME)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
           + FactorModel.IALS + ", " + FactorModel.BPR + ", " + LearnedRankerModel.NAME + ", "
-          + ServedRankerModel.NAME + " and " + ContentModel.ADAPTER + " do), got '" + name + "'");
+          + ServedRankerModel.NAME + ", " + ContentModel.ADAPTER + " and " + NextItemModel.NAME + " do), got '" + name
+          + "'");
     }
     return switch (base) {
       case PopularityModel.NAME -> new PopularityModel();
@@ -46,6 +47,11 @@ public final class Models {
       case ItemKnnModel.NAME -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS);
       case ItemKnnModel.RECENT -> ItemKnnModel.recent(ItemKnnModel.DEFAULT_NEIGHBOURS,
           ItemKnnModel.DEFAULT_RECENT_ITEMS);
+      case NextItemModel.NAME -> {
+        NextItemModel.Config config = NextItemModel.Config.defaults();
+        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
+        yield new NextItemModel(n, config);
+      }
       case FactorModel.IALS -> {
         ImplicitAls.Config config = ImplicitAls.Config.defaults();
         for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));

@@ -11,17 +11,17 @@ import java.util.Arrays;
 /**
  * Everything the served learned ranker ({@link LearnedRanking}) needs, as the bytes of one store artefact, so a
  * trained model serves without its training data: the feature names and their weights, iALS item factors with the
- * regularisation and α that fold new users in, ItemKNN neighbour lists, popularity counts, the recent-items
- * window, how many candidates each part retrieves (0: the ranker orders the whole catalogue) and whether it retrieves
- * them per domain, all keyed by item id. Layout (big endian, {@link java.io.DataOutput}): format; features (count,
- * then name and weight each); recent items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; neighbour offsets, items and similarities;
- * popularity.
+ * regularisation and α that fold new users in, ItemKNN neighbour lists, the next-item rules, popularity counts, the
+ * recent-items window (of ItemKNN over the latest items and of the next-item rules), how many candidates each part
+ * retrieves (0: the ranker orders the whole catalogue) and whether it retrieves them per domain, all keyed by item
+ * id. Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
+ * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
+ * next-item graph (offsets, targets, weights each); popularity.
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
-                             boolean perDomain, String[] itemIds, int rank,
-                             float regularization, float alpha, float[] itemFactors, int[] neighbourOffsets,
-                             int[] neighbourItems, float[] neighbourSimilarities, int[] popularity) {
-  public static final int FORMAT = 2;
+                             boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
+                             float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity) {
+  public static final int FORMAT = 3;
   /** The artefact name in the store. */
   public static final String NAME = LearnedRankerModel.NAME;
 
@@ -34,16 +34,8 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       throw new IllegalArgumentException("recent items and rank must be positive and candidates ≥ 0, got "
           + recentItems + ", " + rank + ", " + candidates);
     }
-    if (itemFactors.length != n * rank || neighbourOffsets.length != n + 1 || popularity.length != n
-        || neighbourItems.length != neighbourSimilarities.length || neighbourOffsets[0] != 0
-        || neighbourOffsets[n] != neighbourItems.length) {
+    if (itemFactors.length != n * rank || neighbours.size() != n || nextItems.size() != n || popularity.length != n) {
       throw new IllegalArgumentException("ranker arrays do not match " + n + " items of rank " + rank);
-    }
-    for (int i = 0; i < n; i++) {
-      if (neighbourOffsets[i + 1] < neighbourOffsets[i]) throw new IllegalArgumentException("neighbour offsets fall");
-    }
-    for (int j : neighbourItems) {
-      if (j < 0 || j >= n) throw new IllegalArgumentException("neighbour " + j + " is not one of " + n + " items");
     }
   }
 
@@ -65,9 +57,8 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       out.writeFloat(regularization);
       out.writeFloat(alpha);
       for (float v : itemFactors) out.writeFloat(v);
-      for (int v : neighbourOffsets) out.writeInt(v);
-      for (int v : neighbourItems) out.writeInt(v);
-      for (float v : neighbourSimilarities) out.writeFloat(v);
+      write(neighbours, out);
+      write(nextItems, out);
       for (int v : popularity) out.writeInt(v);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an in-memory stream does not fail
@@ -99,16 +90,26 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       int rank = count(in.readInt(), data.length, "rank");
       float reg = in.readFloat(), alpha = in.readFloat();
       float[] factors = floats(in, count((long) n * rank, data.length, "factors"));
-      int[] offsets = ints(in, n + 1);
-      int edges = count(offsets[n], data.length, "neighbours");
-      int[] neighbours = ints(in, edges);
-      float[] similarities = floats(in, edges);
+      ItemGraph neighbours = readGraph(in, n, data.length);
+      ItemGraph nextItems = readGraph(in, n, data.length);
       int[] popularity = ints(in, n);
-      return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors, offsets, neighbours,
-          similarities, popularity);
+      return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
+          neighbours, nextItems, popularity);
     } catch (IOException e) {
       throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
     }
+  }
+
+  private static void write(ItemGraph graph, DataOutputStream out) throws IOException {
+    for (int v : graph.offsets()) out.writeInt(v);
+    for (int v : graph.items()) out.writeInt(v);
+    for (float v : graph.weights()) out.writeFloat(v);
+  }
+
+  private static ItemGraph readGraph(DataInputStream in, int n, int bytes) throws IOException {
+    int[] offsets = ints(in, n + 1);
+    int edges = count(offsets[n], bytes, "graph edges");
+    return new ItemGraph(offsets, ints(in, edges), floats(in, edges));
   }
 
   /** A count read from the bytes, refused when negative or larger than the bytes could hold (corrupt data). */
@@ -132,10 +133,10 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
   @Override
   public boolean equals(Object o) {
     return o instanceof RankerArtifact a && Arrays.equals(features, a.features) && Arrays.equals(weights, a.weights)
-        && recentItems == a.recentItems && candidates == a.candidates && perDomain == a.perDomain && Arrays.equals(itemIds, a.itemIds) && rank == a.rank
-        && regularization == a.regularization && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors)
-        && Arrays.equals(neighbourOffsets, a.neighbourOffsets) && Arrays.equals(neighbourItems, a.neighbourItems)
-        && Arrays.equals(neighbourSimilarities, a.neighbourSimilarities) && Arrays.equals(popularity, a.popularity);
+        && recentItems == a.recentItems && candidates == a.candidates && perDomain == a.perDomain
+        && Arrays.equals(itemIds, a.itemIds) && rank == a.rank && regularization == a.regularization
+        && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors) && neighbours.equals(a.neighbours)
+        && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity);
   }
 
   @Override

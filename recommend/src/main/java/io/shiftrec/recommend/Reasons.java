@@ -62,6 +62,14 @@ final class Reasons {
     return because(evidence, evidenceItem, recommended) + (zh ? "（常被一起选择）" : " (often chosen together)");
   }
 
+  /**
+   * A sequential reason: "Because you rated “Alien (1979)” 5★ (often chosen next)" / "因为你给《三体》打了5星（常在其后被选择）".
+   */
+  static String chosenNext(Event evidence, Item evidenceItem, Item recommended) {
+    boolean zh = Language.CHINESE.equals(Language.of(recommended));
+    return because(evidence, evidenceItem, recommended) + (zh ? "（常在其后被选择）" : " (often chosen next)");
+  }
+
   private static String stars(double v) {
     return v == Math.rint(v) ? Integer.toString((int) v) : String.format(Locale.ROOT, "%.1f", v);
   }

@@ -113,8 +113,8 @@ class LearnedRankingTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(otherFormat))
         .getMessage().contains("format 9"));
     RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, 0, false, ARTIFACT.itemIds(),
-        ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbourOffsets(), ARTIFACT.neighbourItems(),
-        ARTIFACT.neighbourSimilarities(), ARTIFACT.popularity());
+        ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
+        ARTIFACT.popularity());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearnedRanking.Trained.of(unknown, "x").over(CATALOG.centred(), 0.2f));
     assertTrue(e.getMessage().contains("'mood'"), e.getMessage());
@@ -151,13 +151,20 @@ class LearnedRankingTest {
     assertTrue(overlap / users >= 0.8, "mean top-5 overlap " + overlap / users);
   }
 
-  /** A user the model never saw: the pair partners of what they took come first, with a collaborative reason. */
+  /**
+   * A user the model never saw: the pair partners of what they took come first, each with a sequential reason that
+   * names the item others took it after (every user takes 2j right before 2j + 1).
+   */
   @Test
   void newUserGetsThePartnersOfTheirItems() {
     List<Event> history = List.of(rating("new", "i20", 1), rating("new", "i24", 2), rating("new", "i30", 3));
     List<Recommendation> recs = served(CATALOG).recommend(history, 3, null, true, 0);
     assertEquals(Set.of("i21", "i25", "i31"), ids(recs));
-    for (Recommendation r : recs) assertTrue(r.reason().endsWith("(often chosen together)"), r.reason());
+    for (Recommendation r : recs) {
+      int partner = Integer.parseInt(r.item().id().substring(1)) - 1;
+      assertTrue(r.reason().contains("“Title i" + partner + "”") && r.reason().endsWith("(often chosen next)"),
+          r.reason());
+    }
   }
 
   /** An item added after training has no factors or neighbours, yet ranks for users of its group on its text. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
+import io.shiftrec.recommend.ItemGraph;
 import io.shiftrec.recommend.RankerArtifact;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,8 @@ class LearnedRankerServeTest {
       int[] offsets = new int[ids.length + 1];
       for (int i = alien + 1; i <= ids.length; i++) offsets[i] = 1;
       RankerArtifact ranker = new RankerArtifact(new String[] {"itemknn"}, new double[] {1}, 5, 0, false, ids, 1, 1f, 1f,
-          new float[ids.length], offsets, new int[] {pride}, new float[] {0.9f}, new int[ids.length]);
+          new float[ids.length], new ItemGraph(offsets, new int[] {pride}, new float[] {0.9f}),
+          ItemGraph.empty(ids.length), new int[ids.length]);
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
     }
     try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
