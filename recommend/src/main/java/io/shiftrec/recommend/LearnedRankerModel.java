@@ -1,5 +1,6 @@
 package io.shiftrec.recommend;
 
+import io.shiftrec.learn.LambdaMart;
 import io.shiftrec.learn.PairwiseLogistic;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,23 +11,26 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * ShiftRec's parts fused into one score by learned weights. Per (user, item) the features are the score of every
- * part model (by default the interest model, iALS, ItemKNN and ItemKNN over the latest items) and log popularity,
- * each standardised over the catalogue for that user (z-score, so a kernel mixture, a dot product and a similarity
- * sum share one scale), and whether the item lies in the domain of the user's last item (0 or 1). The score is
- * Σ_j w_j·f_j.
+ * ShiftRec's parts fused into one ranking. Per (user, item) the features are the score of every part model (by
+ * default the interest model, iALS, ItemKNN, ItemKNN over the latest items and the next-item rules) and log
+ * popularity, each standardised over the catalogue for that user (z-score, so a kernel mixture, a dot product and a
+ * similarity sum share one scale), and whether the item lies in the domain of the user's last item (0 or 1). Each
+ * part and popularity retrieve their top {@link Config#candidates} unseen items, and LambdaMART trees
+ * ({@link LambdaMart}) order the union; without trees the score is a weighted sum Σ_j w_j·f_j.
  *
- * <p>The weights are learned from the training data alone: up to {@link #MAX_RANKER_USERS} users with at least three
- * training items lose their last one; the parts are fit on what remains, and each held-out item is paired with items
- * drawn uniformly from the catalogue less the user's items ({@link Config}); pairwise logistic regression with L2
- * ({@link PairwiseLogistic}) fits w on the feature differences. The parts are then fit again on all the training
- * data for scoring. A pure function of data and seed.
+ * <p>Everything is learned from the training data alone: up to {@link #MAX_RANKER_USERS} users with at least three
+ * training items lose their last one; the parts are fit on what remains; the trees learn to put each held-out item
+ * first in its retrieved list, and the weights to prefer it to items drawn from that list (listwise softmax,
+ * {@link PairwiseLogistic}) or, without retrieval, from the catalogue (pairwise). The parts are then fit again on
+ * all the training data for scoring. A pure function of data and seed.
  */
 public final class LearnedRankerModel implements Model {
   public static final String NAME = "shiftrec-learned";
   static final int MAX_RANKER_USERS = 3000;
   static final String LOG_POPULARITY = "log-popularity";
   static final String LAST_DOMAIN = "last-domain";
+  /** Features of the request rather than of a part (the last ones): they retrieve nothing. */
+  static final int CONTEXT_FEATURES = 1;
   private static final int MIN_HISTORY = 3;
 
   /**
@@ -36,9 +40,16 @@ public final class LearnedRankerModel implements Model {
    * @param sameDomain draw negatives from the held-out item's domain only, and with {@code candidates} retrieve
    *     within each domain, as protocols and requests that rank within one domain do, instead of across the whole
    *     catalogue
+   * @param candidates items each part retrieves (0: the linear ranker orders the whole catalogue)
+   * @param lambdaMart order the retrieved candidates with gradient-boosted trees (LambdaMART) fit on the whole
+   *     retrieved list of each held-out item, instead of the weighted sum; needs {@code candidates > 0}
    */
-  public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates) {
+  public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates,
+                       boolean lambdaMart) {
     public Config {
+      if (lambdaMart && candidates == 0) {
+        throw new IllegalArgumentException("lambdamart orders retrieved candidates: set candidates > 0");
+      }
       if (negatives < 1 || recentItems < 1) {
         throw new IllegalArgumentException("negatives and recent items must be positive, got " + negatives + ", "
             + recentItems);
@@ -48,24 +59,32 @@ public final class LearnedRankerModel implements Model {
     }
 
     /**
-     * Chosen on the validation targets of the MovieLens 1M subset and confirmed on those of Amazon Food–Kitchen
-     * (docs/DESIGN.md, "Learned ranker"): each part retrieves 100 candidates, 50 of them per list.
+     * Chosen on the validation targets of the MovieLens 1M subset and of Amazon Food–Kitchen (docs/DESIGN.md,
+     * "Learned ranker"): each part retrieves 100 candidates and the weighted sum, fit on 50 of them per list, orders
+     * them; LambdaMART was better on MovieLens and worse on Food–Kitchen.
      */
     public static Config defaults() {
-      return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100);
+      return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, false);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
     public Config with(String key, String value) {
       try {
         return switch (key) {
-          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain, candidates);
-          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain, candidates);
-          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain, candidates);
-          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates);
-          case "candidates" -> new Config(negatives, l2, recentItems, sameDomain, Integer.parseInt(value.trim()));
+          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain, candidates,
+              lambdaMart);
+          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain, candidates,
+              lambdaMart);
+          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain, candidates,
+              lambdaMart);
+          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates, lambdaMart);
+          case "candidates" -> {
+            int c = Integer.parseInt(value.trim());
+            yield new Config(negatives, l2, recentItems, sameDomain, c, lambdaMart && c > 0); // 0: the linear fit
+          }
+          case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, bool(key, value));
           default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: negatives, l2, recent, same-domain, candidates)");
+              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart)");
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
@@ -90,6 +109,7 @@ public final class LearnedRankerModel implements Model {
   private Model[] parts;
   private float[] logPopularity;
   private double[] weights;
+  private LambdaMart trees;
 
   /** @param partFactories new, unfitted part models; their names become the feature names */
   public LearnedRankerModel(String name, Config config, List<Supplier<Model>> partFactories) {
@@ -152,6 +172,7 @@ public final class LearnedRankerModel implements Model {
         writePairs(reduced, u, positive, features, random, differences, slot * perUser * dims);
       }
     });
+    if (config.lambdaMart()) trees = fitTrees(reduced, reducedParts, reducedPopularity, heldOutUsers, full, seed);
     // pairs against uniform negatives (one comparison per group), or the positive against a list of retrieved ones
     weights = config.candidates() > 0
         ? PairwiseLogistic.fitListwise(differences, heldOutUsers.length, perUser, dims, config.l2()).weights()
@@ -196,31 +217,97 @@ public final class LearnedRankerModel implements Model {
     return new RankerArtifact(featureNames.clone(), weights.clone(), recent, config.candidates(),
         config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors,
         knn == null ? ItemGraph.empty(n) : knn.neighbours(), next == null ? ItemGraph.empty(n) : next.rules(),
-        train.popularity().clone());
+        train.popularity().clone(), trees == null ? "" : trees.text());
+  }
+
+  /**
+   * LambdaMART on each held-out item's whole retrieved list (the item, label 1, first; every other candidate, label
+   * 0): the task the served ranker does. A held-out item that retrieval misses adds no list.
+   */
+  private LambdaMart fitTrees(TrainingData reduced, Model[] reducedParts, float[] reducedPopularity,
+                              int[] heldOutUsers, TrainingData full, long seed) {
+    int dims = featureNames.length;
+    float[][] lists = new float[heldOutUsers.length][];
+    IntStream.range(0, heldOutUsers.length).parallel().forEach(slot -> {
+      int u = heldOutUsers[slot];
+      int positive = full.historyItems()[full.offsets()[u + 1] - 1];
+      float[][] features = features(reduced, reducedParts, reducedPopularity, u);
+      boolean[] keep = candidateMask(reduced, u, positive, features);
+      if (!keep[positive]) return;
+      keep[positive] = false;
+      int[] rows = new int[1 + count(keep)];
+      rows[0] = positive;
+      for (int i = 0, r = 1; i < keep.length; i++) if (keep[i]) rows[r++] = i;
+      lists[slot] = rowsOf(features, rows, rows.length);
+    });
+    int groups = 0, total = 0;
+    for (float[] list : lists) {
+      if (list == null) continue;
+      groups++;
+      total += list.length / dims;
+    }
+    if (groups == 0) throw new IllegalArgumentException("no held-out item was among the retrieved candidates");
+    float[] rows = new float[total * dims];
+    float[] labels = new float[total];
+    int[] sizes = new int[groups];
+    for (int g = 0, at = 0, slot = 0; slot < lists.length; slot++) {
+      if (lists[slot] == null) continue;
+      System.arraycopy(lists[slot], 0, rows, at * dims, lists[slot].length);
+      labels[at] = 1f;
+      sizes[g++] = lists[slot].length / dims;
+      at += lists[slot].length / dims;
+    }
+    long start = System.nanoTime();
+    LambdaMart fitted = LambdaMart.fit(rows, dims, sizes, labels, LambdaMart.Config.defaults(), seed);
+    System.err.printf(Locale.ROOT, "%s LambdaMART: %d lists, %d rows, %.1f s%n", name, groups, total,
+        (System.nanoTime() - start) / 1e9);
+    return fitted;
   }
 
   @Override
   public void score(int user, float[] scoresOut) {
     float[][] features = features(train, parts, logPopularity, user);
-    fuse(features, weights, scoresOut);
+    boolean[] keep = null;
     if (config.candidates() > 0) {
       boolean[] seen = new boolean[scoresOut.length];
       for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) seen[train.historyItems()[p]] = true;
-      keepCandidates(features, features.length - 1, seen, config.candidates(),
-          config.sameDomain() ? train.itemDomains() : null, scoresOut);
+      keep = config.sameDomain()
+          ? candidatesPerDomain(features, features.length - CONTEXT_FEATURES, seen, config.candidates(), train.itemDomains())
+          : candidates(features, features.length - CONTEXT_FEATURES, seen, config.candidates());
     }
+    rank(features, keep, weights, trees, scoresOut);
   }
 
   /**
-   * Retrieval before ranking: leaves the fused scores of the union of every retriever's top {@code perRetriever}
-   * unseen items (the retrievers are the first {@code retrievers} features: the parts and popularity), per domain
-   * when {@code itemDomains} is given, and sets the rest to −∞.
+   * The ranker's scores from every item's features: the trees' score of each kept candidate when there are trees,
+   * else the weighted sum; −∞ for items outside {@code keep} (null: every item is a candidate).
    */
-  static void keepCandidates(float[][] features, int retrievers, boolean[] seen, int perRetriever,
-                             int[] itemDomains, float[] scores) {
-    boolean[] keep = itemDomains == null ? candidates(features, retrievers, seen, perRetriever)
-        : candidatesPerDomain(features, retrievers, seen, perRetriever, itemDomains);
-    for (int i = 0; i < scores.length; i++) if (!keep[i]) scores[i] = Float.NEGATIVE_INFINITY;
+  static void rank(float[][] features, boolean[] keep, double[] weights, LambdaMart trees, float[] scoresOut) {
+    if (trees == null) {
+      fuse(features, weights, scoresOut);
+    } else {
+      int[] rows = new int[count(keep)];
+      for (int i = 0, r = 0; i < keep.length; i++) if (keep[i]) rows[r++] = i;
+      double[] scores = trees.score(rowsOf(features, rows, rows.length), rows.length, features.length);
+      for (int r = 0; r < rows.length; r++) scoresOut[rows[r]] = (float) scores[r];
+    }
+    if (keep != null) for (int i = 0; i < scoresOut.length; i++) if (!keep[i]) scoresOut[i] = Float.NEGATIVE_INFINITY;
+  }
+
+  private static int count(boolean[] flags) {
+    int c = 0;
+    for (boolean f : flags) if (f) c++;
+    return c;
+  }
+
+  /** The features of the given items, one row each (row-major). */
+  private static float[] rowsOf(float[][] features, int[] items, int count) {
+    int dims = features.length;
+    float[] rows = new float[count * dims];
+    for (int r = 0; r < count; r++) {
+      for (int j = 0; j < dims; j++) rows[r * dims + j] = features[j][items[r]];
+    }
+    return rows;
   }
 
   /** The union of every retriever's top {@code perRetriever} items, {@code excluded} ones left out. */
@@ -285,7 +372,7 @@ public final class LearnedRankerModel implements Model {
   /** Every feature of every item for one user: the parts' and popularity standardised, then the domain match. */
   private static float[][] features(TrainingData data, Model[] parts, float[] logPopularity, int user) {
     int n = data.numItems();
-    float[][] f = new float[parts.length + 2][];
+    float[][] f = new float[parts.length + 1 + CONTEXT_FEATURES][];
     for (int p = 0; p < parts.length; p++) {
       f[p] = new float[n];
       parts[p].score(user, f[p]);
@@ -366,13 +453,7 @@ public final class LearnedRankerModel implements Model {
   private void writeCandidateList(TrainingData data, int user, int positive, float[][] features,
                                   SplittableRandom random, float[] out, int offset) {
     int n = data.numItems();
-    boolean[] seen = new boolean[n];
-    for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) seen[data.historyItems()[p]] = true;
-    if (config.sameDomain()) { // the list a request for the positive's domain retrieves
-      int[] itemDomains = data.itemDomains();
-      for (int i = 0; i < n; i++) seen[i] |= itemDomains[i] != itemDomains[positive];
-    }
-    boolean[] keep = candidates(features, features.length - 1, seen, config.candidates());
+    boolean[] keep = candidateMask(data, user, positive, features);
     if (!keep[positive]) return;
     keep[positive] = false;
     int count = 0;
@@ -383,6 +464,21 @@ public final class LearnedRankerModel implements Model {
     for (int written = 0; written < config.negatives(); written++) {
       writeDifference(features, positive, pool[random.nextInt(count)], out, offset + written * features.length);
     }
+  }
+
+  /**
+   * The candidates retrieved for a user whose held-out item is {@code positive}: every part's top items among the
+   * unseen ones (of the positive's domain when so configured: the list a request for that domain retrieves).
+   */
+  private boolean[] candidateMask(TrainingData data, int user, int positive, float[][] features) {
+    int n = data.numItems();
+    boolean[] seen = new boolean[n];
+    for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) seen[data.historyItems()[p]] = true;
+    if (config.sameDomain()) {
+      int[] itemDomains = data.itemDomains();
+      for (int i = 0; i < n; i++) seen[i] |= itemDomains[i] != itemDomains[positive];
+    }
+    return candidates(features, features.length - CONTEXT_FEATURES, seen, config.candidates());
   }
 
   private static void writeDifference(float[][] features, int positive, int negative, float[] out, int offset) {

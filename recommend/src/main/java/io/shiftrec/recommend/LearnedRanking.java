@@ -5,6 +5,7 @@ import io.shiftrec.core.Store;
 import io.shiftrec.interest.InterestProfile;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.learn.ImplicitAls;
+import io.shiftrec.learn.LambdaMart;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +53,7 @@ public final class LearnedRanking {
   private final ItemGraph nextItems; // catalogue order
   private final float[] logPopularity;
   private final String version;
+  private final LambdaMart trees; // null: the weighted sum ranks
 
   /**
    * A trained ranker read from the store, ready to be laid over any catalogue ({@link #over}): the artefact and
@@ -59,10 +61,11 @@ public final class LearnedRanking {
    *
    * @param version what to call the model in answers, e.g. "shiftrec-learned v3"
    */
-  public record Trained(RankerArtifact artifact, double[] gram, String version) {
+  public record Trained(RankerArtifact artifact, double[] gram, LambdaMart trees, String version) {
+    /** IllegalArgumentException when the artefact's trees are not a model LightGBM reads. */
     public static Trained of(RankerArtifact artifact, String version) {
       return new Trained(artifact, ImplicitAls.FoldIn.gramOf(artifact.itemFactors(), artifact.itemIds().length,
-          artifact.rank()), version);
+          artifact.rank()), artifact.trees().isEmpty() ? null : LambdaMart.fromText(artifact.trees()), version);
     }
 
     /**
@@ -90,6 +93,7 @@ public final class LearnedRanking {
   private LearnedRanking(Trained trained, Catalog catalog, float temperature) {
     RankerArtifact artifact = trained.artifact();
     this.version = trained.version();
+    this.trees = trained.trees();
     this.catalog = catalog;
     this.temperature = temperature;
     features = new Feature[artifact.features().length];
@@ -191,14 +195,10 @@ public final class LearnedRanking {
     if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
     int n = catalog.size();
     int[] history = user.itemsByClock();
-    float[] feature = new float[n];
-    Arrays.fill(scoresOut, 0f);
-    boolean[] excluded = candidates > 0 ? new boolean[n] : null;
-    boolean[] keep = candidates > 0 ? new boolean[n] : null;
-    TopK top = candidates > 0 ? new TopK(candidates) : null;
-    if (excluded != null) for (int i = 0; i < n; i++) excluded[i] = !eligible.test(i);
-    float[][] retrieved = itemDomains == null ? null : new float[features.length][]; // per-domain retrieval: after
+    float[][] values = new float[features.length][n];
+    int retrievers = 0; // the standardised parts and popularity, first: they retrieve the candidates
     for (int f = 0; f < features.length; f++) {
+      float[] feature = values[f];
       switch (features[f]) {
         case INTERESTS -> interests(user, feature);
         case IALS -> collaborative(history, feature);
@@ -210,18 +210,18 @@ public final class LearnedRanking {
       }
       if (features[f] != Feature.LAST_DOMAIN) {
         LearnedRankerModel.standardise(feature);
-        if (retrieved != null) retrieved[f] = feature.clone();
-        else if (keep != null) LearnedRankerModel.retrieve(feature, excluded, top, keep); // each part retrieves
+        retrievers = f + 1;
       }
-      float w = (float) weights[f];
-      for (int i = 0; i < n; i++) scoresOut[i] += w * feature[i];
     }
-    if (retrieved != null) {
-      int r = 0;
-      for (int f = 0; f < features.length; f++) if (retrieved[f] != null) retrieved[r++] = retrieved[f];
-      keep = LearnedRankerModel.candidatesPerDomain(retrieved, r, excluded, candidates, itemDomains);
+    boolean[] keep = null;
+    if (candidates > 0) {
+      boolean[] excluded = new boolean[n];
+      for (int i = 0; i < n; i++) excluded[i] = !eligible.test(i);
+      keep = itemDomains == null ? LearnedRankerModel.candidates(values, retrievers, excluded, candidates)
+          : LearnedRankerModel.candidatesPerDomain(values, retrievers, excluded, candidates, itemDomains);
     }
-    if (keep != null) for (int i = 0; i < n; i++) if (!keep[i]) scoresOut[i] = Float.NEGATIVE_INFINITY;
+    Arrays.fill(scoresOut, 0f);
+    LearnedRankerModel.rank(values, keep, weights, trees, scoresOut);
   }
 
   private static int[] domainIndices(Catalog catalog) {

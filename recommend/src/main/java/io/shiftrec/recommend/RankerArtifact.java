@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -14,13 +15,15 @@ import java.util.Arrays;
  * regularisation and α that fold new users in, ItemKNN neighbour lists, the next-item rules, popularity counts, the
  * recent-items window (of ItemKNN over the latest items and of the next-item rules), how many candidates each part
  * retrieves (0: the ranker orders the whole catalogue) and whether it retrieves them per domain, all keyed by item
- * id. Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
+ * id, and the LambdaMART trees that order the candidates (LightGBM's model text; empty when the weighted sum does).
+ * Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
  * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
- * next-item graph (offsets, targets, weights each); popularity.
+ * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8).
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
-                             float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity) {
+                             float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity,
+                             String trees) {
   public static final int FORMAT = 3;
   /** The artefact name in the store. */
   public static final String NAME = LearnedRankerModel.NAME;
@@ -36,6 +39,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     }
     if (itemFactors.length != n * rank || neighbours.size() != n || nextItems.size() != n || popularity.length != n) {
       throw new IllegalArgumentException("ranker arrays do not match " + n + " items of rank " + rank);
+    }
+    if (!trees.isEmpty() && candidates == 0) {
+      throw new IllegalArgumentException("trees order retrieved candidates, but the ranker retrieves none");
     }
   }
 
@@ -60,6 +66,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       write(neighbours, out);
       write(nextItems, out);
       for (int v : popularity) out.writeInt(v);
+      byte[] text = trees.getBytes(StandardCharsets.UTF_8);
+      out.writeInt(text.length);
+      out.write(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an in-memory stream does not fail
     }
@@ -93,8 +102,10 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       ItemGraph neighbours = readGraph(in, n, data.length);
       ItemGraph nextItems = readGraph(in, n, data.length);
       int[] popularity = ints(in, n);
+      byte[] text = new byte[count(in.readInt(), data.length, "tree bytes")];
+      in.readFully(text);
       return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-          neighbours, nextItems, popularity);
+          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
     }
@@ -114,7 +125,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
 
   /** A count read from the bytes, refused when negative or larger than the bytes could hold (corrupt data). */
   private static int count(long value, int bytes, String what) {
-    if (value < 0 || value > bytes) throw new IllegalArgumentException("corrupt ranker artefact: " + value + " " + what);
+    if (value < 0 || value > bytes) throw new IllegalArgumentException("ranker artefact cut short or corrupt: " + value + " " + what);
     return (int) value;
   }
 
@@ -136,7 +147,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         && recentItems == a.recentItems && candidates == a.candidates && perDomain == a.perDomain
         && Arrays.equals(itemIds, a.itemIds) && rank == a.rank && regularization == a.regularization
         && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors) && neighbours.equals(a.neighbours)
-        && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity);
+        && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.shiftrec.recommend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,6 +168,20 @@ class LearnedRankerModelTest {
     assertArrayEquals(new boolean[] {true, true, false, false, false, false, false}, across);
     boolean[] perDomain = LearnedRankerModel.candidatesPerDomain(new float[][] {part}, 1, seen, 2, domains);
     assertArrayEquals(new boolean[] {true, true, false, false, false, true, true}, perDomain);
+  }
+
+  /** LambdaMART orders retrieved candidates: dropped with retrieval, and refused without it. */
+  @Test
+  void lambdaMartNeedsRetrieval() {
+    assertFalse(LearnedRankerModel.Config.defaults().lambdaMart());
+    LearnedRankerModel.Config trees = LearnedRankerModel.Config.defaults().with("lambdamart", "true");
+    assertTrue(trees.lambdaMart());
+    assertFalse(trees.with("candidates", "0").lambdaMart());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Models.create("shiftrec-learned:candidates=0:lambdamart=true"));
+    assertTrue(e.getMessage().contains("set candidates > 0"), e.getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:lambdamart=yes"))
+        .getMessage().contains("must be true or false"));
   }
 
   @Test

@@ -114,7 +114,7 @@ class LearnedRankingTest {
         .getMessage().contains("format 9"));
     RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, 0, false, ARTIFACT.itemIds(),
         ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
-        ARTIFACT.popularity());
+        ARTIFACT.popularity(), "");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearnedRanking.Trained.of(unknown, "x").over(CATALOG.centred(), 0.2f));
     assertTrue(e.getMessage().contains("'mood'"), e.getMessage());
@@ -122,13 +122,19 @@ class LearnedRankingTest {
 
   /**
    * Served from the artefact (iALS folded in), a training user's top 5 mostly equals the harness model's, whether
-   * the ranker orders the whole catalogue or the candidates its parts retrieve.
+   * trees or the weighted sum order the candidates its parts retrieve, or the weighted sum orders the whole catalogue.
    */
   @Test
   void servedRankingAgreesWithTheTrainedModel() {
     assertAgrees(MODEL, ARTIFACT);
+    assertTrue(ARTIFACT.trees().isEmpty());
     LearnedRankerModel retrieving = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("candidates", "6"));
     assertAgrees(retrieving, retrieving.artifact());
+    LearnedRankerModel trees = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("lambdamart", "true"));
+    assertTrue(trees.artifact().trees().startsWith("tree"), "LightGBM's model text");
+    assertAgrees(trees, trees.artifact());
+    LearnedRankerModel whole = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("candidates", "0"));
+    assertAgrees(whole, whole.artifact());
   }
 
   private static void assertAgrees(LearnedRankerModel model, RankerArtifact artifact) {

@@ -47,7 +47,7 @@ class LearnedRankerServeTest {
       for (int i = alien + 1; i <= ids.length; i++) offsets[i] = 1;
       RankerArtifact ranker = new RankerArtifact(new String[] {"itemknn"}, new double[] {1}, 5, 0, false, ids, 1, 1f, 1f,
           new float[ids.length], new ItemGraph(offsets, new int[] {pride}, new float[] {0.9f}),
-          ItemGraph.empty(ids.length), new int[ids.length]);
+          ItemGraph.empty(ids.length), new int[ids.length], "");
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
     }
     try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
