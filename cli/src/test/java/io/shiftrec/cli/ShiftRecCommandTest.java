@@ -220,8 +220,9 @@ class ShiftRecCommandTest {
         .contains("ranked by shiftrec):"));
     try (Store store = Stores.open(db)) {
       Store.Artifact saved = store.latestArtifact("shiftrec-learned").orElseThrow();
-      assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "log-popularity", "last-domain"),
-          ((Map<?, ?>) saved.metadata().get("weights")).keySet());
+      assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
+          "last-domain"), ((Map<?, ?>) saved.metadata().get("weights")).keySet());
+      assertEquals("weighted sum", saved.metadata().get("ordered by"));
     }
     Run badModel = run("recommend", "--db", db, "--user", "u0", "--model", "ials");
     assertEquals(1, badModel.code());
