@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
 import io.shiftrec.recommend.FactorArtifact;
+import io.shiftrec.recommend.RankerArtifact;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -232,7 +233,7 @@ class ShiftRecCommandTest {
     long storedEvents;
     try (Store store = Stores.open(db)) { // a damaged newest artefact is named, and nothing stored changes
       storedEvents = store.counts().events();
-      store.putArtifact("shiftrec-learned", Map.of("model", "shiftrec-learned"), new byte[] {0, 0, 0, 2, 0});
+      store.putArtifact("shiftrec-learned", Map.of("model", "shiftrec-learned"), new byte[] {0, 0, 0, (byte) RankerArtifact.FORMAT, 0});
     }
     Run damaged = run("recommend", "--db", db, "--user", "u0");
     assertEquals(1, damaged.code());
