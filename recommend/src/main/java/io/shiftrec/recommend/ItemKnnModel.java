@@ -50,17 +50,10 @@ public final class ItemKnnModel implements Model {
   @Override
   public void fit(TrainingData train, long seed) {
     this.train = train;
-    int ni = train.numItems(), nu = train.numUsers();
+    int ni = train.numItems();
     int[] offsets = train.offsets(), items = train.historyItems();
-    // transpose: users of each item
-    int[] itemStart = new int[ni + 1];
-    for (int it : items) itemStart[it + 1]++;
-    for (int i = 0; i < ni; i++) itemStart[i + 1] += itemStart[i];
-    int[] itemUsers = new int[items.length];
-    int[] fill = Arrays.copyOf(itemStart, ni);
-    for (int u = 0; u < nu; u++) {
-      for (int p = offsets[u]; p < offsets[u + 1]; p++) itemUsers[fill[items[p]]++] = u;
-    }
+    ItemOccurrences occurrences = ItemOccurrences.of(train);
+    int[] itemStart = occurrences.start(), positions = occurrences.positions(), userOf = occurrences.users();
     int[][] nbrI = new int[ni][];
     float[][] nbrS = new float[ni][];
     ThreadLocal<int[]> counts = ThreadLocal.withInitial(() -> new int[ni]);
@@ -76,7 +69,7 @@ public final class ItemKnnModel implements Model {
       int[] seen = touched.get();
       int nt = 0;
       for (int q = itemStart[i]; q < itemStart[i + 1]; q++) {
-        int u = itemUsers[q];
+        int u = userOf[positions[q]];
         for (int p = offsets[u]; p < offsets[u + 1]; p++) {
           int j = items[p];
           if (j == i) continue;

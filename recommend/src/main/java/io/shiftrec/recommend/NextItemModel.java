@@ -70,17 +70,10 @@ public final class NextItemModel implements Model {
   @Override
   public void fit(TrainingData train, long seed) {
     this.train = train;
-    int ni = train.numItems(), nu = train.numUsers();
+    int ni = train.numItems();
     int[] offsets = train.offsets(), items = train.historyItems();
-    int[] userOf = new int[items.length];
-    for (int u = 0; u < nu; u++) Arrays.fill(userOf, offsets[u], offsets[u + 1], u);
-    // the positions of each item in the history arrays
-    int[] itemStart = new int[ni + 1];
-    for (int it : items) itemStart[it + 1]++;
-    for (int i = 0; i < ni; i++) itemStart[i + 1] += itemStart[i];
-    int[] positions = new int[items.length];
-    int[] fill = Arrays.copyOf(itemStart, ni);
-    for (int p = 0; p < items.length; p++) positions[fill[items[p]]++] = p;
+    ItemOccurrences occurrences = ItemOccurrences.of(train);
+    int[] itemStart = occurrences.start(), positions = occurrences.positions(), userOf = occurrences.users();
     int window = config.window();
     int[][] rulesTo = new int[ni][];
     float[][] rulesWeight = new float[ni][];
