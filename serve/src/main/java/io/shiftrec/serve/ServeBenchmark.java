@@ -91,6 +91,8 @@ public final class ServeBenchmark {
     long catalogue = JSON.readTree(load.client().send(health, HttpResponse.BodyHandlers.ofString()).body())
         .path("items").asLong();
     int next = 0;
+    // ids of this run only: on a store benchmarked before, reused ids would update items, never grow the catalogue
+    String prefix = "bench-item-" + Long.toString(System.currentTimeMillis(), 36) + "-";
     for (int batch : new int[] {1, 32}) {
       long deadline = System.nanoTime() + seconds * 1_000_000_000L;
       long[] nanos = new long[1 << 10];
@@ -99,7 +101,7 @@ public final class ServeBenchmark {
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < batch; i++) {
           if (i > 0) body.append(',');
-          body.append("{\"id\":\"bench-item-").append(next + i).append("\",\"domain\":\"bench\",\"title\":\"")
+          body.append("{\"id\":\"").append(prefix).append(next + i).append("\",\"domain\":\"bench\",\"title\":\"")
               .append(TITLES[(next + i) % TITLES.length]).append(' ').append(next + i).append("\"}");
         }
         HttpRequest upsert = HttpRequest.newBuilder(URI.create(load.base() + "/items"))
