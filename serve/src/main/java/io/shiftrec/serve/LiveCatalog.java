@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 
@@ -63,11 +61,8 @@ final class LiveCatalog implements AutoCloseable {
   private final Store store;
   private final Embedder embedder;
   private final LanguageRouter router;
-  private final ExecutorService indexer = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "shiftrec-index");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Indexes the newest catalogue once item writes pause, not after each write. */
+  private final LatestOnly<View> indexer = new LatestOnly<>("shiftrec-index", INDEX_QUIET_MILLIS, this::index);
   private volatile View view;
   /** The newest learned ranker in the store when the server started; null when none was trained. */
   private final LearnedRanking.Trained ranker;
@@ -92,19 +87,16 @@ final class LiveCatalog implements AutoCloseable {
     view = fresh;
     // the learned ranker scores the whole catalogue, so an index would cost a core and serve nothing
     if (fresh.catalog().size() < INDEX_FROM_ITEMS || ranker != null) return;
-    indexer.submit(() -> {
-      try {
-        Thread.sleep(INDEX_QUIET_MILLIS); // a stream of item writes is indexed once it pauses, not after each write
-      } catch (InterruptedException e) {
-        return; // closing
-      }
-      if (view != fresh) return; // a newer catalogue is already waiting for its own index
-      View indexed = new View(fresh.catalog(), fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED),
-          fresh.domains());
-      synchronized (this) {
-        if (view == fresh) view = indexed;
-      }
-    });
+    indexer.offer(fresh);
+  }
+
+  private void index(View fresh) {
+    if (view != fresh) return; // a newer catalogue is already offered for its own index
+    View indexed = new View(fresh.catalog(), fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED),
+        fresh.domains());
+    synchronized (this) {
+      if (view == fresh) view = indexed;
+    }
   }
 
   View view() {
@@ -267,7 +259,7 @@ final class LiveCatalog implements AutoCloseable {
   @Override
   public void close() {
     if (queue != null) queue.writer.interrupt();
-    indexer.shutdownNow();
+    indexer.close();
     synchronized (this) {
       embedder.close();
     }
