@@ -120,6 +120,22 @@ class LearnedRankingTest {
     assertTrue(e.getMessage().contains("'mood'"), e.getMessage());
   }
 
+  /** Saved trees LightGBM cannot read, or trees without retrieval, are refused with a message naming them. */
+  @Test
+  void brokenTreesAreRefused() {
+    RankerArtifact garbled = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), 5, 100, false,
+        ARTIFACT.itemIds(), ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
+        ARTIFACT.nextItems(), ARTIFACT.popularity(), "not trees");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LearnedRanking.Trained.of(RankerArtifact.fromBytes(garbled.toBytes()), "x"));
+    assertTrue(e.getMessage().contains("not a LightGBM model"), e.getMessage());
+    IllegalArgumentException noRetrieval = assertThrows(IllegalArgumentException.class,
+        () -> new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), 5, 0, false, ARTIFACT.itemIds(),
+            ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
+            ARTIFACT.popularity(), "tree"));
+    assertTrue(noRetrieval.getMessage().contains("retrieves none"), noRetrieval.getMessage());
+  }
+
   /**
    * Served from the artefact (iALS folded in), a training user's top 5 mostly equals the harness model's, whether
    * trees or the weighted sum order the candidates its parts retrieve, or the weighted sum orders the whole catalogue.
