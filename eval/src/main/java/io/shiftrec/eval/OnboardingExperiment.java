@@ -8,6 +8,7 @@ import io.shiftrec.core.Vectors;
 import io.shiftrec.recommend.GroupPopularity;
 import io.shiftrec.recommend.StatedTasteRanker;
 import io.shiftrec.recommend.TastePopularity;
+import io.shiftrec.recommend.TopK;
 import io.shiftrec.recommend.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -472,23 +473,9 @@ public final class OnboardingExperiment {
 
   /** Rows of {@code vectors} with the largest dot product with {@code q}, best first, at most {@code m}. */
   static int[] nearest(float[] q, float[][] vectors, int m) {
-    int n = vectors.length, size = Math.min(m, n);
-    float[] best = new float[size];
-    int[] at = new int[size];
-    int filled = 0;
-    for (int r = 0; r < n; r++) {
-      float s = io.shiftrec.core.Vectors.dot(q, vectors[r]);
-      if (filled == size && !(s > best[size - 1])) continue;
-      int k = filled == size ? size - 1 : filled++;
-      while (k > 0 && best[k - 1] < s) {
-        best[k] = best[k - 1];
-        at[k] = at[k - 1];
-        k--;
-      }
-      best[k] = s;
-      at[k] = r;
-    }
-    return at;
+    TopK top = new TopK(Math.min(m, vectors.length));
+    for (int r = 0; r < vectors.length; r++) top.offer(r, Vectors.dot(q, vectors[r]));
+    return top.drain(null);
   }
 
   /** The stated categories as group attributes: taste1 = the most frequent, taste2 the next, taste3. */

@@ -161,18 +161,24 @@ public final class LearnedRankerModel implements Model {
     int dims = featureNames.length;
     int perUser = config.negatives();
     float[] differences = new float[heldOutUsers.length * perUser * dims];
+    float[][] lists = config.lambdaMart() ? new float[heldOutUsers.length][] : null; // the trees' retrieved lists
     IntStream.range(0, heldOutUsers.length).parallel().forEach(slot -> {
       int u = heldOutUsers[slot];
       int positive = full.historyItems()[full.offsets()[u + 1] - 1];
       float[][] features = features(reduced, reducedParts, reducedPopularity, u);
       SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (u + 1)));
-      if (config.candidates() > 0) {
-        writeCandidateList(reduced, u, positive, features, random, differences, slot * perUser * dims);
-      } else {
+      if (config.candidates() == 0) {
         writePairs(reduced, u, positive, features, random, differences, slot * perUser * dims);
+        return;
       }
+      // a positive that retrieval misses adds nothing: the ranker never sees such an item when it serves either
+      boolean[] keep = candidateMask(reduced, u, positive, features);
+      if (!keep[positive]) return;
+      keep[positive] = false;
+      if (lists != null) lists[slot] = retrievedList(features, positive, keep);
+      writeCandidateList(positive, features, keep, random, differences, slot * perUser * dims);
     });
-    if (config.lambdaMart()) trees = fitTrees(reduced, reducedParts, reducedPopularity, heldOutUsers, full, seed);
+    if (lists != null) trees = fitTrees(lists, seed);
     // pairs against uniform negatives (one comparison per group), or the positive against a list of retrieved ones
     weights = config.candidates() > 0
         ? PairwiseLogistic.fitListwise(differences, heldOutUsers.length, perUser, dims, config.l2()).weights()
@@ -220,26 +226,20 @@ public final class LearnedRankerModel implements Model {
         train.popularity().clone(), trees == null ? "" : trees.text());
   }
 
+  /** The features of a held-out item (first) and of the other retrieved candidates ({@code others}), one row each. */
+  private static float[] retrievedList(float[][] features, int positive, boolean[] others) {
+    int[] rows = new int[1 + count(others)];
+    rows[0] = positive;
+    for (int i = 0, r = 1; i < others.length; i++) if (others[i]) rows[r++] = i;
+    return rowsOf(features, rows, rows.length);
+  }
+
   /**
    * LambdaMART on each held-out item's whole retrieved list (the item, label 1, first; every other candidate, label
-   * 0): the task the served ranker does. A held-out item that retrieval misses adds no list.
+   * 0): the task the served ranker does. A held-out item that retrieval missed has no list (null).
    */
-  private LambdaMart fitTrees(TrainingData reduced, Model[] reducedParts, float[] reducedPopularity,
-                              int[] heldOutUsers, TrainingData full, long seed) {
+  private LambdaMart fitTrees(float[][] lists, long seed) {
     int dims = featureNames.length;
-    float[][] lists = new float[heldOutUsers.length][];
-    IntStream.range(0, heldOutUsers.length).parallel().forEach(slot -> {
-      int u = heldOutUsers[slot];
-      int positive = full.historyItems()[full.offsets()[u + 1] - 1];
-      float[][] features = features(reduced, reducedParts, reducedPopularity, u);
-      boolean[] keep = candidateMask(reduced, u, positive, features);
-      if (!keep[positive]) return;
-      keep[positive] = false;
-      int[] rows = new int[1 + count(keep)];
-      rows[0] = positive;
-      for (int i = 0, r = 1; i < keep.length; i++) if (keep[i]) rows[r++] = i;
-      lists[slot] = rowsOf(features, rows, rows.length);
-    });
     int groups = 0, total = 0;
     for (float[] list : lists) {
       if (list == null) continue;
@@ -446,21 +446,16 @@ public final class LearnedRankerModel implements Model {
   }
 
   /**
-   * Writes the positive against {@code negatives} items drawn uniformly (with replacement) from the retrieved
-   * candidates less the positive: the list a served ranking orders. A positive that retrieval misses leaves the
-   * group at zero (no gradient): the ranker never sees it at serving time either.
+   * Writes the positive against {@code negatives} items drawn uniformly (with replacement) from the other retrieved
+   * candidates ({@code others}): the list a served ranking orders. No candidate left: the group stays at zero (no
+   * gradient).
    */
-  private void writeCandidateList(TrainingData data, int user, int positive, float[][] features,
-                                  SplittableRandom random, float[] out, int offset) {
-    int n = data.numItems();
-    boolean[] keep = candidateMask(data, user, positive, features);
-    if (!keep[positive]) return;
-    keep[positive] = false;
-    int count = 0;
-    for (boolean k : keep) if (k) count++;
+  private void writeCandidateList(int positive, float[][] features, boolean[] others, SplittableRandom random,
+                                  float[] out, int offset) {
+    int count = count(others);
     if (count == 0) return;
     int[] pool = new int[count];
-    for (int i = 0, c = 0; i < n; i++) if (keep[i]) pool[c++] = i;
+    for (int i = 0, c = 0; i < others.length; i++) if (others[i]) pool[c++] = i;
     for (int written = 0; written < config.negatives(); written++) {
       writeDifference(features, positive, pool[random.nextInt(count)], out, offset + written * features.length);
     }

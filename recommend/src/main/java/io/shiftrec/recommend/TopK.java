@@ -1,17 +1,17 @@
 package io.shiftrec.recommend;
 
 /** Keeps the k best (index, score) pairs seen, in a min-heap over primitive arrays; ties go to the lower index. */
-final class TopK {
+public final class TopK {
   private final int[] index;
   private final float[] score;
   private int size;
 
-  TopK(int k) {
+  public TopK(int k) {
     index = new int[k];
     score = new float[k];
   }
 
-  void offer(int i, float s) {
+  public void offer(int i, float s) {
     if (index.length == 0) return;
     if (size < index.length) {
       index[size] = i;
@@ -54,7 +54,7 @@ final class TopK {
   }
 
   /** Indices best first; scores into {@code scoresOut} when not null. */
-  int[] drain(float[] scoresOut) {
+  public int[] drain(float[] scoresOut) {
     int n = size;
     int[] outIdx = new int[n];
     for (int k = n - 1; k >= 0; k--) {
