@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> weights = new LinkedHashMap<>();
     for (int f = 0; f < artifact.features().length; f++) weights.put(artifact.features()[f], artifact.weights()[f]);
     m.put("weights", weights);
-    m.put("ordered by", artifact.trees().isEmpty() ? "weighted sum" : "LambdaMART trees");
+    m.putAll(ranker.fitted()); // what orders the candidates, and how held-out items chose it
     m.put("format", RankerArtifact.FORMAT);
     if (validationNdcg != null) {
       m.put("validation", Map.of("metric", "NDCG@" + VALIDATION_K, "value", validationNdcg,

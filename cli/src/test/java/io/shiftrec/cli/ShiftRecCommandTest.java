@@ -221,9 +221,12 @@ class ShiftRecCommandTest {
         .contains("ranked by shiftrec):"));
     try (Store store = Stores.open(db)) {
       Store.Artifact saved = store.latestArtifact("shiftrec-learned").orElseThrow();
-      assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
-          "last-domain"), ((Map<?, ?>) saved.metadata().get("weights")).keySet());
-      assertEquals("weighted sum", saved.metadata().get("ordered by"));
+      assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "itemknn-recent@1",
+          "itemknn-recent@20", "next-item@1", "next-item@20", "log-popularity", "last-domain"),
+          ((Map<?, ?>) saved.metadata().get("weights")).keySet());
+      boolean trees = !RankerArtifact.fromBytes(saved.data()).trees().isEmpty();
+      assertEquals(trees ? "LambdaMART trees" : "weighted sum", saved.metadata().get("ordered by"));
+      assertTrue(saved.metadata().containsKey("held-out NDCG@10"), saved.metadata().toString());
     }
     Run badModel = run("recommend", "--db", db, "--user", "u0", "--model", "ials");
     assertEquals(1, badModel.code());

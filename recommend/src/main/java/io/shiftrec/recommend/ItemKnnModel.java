@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
  * that have j among their neighbours. Every interaction counts, whatever the feedback (implicit-feedback setting).
  * {@link #recent} sums over the user's last few items only: what the user is doing now, not their whole past.
  */
-public final class ItemKnnModel implements Model {
+public final class ItemKnnModel implements RecentItemsModel {
   public static final String NAME = "itemknn";
   public static final int DEFAULT_NEIGHBOURS = 100;
   public static final String RECENT = "itemknn-recent";
@@ -100,8 +100,18 @@ public final class ItemKnnModel implements Model {
   }
 
   /** How many of the user's latest items score; {@link Integer#MAX_VALUE} for the whole history. */
-  int lastItems() {
+  @Override
+  public int lastItems() {
     return lastItems;
+  }
+
+  @Override
+  public ItemKnnModel readingLast(int lastItems) {
+    if (neighbours == null) throw new IllegalStateException(name + " is not fitted");
+    ItemKnnModel view = new ItemKnnModel(RecentItemsModel.windowName(name, lastItems), maxNeighbours, lastItems);
+    view.train = train;
+    view.neighbours = neighbours;
+    return view;
   }
 
   /** Neighbour lists of the fitted model, each item's most similar first, weighted by similarity. */

@@ -5,18 +5,21 @@ import io.shiftrec.learn.PairwiseLogistic;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
  * ShiftRec's parts fused into one ranking. Per (user, item) the features are the score of every part model (by
- * default the interest model, iALS, ItemKNN, ItemKNN over the latest items and the next-item rules) and log
+ * default the interest model, iALS, ItemKNN, ItemKNN over the latest items and the next-item rules), the parts that
+ * read the latest items read again over the {@link Config#windows} (the last item alone, the last twenty), and log
  * popularity, each standardised over the catalogue for that user (z-score, so a kernel mixture, a dot product and a
  * similarity sum share one scale), and whether the item lies in the domain of the user's last item (0 or 1). Each
- * part and popularity retrieve their top {@link Config#candidates} unseen items, and LambdaMART trees
- * ({@link LambdaMart}) order the union; without trees the score is a weighted sum Σ_j w_j·f_j.
+ * of these scorers retrieves its top {@link Config#candidates} unseen items, and LambdaMART trees
+ * ({@link LambdaMart}) or a weighted sum Σ_j w_j·f_j order the union, whichever ranked held-out items better.
  *
  * <p>Everything is learned from the training data alone: up to {@link #MAX_RANKER_USERS} users with at least three
  * training items lose their last one; the parts are fit on what remains; the trees learn to put each held-out item
@@ -41,13 +44,18 @@ public final class LearnedRankerModel implements Model {
    *     within each domain, as protocols and requests that rank within one domain do, instead of across the whole
    *     catalogue
    * @param candidates items each part retrieves (0: the linear ranker orders the whole catalogue)
-   * @param lambdaMart order the retrieved candidates with gradient-boosted trees (LambdaMART) fit on the whole
-   *     retrieved list of each held-out item, instead of the weighted sum; needs {@code candidates > 0}
+   * @param ordering how the retrieved candidates are ordered: by the weighted sum, by gradient-boosted trees
+   *     (LambdaMART) fit on the whole retrieved list of each held-out item, or by whichever of the two ranks held-out
+   *     items better ({@link Ordering}); trees need {@code candidates > 0}
+   * @param windows further history lengths at which every part that reads the latest items (ItemKNN over the
+   *     latest items, the next-item rules) is read too, each a feature of its own ({@link RecentItemsModel})
    */
   public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates,
-                       boolean lambdaMart) {
+                       Ordering ordering, List<Integer> windows) {
     public Config {
-      if (lambdaMart && candidates == 0) {
+      windows = List.copyOf(windows);
+      for (int w : windows) if (w < 1) throw new IllegalArgumentException("windows must be positive, got " + w);
+      if (ordering != Ordering.WEIGHTED_SUM && candidates == 0) {
         throw new IllegalArgumentException("lambdamart orders retrieved candidates: set candidates > 0");
       }
       if (negatives < 1 || recentItems < 1) {
@@ -60,11 +68,13 @@ public final class LearnedRankerModel implements Model {
 
     /**
      * Chosen on the validation targets of the MovieLens 1M subset and of Amazon Food–Kitchen (docs/DESIGN.md,
-     * "Learned ranker"): each part retrieves 100 candidates and the weighted sum, fit on 50 of them per list, orders
-     * them; LambdaMART was better on MovieLens and worse on Food–Kitchen.
+     * "Learned ranker"): each part retrieves 100 candidates, the recent-items parts are read over 1 and 20 items as
+     * well, and the trees or the weighted sum (fit on 50 candidates per list) order them, whichever ranks held-out
+     * items better: LambdaMART was better on MovieLens and worse on Food–Kitchen.
      */
     public static Config defaults() {
-      return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, false);
+      return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BETTER_ON_HELD_OUT,
+          List.of(1, 20));
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
@@ -72,23 +82,47 @@ public final class LearnedRankerModel implements Model {
       try {
         return switch (key) {
           case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain, candidates,
-              lambdaMart);
+              ordering, windows);
           case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain, candidates,
-              lambdaMart);
+              ordering, windows);
           case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain, candidates,
-              lambdaMart);
-          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates, lambdaMart);
+              ordering, windows);
+          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates, ordering,
+              windows);
           case "candidates" -> {
             int c = Integer.parseInt(value.trim());
-            yield new Config(negatives, l2, recentItems, sameDomain, c, lambdaMart && c > 0); // 0: the linear fit
+            // 0: the linear fit over the whole catalogue
+            yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
+                windows);
           }
-          case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, bool(key, value));
+          case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
+              windows);
+          case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
+              windowList(value));
           default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart)");
+              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart, windows)");
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
       }
+    }
+
+    /** {@code 1+20}: history lengths joined by '+'; {@code none} for no further window. */
+    private static List<Integer> windowList(String value) {
+      if (value.trim().equals("none")) return List.of();
+      List<Integer> out = new ArrayList<>();
+      for (String w : value.split("\\+", -1)) out.add(Integer.parseInt(w.trim()));
+      return out;
+    }
+
+    private static Ordering ordering(String value) {
+      return switch (value.trim()) {
+        case "true" -> Ordering.LAMBDAMART;
+        case "false" -> Ordering.WEIGHTED_SUM;
+        case "auto" -> Ordering.BETTER_ON_HELD_OUT;
+        default -> throw new IllegalArgumentException("lambdamart of " + NAME + " must be true, false or auto, got '"
+            + value + "'");
+      };
     }
 
     private static boolean bool(String key, String value) {
@@ -101,15 +135,30 @@ public final class LearnedRankerModel implements Model {
     }
   }
 
+  /** How the ranker orders its retrieved candidates. */
+  public enum Ordering {
+    WEIGHTED_SUM, LAMBDAMART,
+    /**
+     * Fit both on a seeded half of the held-out items and keep the one whose NDCG@10 within the retrieved lists of
+     * the other half is higher (the trees on a tie lose: they cost more to serve), then fit it on all of them.
+     */
+    BETTER_ON_HELD_OUT
+  }
+
+  /** The cut-off of the held-out NDCG that chooses the ordering. */
+  private static final int CHOICE_K = 10;
+
   private final String name;
   private final Config config;
   private final List<Supplier<Model>> partFactories;
   private final String[] featureNames;
   private TrainingData train;
   private Model[] parts;
+  private Model[] scorers; // the parts, then the parts that read the latest items read over the other windows
   private float[] logPopularity;
   private double[] weights;
   private LambdaMart trees;
+  private final Map<String, Object> fitted = new LinkedHashMap<>();
 
   /** @param partFactories new, unfitted part models; their names become the feature names */
   public LearnedRankerModel(String name, Config config, List<Supplier<Model>> partFactories) {
@@ -119,6 +168,10 @@ public final class LearnedRankerModel implements Model {
     this.partFactories = List.copyOf(partFactories);
     List<String> names = new ArrayList<>();
     for (Supplier<Model> f : partFactories) names.add(f.get().name());
+    for (Supplier<Model> f : partFactories) {
+      if (!(f.get() instanceof RecentItemsModel r) || r.lastItems() == Integer.MAX_VALUE) continue;
+      for (int w : config.windows()) if (w != r.lastItems()) names.add(RecentItemsModel.windowName(r.name(), w));
+    }
     names.add(LOG_POPULARITY);
     names.add(LAST_DOMAIN);
     featureNames = names.toArray(new String[0]);
@@ -156,12 +209,13 @@ public final class LearnedRankerModel implements Model {
   public void fit(TrainingData full, long seed) {
     int[] heldOutUsers = pickUsers(full, seed);
     TrainingData reduced = withoutLastItem(full, heldOutUsers);
-    Model[] reducedParts = fitParts(reduced, seed);
+    Model[] reducedParts = scorers(fitParts(reduced, seed));
     float[] reducedPopularity = logPopularity(reduced);
     int dims = featureNames.length;
     int perUser = config.negatives();
     float[] differences = new float[heldOutUsers.length * perUser * dims];
-    float[][] lists = config.lambdaMart() ? new float[heldOutUsers.length][] : null; // the trees' retrieved lists
+    // each held-out item's retrieved list, the item first: what the trees learn from and the choice is made on
+    float[][] lists = config.ordering() != Ordering.WEIGHTED_SUM ? new float[heldOutUsers.length][] : null;
     IntStream.range(0, heldOutUsers.length).parallel().forEach(slot -> {
       int u = heldOutUsers[slot];
       int positive = full.historyItems()[full.offsets()[u + 1] - 1];
@@ -178,17 +232,97 @@ public final class LearnedRankerModel implements Model {
       if (lists != null) lists[slot] = retrievedList(features, positive, keep);
       writeCandidateList(positive, features, keep, random, differences, slot * perUser * dims);
     });
-    if (lists != null) trees = fitTrees(lists, seed);
-    // pairs against uniform negatives (one comparison per group), or the positive against a list of retrieved ones
-    weights = config.candidates() > 0
-        ? PairwiseLogistic.fitListwise(differences, heldOutUsers.length, perUser, dims, config.l2()).weights()
-        : PairwiseLogistic.fit(differences, heldOutUsers.length * perUser, dims, config.l2()).weights();
+    fitted.clear();
+    boolean useTrees = switch (config.ordering()) {
+      case WEIGHTED_SUM -> false;
+      case LAMBDAMART -> true;
+      case BETTER_ON_HELD_OUT -> treesRankBetter(differences, lists, seed);
+    };
+    fitted.put("ordered by", useTrees ? "LambdaMART trees" : "weighted sum");
+    trees = useTrees ? fitTrees(lists, seed) : null;
+    weights = fitWeights(differences, heldOutUsers.length);
     StringBuilder line = new StringBuilder(name).append(" weights:");
     for (int j = 0; j < dims; j++) line.append(String.format(Locale.ROOT, " %s %.4f", featureNames[j], weights[j]));
     System.err.println(line);
     train = full;
     parts = fitParts(full, seed);
+    scorers = scorers(parts);
     logPopularity = logPopularity(full);
+  }
+
+  @Override
+  public Map<String, Object> fitted() {
+    return Map.copyOf(fitted);
+  }
+
+  /** Pairs against uniform negatives (one comparison per group), or the positive against a list of retrieved ones. */
+  private double[] fitWeights(float[] differences, int groups) {
+    int perUser = config.negatives(), dims = featureNames.length;
+    return config.candidates() > 0
+        ? PairwiseLogistic.fitListwise(differences, groups, perUser, dims, config.l2()).weights()
+        : PairwiseLogistic.fit(differences, groups * perUser, dims, config.l2()).weights();
+  }
+
+  /**
+   * Whether LambdaMART trees rank held-out items better than the weighted sum: both fit on a seeded half of the
+   * retrieved lists and compared by NDCG@{@value #CHOICE_K} of the held-out item within each list of the other half.
+   */
+  private boolean treesRankBetter(float[] differences, float[][] lists, long seed) {
+    int dims = featureNames.length, block = config.negatives() * dims;
+    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    boolean[] fitHalf = new boolean[lists.length];
+    int fitGroups = 0;
+    for (int slot = 0; slot < lists.length; slot++) if (fitHalf[slot] = random.nextBoolean()) fitGroups++;
+    float[] fitDifferences = new float[fitGroups * block];
+    float[][] halfLists = new float[lists.length][];
+    for (int slot = 0, g = 0; slot < lists.length; slot++) {
+      if (!fitHalf[slot]) continue;
+      System.arraycopy(differences, slot * block, fitDifferences, g++ * block, block);
+      halfLists[slot] = lists[slot];
+    }
+    int fitLists = 0, otherLists = 0;
+    for (int slot = 0; slot < lists.length; slot++) {
+      if (lists[slot] == null) continue;
+      if (fitHalf[slot]) fitLists++;
+      else otherLists++;
+    }
+    if (fitLists == 0 || otherLists == 0) { // the weighted sum, which needs no list to fit
+      fitted.put("held-out NDCG@" + CHOICE_K, "too few held-out items were retrieved to compare");
+      return false;
+    }
+    double[] halfWeights = fitWeights(fitDifferences, fitGroups);
+    double sumGain = 0, treeGain = 0;
+    int judged = 0;
+    try (LambdaMart halfTrees = fitTrees(halfLists, seed)) {
+      for (int slot = 0; slot < lists.length; slot++) {
+        if (fitHalf[slot] || lists[slot] == null) continue;
+        int rows = lists[slot].length / dims;
+        double[] sums = new double[rows];
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < dims; j++) sums[r] += halfWeights[j] * lists[slot][r * dims + j];
+        }
+        sumGain += gainOfFirst(sums);
+        treeGain += gainOfFirst(halfTrees.score(lists[slot], rows, dims));
+        judged++;
+      }
+    }
+    double sumNdcg = sumGain / Math.max(1, judged), treeNdcg = treeGain / Math.max(1, judged);
+    fitted.put("held-out NDCG@" + CHOICE_K, Map.of("weighted sum", round(sumNdcg), "LambdaMART trees",
+        round(treeNdcg), "lists", judged));
+    System.err.printf(Locale.ROOT, "%s held-out NDCG@%d: weighted sum %.4f, LambdaMART %.4f (%d lists)%n", name,
+        CHOICE_K, sumNdcg, treeNdcg, judged);
+    return treeNdcg > sumNdcg;
+  }
+
+  /** The NDCG@{@value #CHOICE_K} of row 0 (the held-out item) among {@code scores}; ties rank it below. */
+  private static double gainOfFirst(double[] scores) {
+    int rank = 1;
+    for (int r = 1; r < scores.length; r++) if (scores[r] >= scores[0]) rank++;
+    return rank <= CHOICE_K ? 1.0 / (Math.log(rank + 1) / Math.log(2)) : 0.0;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10_000) / 10_000.0;
   }
 
   /**
@@ -266,7 +400,7 @@ public final class LearnedRankerModel implements Model {
 
   @Override
   public void score(int user, float[] scoresOut) {
-    float[][] features = features(train, parts, logPopularity, user);
+    float[][] features = features(train, scorers, logPopularity, user);
     boolean[] keep = null;
     if (config.candidates() > 0) {
       boolean[] seen = new boolean[scoresOut.length];
@@ -362,6 +496,16 @@ public final class LearnedRankerModel implements Model {
     return fitted;
   }
 
+  /** The fitted parts, then each part that reads the latest items read over every other window of the config. */
+  private Model[] scorers(Model[] fitted) {
+    List<Model> out = new ArrayList<>(List.of(fitted));
+    for (Model part : fitted) {
+      if (!(part instanceof RecentItemsModel r) || r.lastItems() == Integer.MAX_VALUE) continue;
+      for (int w : config.windows()) if (w != r.lastItems()) out.add(r.readingLast(w));
+    }
+    return out.toArray(new Model[0]);
+  }
+
   private static float[] logPopularity(TrainingData data) {
     int[] pop = data.popularity();
     float[] out = new float[pop.length];
@@ -369,7 +513,7 @@ public final class LearnedRankerModel implements Model {
     return out;
   }
 
-  /** Every feature of every item for one user: the parts' and popularity standardised, then the domain match. */
+  /** Every feature of every item for one user: the scorers' and popularity standardised, then the domain match. */
   private static float[][] features(TrainingData data, Model[] parts, float[] logPopularity, int user) {
     int n = data.numItems();
     float[][] f = new float[parts.length + 1 + CONTEXT_FEATURES][];

@@ -22,6 +22,7 @@ import java.util.function.IntPredicate;
  *   <li>{@code itemknn} and {@code itemknn-recent}: similarity sums over the trained neighbour lists, from the whole
  *       history and from the latest items;
  *   <li>{@code next-item}: the trained rules from the latest items to what others chose after them;
+ *   <li>{@code itemknn-recent@N} and {@code next-item@N}: the same over the latest N items instead;
  *   <li>{@code log-popularity} at training time, and {@code last-domain}: whether the item is in the domain of the
  *       user's latest item.
  * </ul>
@@ -42,6 +43,7 @@ public final class LearnedRanking {
   private final Catalog catalog;
   private final float temperature;
   private final Feature[] features;
+  private final int[] windows; // per feature, the latest items it reads (the ranker's recent items unless named @N)
   private final double[] weights;
   private final int recentItems;
   private final int candidates;
@@ -96,16 +98,21 @@ public final class LearnedRanking {
     this.trees = trained.trees();
     this.catalog = catalog;
     this.temperature = temperature;
+    recentItems = artifact.recentItems();
     features = new Feature[artifact.features().length];
+    windows = new int[features.length];
     for (int f = 0; f < features.length; f++) {
-      features[f] = FEATURES.get(artifact.features()[f]);
-      if (features[f] == null) {
-        throw new IllegalArgumentException("the saved ranker uses feature '" + artifact.features()[f]
-            + "', which this version cannot compute (known: " + String.join(", ", FEATURES.keySet()) + ")");
+      String name = artifact.features()[f];
+      int at = name.lastIndexOf('@');
+      features[f] = FEATURES.get(at < 0 ? name : name.substring(0, at));
+      windows[f] = at < 0 ? recentItems : window(name, name.substring(at + 1));
+      if (features[f] == null || at >= 0 && features[f] != Feature.ITEMKNN_RECENT && features[f] != Feature.NEXT_ITEM) {
+        throw new IllegalArgumentException("the saved ranker uses feature '" + name + "', which this version cannot"
+            + " compute (known: " + String.join(", ", FEATURES.keySet()) + ", and " + ItemKnnModel.RECENT + "@N, "
+            + NextItemModel.NAME + "@N)");
       }
     }
     weights = artifact.weights().clone();
-    recentItems = artifact.recentItems();
     candidates = artifact.candidates();
     itemDomains = artifact.perDomain() ? domainIndices(catalog) : null;
     rank = artifact.rank();
@@ -124,6 +131,16 @@ public final class LearnedRanking {
     nextItems = artifact.nextItems().renumbered(row, n);
     foldIn = new ImplicitAls.FoldIn(itemFactors, n, rank, trained.gram(), artifact.regularization(),
         artifact.alpha());
+  }
+
+  private static int window(String feature, String text) {
+    try {
+      int w = Integer.parseInt(text);
+      if (w >= 1) return w;
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new IllegalArgumentException("the saved ranker's feature '" + feature + "' names no history length");
   }
 
   /** The model's name and version, e.g. "shiftrec-learned v3". */
@@ -203,8 +220,8 @@ public final class LearnedRanking {
         case INTERESTS -> interests(user, feature);
         case IALS -> collaborative(history, feature);
         case ITEMKNN -> neighbours(history, 0, feature);
-        case ITEMKNN_RECENT -> neighbours(history, Math.max(0, history.length - recentItems), feature);
-        case NEXT_ITEM -> NextItemModel.scoreFrom(nextItems, history, 0, history.length, recentItems, feature);
+        case ITEMKNN_RECENT -> neighbours(history, Math.max(0, history.length - windows[f]), feature);
+        case NEXT_ITEM -> NextItemModel.scoreFrom(nextItems, history, 0, history.length, windows[f], feature);
         case LOG_POPULARITY -> System.arraycopy(logPopularity, 0, feature, 0, n);
         case LAST_DOMAIN -> lastDomain(history, feature);
       }

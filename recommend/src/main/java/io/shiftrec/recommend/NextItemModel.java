@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
  * {@code lastItems} latest items to j, the r-th latest weighted 1/r. Unlike ItemKNN the rules have a direction:
  * a coffee grinder that people buy after a coffee maker does not make the coffee maker a next item.
  */
-public final class NextItemModel implements Model {
+public final class NextItemModel implements RecentItemsModel {
   public static final String NAME = "next-item";
 
   /** Window, history read and rules kept, chosen on the validation targets (docs/DESIGN.md, "Learned ranker"). */
@@ -65,6 +65,21 @@ public final class NextItemModel implements Model {
 
   Config config() {
     return config;
+  }
+
+  @Override
+  public int lastItems() {
+    return config.lastItems();
+  }
+
+  @Override
+  public NextItemModel readingLast(int lastItems) {
+    if (rules == null) throw new IllegalStateException(name + " is not fitted");
+    NextItemModel view = new NextItemModel(RecentItemsModel.windowName(name, lastItems),
+        config.withLastItems(lastItems));
+    view.train = train;
+    view.rules = rules;
+    return view;
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.Arrays;
  * recent-items window (of ItemKNN over the latest items and of the next-item rules), how many candidates each part
  * retrieves (0: the ranker orders the whole catalogue) and whether it retrieves them per domain, all keyed by item
  * id, and the LambdaMART trees that order the candidates (LightGBM's model text; empty when the weighted sum does).
+ * A feature named {@code part@N} reads the part over the user's latest N items instead of the recent-items window.
  * Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
  * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
  * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8).

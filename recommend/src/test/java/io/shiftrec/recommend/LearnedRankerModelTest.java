@@ -10,6 +10,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Item;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,11 @@ class LearnedRankerModelTest {
 
   /** Two parts that know the user's taste (with noise of their own) and a weak one that is noise plus one pet item. */
   private static LearnedRankerModel ranker() {
-    return new LearnedRankerModel("fused", LearnedRankerModel.Config.defaults(), List.of(
+    return ranker(LearnedRankerModel.Config.defaults().with("lambdamart", "false"));
+  }
+
+  private static LearnedRankerModel ranker(LearnedRankerModel.Config config) {
+    return new LearnedRankerModel("fused", config, List.of(
         part("taste-a", (u, i) -> (inTaste(u, i) ? 1f : 0f) + 0.8f * noise(u, i, 1)),
         part("taste-b", (u, i) -> (inTaste(u, i) ? 1f : 0f) + 0.8f * noise(u, i, 2)),
         part("weak", (u, i) -> i == WEAK_FAVOURITE ? 3f : noise(u, i, 3))));
@@ -102,6 +107,27 @@ class LearnedRankerModelTest {
       for (int i = 0; i < ITEMS; i++) {
         if (inTaste(u, i) && !seen[i]) assertTrue(s[i] > s[WEAK_FAVOURITE], "user " + u + ", item " + i);
       }
+    }
+  }
+
+  /** By default held-out items choose between the trees and the weighted sum, and the choice is what scores. */
+  @Test
+  void heldOutItemsChooseTheOrdering() {
+    TrainingData data = tasteGroups();
+    LearnedRankerModel chosen = ranker(LearnedRankerModel.Config.defaults());
+    chosen.fit(data, 42);
+    Map<String, Object> fitted = chosen.fitted();
+    assertTrue(fitted.get("held-out NDCG@10") instanceof Map<?, ?> m && m.containsKey("LambdaMART trees")
+        && m.containsKey("weighted sum"), fitted.toString());
+    boolean trees = fitted.get("ordered by").equals("LambdaMART trees");
+    LearnedRankerModel explicit = ranker(LearnedRankerModel.Config.defaults().with("lambdamart", "" + trees));
+    explicit.fit(data, 42);
+    assertEquals(fitted.get("ordered by"), explicit.fitted().get("ordered by"));
+    float[] a = new float[ITEMS], b = new float[ITEMS];
+    for (int u = 0; u < 6; u++) {
+      chosen.score(u, a);
+      explicit.score(u, b);
+      assertArrayEquals(b, a, "user " + u);
     }
   }
 
@@ -173,15 +199,31 @@ class LearnedRankerModelTest {
   /** LambdaMART orders retrieved candidates: dropped with retrieval, and refused without it. */
   @Test
   void lambdaMartNeedsRetrieval() {
-    assertFalse(LearnedRankerModel.Config.defaults().lambdaMart());
+    LearnedRankerModel.Ordering better = LearnedRankerModel.Ordering.BETTER_ON_HELD_OUT;
+    assertEquals(better, LearnedRankerModel.Config.defaults().ordering());
     LearnedRankerModel.Config trees = LearnedRankerModel.Config.defaults().with("lambdamart", "true");
-    assertTrue(trees.lambdaMart());
-    assertFalse(trees.with("candidates", "0").lambdaMart());
+    assertEquals(LearnedRankerModel.Ordering.LAMBDAMART, trees.ordering());
+    assertEquals(LearnedRankerModel.Ordering.WEIGHTED_SUM, trees.with("candidates", "0").ordering());
+    assertEquals(better, trees.with("lambdamart", "auto").ordering());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Models.create("shiftrec-learned:candidates=0:lambdamart=true"));
     assertTrue(e.getMessage().contains("set candidates > 0"), e.getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:lambdamart=yes"))
-        .getMessage().contains("must be true or false"));
+        .getMessage().contains("must be true, false or auto"));
+  }
+
+  /** Further windows are features of their own, named after the part and the history length. */
+  @Test
+  void windowsReadTheRecentPartsOverOtherHistoryLengths() {
+    LearnedRankerModel ranker = (LearnedRankerModel) Models.create("shiftrec-learned:windows=1+20");
+    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "itemknn-recent@1",
+        "itemknn-recent@20", "next-item@1", "next-item@20", "log-popularity", "last-domain"),
+        List.of(ranker.featureNames()));
+    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
+        "last-domain"), List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none")).featureNames()));
+    for (String bad : List.of("windows=0", "windows=1+x", "windows=")) {
+      assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:" + bad), bad);
+    }
   }
 
   @Test
