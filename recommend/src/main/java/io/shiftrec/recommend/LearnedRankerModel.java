@@ -271,20 +271,20 @@ public final class LearnedRankerModel implements Model {
     int dims = featureNames.length, block = config.negatives() * dims;
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
     boolean[] fitHalf = new boolean[lists.length];
-    int fitGroups = 0;
-    for (int slot = 0; slot < lists.length; slot++) if (fitHalf[slot] = random.nextBoolean()) fitGroups++;
+    int fitGroups = 0, fitLists = 0, otherLists = 0;
+    for (int slot = 0; slot < lists.length; slot++) {
+      fitHalf[slot] = random.nextBoolean();
+      if (fitHalf[slot]) fitGroups++;
+      if (lists[slot] == null) continue;
+      if (fitHalf[slot]) fitLists++;
+      else otherLists++;
+    }
     float[] fitDifferences = new float[fitGroups * block];
     float[][] halfLists = new float[lists.length][];
     for (int slot = 0, g = 0; slot < lists.length; slot++) {
       if (!fitHalf[slot]) continue;
       System.arraycopy(differences, slot * block, fitDifferences, g++ * block, block);
       halfLists[slot] = lists[slot];
-    }
-    int fitLists = 0, otherLists = 0;
-    for (int slot = 0; slot < lists.length; slot++) {
-      if (lists[slot] == null) continue;
-      if (fitHalf[slot]) fitLists++;
-      else otherLists++;
     }
     if (fitLists == 0 || otherLists == 0) { // the weighted sum, which needs no list to fit
       fitted.put("held-out NDCG@" + CHOICE_K, "too few held-out items were retrieved to compare");
