@@ -228,6 +228,17 @@ class ShiftRecCommandTest {
       assertEquals(trees ? "LambdaMART trees" : "weighted sum", saved.metadata().get("ordered by"));
       assertTrue(saved.metadata().containsKey("held-out NDCG@10"), saved.metadata().toString());
     }
+    Run adapted = run("train", "--db", db, "--models", "shiftrec-learned:adapter=true", "--no-validation");
+    assertEquals(0, adapted.code(), adapted.err());
+    Run rankedAdapted = run("recommend", "--db", db, "--user", "u0", "-k", "3");
+    assertTrue(rankedAdapted.out().contains("ranked by shiftrec-learned v2):"), rankedAdapted.out());
+    try (Store store = Stores.open(db)) {
+      Store.Artifact saved = store.latestArtifact("shiftrec-learned").orElseThrow();
+      assertTrue(((Map<?, ?>) saved.metadata().get("weights")).containsKey("shiftrec-adapter"), saved.metadata()
+          .toString());
+      assertTrue(saved.metadata().containsKey("shiftrec-adapter"), "what the adapter chose");
+      assertTrue(RankerArtifact.fromBytes(saved.data()).adapter() != null);
+    }
     Run badModel = run("recommend", "--db", db, "--user", "u0", "--model", "ials");
     assertEquals(1, badModel.code());
     assertTrue(badModel.err().contains("--model must be auto, shiftrec or shiftrec-learned, got 'ials'"),
@@ -240,7 +251,7 @@ class ShiftRecCommandTest {
     }
     Run damaged = run("recommend", "--db", db, "--user", "u0");
     assertEquals(1, damaged.code());
-    assertTrue(damaged.err().contains("saved model shiftrec-learned version 2: ranker artefact cut short"),
+    assertTrue(damaged.err().contains("saved model shiftrec-learned version 3: ranker artefact cut short"),
         damaged.err());
     try (Store store = Stores.open(db)) {
       assertEquals(storedEvents, store.counts().events());

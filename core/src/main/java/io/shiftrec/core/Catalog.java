@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The items ShiftRec can recommend and their embeddings. Each item lives in the space of the model that encoded it;
@@ -25,13 +26,17 @@ public final class Catalog {
     public final int[] itemIndex;
     /** The mean subtracted from every raw vector ({@link #centred()}), or null for raw vectors. */
     private final float[] mean;
+    /** How a view computed elsewhere moves a raw vector into this space ({@link #withVectors}); null: by the mean. */
+    private final UnaryOperator<float[]> placement;
 
-    Space(String model, int dimension, float[] vectors, int[] itemIndex, float[] mean) {
+    Space(String model, int dimension, float[] vectors, int[] itemIndex, float[] mean,
+          UnaryOperator<float[]> placement) {
       this.model = model;
       this.dimension = dimension;
       this.vectors = vectors;
       this.itemIndex = itemIndex;
       this.mean = mean;
+      this.placement = placement;
     }
 
     /**
@@ -39,6 +44,11 @@ public final class Catalog {
      * space is, and unit length. Null for a zero vector.
      */
     public float[] place(float[] raw) {
+      if (placement != null) {
+        float[] v = placement.apply(raw);
+        if (v == null || Vectors.norm(v) == 0f) return null;
+        return Vectors.normalizeInPlace(v);
+      }
       if (raw.length != dimension) {
         throw new IllegalArgumentException("vector has dimension " + raw.length + ", space " + model + " has "
             + dimension);
@@ -134,7 +144,7 @@ public final class Catalog {
         for (int j = 0; j < d; j++) out[r * d + j] -= mean[j];
         Vectors.normalizeRow(out, r, d);
       }
-      Space c = new Space(s.model, d, out, s.itemIndex, mean);
+      Space c = new Space(s.model, d, out, s.itemIndex, mean, null);
       centredSpaces.put(s.model, c);
       for (int i : s.itemIndex) spaceOf[i] = c;
     }
@@ -148,6 +158,15 @@ public final class Catalog {
    * {@link Space#place} in such a space only normalises: how to move a query depends on what the view did.
    */
   public Catalog withVectors(Map<String, float[]> vectorsBySpace) {
+    return withVectors(vectorsBySpace, Map.of());
+  }
+
+  /**
+   * {@link #withVectors(Map)}, where {@link Space#place} in each space named in {@code placements} applies that
+   * space's function to the raw vector (a null result, or zero, places nothing) and normalises the result: how a
+   * query follows the items into a view such as a learned projection.
+   */
+  public Catalog withVectors(Map<String, float[]> vectorsBySpace, Map<String, UnaryOperator<float[]>> placements) {
     Map<String, Space> replaced = new LinkedHashMap<>();
     Space[] spaceOf = new Space[items.length];
     for (Space s : spaces.values()) {
@@ -161,7 +180,7 @@ public final class Catalog {
         int dimension = v.length / s.size();
         float[] out = v.clone();
         for (int row = 0; row < s.size(); row++) Vectors.normalizeRow(out, row, dimension);
-        r = new Space(s.model, dimension, out, s.itemIndex, null);
+        r = new Space(s.model, dimension, out, s.itemIndex, null, placements.get(s.model));
       }
       replaced.put(s.model, r);
       for (int i : s.itemIndex) spaceOf[i] = r;
@@ -216,7 +235,7 @@ public final class Catalog {
           itemIndex[r] = i;
           rowOf[i] = r;
         }
-        Space s = new Space(e.getKey(), dim, matrix, itemIndex, null);
+        Space s = new Space(e.getKey(), dim, matrix, itemIndex, null, null);
         for (int i : itemIndex) spaceOf[i] = s;
         spaces.put(e.getKey(), s);
       }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Learned text adapters ({@link TextAdapter}), one per embedding space, with the ids of the items that carry a
@@ -90,9 +91,12 @@ public record AdapterArtifact(List<Part> parts) {
    * The catalogue with every adapted space replaced by its adapted vectors: each item's {@code W·e_i}, plus its
    * residual when the artefact holds one for its id, at unit length. Pass the {@link Catalog#centred() centred}
    * catalogue: the adapters were trained on centred vectors. Spaces without an adapter stay as they are.
+   * {@link Catalog.Space#place} in an adapted space centres a raw vector as the items were, then applies W (no
+   * residual: a query is no item), so onboarding text and reviews meet the items where they now lie.
    */
   public Catalog adapted(Catalog centred) {
     Map<String, float[]> replaced = new HashMap<>();
+    Map<String, UnaryOperator<float[]>> placements = new HashMap<>();
     for (Part part : parts) {
       Catalog.Space space = centred.spaces().get(part.space());
       if (space == null) continue;
@@ -125,20 +129,12 @@ public record AdapterArtifact(List<Part> parts) {
       }
       TextAdapter onRows = new TextAdapter(a.config(), a.inputDimension(), a.weights(), rows, residuals);
       replaced.put(space.model, onRows.adaptAll(space.vectors));
+      placements.put(space.model, raw -> {
+        float[] c = space.place(raw);
+        return c == null ? null : a.adapt(c);
+      });
     }
-    return centred.withVectors(replaced);
-  }
-
-  /**
-   * A query vector brought into the adapted space of {@code space}: {@code centredSpace.place(raw)} (centred as
-   * the items were, unit length), then W. Null when the placed vector is null; unchanged when the space has no
-   * adapter. Use it wherever a query meets items of {@link #adapted}, whose spaces no longer centre by themselves.
-   */
-  public float[] place(Catalog.Space centredSpace, float[] raw) {
-    float[] centred = centredSpace.place(raw);
-    if (centred == null) return null;
-    for (Part part : parts) if (part.space().equals(centredSpace.model)) return part.adapter().adapt(centred);
-    return centred;
+    return centred.withVectors(replaced, placements);
   }
 
   public byte[] toBytes() {

@@ -67,12 +67,15 @@ public final class InterestRecommender {
   /**
    * The same recommender ranking by a trained learned ranker ({@link LearnedRanking}) instead of the interests
    * alone; null for none. The ranker scores the whole catalogue (its features are standardised over it), so the ANN
-   * indexes are not used while it ranks.
-   *
+   * indexes are not used while it ranks. A ranker saved with a text adapter changes the space: {@link #catalog()}
+   * is then the adapted catalogue, where interests, similar items and queries meet the items.
    */
   public InterestRecommender ranked(LearnedRanking.Trained ranker) {
-    LearnedRanking learned = ranker == null ? null : ranker.over(catalog, temperature);
-    return new InterestRecommender(catalog, config, temperature, indexes, learned);
+    if (ranker == null) return new InterestRecommender(catalog, config, temperature, indexes, null);
+    LearnedRanking learned = ranker.over(catalog, temperature);
+    // a ranker with a text adapter moves every vector, and the indexes with them
+    return new InterestRecommender(learned.catalog(), config, temperature,
+        learned.catalog() == catalog ? indexes : Map.of(), learned);
   }
 
   /** Whether candidates come from ANN indexes rather than a full scan. */

@@ -49,9 +49,12 @@ public final class LearnedRankerModel implements Model {
    *     items better ({@link Ordering}); trees need {@code candidates > 0}
    * @param windows further history lengths at which every part that reads the latest items (ItemKNN over the
    *     latest items, the next-item rules) is read too, each a feature of its own ({@link RecentItemsModel})
+   * @param adapter whether the interest part scores in the space of a text adapter fit on the training data
+   *     ({@code shiftrec-adapter}, {@link AdapterArtifact}), which is then served with the ranker: items nobody has
+   *     touched yet are placed by what similar texts were taken with
    */
   public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates,
-                       Ordering ordering, List<Integer> windows) {
+                       Ordering ordering, List<Integer> windows, boolean adapter) {
     public Config {
       windows = List.copyOf(windows);
       for (int w : windows) if (w < 1) throw new IllegalArgumentException("windows must be positive, got " + w);
@@ -74,7 +77,7 @@ public final class LearnedRankerModel implements Model {
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BETTER_ON_HELD_OUT,
-          List.of(1, 20));
+          List.of(1, 20), false);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
@@ -82,25 +85,27 @@ public final class LearnedRankerModel implements Model {
       try {
         return switch (key) {
           case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain, candidates,
-              ordering, windows);
+              ordering, windows, adapter);
           case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain, candidates,
-              ordering, windows);
+              ordering, windows, adapter);
           case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain, candidates,
-              ordering, windows);
+              ordering, windows, adapter);
           case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates, ordering,
-              windows);
+              windows, adapter);
           case "candidates" -> {
             int c = Integer.parseInt(value.trim());
             // 0: the linear fit over the whole catalogue
             yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
-                windows);
+                windows, adapter);
           }
           case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
-              windows);
+              windows, adapter);
           case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
-              windowList(value));
+              windowList(value), adapter);
+          case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+              bool(key, value));
           default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart, windows)");
+              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart, windows, adapter)");
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
@@ -182,8 +187,9 @@ public final class LearnedRankerModel implements Model {
    * latest {@link Config#recentItems} items (what they are doing now).
    */
   public static LearnedRankerModel withDefaultParts(String name, Config config) {
+    String interests = config.adapter() ? ShiftRecModel.ADAPTER : ShiftRecModel.NAME;
     return new LearnedRankerModel(name, config, List.of(
-        () -> Models.create(ShiftRecModel.NAME), () -> Models.create(FactorModel.IALS),
+        () -> Models.create(interests), () -> Models.create(FactorModel.IALS),
         () -> Models.create(ItemKnnModel.NAME),
         () -> ItemKnnModel.recent(ItemKnnModel.DEFAULT_NEIGHBOURS, config.recentItems()),
         () -> new NextItemModel(NextItemModel.NAME, NextItemModel.Config.defaults().withLastItems(
@@ -246,6 +252,7 @@ public final class LearnedRankerModel implements Model {
     System.err.println(line);
     train = full;
     parts = fitParts(full, seed);
+    for (Model part : parts) if (!part.fitted().isEmpty()) fitted.put(part.name(), part.fitted()); // e.g. the adapter
     scorers = scorers(parts);
     logPopularity = logPopularity(full);
   }
@@ -335,6 +342,7 @@ public final class LearnedRankerModel implements Model {
     FactorModel als = null;
     ItemKnnModel knn = null;
     NextItemModel next = null;
+    AdapterArtifact adapter = null;
     int recent = config.recentItems();
     for (Model part : parts) {
       if (part instanceof FactorModel f && f.algorithm().equals(FactorModel.IALS)) {
@@ -343,6 +351,8 @@ public final class LearnedRankerModel implements Model {
         knn = k;
       } else if (part instanceof NextItemModel m && m.config().lastItems() == recent) {
         next = m;
+      } else if (part instanceof ShiftRecModel s && s.name().equals(ShiftRecModel.ADAPTER)) {
+        adapter = s.adapter();
       } else if (!(part instanceof ShiftRecModel s && s.name().equals(ShiftRecModel.NAME))) {
         throw new IllegalStateException("part " + part.name() + " of " + name + " cannot be served");
       }
@@ -357,7 +367,7 @@ public final class LearnedRankerModel implements Model {
     return new RankerArtifact(featureNames.clone(), weights.clone(), recent, config.candidates(),
         config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors,
         knn == null ? ItemGraph.empty(n) : knn.neighbours(), next == null ? ItemGraph.empty(n) : next.rules(),
-        train.popularity().clone(), trees == null ? "" : trees.text());
+        train.popularity().clone(), trees == null ? "" : trees.text(), adapter);
   }
 
   /** The features of a held-out item (first) and of the other retrieved candidates ({@code others}), one row each. */

@@ -18,6 +18,7 @@ import java.util.function.IntPredicate;
  * ranker learned, so a user or event the model never saw is ranked at once:
  * <ul>
  *   <li>{@code shiftrec}: the kernel mixture of the user's interests (every item with a vector, new ones included);
+ *       {@code shiftrec-adapter} the same in the space of the text adapter saved with the ranker;
  *   <li>{@code ials}: the user's factors solved against the trained item factors ({@link ImplicitAls.FoldIn});
  *   <li>{@code itemknn} and {@code itemknn-recent}: similarity sums over the trained neighbour lists, from the whole
  *       history and from the latest items;
@@ -36,7 +37,7 @@ public final class LearnedRanking {
   private enum Feature { INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, LOG_POPULARITY, LAST_DOMAIN }
 
   private static final Map<String, Feature> FEATURES = Map.of(ShiftRecModel.NAME, Feature.INTERESTS,
-      FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN, ItemKnnModel.RECENT,
+      ShiftRecModel.ADAPTER, Feature.INTERESTS, FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN, ItemKnnModel.RECENT,
       Feature.ITEMKNN_RECENT, NextItemModel.NAME, Feature.NEXT_ITEM, LearnedRankerModel.LOG_POPULARITY,
       Feature.LOG_POPULARITY, LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN);
 
@@ -86,9 +87,14 @@ public final class LearnedRanking {
       }
     }
 
-    /** The ranker over {@code catalog} (the scoring space, {@link Catalog#centred()}), aligned by item id. */
-    public LearnedRanking over(Catalog catalog, float temperature) {
-      return new LearnedRanking(this, catalog, temperature);
+    /**
+     * The ranker over {@code centred} (the catalogue's {@link Catalog#centred()} form), aligned by item id. A ranker
+     * trained with a text adapter scores in the adapter's space: {@link #catalog()} is then the adapted catalogue,
+     * where the user's interests must be built. IllegalArgumentException when the adapter does not fit the space.
+     */
+    public LearnedRanking over(Catalog centred, float temperature) {
+      AdapterArtifact adapter = artifact.adapter();
+      return new LearnedRanking(this, adapter == null ? centred : adapter.adapted(centred), temperature);
     }
   }
 
@@ -141,6 +147,11 @@ public final class LearnedRanking {
       // named below
     }
     throw new IllegalArgumentException("the saved ranker's feature '" + feature + "' names no history length");
+  }
+
+  /** The catalogue it scores: the centred one it was laid over, or that one in the space of its text adapter. */
+  public Catalog catalog() {
+    return catalog;
   }
 
   /** The model's name and version, e.g. "shiftrec-learned v3". */

@@ -15,17 +15,21 @@ import java.util.Arrays;
  * regularisation and α that fold new users in, ItemKNN neighbour lists, the next-item rules, popularity counts, the
  * recent-items window (of ItemKNN over the latest items and of the next-item rules), how many candidates each part
  * retrieves (0: the ranker orders the whole catalogue) and whether it retrieves them per domain, all keyed by item
- * id, and the LambdaMART trees that order the candidates (LightGBM's model text; empty when the weighted sum does).
+ * id, the LambdaMART trees that order the candidates (LightGBM's model text; empty when the weighted sum does),
+ * and the text adapter whose space the interest part scores in (null: the centred text space).
  * A feature named {@code part@N} reads the part over the user's latest N items instead of the recent-items window.
  * Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
  * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
- * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8).
+ * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8); the adapter (byte count,
+ * 0 for none, then {@link AdapterArtifact#toBytes()}). Format 3, the same without the adapter, is still read.
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
                              float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity,
-                             String trees) {
-  public static final int FORMAT = 3;
+                             String trees, AdapterArtifact adapter) {
+  public static final int FORMAT = 4;
+  /** The format before the adapter was added: read as a ranker without one. */
+  private static final int FORMAT_WITHOUT_ADAPTER = 3;
   /** The artefact name in the store. */
   public static final String NAME = LearnedRankerModel.NAME;
 
@@ -70,6 +74,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       byte[] text = trees.getBytes(StandardCharsets.UTF_8);
       out.writeInt(text.length);
       out.write(text);
+      byte[] adapterBytes = adapter == null ? new byte[0] : adapter.toBytes();
+      out.writeInt(adapterBytes.length);
+      out.write(adapterBytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an in-memory stream does not fail
     }
@@ -80,9 +87,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
   public static RankerArtifact fromBytes(byte[] data) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int format = in.readInt();
-      if (format != FORMAT) {
-        throw new IllegalArgumentException("ranker artefact format " + format + ", this version reads " + FORMAT
-            + ": run shiftrec train again");
+      if (format != FORMAT && format != FORMAT_WITHOUT_ADAPTER) {
+        throw new IllegalArgumentException("ranker artefact format " + format + ", this version reads "
+            + FORMAT_WITHOUT_ADAPTER + " and " + FORMAT + ": run shiftrec train again");
       }
       int nf = count(in.readInt(), data.length, "features");
       String[] features = new String[nf];
@@ -105,8 +112,15 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       int[] popularity = ints(in, n);
       byte[] text = new byte[count(in.readInt(), data.length, "tree bytes")];
       in.readFully(text);
+      AdapterArtifact adapter = null;
+      if (format == FORMAT) {
+        byte[] adapterBytes = new byte[count(in.readInt(), data.length, "adapter bytes")];
+        in.readFully(adapterBytes);
+        if (adapterBytes.length > 0) adapter = AdapterArtifact.fromBytes(adapterBytes);
+      }
+      if (in.available() > 0) throw new IllegalArgumentException("ranker artefact has trailing bytes");
       return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8));
+          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8), adapter);
     } catch (IOException e) {
       throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
     }
@@ -148,7 +162,8 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         && recentItems == a.recentItems && candidates == a.candidates && perDomain == a.perDomain
         && Arrays.equals(itemIds, a.itemIds) && rank == a.rank && regularization == a.regularization
         && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors) && neighbours.equals(a.neighbours)
-        && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees);
+        && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees)
+        && Arrays.equals(adapter == null ? null : adapter.toBytes(), a.adapter == null ? null : a.adapter.toBytes());
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.EventType;
 import io.shiftrec.core.TextVectors;
+import io.shiftrec.interest.InterestConfig;
+import io.shiftrec.interest.UserInterests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,6 @@ public final class ServedRankerModel implements Model {
   private final String name;
   private final LearnedRankerModel ranker;
   private TrainingData train;
-  private InterestRecommender interests;
   private LearnedRanking served;
 
   /** @param name the name in reports, {@link #NAME} with the ranker's hyperparameters */
@@ -40,13 +41,16 @@ public final class ServedRankerModel implements Model {
     ranker.fit(train, seed);
     this.train = train;
     RankerArtifact saved = RankerArtifact.fromBytes(ranker.artifact().toBytes());
-    interests = InterestRecommender.withDefaults(train.catalog());
-    served = LearnedRanking.Trained.of(saved, NAME).over(interests.catalog(), ShiftRecModel.DEFAULT_TEMPERATURE);
+    served = LearnedRanking.Trained.of(saved, NAME).over(train.catalog().centred(),
+        ShiftRecModel.DEFAULT_TEMPERATURE);
   }
 
   @Override
   public void score(int user, float[] scoresOut) {
-    served.score(interests.interests(historyEvents(user), TextVectors.NONE), scoresOut);
+    // in the ranker's catalogue (adapted, when it carries a text adapter), as InterestRecommender builds them
+    UserInterests interests = new UserInterests(served.catalog(), InterestConfig.defaults());
+    for (Event e : historyEvents(user)) interests.add(e, TextVectors.NONE);
+    served.score(interests, scoresOut);
   }
 
   /**

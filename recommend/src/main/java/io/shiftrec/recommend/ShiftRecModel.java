@@ -35,6 +35,7 @@ public final class ShiftRecModel implements Model {
   private final boolean transfer;
   private final TextAdapter.Config adapterConfig;
   private Map<String, Object> adapterChosen = Map.of();
+  private AdapterArtifact adapter;
   private CrossDomainTransfer crossDomain;
   private int[] itemDomains;
   private Catalog catalog;
@@ -72,7 +73,8 @@ public final class ShiftRecModel implements Model {
     if (adapterConfig != null) {
       AdapterArtifact.Fitted f = AdapterArtifact.fit(train, catalog, adapterConfig, seed,
           ContentModel.ADAPTER_VALIDATION_USERS);
-      catalog = f.artifact().adapted(catalog);
+      adapter = f.artifact();
+      catalog = adapter.adapted(catalog);
       adapterChosen = f.chosen();
     }
     itemDomains = train.itemDomains();
@@ -85,6 +87,11 @@ public final class ShiftRecModel implements Model {
       profiles[u] = profilesOf(items, weights, clocks, train.offsets()[u], train.offsets()[u + 1]);
     }
     crossDomain = transfer ? CrossDomainTransfer.fit(train, catalog, this::scoreHistory, seed) : null;
+  }
+
+  /** The text adapter fit on the training data: null without one, or before {@link #fit}. */
+  public AdapterArtifact adapter() {
+    return adapter;
   }
 
   /** What the text adapter and the cross-domain mapping chose on validation data; empty without either. */

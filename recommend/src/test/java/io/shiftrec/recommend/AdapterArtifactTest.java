@@ -60,7 +60,7 @@ class AdapterArtifactTest {
     Catalog c = catalog(3, 3, 1).centred();
     Catalog.Space space = c.spaces().get("m");
     float[] raw = {3f, 1f, 0.5f};
-    float[] centred = space.place(raw), placed = handMade().place(space, raw);
+    float[] centred = space.place(raw), placed = handMade().adapted(c).spaces().get("m").place(raw);
     float[] expected = {centred[1], centred[0], centred[2]};
     assertArrayEquals(expected, placed, 1e-6f);
   }

@@ -114,14 +114,14 @@ class LearnedRankingTest {
         .getMessage().contains("format 9"));
     RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, 0, false, ARTIFACT.itemIds(),
         ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
-        ARTIFACT.popularity(), "");
+        ARTIFACT.popularity(), "", null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearnedRanking.Trained.of(unknown, "x").over(CATALOG.centred(), 0.2f));
     assertTrue(e.getMessage().contains("'mood'"), e.getMessage());
     for (String feature : List.of("next-item@x", "next-item@0", "ials@5")) { // only recent-items parts read @N
       RankerArtifact windowed = new RankerArtifact(new String[] {feature}, new double[] {1}, 5, 0, false,
           ARTIFACT.itemIds(), ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
-          ARTIFACT.nextItems(), ARTIFACT.popularity(), "");
+          ARTIFACT.nextItems(), ARTIFACT.popularity(), "", null);
       IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
           () -> LearnedRanking.Trained.of(windowed, "x").over(CATALOG.centred(), 0.2f));
       assertTrue(w.getMessage().contains("'" + feature + "'"), w.getMessage());
@@ -133,14 +133,14 @@ class LearnedRankingTest {
   void brokenTreesAreRefused() {
     RankerArtifact garbled = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), 5, 100, false,
         ARTIFACT.itemIds(), ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
-        ARTIFACT.nextItems(), ARTIFACT.popularity(), "not trees");
+        ARTIFACT.nextItems(), ARTIFACT.popularity(), "not trees", null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearnedRanking.Trained.of(RankerArtifact.fromBytes(garbled.toBytes()), "x"));
     assertTrue(e.getMessage().contains("not a LightGBM model"), e.getMessage());
     IllegalArgumentException noRetrieval = assertThrows(IllegalArgumentException.class,
         () -> new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), 5, 0, false, ARTIFACT.itemIds(),
             ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
-            ARTIFACT.popularity(), "tree"));
+            ARTIFACT.popularity(), "tree", null));
     assertTrue(noRetrieval.getMessage().contains("retrieves none"), noRetrieval.getMessage());
   }
 
@@ -219,6 +219,40 @@ class LearnedRankingTest {
     LearnedRanking.Trained.of(withoutWindows, "v").over(served.catalog(), 0.2f).score(someone, scores);
     assertTrue(Float.isFinite(scores[fresh]));
     assertEquals("shiftrec-learned v1", served.model());
+  }
+
+  /**
+   * A ranker fit with {@code adapter=true} carries its text adapter: served, it builds interests and scores in the
+   * adapted space (every vector, queries too) and agrees with the trained model.
+   */
+  @Test
+  void rankerWithATextAdapterServesInTheAdaptersSpace() {
+    LearnedRankerModel model = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("adapter", "true"));
+    RankerArtifact artifact = model.artifact();
+    assertTrue(List.of(artifact.features()).contains(ShiftRecModel.ADAPTER), List.of(artifact.features()).toString());
+    assertTrue(artifact.adapter() != null, "the adapter travels with the ranker");
+    assertEquals(artifact, RankerArtifact.fromBytes(artifact.toBytes()));
+    assertTrue(model.fitted().containsKey(ShiftRecModel.ADAPTER), "what the adapter chose is reported");
+    InterestRecommender served = served(CATALOG, artifact);
+    Catalog.Space adapted = artifact.adapter().adapted(CATALOG.centred()).spaces().get("m");
+    assertArrayEquals(adapted.vectors, served.catalog().spaces().get("m").vectors, 1e-6f);
+    float[] raw = {1f, 0.5f, 0f, 0f, 0.2f, 0f, 0f, 0f};
+    assertArrayEquals(adapted.place(raw), served.catalog().spaces().get("m").place(raw), 1e-6f);
+    assertAgrees(model, artifact);
+  }
+
+  /** A ranker saved before the adapter was added to the layout (format 3) is still read, as one without an adapter. */
+  @Test
+  void formatThreeIsReadWithoutAnAdapter() {
+    byte[] now = ARTIFACT.toBytes();
+    byte[] old = Arrays.copyOf(now, now.length - 4); // format 4 ends with the adapter's byte count, 0 here
+    old[3] = 3;
+    RankerArtifact read = RankerArtifact.fromBytes(old);
+    assertEquals(ARTIFACT, read);
+    assertEquals(null, read.adapter());
+    byte[] trailing = Arrays.copyOf(now, now.length + 1);
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(trailing)).getMessage()
+        .contains("trailing"));
   }
 
   @Test

@@ -5,18 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
+import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.learn.TextAdapter;
+import io.shiftrec.recommend.AdapterArtifact;
+import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.ItemGraph;
+import io.shiftrec.recommend.LearnedRanking;
+import io.shiftrec.recommend.Recommendation;
+import io.shiftrec.recommend.ShiftRecModel;
 import io.shiftrec.recommend.RankerArtifact;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +59,7 @@ class LearnedRankerServeTest {
       for (int i = alien + 1; i <= ids.length; i++) offsets[i] = 1;
       RankerArtifact ranker = new RankerArtifact(new String[] {"itemknn"}, new double[] {1}, 5, 0, false, ids, 1, 1f, 1f,
           new float[ids.length], new ItemGraph(offsets, new int[] {pride}, new float[] {0.9f}),
-          ItemGraph.empty(ids.length), new int[ids.length], "");
+          ItemGraph.empty(ids.length), new int[ids.length], "", null);
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
     }
     try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
@@ -59,6 +71,58 @@ class LearnedRankerServeTest {
       JsonNode first = answer.get("items").get(0);
       assertEquals("pride", first.get("item").asText());
       assertTrue(first.get("reason").asText().endsWith("(often chosen together)"), first.toString());
+    }
+  }
+
+  /**
+   * A ranker saved with a text adapter (here a random map): the server builds interests, ranks and finds similar
+   * items in the adapted space, exactly as the same artefact does offline.
+   */
+  @Test
+  void servesARankerInItsTextAdaptersSpace() throws Exception {
+    Path db = TestStore.create(dir);
+    Catalog catalog;
+    RankerArtifact ranker;
+    List<Event> history;
+    try (Store store = Stores.openExisting(db.toString())) {
+      catalog = StoreEncoding.catalog(store, Progress.NONE);
+      int n = catalog.size();
+      String[] ids = new String[n];
+      for (int i = 0; i < n; i++) ids[i] = catalog.item(i).id();
+      Catalog.Space space = catalog.spaces().values().iterator().next();
+      int d = space.dimension;
+      SplittableRandom random = new SplittableRandom(3);
+      float[] wt = new float[d * d];
+      for (int j = 0; j < wt.length; j++) wt[j] = (float) random.nextGaussian();
+      AdapterArtifact adapter = new AdapterArtifact(List.of(new AdapterArtifact.Part(space.model,
+          new TextAdapter(TextAdapter.Config.defaults(), d, wt, new int[0], new float[0]), new String[0])));
+      ranker = new RankerArtifact(new String[] {ShiftRecModel.ADAPTER}, new double[] {1}, 5, 0, false, ids, 1, 1f,
+          1f, new float[n], ItemGraph.empty(n), ItemGraph.empty(n), new int[n], "", adapter);
+      store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
+      history = store.eventsOf("bob");
+    }
+    InterestRecommender offline = InterestRecommender.withDefaults(catalog)
+        .ranked(LearnedRanking.Trained.of(ranker, "v"));
+    List<String> expected = new ArrayList<>();
+    for (Recommendation r : offline.recommend(history, 3, null, false, 0)) expected.add(r.item().id());
+    Catalog adapted = offline.catalog();
+    int alien = adapted.indexOf("alien"), nearest = -1;
+    for (int i = 0; i < adapted.size(); i++) {
+      if (i != alien && adapted.spaceOf(i) != null
+          && (nearest < 0 || adapted.similarity(alien, i) > adapted.similarity(alien, nearest))) {
+        nearest = i;
+      }
+    }
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
+        ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
+      String base = "http://127.0.0.1:" + server.port();
+      List<String> answer = new ArrayList<>();
+      for (JsonNode item : get(base + "/users/bob/recommendations?k=3&diversity=0").get("items")) {
+        answer.add(item.get("item").asText());
+      }
+      assertEquals(expected, answer);
+      assertEquals(adapted.item(nearest).id(),
+          get(base + "/items/alien/similar?k=1").get("items").get(0).get("item").asText());
     }
   }
 
