@@ -47,6 +47,19 @@ public record AdapterArtifact(List<Part> parts) {
   /** An adapter per space of the centred catalogue, each chosen on held-out training data and refit on all of it. */
   public static Fitted fit(TrainingData train, Catalog centred, TextAdapter.Config base, long seed,
                            int validationUsers) {
+    return fit(train, centred, base, seed, validationUsers, null);
+  }
+
+  /**
+   * {@link #fit(TrainingData, Catalog, TextAdapter.Config, long, int)} on the interactions with items of
+   * {@code domain} alone (null: every domain): the map is learned there and applied to every item of the space, the
+   * way an adapter trained on one domain is carried to another.
+   */
+  public static Fitted fit(TrainingData train, Catalog centred, TextAdapter.Config base, long seed,
+                           int validationUsers, String domain) {
+    if (domain != null && !hasDomain(centred, domain)) {
+      throw new IllegalArgumentException("no item of domain '" + domain + "' to fit the text adapter on");
+    }
     List<Part> parts = new ArrayList<>();
     Map<String, Object> chosen = new LinkedHashMap<>();
     int[] items = train.historyItems();
@@ -55,7 +68,10 @@ public record AdapterArtifact(List<Part> parts) {
     for (Catalog.Space space : centred.spaces().values()) {
       int[] rowOfItem = new int[train.numItems()];
       Arrays.fill(rowOfItem, -1);
-      for (int r = 0; r < space.size(); r++) rowOfItem[space.itemIndex[r]] = r;
+      for (int r = 0; r < space.size(); r++) {
+        int item = space.itemIndex[r];
+        if (domain == null || domain.equals(centred.item(item).domain())) rowOfItem[item] = r;
+      }
       // each user's items of this space, as rows of the space; pooling weight = how much they liked it (> 0)
       int[] seqOffsets = new int[train.numUsers() + 1];
       int[] seqItems = new int[items.length];
@@ -82,6 +98,11 @@ public record AdapterArtifact(List<Part> parts) {
       for (Map.Entry<String, Object> e : s.chosen().entrySet()) chosen.put(prefix + e.getKey(), e.getValue());
     }
     return new Fitted(new AdapterArtifact(parts), chosen);
+  }
+
+  private static boolean hasDomain(Catalog catalog, String domain) {
+    for (int i = 0; i < catalog.size(); i++) if (domain.equals(catalog.item(i).domain())) return true;
+    return false;
   }
 
   /** A fit adapter and what its selection chose, for reports. */

@@ -20,10 +20,13 @@ import java.util.Map;
 public final class ContentModel implements Model {
   public static final String NAME = "content";
   public static final String ADAPTER = "content-adapter";
+  /** The {@link #ADAPTER} hyperparameter naming the one domain whose interactions train the adapter. */
+  public static final String FIT_DOMAIN = "fit-domain";
   /** Validation users the adapter's selection scores per check. */
   static final int ADAPTER_VALIDATION_USERS = 500;
   private final String name;
   private final TextAdapter.Config adapterConfig;
+  private final String adapterDomain;
   private Map<String, Object> fitted = Map.of();
   private AdapterArtifact adapter;
   private TrainingData train;
@@ -37,8 +40,17 @@ public final class ContentModel implements Model {
 
   /** @param adapterConfig the adapter's starting config ({@link TextAdapter#select}); null = the raw space */
   public ContentModel(String name, TextAdapter.Config adapterConfig) {
+    this(name, adapterConfig, null);
+  }
+
+  /**
+   * @param adapterDomain the domain whose interactions alone train the adapter, which then maps every domain's
+   *     items (null: all of them)
+   */
+  public ContentModel(String name, TextAdapter.Config adapterConfig, String adapterDomain) {
     this.name = name;
     this.adapterConfig = adapterConfig;
+    this.adapterDomain = adapterDomain;
   }
 
   @Override
@@ -52,7 +64,8 @@ public final class ContentModel implements Model {
     this.catalog = train.catalog().centred();
     if (adapterConfig != null) {
       long start = System.nanoTime();
-      AdapterArtifact.Fitted f = AdapterArtifact.fit(train, catalog, adapterConfig, seed, ADAPTER_VALIDATION_USERS);
+      AdapterArtifact.Fitted f = AdapterArtifact.fit(train, catalog, adapterConfig, seed, ADAPTER_VALIDATION_USERS,
+          adapterDomain);
       adapter = f.artifact();
       catalog = adapter.adapted(catalog);
       fitted = new LinkedHashMap<>(f.chosen());

@@ -65,8 +65,12 @@ public final class Models {
       case ContentModel.NAME -> new ContentModel();
       case ContentModel.ADAPTER -> {
         TextAdapter.Config config = TextAdapter.Config.defaults();
-        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
-        yield new ContentModel(n, config);
+        String fitDomain = null; // which domain's interactions train it: a choice of data, not of the adapter
+        for (int p = 1; p < parts.length; p++) {
+          if (key(parts[p], name).equals(ContentModel.FIT_DOMAIN)) fitDomain = value(parts[p]);
+          else config = config.with(key(parts[p], name), value(parts[p]));
+        }
+        yield new ContentModel(n, config, fitDomain);
       }
       // what recommend and the server run; the cross-domain variants are evaluated beside it until they serve too
       case ShiftRecModel.NAME -> interests(n, 6, CatalogViews.CENTRED, false);

@@ -90,6 +90,36 @@ class AdapterArtifactTest {
     for (int i = 0; i < c.size(); i++) assertArrayEquals(a.vector(i), b.vector(i), "item " + i);
   }
 
+  /** Fit on one domain's interactions, the map moves every item, and only that domain's items carry residuals. */
+  @Test
+  void fitsOnOneDomainAndMapsEvery() {
+    SplittableRandom r = new SplittableRandom(2);
+    Catalog.Builder builder = Catalog.builder();
+    for (int i = 0; i < 60; i++) {
+      float[] v = new float[6];
+      for (int j = 0; j < 6; j++) v[j] = (float) r.nextGaussian();
+      builder.add(new Item("i" + i, i % 2 == 0 ? "a" : "b", "title " + i, null, List.of(), "en", Map.of()), "m", v);
+    }
+    Catalog c = builder.build();
+    List<Event> events = new ArrayList<>();
+    for (int u = 0; u < 80; u++) {
+      for (int k = 0; k < 12; k++) events.add(rating("u" + u, "i" + (2 * r.nextInt(30) + u % 2), 5.0, u * 100L + k));
+    }
+    TrainingData train = TrainingData.fromEvents(c, events);
+    AdapterArtifact onA = AdapterArtifact.fit(train, c.centred(), CONFIG.withResidualMinCount(5), 3, 50, "a")
+        .artifact();
+    String[] residualIds = onA.parts().get(0).residualItemIds();
+    assertTrue(residualIds.length > 0);
+    for (String id : residualIds) assertEquals(0, Integer.parseInt(id.substring(1)) % 2, id + " is not of domain a");
+    Catalog adapted = onA.adapted(c.centred());
+    float[] expected = onA.parts().get(0).adapter().adapt(c.centred().vector(1)); // an item of b: W·e alone
+    assertArrayEquals(expected, adapted.vector(1), 1e-6f);
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> AdapterArtifact.fit(train, c.centred(), CONFIG, 3, 50, "c"));
+    assertTrue(unknown.getMessage().contains("domain 'c'"), unknown.getMessage());
+    assertEquals(ContentModel.ADAPTER + ":fit-domain=a", Models.create(ContentModel.ADAPTER + ":fit-domain=a").name());
+  }
+
   @Test
   void refusesOtherFormatsAndCutBytes() {
     byte[] bytes = handMade().toBytes();
