@@ -37,9 +37,9 @@ public final class LearnedRanking {
   private enum Feature { INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, LOG_POPULARITY, LAST_DOMAIN }
 
   private static final Map<String, Feature> FEATURES = Map.of(ShiftRecModel.NAME, Feature.INTERESTS,
-      ShiftRecModel.ADAPTER, Feature.INTERESTS, FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN, ItemKnnModel.RECENT,
-      Feature.ITEMKNN_RECENT, NextItemModel.NAME, Feature.NEXT_ITEM, LearnedRankerModel.LOG_POPULARITY,
-      Feature.LOG_POPULARITY, LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN);
+      ShiftRecModel.ADAPTER, Feature.INTERESTS, FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN,
+      ItemKnnModel.RECENT, Feature.ITEMKNN_RECENT, NextItemModel.NAME, Feature.NEXT_ITEM,
+      LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY, LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN);
 
   private final Catalog catalog;
   private final float temperature;

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +226,50 @@ class LearnedRankerModelTest {
         "last-domain"), List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none")).featureNames()));
     for (String bad : List.of("windows=0", "windows=1+x", "windows=")) {
       assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:" + bad), bad);
+    }
+  }
+
+  /** With {@code adapter=true} the interest part is the interest model in a text adapter's space, named so. */
+  @Test
+  void adapterSwapsTheInterestPart() {
+    assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
+        "last-domain"), List.of(((LearnedRankerModel) Models.create("shiftrec-learned:adapter=true:windows=none"))
+        .featureNames()));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:adapter=yes"))
+        .getMessage().contains("adapter of shiftrec-learned must be true or false"));
+  }
+
+  /**
+   * {@code held-out=cross-domain} learns from users active in two domains, the users cross-domain requests come
+   * from; with fewer than 100 of them it falls back to every user. The report counts them either way.
+   */
+  @Test
+  void heldOutUsersCanBeTheCrossDomainOnes() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:held-out=some"))
+        .getMessage().contains("must be all or cross-domain"));
+    Catalog.Builder b = Catalog.builder();
+    for (int i = 0; i < 40; i++) {
+      b.add(new Item("i" + i, i < 20 ? "movies" : "books", "t" + i, null, List.of(), "en", Map.of()), "m",
+          new float[] {1f, i, 0.5f});
+    }
+    Catalog catalog = b.build();
+    List<Event> events = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(3);
+    for (int u = 0; u < 300; u++) { // users 0–149 stay in movies, 150–299 take movies and then books
+      for (int k = 0; k < 6; k++) {
+        int item = u < 150 || k < 3 ? random.nextInt(20) : 20 + random.nextInt(20);
+        events.add(new Event("u" + u, "i" + item, EventType.RATING, 5, (long) k, null, null, null, Map.of()));
+      }
+    }
+    TrainingData train = TrainingData.fromEvents(catalog, events);
+    for (String heldOut : List.of("all", "cross-domain")) {
+      LearnedRankerModel m = (LearnedRankerModel) Models.create(
+          "shiftrec-learned:windows=none:lambdamart=false:held-out=" + heldOut);
+      m.fit(train, 1);
+      Map<?, ?> users = (Map<?, ?>) m.fitted().get("held-out users");
+      int across = ((Number) users.get("in two domains")).intValue();
+      if (heldOut.equals("all")) assertTrue(across < ((Number) users.get("users")).intValue(), users.toString());
+      else assertEquals(users.get("users"), users.get("in two domains"));
     }
   }
 
