@@ -22,10 +22,11 @@ import java.util.stream.IntStream;
  * ({@link LambdaMart}) or a weighted sum Σ_j w_j·f_j order the union, whichever ranked held-out items better.
  *
  * <p>Everything is learned from the training data alone: up to {@link #MAX_RANKER_USERS} users with at least three
- * training items (by default those active in two domains, where a store has enough) lose their last one; the parts are fit on what remains; the trees learn to put each held-out item
- * first in its retrieved list, and the weights to prefer it to items drawn from that list (listwise softmax,
- * {@link PairwiseLogistic}) or, without retrieval, from the catalogue (pairwise). The parts are then fit again on
- * all the training data for scoring. A pure function of data and seed.
+ * training items (by default those active in two domains, where a store has enough) lose their last one; the parts
+ * are fit on what remains; the trees learn to put each held-out item first in its retrieved list, and the weights to
+ * prefer it to items drawn from that list (listwise softmax, {@link PairwiseLogistic}) or, without retrieval, from
+ * the catalogue (pairwise). The parts are then fit again on all the training data for scoring. A pure function of
+ * data and seed.
  */
 public final class LearnedRankerModel implements Model {
   public static final String NAME = "shiftrec-learned";
