@@ -68,7 +68,7 @@ final class RecommendCommand implements Callable<Integer> {
     try (Store store = Stores.openExisting(db)) {
       if (store.user(user).isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "'");
       Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress());
-      if (domain != null && !hasDomain(catalog, domain)) {
+      if (domain != null && !catalog.hasDomain(domain)) {
         throw new IllegalArgumentException("unknown domain '" + domain + "'");
       }
       List<Event> history = store.eventsOf(user);
@@ -85,13 +85,6 @@ final class RecommendCommand implements Callable<Integer> {
       else printTable(user, history.size(), recommender.model(), recs, System.out);
     }
     return 0;
-  }
-
-  private static boolean hasDomain(Catalog catalog, String domain) {
-    for (int i = 0; i < catalog.size(); i++) {
-      if (domain.equals(catalog.item(i).domain())) return true;
-    }
-    return false;
   }
 
   private void printJson(String rankedBy, List<Recommendation> recs, PrintStream out) throws Exception {

@@ -105,6 +105,12 @@ public final class Catalog {
     return v;
   }
 
+  /** Whether any item of the catalogue belongs to {@code domain}. */
+  public boolean hasDomain(String domain) {
+    for (Item item : items) if (domain.equals(item.domain())) return true;
+    return false;
+  }
+
   /** Dot product of the item's vector with {@code v} (a vector of the item's space); 0 when it has none. */
   public float dot(int index, float[] v) {
     Space s = spaceOfItem[index];

@@ -57,7 +57,7 @@ public record AdapterArtifact(List<Part> parts) {
    */
   public static Fitted fit(TrainingData train, Catalog centred, TextAdapter.Config base, long seed,
                            int validationUsers, String domain) {
-    if (domain != null && !hasDomain(centred, domain)) {
+    if (domain != null && !centred.hasDomain(domain)) {
       throw new IllegalArgumentException("no item of domain '" + domain + "' to fit the text adapter on");
     }
     List<Part> parts = new ArrayList<>();
@@ -98,11 +98,6 @@ public record AdapterArtifact(List<Part> parts) {
       for (Map.Entry<String, Object> e : s.chosen().entrySet()) chosen.put(prefix + e.getKey(), e.getValue());
     }
     return new Fitted(new AdapterArtifact(parts), chosen);
-  }
-
-  private static boolean hasDomain(Catalog catalog, String domain) {
-    for (int i = 0; i < catalog.size(); i++) if (domain.equals(catalog.item(i).domain())) return true;
-    return false;
   }
 
   /** A fit adapter and what its selection chose, for reports. */
