@@ -119,9 +119,7 @@ public final class TextAdapter {
      * {@code validate_every} and {@code patience}, e.g. {@code with("history", "20")}.
      */
     public Config with(String key, String value) {
-      Map<String, Object> known = new java.util.LinkedHashMap<>(toMap());
-      known.put("validate_every", validateEvery);
-      known.put("patience", patience);
+      Map<String, Object> known = settable();
       if (!known.containsKey(key)) throw Parameters.unknown("content-adapter", key, known);
       int i = 0;
       float f = 0f;
@@ -158,6 +156,14 @@ public final class TextAdapter {
             mask, residualMinCount, batchSize, maxSteps, validateEvery, i, popularityCorrection);
         default -> throw Parameters.unknown("content-adapter", key, known);
       };
+    }
+
+    /** Every hyperparameter {@link #with} sets, by name, with its value here. */
+    public Map<String, Object> settable() {
+      Map<String, Object> known = new java.util.LinkedHashMap<>(toMap());
+      known.put("validate_every", validateEvery);
+      known.put("patience", patience);
+      return known;
     }
 
     public Map<String, Object> toMap() {

@@ -33,8 +33,12 @@ public final class LearnedRankerModel implements Model {
   static final int MAX_RANKER_USERS = 3000;
   static final String LOG_POPULARITY = "log-popularity";
   static final String LAST_DOMAIN = "last-domain";
-  /** Features of the request rather than of a part (the last ones): they retrieve nothing. */
-  static final int CONTEXT_FEATURES = 1;
+  /** 1 for an item without training events (one added after training, or never taken), else 0. */
+  static final String COLD_ITEM = "cold-item";
+  /** The text part's score where {@link #COLD_ITEM} is 1, else 0: how far the text alone carries such an item. */
+  static final String COLD_ITEM_TEXT = "cold-item-text";
+  /** Share of the items whose events the ranker's fit hides, so that it learns how to rank items without any. */
+  private static final double COLD_ITEMS = 0;
   private static final int MIN_HISTORY = 3;
   /** With fewer users active in two domains than this, {@code held-out=cross-domain} draws from every user. */
   private static final int MIN_CROSS_DOMAIN_USERS = 100;
@@ -58,9 +62,13 @@ public final class LearnedRankerModel implements Model {
    * @param crossDomainHeldOut learn from held-out items of users active in two or more domains, the users a
    *     cross-domain request comes from, when there are at least {@value #MIN_CROSS_DOMAIN_USERS} of them (else, and
    *     when false, from every user)
+   * @param coldItems share of the items with events that lose all of them while the ranker learns its weights,
+   *     as items added after training have none: with a text part, the ranker then learns the {@link #COLD_ITEM}
+   *     and {@link #COLD_ITEM_TEXT} features from held-out items that are cold (0: neither feature)
    */
   public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates,
-                       Ordering ordering, List<Integer> windows, boolean adapter, boolean crossDomainHeldOut) {
+                       Ordering ordering, List<Integer> windows, boolean adapter, boolean crossDomainHeldOut,
+                       double coldItems) {
     public Config {
       windows = List.copyOf(windows);
       for (int w : windows) if (w < 1) throw new IllegalArgumentException("windows must be positive, got " + w);
@@ -73,6 +81,9 @@ public final class LearnedRankerModel implements Model {
       }
       if (candidates < 0) throw new IllegalArgumentException("candidates must be ≥ 0, got " + candidates);
       if (!(l2 > 0) || Double.isInfinite(l2)) throw new IllegalArgumentException("l2 must be > 0, got " + l2);
+      if (!(coldItems >= 0 && coldItems < 1)) {
+        throw new IllegalArgumentException("cold-items must be in [0, 1), got " + coldItems);
+      }
     }
 
     /**
@@ -84,7 +95,7 @@ public final class LearnedRankerModel implements Model {
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BETTER_ON_HELD_OUT,
-          List.of(1, 20), false, true);
+          List.of(1, 20), false, true, COLD_ITEMS);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
@@ -92,29 +103,32 @@ public final class LearnedRankerModel implements Model {
       try {
         return switch (key) {
           case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain, candidates,
-              ordering, windows, adapter, crossDomainHeldOut);
+              ordering, windows, adapter, crossDomainHeldOut, coldItems);
           case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain, candidates,
-              ordering, windows, adapter, crossDomainHeldOut);
+              ordering, windows, adapter, crossDomainHeldOut, coldItems);
           case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain, candidates,
-              ordering, windows, adapter, crossDomainHeldOut);
+              ordering, windows, adapter, crossDomainHeldOut, coldItems);
           case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates, ordering,
-              windows, adapter, crossDomainHeldOut);
+              windows, adapter, crossDomainHeldOut, coldItems);
           case "candidates" -> {
             int c = Integer.parseInt(value.trim());
             // 0: the linear fit over the whole catalogue
             yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
-                windows, adapter, crossDomainHeldOut);
+                windows, adapter, crossDomainHeldOut, coldItems);
           }
           case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
-              windows, adapter, crossDomainHeldOut);
+              windows, adapter, crossDomainHeldOut, coldItems);
           case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
-              windowList(value), adapter, crossDomainHeldOut);
+              windowList(value), adapter, crossDomainHeldOut, coldItems);
           case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-              bool(key, value), crossDomainHeldOut);
+              bool(key, value), crossDomainHeldOut, coldItems);
           case "held-out" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-              adapter, heldOut(value));
+              adapter, heldOut(value), coldItems);
+          case "cold-items" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+              adapter, crossDomainHeldOut, Double.parseDouble(value.trim()));
           default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart, windows, adapter, held-out)");
+              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart, windows, adapter, held-out,"
+              + " cold-items)");
         };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
@@ -175,6 +189,10 @@ public final class LearnedRankerModel implements Model {
   private final Config config;
   private final List<Supplier<Model>> partFactories;
   private final String[] featureNames;
+  /** Features that retrieve candidates (the scorers and popularity, first); the rest describe the request. */
+  private final int retrievers;
+  /** Index of the part that reads item text, whose score the cold-item features carry; −1: no such features. */
+  private final int coldTextPart;
   private TrainingData train;
   private Model[] parts;
   private Model[] scorers; // the parts, then the parts that read the latest items read over the other windows
@@ -196,7 +214,15 @@ public final class LearnedRankerModel implements Model {
       for (int w : config.windows()) if (w != r.lastItems()) names.add(RecentItemsModel.windowName(r.name(), w));
     }
     names.add(LOG_POPULARITY);
+    retrievers = names.size();
     names.add(LAST_DOMAIN);
+    int text = names.indexOf(ShiftRecModel.NAME) >= 0 ? names.indexOf(ShiftRecModel.NAME)
+        : names.indexOf(ShiftRecModel.ADAPTER);
+    coldTextPart = config.coldItems() > 0 ? text : -1;
+    if (coldTextPart >= 0) {
+      names.add(COLD_ITEM);
+      names.add(COLD_ITEM_TEXT);
+    }
     featureNames = names.toArray(new String[0]);
   }
 
@@ -232,9 +258,18 @@ public final class LearnedRankerModel implements Model {
   @Override
   public void fit(TrainingData full, long seed) {
     int[] heldOutUsers = pickUsers(full, seed, config.crossDomainHeldOut());
-    TrainingData reduced = withoutLastItem(full, heldOutUsers);
-    Model[] reducedParts = scorers(fitParts(reduced, seed));
-    float[] reducedPopularity = logPopularity(reduced);
+    TrainingData reduced = withHeldOut(full, heldOutUsers, null);
+    // the parts learn without the events of some items, which the ranker then sees as it sees new ones
+    boolean[] madeCold = coldTextPart >= 0 ? coldItems(reduced, config.coldItems(), seed) : null;
+    TrainingData partData = madeCold == null ? reduced : withHeldOut(full, heldOutUsers, madeCold);
+    // items nobody took are left out of the lists, so the cold items' weights learn how often an item whose
+    // history is unknown is chosen, not how rarely an item nobody wants is
+    boolean[] neverTaken = new boolean[full.numItems()];
+    int[] takenBy = reduced.popularity();
+    if (madeCold != null) for (int i = 0; i < neverTaken.length; i++) neverTaken[i] = takenBy[i] == 0;
+    Model[] reducedParts = scorers(fitParts(partData, seed));
+    float[] reducedPopularity = logPopularity(partData);
+    boolean[] coldListed = new boolean[heldOutUsers.length];
     int dims = featureNames.length;
     int perUser = config.negatives();
     float[] differences = new float[heldOutUsers.length * perUser * dims];
@@ -246,13 +281,14 @@ public final class LearnedRankerModel implements Model {
       float[][] features = features(reduced, reducedParts, reducedPopularity, u);
       SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (u + 1)));
       if (config.candidates() == 0) {
-        writePairs(reduced, u, positive, features, random, differences, slot * perUser * dims);
+        writePairs(reduced, u, positive, neverTaken, features, random, differences, slot * perUser * dims);
         return;
       }
       // a positive that retrieval misses adds nothing: the ranker never sees such an item when it serves either
-      boolean[] keep = candidateMask(reduced, u, positive, features);
+      boolean[] keep = candidateMask(reduced, u, positive, neverTaken, features);
       if (!keep[positive]) return;
       keep[positive] = false;
+      coldListed[slot] = madeCold != null && madeCold[positive];
       if (lists != null) lists[slot] = retrievedList(features, positive, keep);
       writeCandidateList(positive, features, keep, random, differences, slot * perUser * dims);
     });
@@ -260,10 +296,13 @@ public final class LearnedRankerModel implements Model {
     int across = 0;
     for (int u : heldOutUsers) if (domainsOf(full, u) > 1) across++;
     fitted.put("held-out users", Map.of("users", heldOutUsers.length, "in two domains", across));
+    if (madeCold != null) {
+      fitted.put("cold items", Map.of("made cold", count(madeCold), "held-out among candidates", count(coldListed)));
+    }
     boolean useTrees = switch (config.ordering()) {
       case WEIGHTED_SUM -> false;
       case LAMBDAMART -> true;
-      case BETTER_ON_HELD_OUT -> treesRankBetter(differences, lists, seed);
+      case BETTER_ON_HELD_OUT -> treesRankBetter(differences, lists, coldListed, seed);
     };
     fitted.put("ordered by", useTrees ? "LambdaMART trees" : "weighted sum");
     trees = useTrees ? fitTrees(lists, seed) : null;
@@ -294,8 +333,10 @@ public final class LearnedRankerModel implements Model {
   /**
    * Whether LambdaMART trees rank held-out items better than the weighted sum: both fit on a seeded half of the
    * retrieved lists and compared by NDCG@{@value #CHOICE_K} of the held-out item within each list of the other half.
+   * Lists whose held-out item was made cold ({@code coldListed}) teach the cold-item features but are not judged:
+   * they are an augmentation, not what users take next.
    */
-  private boolean treesRankBetter(float[] differences, float[][] lists, long seed) {
+  private boolean treesRankBetter(float[] differences, float[][] lists, boolean[] coldListed, long seed) {
     int dims = featureNames.length, block = config.negatives() * dims;
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
     boolean[] fitHalf = new boolean[lists.length];
@@ -305,7 +346,7 @@ public final class LearnedRankerModel implements Model {
       if (fitHalf[slot]) fitGroups++;
       if (lists[slot] == null) continue;
       if (fitHalf[slot]) fitLists++;
-      else otherLists++;
+      else if (!coldListed[slot]) otherLists++;
     }
     float[] fitDifferences = new float[fitGroups * block];
     float[][] halfLists = new float[lists.length][];
@@ -323,7 +364,7 @@ public final class LearnedRankerModel implements Model {
     int judged = 0;
     try (LambdaMart halfTrees = fitTrees(halfLists, seed)) {
       for (int slot = 0; slot < lists.length; slot++) {
-        if (fitHalf[slot] || lists[slot] == null) continue;
+        if (fitHalf[slot] || lists[slot] == null || coldListed[slot]) continue;
         int rows = lists[slot].length / dims;
         double[] sums = new double[rows];
         for (int r = 0; r < rows; r++) {
@@ -437,8 +478,8 @@ public final class LearnedRankerModel implements Model {
       boolean[] seen = new boolean[scoresOut.length];
       for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) seen[train.historyItems()[p]] = true;
       keep = config.sameDomain()
-          ? candidatesPerDomain(features, features.length - CONTEXT_FEATURES, seen, config.candidates(), train.itemDomains())
-          : candidates(features, features.length - CONTEXT_FEATURES, seen, config.candidates());
+          ? candidatesPerDomain(features, retrievers, seen, config.candidates(), train.itemDomains())
+          : candidates(features, retrievers, seen, config.candidates());
     }
     rank(features, keep, weights, trees, scoresOut);
   }
@@ -544,10 +585,13 @@ public final class LearnedRankerModel implements Model {
     return out;
   }
 
-  /** Every feature of every item for one user: the scorers' and popularity standardised, then the domain match. */
-  private static float[][] features(TrainingData data, Model[] parts, float[] logPopularity, int user) {
+  /**
+   * Every feature of every item for one user: the scorers' and popularity standardised, then the domain match and,
+   * when so configured, whether an item is cold (no popularity) and the text part's score of cold items.
+   */
+  private float[][] features(TrainingData data, Model[] parts, float[] logPopularity, int user) {
     int n = data.numItems();
-    float[][] f = new float[parts.length + 1 + CONTEXT_FEATURES][];
+    float[][] f = new float[featureNames.length][];
     for (int p = 0; p < parts.length; p++) {
       f[p] = new float[n];
       parts[p].score(user, f[p]);
@@ -560,6 +604,16 @@ public final class LearnedRankerModel implements Model {
     int[] itemDomain = data.itemDomains();
     for (int i = 0; i < n; i++) sameDomain[i] = itemDomain[i] == domain ? 1f : 0f;
     f[parts.length + 1] = sameDomain;
+    if (coldTextPart >= 0) {
+      float[] cold = new float[n], coldText = new float[n];
+      for (int i = 0; i < n; i++) {
+        if (logPopularity[i] != 0f) continue;
+        cold[i] = 1f;
+        coldText[i] = f[coldTextPart][i];
+      }
+      f[parts.length + 2] = cold;
+      f[parts.length + 3] = coldText;
+    }
     return f;
   }
 
@@ -595,23 +649,21 @@ public final class LearnedRankerModel implements Model {
 
   /**
    * Writes (positive − negative) feature differences for uniform negatives (from the positive's domain when so
-   * configured): never the user's items or the positive.
+   * configured): never the user's items, the positive or the {@code leftOut} items.
    */
-  private void writePairs(TrainingData data, int user, int positive, float[][] features, SplittableRandom random,
-                          float[] out, int offset) {
+  private void writePairs(TrainingData data, int user, int positive, boolean[] leftOut, float[][] features,
+                          SplittableRandom random, float[] out, int offset) {
     int n = data.numItems();
-    boolean[] excluded = new boolean[n];
+    boolean[] excluded = leftOut.clone();
     for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) excluded[data.historyItems()[p]] = true;
     excluded[positive] = true;
     int[] itemDomain = data.itemDomains();
-    if (config.sameDomain()) {
-      int available = 0;
-      for (int i = 0; i < n; i++) {
-        if (itemDomain[i] != itemDomain[positive]) excluded[i] = true;
-        else if (!excluded[i]) available++;
-      }
-      if (available == 0) return; // the pairs stay zero: no gradient, the same loss for every w
+    int available = 0;
+    for (int i = 0; i < n; i++) {
+      if (config.sameDomain() && itemDomain[i] != itemDomain[positive]) excluded[i] = true;
+      else if (!excluded[i]) available++;
     }
+    if (available == 0) return; // the pairs stay zero: no gradient, the same loss for every w
     int dims = features.length, written = 0;
     while (written < config.negatives()) {
       int negative = random.nextInt(n);
@@ -640,15 +692,15 @@ public final class LearnedRankerModel implements Model {
    * The candidates retrieved for a user whose held-out item is {@code positive}: every part's top items among the
    * unseen ones (of the positive's domain when so configured: the list a request for that domain retrieves).
    */
-  private boolean[] candidateMask(TrainingData data, int user, int positive, float[][] features) {
+  private boolean[] candidateMask(TrainingData data, int user, int positive, boolean[] leftOut, float[][] features) {
     int n = data.numItems();
-    boolean[] seen = new boolean[n];
+    boolean[] seen = leftOut.clone();
     for (int p = data.offsets()[user]; p < data.offsets()[user + 1]; p++) seen[data.historyItems()[p]] = true;
     if (config.sameDomain()) {
       int[] itemDomains = data.itemDomains();
       for (int i = 0; i < n; i++) seen[i] |= itemDomains[i] != itemDomains[positive];
     }
-    return candidates(features, features.length - CONTEXT_FEATURES, seen, config.candidates());
+    return candidates(features, retrievers, seen, config.candidates());
   }
 
   private static void writeDifference(float[][] features, int positive, int negative, float[] out, int offset) {
@@ -690,8 +742,31 @@ public final class LearnedRankerModel implements Model {
     return to > from ? 1 : 0;
   }
 
-  /** The training data less the last item of each of {@code users} (sorted). */
-  private static TrainingData withoutLastItem(TrainingData data, int[] users) {
+  /**
+   * A seeded {@code share} of the items with events (at least one): those whose events the parts do not see while
+   * the ranker learns.
+   */
+  private static boolean[] coldItems(TrainingData data, double share, long seed) {
+    int[] pop = data.popularity();
+    int[] withEvents = IntStream.range(0, pop.length).filter(i -> pop[i] > 0).toArray();
+    SplittableRandom random = new SplittableRandom(seed ^ 0xC01D17E35L);
+    int chosen = Math.max(1, (int) Math.round(share * withEvents.length));
+    boolean[] cold = new boolean[pop.length];
+    for (int k = 0; k < chosen && k < withEvents.length; k++) { // a partial Fisher–Yates shuffle
+      int pick = k + random.nextInt(withEvents.length - k);
+      int swap = withEvents[k];
+      withEvents[k] = withEvents[pick];
+      withEvents[pick] = swap;
+      cold[withEvents[k]] = true;
+    }
+    return cold;
+  }
+
+  /**
+   * The training data less the last item of each of {@code users} (sorted) and less every event of the
+   * {@code removed} items (null: none).
+   */
+  private static TrainingData withHeldOut(TrainingData data, int[] users, boolean[] removed) {
     String[] ids = new String[data.numUsers()];
     for (int u = 0; u < ids.length; u++) ids[u] = data.userId(u);
     TrainingData.Builder b = TrainingData.builder(data.catalog(), ids);
@@ -700,7 +775,9 @@ public final class LearnedRankerModel implements Model {
     long[] clocks = data.historyClocks();
     for (int u = 0; u < ids.length; u++) {
       int end = Arrays.binarySearch(users, u) >= 0 ? offsets[u + 1] - 1 : offsets[u + 1];
-      for (int p = offsets[u]; p < end; p++) b.add(u, items[p], w[p], clocks[p]);
+      for (int p = offsets[u]; p < end; p++) {
+        if (removed == null || !removed[items[p]]) b.add(u, items[p], w[p], clocks[p]);
+      }
     }
     return b.build();
   }

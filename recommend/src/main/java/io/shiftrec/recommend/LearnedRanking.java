@@ -25,7 +25,9 @@ import java.util.function.IntPredicate;
  *   <li>{@code next-item}: the trained rules from the latest items to what others chose after them;
  *   <li>{@code itemknn-recent@N} and {@code next-item@N}: the same over the latest N items instead;
  *   <li>{@code log-popularity} at training time, and {@code last-domain}: whether the item is in the domain of the
- *       user's latest item.
+ *       user's latest item;
+ *   <li>{@code cold-item}: whether the item had no events at training time (new items have none), and
+ *       {@code cold-item-text}: the interests' score of such an item, so its text can carry it.
  * </ul>
  * Each feature is standardised over the catalogue for the user, as in training; a ranker trained on retrieved
  * candidates orders only the union of each part's top items, as in training. Items added after training have no
@@ -34,17 +36,26 @@ import java.util.function.IntPredicate;
  * <p>Thread-safe: built once per catalogue, every call keeps its state on its own stack.
  */
 public final class LearnedRanking {
-  private enum Feature { INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, LOG_POPULARITY, LAST_DOMAIN }
+  private enum Feature {
+    INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, LOG_POPULARITY, LAST_DOMAIN, COLD_ITEM, COLD_ITEM_TEXT;
+
+    /** Features of the request and the item's standing rather than a part's score: not standardised, no retrieval. */
+    boolean describesRequest() {
+      return this == LAST_DOMAIN || this == COLD_ITEM || this == COLD_ITEM_TEXT;
+    }
+  }
 
   private static final Map<String, Feature> FEATURES = Map.of(ShiftRecModel.NAME, Feature.INTERESTS,
       ShiftRecModel.ADAPTER, Feature.INTERESTS, FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN,
       ItemKnnModel.RECENT, Feature.ITEMKNN_RECENT, NextItemModel.NAME, Feature.NEXT_ITEM,
-      LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY, LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN);
+      LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY, LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN,
+      LearnedRankerModel.COLD_ITEM, Feature.COLD_ITEM, LearnedRankerModel.COLD_ITEM_TEXT, Feature.COLD_ITEM_TEXT);
 
   private final Catalog catalog;
   private final float temperature;
   private final Feature[] features;
   private final int[] windows; // per feature, the latest items it reads (the ranker's recent items unless named @N)
+  private final int textFeature; // the interests, whose scores of cold items COLD_ITEM_TEXT carries; −1: none
   private final double[] weights;
   private final int recentItems;
   private final int candidates;
@@ -117,6 +128,11 @@ public final class LearnedRanking {
             + " compute (known: " + String.join(", ", FEATURES.keySet()) + ", and " + ItemKnnModel.RECENT + "@N, "
             + NextItemModel.NAME + "@N)");
       }
+    }
+    textFeature = Arrays.asList(features).indexOf(Feature.INTERESTS);
+    if (textFeature < 0 && Arrays.asList(features).contains(Feature.COLD_ITEM_TEXT)) {
+      throw new IllegalArgumentException("the saved ranker uses feature '" + LearnedRankerModel.COLD_ITEM_TEXT
+          + "' without the interests it reads");
     }
     weights = artifact.weights().clone();
     candidates = artifact.candidates();
@@ -235,8 +251,10 @@ public final class LearnedRanking {
         case NEXT_ITEM -> NextItemModel.scoreFrom(nextItems, history, 0, history.length, windows[f], feature);
         case LOG_POPULARITY -> System.arraycopy(logPopularity, 0, feature, 0, n);
         case LAST_DOMAIN -> lastDomain(history, feature);
+        case COLD_ITEM -> cold(null, feature);
+        case COLD_ITEM_TEXT -> cold(values[textFeature], feature);
       }
-      if (features[f] != Feature.LAST_DOMAIN) {
+      if (!features[f].describesRequest()) {
         LearnedRankerModel.standardise(feature);
         retrievers = f + 1;
       }
@@ -281,6 +299,14 @@ public final class LearnedRanking {
   private void neighbours(int[] history, int from, float[] out) {
     Arrays.fill(out, 0f);
     for (int h = from; h < history.length; h++) neighbours.addEdges(history[h], 1f, out);
+  }
+
+  /**
+   * For every item without training events (popularity 0: added since, or never taken), 1 when {@code text} is
+   * null, else its (standardised) text score; 0 for the others.
+   */
+  private void cold(float[] text, float[] out) {
+    for (int i = 0; i < out.length; i++) out[i] = logPopularity[i] != 0f ? 0f : text == null ? 1f : text[i];
   }
 
   private void lastDomain(int[] history, float[] out) {

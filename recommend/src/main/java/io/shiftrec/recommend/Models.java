@@ -67,8 +67,15 @@ public final class Models {
         TextAdapter.Config config = TextAdapter.Config.defaults();
         String fitDomain = null; // which domain's interactions train it: a choice of data, not of the adapter
         for (int p = 1; p < parts.length; p++) {
-          if (key(parts[p], name).equals(ContentModel.FIT_DOMAIN)) fitDomain = value(parts[p]);
-          else config = config.with(key(parts[p], name), value(parts[p]));
+          String key = key(parts[p], name);
+          if (key.equals(ContentModel.FIT_DOMAIN)) {
+            fitDomain = value(parts[p]);
+          } else if (!config.settable().containsKey(key)) {
+            throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + ContentModel.ADAPTER
+                + " (known: " + String.join(", ", config.settable().keySet()) + ", " + ContentModel.FIT_DOMAIN + ")");
+          } else {
+            config = config.with(key, value(parts[p]));
+          }
         }
         yield new ContentModel(n, config, fitDomain);
       }

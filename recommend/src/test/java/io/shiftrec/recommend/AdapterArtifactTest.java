@@ -118,6 +118,10 @@ class AdapterArtifactTest {
         () -> AdapterArtifact.fit(train, c.centred(), CONFIG, 3, 50, "c"));
     assertTrue(unknown.getMessage().contains("domain 'c'"), unknown.getMessage());
     assertEquals(ContentModel.ADAPTER + ":fit-domain=a", Models.create(ContentModel.ADAPTER + ":fit-domain=a").name());
+    IllegalArgumentException misspelt = assertThrows(IllegalArgumentException.class,
+        () -> Models.create(ContentModel.ADAPTER + ":fit-domian=a"));
+    assertTrue(misspelt.getMessage().contains("'fit-domian'") && misspelt.getMessage().contains("dropout")
+        && misspelt.getMessage().contains("fit-domain)"), misspelt.getMessage());
   }
 
   @Test

@@ -233,10 +233,29 @@ class LearnedRankerModelTest {
   @Test
   void adapterSwapsTheInterestPart() {
     assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
-        "last-domain"), List.of(((LearnedRankerModel) Models.create("shiftrec-learned:adapter=true:windows=none"))
-        .featureNames()));
+        "last-domain", "cold-item", "cold-item-text"), List.of(((LearnedRankerModel) Models.create(
+        "shiftrec-learned:adapter=true:windows=none:cold-items=0.1")).featureNames()));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:adapter=yes"))
         .getMessage().contains("adapter of shiftrec-learned must be true or false"));
+  }
+
+  /**
+   * With {@code cold-items} the ranker hides a share of the items' events while it learns, and two features tell it
+   * how to rank an item without any: whether it is cold, and its text score if so. A ranker without a text part has
+   * neither.
+   */
+  @Test
+  void coldItemFeaturesNeedATextPartAndAShare() {
+    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
+        "last-domain", "cold-item", "cold-item-text"),
+        List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none:cold-items=0.1")).featureNames()));
+    assertEquals(List.of("taste-a", "taste-b", "weak", "log-popularity", "last-domain"),
+        List.of(ranker(LearnedRankerModel.Config.defaults().with("cold-items", "0.1")).featureNames()));
+    for (String bad : List.of("cold-items=1", "cold-items=-0.1", "cold-items=some")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Models.create("shiftrec-learned:" + bad), bad);
+      assertTrue(e.getMessage().contains("cold-items"), e.getMessage());
+    }
   }
 
   /**

@@ -126,6 +126,12 @@ class LearnedRankingTest {
           () -> LearnedRanking.Trained.of(windowed, "x").over(CATALOG.centred(), 0.2f));
       assertTrue(w.getMessage().contains("'" + feature + "'"), w.getMessage());
     }
+    RankerArtifact coldWithoutText = new RankerArtifact(new String[] {"ials", "cold-item-text"}, new double[] {1, 1},
+        5, 0, false, ARTIFACT.itemIds(), ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
+        ARTIFACT.nextItems(), ARTIFACT.popularity(), "", null);
+    IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
+        () -> LearnedRanking.Trained.of(coldWithoutText, "x").over(CATALOG.centred(), 0.2f));
+    assertTrue(c.getMessage().contains("'cold-item-text' without the interests"), c.getMessage());
   }
 
   /** Saved trees LightGBM cannot read, or trees without retrieval, are refused with a message naming them. */
@@ -198,27 +204,37 @@ class LearnedRankingTest {
   }
 
   /**
-   * An item added after training has no factors or neighbours, yet ranks for users of its group on its text. Here
-   * every held-out item follows its partner, so a ranker that reads the last item alone ({@code windows}) needs
-   * nothing else and rightly gives the text no weight: this ranker reads the recent-items window only.
+   * An item added after training has no factors or neighbours, yet ranks for users of its group on its text when the
+   * ranker learned how far text carries such an item, from items whose events it hid while learning
+   * ({@code cold-items}). Without that (the default) every held-out item here follows its partner, the last item
+   * alone predicts it, and the new item never shows.
    */
   @Test
-  void itemAddedAfterTrainingIsRecommendable() {
+  void itemAddedAfterTrainingIsRecommendableWithColdItems() {
     Catalog grown = catalog(true);
-    RankerArtifact withoutWindows = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("windows", "none"))
-        .artifact();
-    InterestRecommender served = served(grown, withoutWindows);
-    int fresh = served.catalog().indexOf("fresh");
-    int shown = 0;
-    for (int u = 2; u < 60; u += GROUPS) { // group-2 users
-      if (ids(served.recommend(historyOf("u" + u), 10, null, false, 0)).contains("fresh")) shown++;
-    }
+    assertEquals(0, shownToItsGroup(served(grown, ARTIFACT)));
+    LearnedRankerModel cold = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("cold-items", "0.1"));
+    assertTrue(cold.fitted().get("cold items") instanceof Map<?, ?> m
+        && ((Number) m.get("made cold")).intValue() == GROUPS * PER_GROUP / 10, cold.fitted().toString());
+    RankerArtifact artifact = cold.artifact();
+    assertAgrees(cold, artifact);
+    InterestRecommender served = served(grown, artifact);
+    int shown = shownToItsGroup(served);
     assertTrue(shown >= 5, "the new item reached " + shown + " of 20 users of its group");
     UserInterests someone = served.interests(historyOf("u0"), TextVectors.NONE);
     float[] scores = new float[grown.size()];
-    LearnedRanking.Trained.of(withoutWindows, "v").over(served.catalog(), 0.2f).score(someone, scores);
-    assertTrue(Float.isFinite(scores[fresh]));
+    LearnedRanking.Trained.of(artifact, "v").over(served.catalog(), 0.2f).score(someone, scores);
+    assertTrue(Float.isFinite(scores[served.catalog().indexOf("fresh")]));
     assertEquals("shiftrec-learned v1", served.model());
+  }
+
+  /** How many of 20 users of group 2 find the new item of that group in their top 10. */
+  private static int shownToItsGroup(InterestRecommender served) {
+    int shown = 0;
+    for (int u = 2; u < 60; u += GROUPS) {
+      if (ids(served.recommend(historyOf("u" + u), 10, null, false, 0)).contains("fresh")) shown++;
+    }
+    return shown;
   }
 
   /**
