@@ -222,11 +222,12 @@ class ShiftRecCommandTest {
     try (Store store = Stores.open(db)) {
       Store.Artifact saved = store.latestArtifact("shiftrec-learned").orElseThrow();
       assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "itemknn-recent@1",
-          "itemknn-recent@20", "next-item@1", "next-item@20", "log-popularity", "last-domain"),
-          ((Map<?, ?>) saved.metadata().get("weights")).keySet());
-      boolean trees = !RankerArtifact.fromBytes(saved.data()).trees().isEmpty();
-      assertEquals(trees ? "LambdaMART trees" : "weighted sum", saved.metadata().get("ordered by"));
-      assertTrue(saved.metadata().containsKey("held-out NDCG@10"), saved.metadata().toString());
+          "itemknn-recent@20", "next-item@1", "next-item@20", "log-popularity", "last-domain", "cold-item",
+          "cold-item-text"), ((Map<?, ?>) saved.metadata().get("weights")).keySet());
+      RankerArtifact artifact = RankerArtifact.fromBytes(saved.data());
+      assertTrue(artifact.blend() && !artifact.trees().isEmpty(), "the trees and the weights, blended");
+      assertEquals("LambdaMART trees and weighted sum, blended", saved.metadata().get("ordered by"));
+      assertTrue(saved.metadata().containsKey("cold items"), saved.metadata().toString());
     }
     Run adapted = run("train", "--db", db, "--models", "shiftrec-learned:adapter=true", "--no-validation");
     assertEquals(0, adapted.code(), adapted.err());

@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
  * popularity, each standardised over the catalogue for that user (z-score, so a kernel mixture, a dot product and a
  * similarity sum share one scale), and whether the item lies in the domain of the user's last item (0 or 1). Each
  * of these scorers retrieves its top {@link Config#candidates} unseen items, and LambdaMART trees
- * ({@link LambdaMart}) or a weighted sum Σ_j w_j·f_j order the union, whichever ranked held-out items better.
+ * ({@link LambdaMart}) and a weighted sum Σ_j w_j·f_j order the union: by default the two scores blended, each
+ * standardised over the candidates ({@link Ordering}).
  *
  * <p>Everything is learned from the training data alone: up to {@link #MAX_RANKER_USERS} users with at least three
  * training items (by default those active in two domains, where a store has enough) lose their last one; the parts
@@ -38,7 +39,7 @@ public final class LearnedRankerModel implements Model {
   /** The text part's score where {@link #COLD_ITEM} is 1, else 0: how far the text alone carries such an item. */
   static final String COLD_ITEM_TEXT = "cold-item-text";
   /** Share of the items whose events the ranker's fit hides, so that it learns how to rank items without any. */
-  private static final double COLD_ITEMS = 0;
+  private static final double COLD_ITEMS = 0.1;
   private static final int MIN_HISTORY = 3;
   /** With fewer users active in two domains than this, {@code held-out=cross-domain} draws from every user. */
   private static final int MIN_CROSS_DOMAIN_USERS = 100;
@@ -89,12 +90,13 @@ public final class LearnedRankerModel implements Model {
     /**
      * Chosen on the validation targets of the MovieLens 1M subset and of Amazon Food–Kitchen (docs/DESIGN.md,
      * "Learned ranker"): each part retrieves 100 candidates, the recent-items parts are read over 1 and 20 items as
-     * well, and the trees or the weighted sum (fit on 50 candidates per list) order them, whichever ranks held-out
-     * items better: LambdaMART was better on MovieLens and worse on Food–Kitchen. On a store of several domains the
-     * held-out items are those of users active in two or more (Food–Kitchen's validation NDCG@10 0.1148 → 0.1242).
+     * well, and the trees and the weighted sum (fit on 50 candidates per list) order them together, blended:
+     * LambdaMART alone was better on MovieLens and worse on Food–Kitchen, the blend as good as the better of the two
+     * on both and on MovieLens Latest Small. On a store of several domains the held-out items are those of users
+     * active in two or more (Food–Kitchen's validation NDCG@10 0.1148 → 0.1242).
      */
     public static Config defaults() {
-      return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BETTER_ON_HELD_OUT,
+      return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BLEND,
           List.of(1, 20), false, true, COLD_ITEMS);
     }
 
@@ -157,8 +159,9 @@ public final class LearnedRankerModel implements Model {
         case "true" -> Ordering.LAMBDAMART;
         case "false" -> Ordering.WEIGHTED_SUM;
         case "auto" -> Ordering.BETTER_ON_HELD_OUT;
-        default -> throw new IllegalArgumentException("lambdamart of " + NAME + " must be true, false or auto, got '"
-            + value + "'");
+        case "blend" -> Ordering.BLEND;
+        default -> throw new IllegalArgumentException("lambdamart of " + NAME + " must be true, false, auto or blend,"
+            + " got '" + value + "'");
       };
     }
 
@@ -179,7 +182,9 @@ public final class LearnedRankerModel implements Model {
      * Fit both on a seeded half of the held-out items and keep the one whose NDCG@10 within the retrieved lists of
      * the other half is higher (the trees on a tie lose: they cost more to serve), then fit it on all of them.
      */
-    BETTER_ON_HELD_OUT
+    BETTER_ON_HELD_OUT,
+    /** Both: the sum of the two scores, each standardised over the candidates. */
+    BLEND
   }
 
   /** The cut-off of the held-out NDCG that chooses the ordering. */
@@ -199,6 +204,7 @@ public final class LearnedRankerModel implements Model {
   private float[] logPopularity;
   private double[] weights;
   private LambdaMart trees;
+  private boolean blend;
   private final Map<String, Object> fitted = new LinkedHashMap<>();
 
   /** @param partFactories new, unfitted part models; their names become the feature names */
@@ -303,8 +309,11 @@ public final class LearnedRankerModel implements Model {
       case WEIGHTED_SUM -> false;
       case LAMBDAMART -> true;
       case BETTER_ON_HELD_OUT -> treesRankBetter(differences, lists, coldListed, seed);
+      case BLEND -> true;
     };
-    fitted.put("ordered by", useTrees ? "LambdaMART trees" : "weighted sum");
+    blend = config.ordering() == Ordering.BLEND;
+    fitted.put("ordered by", blend ? "LambdaMART trees and weighted sum, blended" : useTrees ? "LambdaMART trees"
+        : "weighted sum");
     trees = useTrees ? fitTrees(lists, seed) : null;
     weights = fitWeights(differences, heldOutUsers.length);
     StringBuilder line = new StringBuilder(name).append(" weights:");
@@ -360,7 +369,7 @@ public final class LearnedRankerModel implements Model {
       return false;
     }
     double[] halfWeights = fitWeights(fitDifferences, fitGroups);
-    double sumGain = 0, treeGain = 0;
+    double sumGain = 0, treeGain = 0, blendGain = 0;
     int judged = 0;
     try (LambdaMart halfTrees = fitTrees(halfLists, seed)) {
       for (int slot = 0; slot < lists.length; slot++) {
@@ -371,16 +380,39 @@ public final class LearnedRankerModel implements Model {
           for (int j = 0; j < dims; j++) sums[r] += halfWeights[j] * lists[slot][r * dims + j];
         }
         sumGain += gainOfFirst(sums);
-        treeGain += gainOfFirst(halfTrees.score(lists[slot], rows, dims));
+        double[] treeScores = halfTrees.score(lists[slot], rows, dims);
+        treeGain += gainOfFirst(treeScores);
+        blendWithSum(lists[slot], dims, halfWeights, treeScores);
+        blendGain += gainOfFirst(treeScores);
         judged++;
       }
     }
     double sumNdcg = sumGain / Math.max(1, judged), treeNdcg = treeGain / Math.max(1, judged);
+    double blendNdcg = blendGain / Math.max(1, judged);
     fitted.put("held-out NDCG@" + CHOICE_K, Map.of("weighted sum", round(sumNdcg), "LambdaMART trees",
-        round(treeNdcg), "lists", judged));
-    System.err.printf(Locale.ROOT, "%s held-out NDCG@%d: weighted sum %.4f, LambdaMART %.4f (%d lists)%n", name,
-        CHOICE_K, sumNdcg, treeNdcg, judged);
+        round(treeNdcg), "blend", round(blendNdcg), "lists", judged));
+    System.err.printf(Locale.ROOT, "%s held-out NDCG@%d: weighted sum %.4f, LambdaMART %.4f, blend %.4f (%d lists)%n",
+        name, CHOICE_K, sumNdcg, treeNdcg, blendNdcg, judged);
     return treeNdcg > sumNdcg;
+  }
+
+  /** Replaces the trees' scores of {@code rows} by z(trees) + z(weighted sum), each z over the rows. */
+  static void blendWithSum(float[] rows, int dims, double[] weights, double[] treeScores) {
+    int n = treeScores.length;
+    double[] sums = new double[n];
+    for (int r = 0; r < n; r++) for (int j = 0; j < dims; j++) sums[r] += weights[j] * rows[r * dims + j];
+    zScores(sums);
+    zScores(treeScores);
+    for (int r = 0; r < n; r++) treeScores[r] += sums[r];
+  }
+
+  private static void zScores(double[] v) {
+    double mean = 0, squares = 0;
+    for (double x : v) mean += x;
+    mean /= Math.max(1, v.length);
+    for (double x : v) squares += (x - mean) * (x - mean);
+    double sd = Math.sqrt(squares / Math.max(1, v.length));
+    for (int i = 0; i < v.length; i++) v[i] = sd > 1e-12 ? (v[i] - mean) / sd : 0;
   }
 
   /** The NDCG@{@value #CHOICE_K} of row 0 (the held-out item) among {@code scores}; ties rank it below. */
@@ -429,7 +461,7 @@ public final class LearnedRankerModel implements Model {
     return new RankerArtifact(featureNames.clone(), weights.clone(), recent, config.candidates(),
         config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors,
         knn == null ? ItemGraph.empty(n) : knn.neighbours(), next == null ? ItemGraph.empty(n) : next.rules(),
-        train.popularity().clone(), trees == null ? "" : trees.text(), adapter);
+        train.popularity().clone(), trees == null ? "" : trees.text(), adapter, blend);
   }
 
   /** The features of a held-out item (first) and of the other retrieved candidates ({@code others}), one row each. */
@@ -481,20 +513,24 @@ public final class LearnedRankerModel implements Model {
           ? candidatesPerDomain(features, retrievers, seen, config.candidates(), train.itemDomains())
           : candidates(features, retrievers, seen, config.candidates());
     }
-    rank(features, keep, weights, trees, scoresOut);
+    rank(features, keep, weights, trees, blend, scoresOut);
   }
 
   /**
-   * The ranker's scores from every item's features: the trees' score of each kept candidate when there are trees,
-   * else the weighted sum; −∞ for items outside {@code keep} (null: every item is a candidate).
+   * The ranker's scores from every item's features: the trees' score of each kept candidate when there are trees
+   * ({@code blend}: plus the weighted sum, each standardised over the candidates), else the weighted sum; −∞ for
+   * items outside {@code keep} (null: every item is a candidate).
    */
-  static void rank(float[][] features, boolean[] keep, double[] weights, LambdaMart trees, float[] scoresOut) {
+  static void rank(float[][] features, boolean[] keep, double[] weights, LambdaMart trees, boolean blend,
+                   float[] scoresOut) {
     if (trees == null) {
       fuse(features, weights, scoresOut);
     } else {
       int[] rows = new int[count(keep)];
       for (int i = 0, r = 0; i < keep.length; i++) if (keep[i]) rows[r++] = i;
-      double[] scores = trees.score(rowsOf(features, rows, rows.length), rows.length, features.length);
+      float[] kept = rowsOf(features, rows, rows.length);
+      double[] scores = trees.score(kept, rows.length, features.length);
+      if (blend) blendWithSum(kept, features.length, weights, scores);
       for (int r = 0; r < rows.length; r++) scoresOut[rows[r]] = (float) scores[r];
     }
     if (keep != null) for (int i = 0; i < scoresOut.length; i++) if (!keep[i]) scoresOut[i] = Float.NEGATIVE_INFINITY;

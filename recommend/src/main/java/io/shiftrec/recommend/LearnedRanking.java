@@ -68,6 +68,7 @@ public final class LearnedRanking {
   private final float[] logPopularity;
   private final String version;
   private final LambdaMart trees; // null: the weighted sum ranks
+  private final boolean blend; // the trees' and the weighted sum's scores, each standardised, added
 
   /**
    * A trained ranker read from the store, ready to be laid over any catalogue ({@link #over}): the artefact and
@@ -113,6 +114,7 @@ public final class LearnedRanking {
     RankerArtifact artifact = trained.artifact();
     this.version = trained.version();
     this.trees = trained.trees();
+    this.blend = trained.artifact().blend();
     this.catalog = catalog;
     this.temperature = temperature;
     recentItems = artifact.recentItems();
@@ -267,7 +269,7 @@ public final class LearnedRanking {
           : LearnedRankerModel.candidatesPerDomain(values, retrievers, excluded, candidates, itemDomains);
     }
     Arrays.fill(scoresOut, 0f);
-    LearnedRankerModel.rank(values, keep, weights, trees, scoresOut);
+    LearnedRankerModel.rank(values, keep, weights, trees, blend, scoresOut);
   }
 
   private static int[] domainIndices(Catalog catalog) {

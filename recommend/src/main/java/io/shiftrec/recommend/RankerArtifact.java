@@ -16,18 +16,23 @@ import java.util.Arrays;
  * recent-items window (of ItemKNN over the latest items and of the next-item rules), how many candidates each part
  * retrieves (0: the ranker orders the whole catalogue) and whether it retrieves them per domain, all keyed by item
  * id, the LambdaMART trees that order the candidates (LightGBM's model text; empty when the weighted sum does),
- * and the text adapter whose space the interest part scores in (null: the centred text space).
+ * the text adapter whose space the interest part scores in (null: the centred text space), and whether the trees'
+ * and the weighted sum's scores are blended (each standardised over the candidates, then added) instead of the
+ * trees ordering alone.
  * A feature named {@code part@N} reads the part over the user's latest N items instead of the recent-items window.
  * Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
  * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
  * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8); the adapter (byte count,
- * 0 for none, then {@link AdapterArtifact#toBytes()}). Format 3, the same without the adapter, is still read.
+ * 0 for none, then {@link AdapterArtifact#toBytes()}); blend. Format 4, the same without the blend, and format 3,
+ * without the adapter either, are still read.
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
                              float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity,
-                             String trees, AdapterArtifact adapter) {
-  public static final int FORMAT = 4;
+                             String trees, AdapterArtifact adapter, boolean blend) {
+  public static final int FORMAT = 5;
+  /** The format before the blend was added: read as a ranker without it. */
+  private static final int FORMAT_WITHOUT_BLEND = 4;
   /** The format before the adapter was added: read as a ranker without one. */
   private static final int FORMAT_WITHOUT_ADAPTER = 3;
   /** The artefact name in the store. */
@@ -48,6 +53,16 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     if (!trees.isEmpty() && candidates == 0) {
       throw new IllegalArgumentException("trees order retrieved candidates, but the ranker retrieves none");
     }
+    if (blend && trees.isEmpty()) throw new IllegalArgumentException("a blend of trees and weights without trees");
+  }
+
+  /** A ranker whose trees, if any, order the candidates alone. */
+  public RankerArtifact(String[] features, double[] weights, int recentItems, int candidates, boolean perDomain,
+                        String[] itemIds, int rank, float regularization, float alpha, float[] itemFactors,
+                        ItemGraph neighbours, ItemGraph nextItems, int[] popularity, String trees,
+                        AdapterArtifact adapter) {
+    this(features, weights, recentItems, candidates, perDomain, itemIds, rank, regularization, alpha, itemFactors,
+        neighbours, nextItems, popularity, trees, adapter, false);
   }
 
   public byte[] toBytes() {
@@ -77,6 +92,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       byte[] adapterBytes = adapter == null ? new byte[0] : adapter.toBytes();
       out.writeInt(adapterBytes.length);
       out.write(adapterBytes);
+      out.writeBoolean(blend);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an in-memory stream does not fail
     }
@@ -87,9 +103,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
   public static RankerArtifact fromBytes(byte[] data) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int format = in.readInt();
-      if (format != FORMAT && format != FORMAT_WITHOUT_ADAPTER) {
+      if (format < FORMAT_WITHOUT_ADAPTER || format > FORMAT) {
         throw new IllegalArgumentException("ranker artefact format " + format + ", this version reads "
-            + FORMAT_WITHOUT_ADAPTER + " and " + FORMAT + ": run shiftrec train again");
+            + FORMAT_WITHOUT_ADAPTER + " to " + FORMAT + ": run shiftrec train again");
       }
       int nf = count(in.readInt(), data.length, "features");
       String[] features = new String[nf];
@@ -113,14 +129,15 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       byte[] text = new byte[count(in.readInt(), data.length, "tree bytes")];
       in.readFully(text);
       AdapterArtifact adapter = null;
-      if (format == FORMAT) {
+      if (format >= FORMAT_WITHOUT_BLEND) {
         byte[] adapterBytes = new byte[count(in.readInt(), data.length, "adapter bytes")];
         in.readFully(adapterBytes);
         if (adapterBytes.length > 0) adapter = AdapterArtifact.fromBytes(adapterBytes);
       }
+      boolean blend = format == FORMAT && in.readBoolean();
       if (in.available() > 0) throw new IllegalArgumentException("ranker artefact has trailing bytes");
       return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8), adapter);
+          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8), adapter, blend);
     } catch (IOException e) {
       throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
     }
@@ -163,7 +180,8 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         && Arrays.equals(itemIds, a.itemIds) && rank == a.rank && regularization == a.regularization
         && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors) && neighbours.equals(a.neighbours)
         && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees)
-        && Arrays.equals(adapter == null ? null : adapter.toBytes(), a.adapter == null ? null : a.adapter.toBytes());
+        && Arrays.equals(adapter == null ? null : adapter.toBytes(), a.adapter == null ? null : a.adapter.toBytes())
+        && blend == a.blend;
   }
 
   @Override

@@ -113,11 +113,14 @@ class LearnedRankerModelTest {
     }
   }
 
-  /** By default held-out items choose between the trees and the weighted sum, and the choice is what scores. */
+  /**
+   * With {@code lambdamart=auto} held-out items choose between the trees and the weighted sum, and the choice is what
+   * scores.
+   */
   @Test
   void heldOutItemsChooseTheOrdering() {
     TrainingData data = tasteGroups();
-    LearnedRankerModel chosen = ranker(LearnedRankerModel.Config.defaults());
+    LearnedRankerModel chosen = ranker(LearnedRankerModel.Config.defaults().with("lambdamart", "auto"));
     chosen.fit(data, 42);
     Map<String, Object> fitted = chosen.fitted();
     assertTrue(fitted.get("held-out NDCG@10") instanceof Map<?, ?> m && m.containsKey("LambdaMART trees")
@@ -132,6 +135,22 @@ class LearnedRankerModelTest {
       explicit.score(u, b);
       assertArrayEquals(b, a, "user " + u);
     }
+  }
+
+  /**
+   * The blend adds the trees' and the weighted sum's scores, each standardised over the candidates: here the two
+   * order the three candidates in exactly opposite ways, so the blend ties them.
+   */
+  @Test
+  void theBlendAddsStandardisedScores() {
+    float[] rows = {1f, 0f, 0f, 1f, 0.5f, 0.5f}; // three candidates, two features
+    double[] trees = {-10, 30, 10}; // the trees put candidate 1 first, candidate 0 last
+    LearnedRankerModel.blendWithSum(rows, 2, new double[] {1, 0}, trees); // the sum puts candidate 0 first
+    assertArrayEquals(new double[] {0, 0, 0}, trees, 1e-9); // z(trees) = (−√1.5, √1.5, 0), z(sum) its negative
+    float[] flat = {1f, 1f};
+    double[] same = {2, 2};
+    LearnedRankerModel.blendWithSum(flat, 1, new double[] {1}, same);
+    assertArrayEquals(new double[] {0, 0}, same, 1e-12);
   }
 
   @Test
@@ -203,7 +222,7 @@ class LearnedRankerModelTest {
   @Test
   void lambdaMartNeedsRetrieval() {
     LearnedRankerModel.Ordering better = LearnedRankerModel.Ordering.BETTER_ON_HELD_OUT;
-    assertEquals(better, LearnedRankerModel.Config.defaults().ordering());
+    assertEquals(LearnedRankerModel.Ordering.BLEND, LearnedRankerModel.Config.defaults().ordering());
     LearnedRankerModel.Config trees = LearnedRankerModel.Config.defaults().with("lambdamart", "true");
     assertEquals(LearnedRankerModel.Ordering.LAMBDAMART, trees.ordering());
     assertEquals(LearnedRankerModel.Ordering.WEIGHTED_SUM, trees.with("candidates", "0").ordering());
@@ -212,18 +231,19 @@ class LearnedRankerModelTest {
         () -> Models.create("shiftrec-learned:candidates=0:lambdamart=true"));
     assertTrue(e.getMessage().contains("set candidates > 0"), e.getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:lambdamart=yes"))
-        .getMessage().contains("must be true, false or auto"));
+        .getMessage().contains("must be true, false, auto or blend"));
   }
 
   /** Further windows are features of their own, named after the part and the history length. */
   @Test
   void windowsReadTheRecentPartsOverOtherHistoryLengths() {
-    LearnedRankerModel ranker = (LearnedRankerModel) Models.create("shiftrec-learned:windows=1+20");
+    LearnedRankerModel ranker = (LearnedRankerModel) Models.create("shiftrec-learned:windows=1+20:cold-items=0");
     assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "itemknn-recent@1",
         "itemknn-recent@20", "next-item@1", "next-item@20", "log-popularity", "last-domain"),
         List.of(ranker.featureNames()));
     assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
-        "last-domain"), List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none")).featureNames()));
+        "last-domain"), List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none:cold-items=0"))
+        .featureNames()));
     for (String bad : List.of("windows=0", "windows=1+x", "windows=")) {
       assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:" + bad), bad);
     }
@@ -240,15 +260,15 @@ class LearnedRankerModelTest {
   }
 
   /**
-   * With {@code cold-items} the ranker hides a share of the items' events while it learns, and two features tell it
-   * how to rank an item without any: whether it is cold, and its text score if so. A ranker without a text part has
-   * neither.
+   * By default the ranker hides a tenth of the items' events while it learns, and two features tell it how to rank
+   * an item without any: whether it is cold, and its text score if so. A ranker without a text part has neither.
    */
   @Test
   void coldItemFeaturesNeedATextPartAndAShare() {
+    assertEquals(0.1, LearnedRankerModel.Config.defaults().coldItems());
     assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
         "last-domain", "cold-item", "cold-item-text"),
-        List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none:cold-items=0.1")).featureNames()));
+        List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none")).featureNames()));
     assertEquals(List.of("taste-a", "taste-b", "weak", "log-popularity", "last-domain"),
         List.of(ranker(LearnedRankerModel.Config.defaults().with("cold-items", "0.1")).featureNames()));
     for (String bad : List.of("cold-items=1", "cold-items=-0.1", "cold-items=some")) {

@@ -165,6 +165,9 @@ class LearnedRankingTest {
     assertAgrees(trees, trees.artifact());
     LearnedRankerModel whole = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("candidates", "0"));
     assertAgrees(whole, whole.artifact());
+    LearnedRankerModel blended = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("lambdamart", "blend"));
+    assertTrue(blended.artifact().blend() && !blended.artifact().trees().isEmpty());
+    assertAgrees(blended, blended.artifact());
   }
 
   private static void assertAgrees(LearnedRankerModel model, RankerArtifact artifact) {
@@ -206,13 +209,14 @@ class LearnedRankingTest {
   /**
    * An item added after training has no factors or neighbours, yet ranks for users of its group on its text when the
    * ranker learned how far text carries such an item, from items whose events it hid while learning
-   * ({@code cold-items}). Without that (the default) every held-out item here follows its partner, the last item
-   * alone predicts it, and the new item never shows.
+   * ({@code cold-items}). Without that, every held-out item here follows its partner, the last item alone predicts
+   * it, and the new item rarely shows.
    */
   @Test
   void itemAddedAfterTrainingIsRecommendableWithColdItems() {
     Catalog grown = catalog(true);
-    assertEquals(0, shownToItsGroup(served(grown, ARTIFACT)));
+    int shownWithoutColdItems = shownToItsGroup(served(grown, fitted(TRAIN, LearnedRankerModel.Config.defaults()
+        .with("cold-items", "0")).artifact()));
     LearnedRankerModel cold = fitted(TRAIN, LearnedRankerModel.Config.defaults().with("cold-items", "0.1"));
     assertTrue(cold.fitted().get("cold items") instanceof Map<?, ?> m
         && ((Number) m.get("made cold")).intValue() == GROUPS * PER_GROUP / 10, cold.fitted().toString());
@@ -220,7 +224,8 @@ class LearnedRankingTest {
     assertAgrees(cold, artifact);
     InterestRecommender served = served(grown, artifact);
     int shown = shownToItsGroup(served);
-    assertTrue(shown >= 5, "the new item reached " + shown + " of 20 users of its group");
+    assertTrue(shown >= 5 && shown > shownWithoutColdItems, "the new item reached " + shown + " of 20 users of its"
+        + " group, " + shownWithoutColdItems + " without cold items");
     UserInterests someone = served.interests(historyOf("u0"), TextVectors.NONE);
     float[] scores = new float[grown.size()];
     LearnedRanking.Trained.of(artifact, "v").over(served.catalog(), 0.2f).score(someone, scores);
@@ -257,14 +262,24 @@ class LearnedRankingTest {
     assertAgrees(model, artifact);
   }
 
-  /** A ranker saved before the adapter was added to the layout (format 3) is still read, as one without an adapter. */
+  /**
+   * Rankers saved before the blend (format 4) and before the adapter (format 3) were added to the layout are still
+   * read, as ones without them; bytes after the end are refused.
+   */
   @Test
-  void formatThreeIsReadWithoutAnAdapter() {
+  void earlierFormatsAreRead() {
     byte[] now = ARTIFACT.toBytes();
-    byte[] old = Arrays.copyOf(now, now.length - 4); // format 4 ends with the adapter's byte count, 0 here
-    old[3] = 3;
-    RankerArtifact read = RankerArtifact.fromBytes(old);
-    assertEquals(ARTIFACT, read);
+    byte[] four = Arrays.copyOf(now, now.length - 1); // format 5 ends with the blend flag
+    four[3] = 4;
+    RankerArtifact unblended = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
+        ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
+        ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
+        ARTIFACT.trees(), ARTIFACT.adapter());
+    assertEquals(unblended, RankerArtifact.fromBytes(four));
+    byte[] three = Arrays.copyOf(now, now.length - 5); // then the adapter's byte count, 0 here
+    three[3] = 3;
+    RankerArtifact read = RankerArtifact.fromBytes(three);
+    assertEquals(unblended, read);
     assertEquals(null, read.adapter());
     byte[] trailing = Arrays.copyOf(now, now.length + 1);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(trailing)).getMessage()
