@@ -148,6 +148,11 @@ class LearnedRankingTest {
             ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
             ARTIFACT.popularity(), "tree", null));
     assertTrue(noRetrieval.getMessage().contains("retrieves none"), noRetrieval.getMessage());
+    IllegalArgumentException blendWithoutTrees = assertThrows(IllegalArgumentException.class,
+        () -> new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), 5, 100, false, ARTIFACT.itemIds(),
+            ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
+            ARTIFACT.popularity(), "", null, true));
+    assertTrue(blendWithoutTrees.getMessage().contains("without trees"), blendWithoutTrees.getMessage());
   }
 
   /**
