@@ -221,10 +221,12 @@ class ShiftRecCommandTest {
         .contains("ranked by shiftrec):"));
     try (Store store = Stores.open(db)) {
       Store.Artifact saved = store.latestArtifact("shiftrec-learned").orElseThrow();
-      assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "itemknn-recent@1",
-          "itemknn-recent@20", "next-item@1", "next-item@20", "log-popularity", "last-domain", "cold-item",
-          "cold-item-text"), ((Map<?, ?>) saved.metadata().get("weights")).keySet());
+      assertEquals(Set.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
+          "itemknn-recent@1", "itemknn-recent@20", "next-item@1", "next-item@20", "next-item-svd@1",
+          "next-item-svd@20", "log-popularity", "last-domain", "cold-item", "cold-item-text"),
+          ((Map<?, ?>) saved.metadata().get("weights")).keySet());
       RankerArtifact artifact = RankerArtifact.fromBytes(saved.data());
+      assertTrue(artifact.smoothedRules() != null, "the low-rank rules travel with the ranker");
       assertTrue(artifact.blend() && !artifact.trees().isEmpty(), "the trees and the weights, blended");
       assertEquals("LambdaMART trees and weighted sum, blended", saved.metadata().get("ordered by"));
       assertTrue(saved.metadata().containsKey("cold items"), saved.metadata().toString());

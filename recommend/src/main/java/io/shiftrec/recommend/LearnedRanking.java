@@ -6,10 +6,12 @@ import io.shiftrec.interest.InterestProfile;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.learn.ImplicitAls;
 import io.shiftrec.learn.LambdaMart;
+import io.shiftrec.learn.LowRank;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.IntPredicate;
 
 /**
@@ -22,8 +24,10 @@ import java.util.function.IntPredicate;
  *   <li>{@code ials}: the user's factors solved against the trained item factors ({@link ImplicitAls.FoldIn});
  *   <li>{@code itemknn} and {@code itemknn-recent}: similarity sums over the trained neighbour lists, from the whole
  *       history and from the latest items;
- *   <li>{@code next-item}: the trained rules from the latest items to what others chose after them;
- *   <li>{@code itemknn-recent@N} and {@code next-item@N}: the same over the latest N items instead;
+ *   <li>{@code next-item}: the trained rules from the latest items to what others chose after them, and
+ *       {@code next-item-svd} the same through their low-rank approximation;
+ *   <li>{@code itemknn-recent@N}, {@code next-item@N} and {@code next-item-svd@N}: the same over the latest N items
+ *       instead;
  *   <li>{@code log-popularity} at training time, and {@code last-domain}: whether the item is in the domain of the
  *       user's latest item;
  *   <li>{@code cold-item}: whether the item had no events at training time (new items have none), and
@@ -37,19 +41,27 @@ import java.util.function.IntPredicate;
  */
 public final class LearnedRanking {
   private enum Feature {
-    INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, LOG_POPULARITY, LAST_DOMAIN, COLD_ITEM, COLD_ITEM_TEXT;
+    INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, NEXT_ITEM_SVD, LOG_POPULARITY, LAST_DOMAIN, COLD_ITEM, COLD_ITEM_TEXT;
 
     /** Features of the request and the item's standing rather than a part's score: not standardised, no retrieval. */
     boolean describesRequest() {
       return this == LAST_DOMAIN || this == COLD_ITEM || this == COLD_ITEM_TEXT;
     }
+
+    /** Parts that read the latest items, which a ranker may read over other history lengths ({@code name@N}). */
+    boolean readsRecentItems() {
+      return this == ITEMKNN_RECENT || this == NEXT_ITEM || this == NEXT_ITEM_SVD;
+    }
   }
 
-  private static final Map<String, Feature> FEATURES = Map.of(ShiftRecModel.NAME, Feature.INTERESTS,
-      ShiftRecModel.ADAPTER, Feature.INTERESTS, FactorModel.IALS, Feature.IALS, ItemKnnModel.NAME, Feature.ITEMKNN,
-      ItemKnnModel.RECENT, Feature.ITEMKNN_RECENT, NextItemModel.NAME, Feature.NEXT_ITEM,
-      LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY, LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN,
-      LearnedRankerModel.COLD_ITEM, Feature.COLD_ITEM, LearnedRankerModel.COLD_ITEM_TEXT, Feature.COLD_ITEM_TEXT);
+  private static final Map<String, Feature> FEATURES = Map.ofEntries(Map.entry(ShiftRecModel.NAME, Feature.INTERESTS),
+      Map.entry(ShiftRecModel.ADAPTER, Feature.INTERESTS), Map.entry(FactorModel.IALS, Feature.IALS),
+      Map.entry(ItemKnnModel.NAME, Feature.ITEMKNN), Map.entry(ItemKnnModel.RECENT, Feature.ITEMKNN_RECENT),
+      Map.entry(NextItemModel.NAME, Feature.NEXT_ITEM), Map.entry(NextItemSvdModel.NAME, Feature.NEXT_ITEM_SVD),
+      Map.entry(LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY),
+      Map.entry(LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN),
+      Map.entry(LearnedRankerModel.COLD_ITEM, Feature.COLD_ITEM),
+      Map.entry(LearnedRankerModel.COLD_ITEM_TEXT, Feature.COLD_ITEM_TEXT));
 
   private final Catalog catalog;
   private final float temperature;
@@ -65,6 +77,7 @@ public final class LearnedRanking {
   private final ImplicitAls.FoldIn foldIn;
   private final ItemGraph neighbours; // catalogue order
   private final ItemGraph nextItems; // catalogue order
+  private final LowRank.Factors smoothedRules; // catalogue order, zero rows for items the model never saw; or null
   private final float[] logPopularity;
   private final String version;
   private final LambdaMart trees; // null: the weighted sum ranks
@@ -125,10 +138,13 @@ public final class LearnedRanking {
       int at = name.lastIndexOf('@');
       features[f] = FEATURES.get(at < 0 ? name : name.substring(0, at));
       windows[f] = at < 0 ? recentItems : window(name, name.substring(at + 1));
-      if (features[f] == null || at >= 0 && features[f] != Feature.ITEMKNN_RECENT && features[f] != Feature.NEXT_ITEM) {
+      if (features[f] == null || at >= 0 && !features[f].readsRecentItems()) {
         throw new IllegalArgumentException("the saved ranker uses feature '" + name + "', which this version cannot"
-            + " compute (known: " + String.join(", ", FEATURES.keySet()) + ", and " + ItemKnnModel.RECENT + "@N, "
-            + NextItemModel.NAME + "@N)");
+            + " compute (known: " + String.join(", ", new TreeSet<>(FEATURES.keySet())) + ", and "
+            + ItemKnnModel.RECENT + "@N, " + NextItemModel.NAME + "@N, " + NextItemSvdModel.NAME + "@N)");
+      }
+      if (features[f] == Feature.NEXT_ITEM_SVD && artifact.smoothedRules() == null) {
+        throw new IllegalArgumentException("the saved ranker uses feature '" + name + "' without its low-rank rules");
       }
     }
     textFeature = Arrays.asList(features).indexOf(Feature.INTERESTS);
@@ -153,8 +169,20 @@ public final class LearnedRanking {
     }
     neighbours = artifact.neighbours().renumbered(row, n);
     nextItems = artifact.nextItems().renumbered(row, n);
+    smoothedRules = artifact.smoothedRules() == null ? null : renumbered(artifact.smoothedRules(), row, n);
     foldIn = new ImplicitAls.FoldIn(itemFactors, n, rank, trained.gram(), artifact.regularization(),
         artifact.alpha());
+  }
+
+  private static LowRank.Factors renumbered(LowRank.Factors factors, int[] row, int n) {
+    int k = factors.rank();
+    float[] left = new float[n * k], right = new float[n * k];
+    for (int r = 0; r < row.length; r++) {
+      if (row[r] < 0) continue;
+      System.arraycopy(factors.left(), r * k, left, row[r] * k, k);
+      System.arraycopy(factors.right(), r * k, right, row[r] * k, k);
+    }
+    return new LowRank.Factors(k, left, right);
   }
 
   private static int window(String feature, String text) {
@@ -201,10 +229,11 @@ public final class LearnedRanking {
   /**
    * Among the user's latest liked items (the recent-items window), the one whose next-item rule to {@code item}
    * contributes most to its score (rule weight × 1/r for the r-th latest): what the user just took that others
-   * took {@code item} after. −1 when none has a rule to it, or the ranker gives the rules no positive weight.
+   * took {@code item} after. −1 when none has a rule to it, or the ranker gives the rules (or their low-rank form)
+   * no positive weight.
    */
   public int strongestPredecessor(int item, UserInterests user) {
-    if (!positivelyWeighted(Feature.NEXT_ITEM)) return -1;
+    if (!positivelyWeighted(Feature.NEXT_ITEM, Feature.NEXT_ITEM_SVD)) return -1;
     int[] history = user.itemsByClock();
     int best = -1;
     float bestContribution = 0f;
@@ -242,6 +271,7 @@ public final class LearnedRanking {
     int n = catalog.size();
     int[] history = user.itemsByClock();
     float[][] values = new float[features.length][n];
+    smoothedRules(history, values);
     int retrievers = 0; // the standardised parts and popularity, first: they retrieve the candidates
     for (int f = 0; f < features.length; f++) {
       float[] feature = values[f];
@@ -251,6 +281,7 @@ public final class LearnedRanking {
         case ITEMKNN -> neighbours(history, 0, feature);
         case ITEMKNN_RECENT -> neighbours(history, Math.max(0, history.length - windows[f]), feature);
         case NEXT_ITEM -> NextItemModel.scoreFrom(nextItems, history, 0, history.length, windows[f], feature);
+        case NEXT_ITEM_SVD -> { } // every window at once, above
         case LOG_POPULARITY -> System.arraycopy(logPopularity, 0, feature, 0, n);
         case LAST_DOMAIN -> lastDomain(history, feature);
         case COLD_ITEM -> cold(null, feature);
@@ -270,6 +301,21 @@ public final class LearnedRanking {
     }
     Arrays.fill(scoresOut, 0f);
     LearnedRankerModel.rank(values, keep, weights, trees, blend, scoresOut);
+  }
+
+  /** The low-rank rules' features, every history length in one pass over the factors. */
+  private void smoothedRules(int[] history, float[][] values) {
+    int count = 0;
+    for (Feature f : features) if (f == Feature.NEXT_ITEM_SVD) count++;
+    if (count == 0) return;
+    int[] lastItems = new int[count];
+    float[][] out = new float[count][];
+    for (int f = 0, w = 0; f < features.length; f++) {
+      if (features[f] != Feature.NEXT_ITEM_SVD) continue;
+      lastItems[w] = windows[f];
+      out[w++] = values[f];
+    }
+    NextItemSvdModel.scoreFrom(smoothedRules, history, 0, history.length, lastItems, out);
   }
 
   private static int[] domainIndices(Catalog catalog) {

@@ -18,7 +18,7 @@ public final class Models {
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
-        NextItemModel.NAME, FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ContentModel.ADAPTER, ShiftRecModel.NAME,
+        NextItemModel.NAME, NextItemSvdModel.NAME, FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ContentModel.ADAPTER, ShiftRecModel.NAME,
         ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, ShiftRecModel.ADAPTER,
         LearnedRankerModel.NAME, ServedRankerModel.NAME);
   }
@@ -35,10 +35,12 @@ public final class Models {
     String base = parts[0];
     if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
         && !base.equals(LearnedRankerModel.NAME) && !base.equals(ServedRankerModel.NAME)
-        && !base.equals(ContentModel.ADAPTER) && !base.equals(NextItemModel.NAME)) {
+        && !base.equals(ContentModel.ADAPTER) && !base.equals(NextItemModel.NAME)
+        && !base.equals(NextItemSvdModel.NAME)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
           + FactorModel.IALS + ", " + FactorModel.BPR + ", " + LearnedRankerModel.NAME + ", "
-          + ServedRankerModel.NAME + ", " + ContentModel.ADAPTER + " and " + NextItemModel.NAME + " do), got '" + name
+          + ServedRankerModel.NAME + ", " + ContentModel.ADAPTER + ", " + NextItemModel.NAME + " and "
+          + NextItemSvdModel.NAME + " do), got '" + name
           + "'");
     }
     return switch (base) {
@@ -51,6 +53,11 @@ public final class Models {
         NextItemModel.Config config = NextItemModel.Config.defaults();
         for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
         yield new NextItemModel(n, config);
+      }
+      case NextItemSvdModel.NAME -> {
+        NextItemSvdModel.Config config = NextItemSvdModel.Config.defaults();
+        for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
+        yield new NextItemSvdModel(n, config);
       }
       case FactorModel.IALS -> {
         ImplicitAls.Config config = ImplicitAls.Config.defaults();

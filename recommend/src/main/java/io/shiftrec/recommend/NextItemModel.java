@@ -85,11 +85,18 @@ public final class NextItemModel implements RecentItemsModel {
   @Override
   public void fit(TrainingData train, long seed) {
     this.train = train;
+    rules = transitions(train, config.window(), config.neighbours());
+  }
+
+  /**
+   * The rules i → j of the training sequences: every j that follows i within {@code window} steps adds 1/k (k = the
+   * steps between them); each item keeps its {@code keep} strongest.
+   */
+  static ItemGraph transitions(TrainingData train, int window, int keep) {
     int ni = train.numItems();
     int[] offsets = train.offsets(), items = train.historyItems();
     ItemOccurrences occurrences = ItemOccurrences.of(train);
     int[] itemStart = occurrences.start(), positions = occurrences.positions(), userOf = occurrences.users();
-    int window = config.window();
     int[][] rulesTo = new int[ni][];
     float[][] rulesWeight = new float[ni][];
     ThreadLocal<float[]> sums = ThreadLocal.withInitial(() -> new float[ni]);
@@ -108,16 +115,16 @@ public final class NextItemModel implements RecentItemsModel {
           sum[j] += 1f / (next - p);
         }
       }
-      TopK top = new TopK(config.neighbours());
+      TopK top = new TopK(Math.max(1, Math.min(keep, nt)));
       for (int t = 0; t < nt; t++) {
         top.offer(seen[t], sum[seen[t]]);
         sum[seen[t]] = 0f;
       }
-      float[] w = new float[Math.min(config.neighbours(), nt)];
+      float[] w = new float[Math.min(keep, nt)];
       rulesTo[i] = top.drain(w);
       rulesWeight[i] = w;
     });
-    rules = ItemGraph.of(rulesTo, rulesWeight);
+    return ItemGraph.of(rulesTo, rulesWeight);
   }
 
   @Override

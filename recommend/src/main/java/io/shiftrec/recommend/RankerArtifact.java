@@ -1,5 +1,6 @@
 package io.shiftrec.recommend;
 
+import io.shiftrec.learn.LowRank;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Everything the served learned ranker ({@link LearnedRanking}) needs, as the bytes of one store artefact, so a
@@ -18,19 +20,22 @@ import java.util.Arrays;
  * id, the LambdaMART trees that order the candidates (LightGBM's model text; empty when the weighted sum does),
  * the text adapter whose space the interest part scores in (null: the centred text space), and whether the trees'
  * and the weighted sum's scores are blended (each standardised over the candidates, then added) instead of the
- * trees ordering alone.
+ * trees ordering alone, and the low-rank next-item rules ({@link NextItemSvdModel}; null: none).
  * A feature named {@code part@N} reads the part over the user's latest N items instead of the recent-items window.
  * Layout (big endian, {@link java.io.DataOutput}): format; features (count, then name and weight each); recent
  * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
  * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8); the adapter (byte count,
- * 0 for none, then {@link AdapterArtifact#toBytes()}); blend. Format 4, the same without the blend, and format 3,
- * without the adapter either, are still read.
+ * 0 for none, then {@link AdapterArtifact#toBytes()}); blend; the low-rank rules (rank, 0 for none, then both
+ * factor matrices row-major). Format 5, the same without the low-rank rules, format 4, without the blend either, and
+ * format 3, without the adapter either, are still read.
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
                              float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity,
-                             String trees, AdapterArtifact adapter, boolean blend) {
-  public static final int FORMAT = 5;
+                             String trees, AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules) {
+  public static final int FORMAT = 6;
+  /** The format before the low-rank rules were added: read as a ranker without them. */
+  private static final int FORMAT_WITHOUT_SMOOTHED_RULES = 5;
   /** The format before the blend was added: read as a ranker without it. */
   private static final int FORMAT_WITHOUT_BLEND = 4;
   /** The format before the adapter was added: read as a ranker without one. */
@@ -54,15 +59,20 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       throw new IllegalArgumentException("trees order retrieved candidates, but the ranker retrieves none");
     }
     if (blend && trees.isEmpty()) throw new IllegalArgumentException("a blend of trees and weights without trees");
+    if (smoothedRules != null && (smoothedRules.left().length != (long) n * smoothedRules.rank()
+        || smoothedRules.right().length != (long) n * smoothedRules.rank())) {
+      throw new IllegalArgumentException("low-rank rules do not match " + n + " items of rank "
+          + smoothedRules.rank());
+    }
   }
 
-  /** A ranker whose trees, if any, order the candidates alone. */
+  /** A ranker whose trees, if any, order the candidates alone, without low-rank rules. */
   public RankerArtifact(String[] features, double[] weights, int recentItems, int candidates, boolean perDomain,
                         String[] itemIds, int rank, float regularization, float alpha, float[] itemFactors,
                         ItemGraph neighbours, ItemGraph nextItems, int[] popularity, String trees,
                         AdapterArtifact adapter) {
     this(features, weights, recentItems, candidates, perDomain, itemIds, rank, regularization, alpha, itemFactors,
-        neighbours, nextItems, popularity, trees, adapter, false);
+        neighbours, nextItems, popularity, trees, adapter, false, null);
   }
 
   public byte[] toBytes() {
@@ -93,6 +103,11 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       out.writeInt(adapterBytes.length);
       out.write(adapterBytes);
       out.writeBoolean(blend);
+      out.writeInt(smoothedRules == null ? 0 : smoothedRules.rank());
+      if (smoothedRules != null) {
+        for (float v : smoothedRules.left()) out.writeFloat(v);
+        for (float v : smoothedRules.right()) out.writeFloat(v);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an in-memory stream does not fail
     }
@@ -134,10 +149,16 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         in.readFully(adapterBytes);
         if (adapterBytes.length > 0) adapter = AdapterArtifact.fromBytes(adapterBytes);
       }
-      boolean blend = format == FORMAT && in.readBoolean();
+      boolean blend = format >= FORMAT_WITHOUT_SMOOTHED_RULES && in.readBoolean();
+      LowRank.Factors smoothed = null;
+      int smoothedRank = format == FORMAT ? count(in.readInt(), data.length, "low-rank rules rank") : 0;
+      if (smoothedRank > 0) {
+        int size = count((long) n * smoothedRank, data.length, "low-rank rules");
+        smoothed = new LowRank.Factors(smoothedRank, floats(in, size), floats(in, size));
+      }
       if (in.available() > 0) throw new IllegalArgumentException("ranker artefact has trailing bytes");
       return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8), adapter, blend);
+          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8), adapter, blend, smoothed);
     } catch (IOException e) {
       throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
     }
@@ -181,7 +202,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors) && neighbours.equals(a.neighbours)
         && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees)
         && Arrays.equals(adapter == null ? null : adapter.toBytes(), a.adapter == null ? null : a.adapter.toBytes())
-        && blend == a.blend;
+        && blend == a.blend && Objects.equals(smoothedRules, a.smoothedRules);
   }
 
   @Override

@@ -238,12 +238,12 @@ class LearnedRankerModelTest {
   @Test
   void windowsReadTheRecentPartsOverOtherHistoryLengths() {
     LearnedRankerModel ranker = (LearnedRankerModel) Models.create("shiftrec-learned:windows=1+20:cold-items=0");
-    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "itemknn-recent@1",
-        "itemknn-recent@20", "next-item@1", "next-item@20", "log-popularity", "last-domain"),
-        List.of(ranker.featureNames()));
+    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
+        "itemknn-recent@1", "itemknn-recent@20", "next-item@1", "next-item@20", "next-item-svd@1", "next-item-svd@20",
+        "log-popularity", "last-domain"), List.of(ranker.featureNames()));
     assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
-        "last-domain"), List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none:cold-items=0"))
-        .featureNames()));
+        "last-domain"), List.of(((LearnedRankerModel) Models.create(
+        "shiftrec-learned:windows=none:cold-items=0:next-item-svd=false")).featureNames()));
     for (String bad : List.of("windows=0", "windows=1+x", "windows=")) {
       assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:" + bad), bad);
     }
@@ -252,11 +252,13 @@ class LearnedRankerModelTest {
   /** With {@code adapter=true} the interest part is the interest model in a text adapter's space, named so. */
   @Test
   void adapterSwapsTheInterestPart() {
-    assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
-        "last-domain", "cold-item", "cold-item-text"), List.of(((LearnedRankerModel) Models.create(
+    assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
+        "log-popularity", "last-domain", "cold-item", "cold-item-text"), List.of(((LearnedRankerModel) Models.create(
         "shiftrec-learned:adapter=true:windows=none:cold-items=0.1")).featureNames()));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:adapter=yes"))
         .getMessage().contains("adapter of shiftrec-learned must be true or false"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:next-item-svd=1"))
+        .getMessage().contains("next-item-svd of shiftrec-learned must be true or false"));
   }
 
   /**
@@ -266,8 +268,8 @@ class LearnedRankerModelTest {
   @Test
   void coldItemFeaturesNeedATextPartAndAShare() {
     assertEquals(0.1, LearnedRankerModel.Config.defaults().coldItems());
-    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
-        "last-domain", "cold-item", "cold-item-text"),
+    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
+        "log-popularity", "last-domain", "cold-item", "cold-item-text"),
         List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none")).featureNames()));
     assertEquals(List.of("taste-a", "taste-b", "weak", "log-popularity", "last-domain"),
         List.of(ranker(LearnedRankerModel.Config.defaults().with("cold-items", "0.1")).featureNames()));

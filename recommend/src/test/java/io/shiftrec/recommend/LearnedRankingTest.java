@@ -151,7 +151,7 @@ class LearnedRankingTest {
     IllegalArgumentException blendWithoutTrees = assertThrows(IllegalArgumentException.class,
         () -> new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), 5, 100, false, ARTIFACT.itemIds(),
             ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
-            ARTIFACT.popularity(), "", null, true));
+            ARTIFACT.popularity(), "", null, true, null));
     assertTrue(blendWithoutTrees.getMessage().contains("without trees"), blendWithoutTrees.getMessage());
   }
 
@@ -268,27 +268,49 @@ class LearnedRankingTest {
   }
 
   /**
-   * Rankers saved before the blend (format 4) and before the adapter (format 3) were added to the layout are still
-   * read, as ones without them; bytes after the end are refused.
+   * Rankers saved before the low-rank rules (format 5), the blend (format 4) and the adapter (format 3) were added to
+   * the layout are still read, as ones without them; bytes after the end are refused.
    */
   @Test
   void earlierFormatsAreRead() {
-    byte[] now = ARTIFACT.toBytes();
-    byte[] four = Arrays.copyOf(now, now.length - 1); // format 5 ends with the blend flag
+    RankerArtifact withoutSmoothed = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(),
+        ARTIFACT.recentItems(), ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(),
+        ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
+        ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), null);
+    byte[] now = withoutSmoothed.toBytes();
+    byte[] five = Arrays.copyOf(now, now.length - 4); // format 6 ends with the low-rank rules' rank, 0 here
+    five[3] = 5;
+    assertEquals(withoutSmoothed, RankerArtifact.fromBytes(five));
+    byte[] four = Arrays.copyOf(now, now.length - 5); // then the blend flag
     four[3] = 4;
     RankerArtifact unblended = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
         ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
         ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
         ARTIFACT.trees(), ARTIFACT.adapter());
     assertEquals(unblended, RankerArtifact.fromBytes(four));
-    byte[] three = Arrays.copyOf(now, now.length - 5); // then the adapter's byte count, 0 here
+    byte[] three = Arrays.copyOf(now, now.length - 9); // then the adapter's byte count, 0 here
     three[3] = 3;
     RankerArtifact read = RankerArtifact.fromBytes(three);
     assertEquals(unblended, read);
     assertEquals(null, read.adapter());
-    byte[] trailing = Arrays.copyOf(now, now.length + 1);
+    byte[] trailing = Arrays.copyOf(ARTIFACT.toBytes(), ARTIFACT.toBytes().length + 1);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(trailing)).getMessage()
         .contains("trailing"));
+  }
+
+  /** The low-rank rules travel with the ranker that reads them; a ranker that reads them without them is refused. */
+  @Test
+  void lowRankRulesAreSavedWithTheRanker() {
+    assertTrue(Arrays.asList(ARTIFACT.features()).contains(NextItemSvdModel.NAME));
+    assertTrue(ARTIFACT.smoothedRules() != null);
+    assertEquals(ARTIFACT.smoothedRules(), RankerArtifact.fromBytes(ARTIFACT.toBytes()).smoothedRules());
+    RankerArtifact without = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
+        ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
+        ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
+        ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LearnedRanking.Trained.of(without, "x").over(CATALOG.centred(), 0.2f));
+    assertTrue(e.getMessage().contains("'" + NextItemSvdModel.NAME + "' without its low-rank rules"), e.getMessage());
   }
 
   @Test

@@ -106,7 +106,7 @@ class ModelsTest {
   @Test
   void unknownModelNamesTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("sasrec"));
-    assertTrue(e.getMessage().contains("pop, pop-domain, itemknn, itemknn-recent, next-item, ials, bpr, content"),
+    assertTrue(e.getMessage().contains("pop, pop-domain, itemknn, itemknn-recent, next-item, next-item-svd, ials, bpr, content"),
         e.getMessage());
   }
 

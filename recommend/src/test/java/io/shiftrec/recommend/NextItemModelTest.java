@@ -11,8 +11,13 @@ import org.junit.jupiter.api.Test;
 class NextItemModelTest {
   /** Users' sequences over items 0..4, oldest first. */
   private static TrainingData sequences(int[]... histories) {
+    return sequences(5, histories);
+  }
+
+  /** Users' sequences over items 0 .. items − 1, oldest first. */
+  static TrainingData sequences(int items, int[]... histories) {
     Catalog.Builder c = Catalog.builder();
-    for (int i = 0; i < 5; i++) c.add(new Item("i" + i, "A", "t" + i, null, null, "en", null), null, null);
+    for (int i = 0; i < items; i++) c.add(new Item("i" + i, "A", "t" + i, null, null, "en", null), null, null);
     String[] users = new String[histories.length];
     for (int u = 0; u < users.length; u++) users[u] = "u" + u;
     TrainingData.Builder b = TrainingData.builder(c.build(), users);

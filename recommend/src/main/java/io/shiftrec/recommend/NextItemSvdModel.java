@@ -1,0 +1,160 @@
+package io.shiftrec.recommend;
+
+import io.shiftrec.learn.Interactions;
+import io.shiftrec.learn.LowRank;
+
+/**
+ * The next-item rules ({@link NextItemModel}) smoothed through a low-rank approximation, so that a transition nobody
+ * made yet is scored from transitions between similar items: the matrix T of every rule i → j (no pruning),
+ * normalised by degree, D_from^-½·T·D_to^-½ (the +1 keeps items without rules finite), is approximated at rank
+ * {@code rank} ({@link LowRank}); a user's score for j is the approximation's rows of their {@code lastItems} latest
+ * items, the r-th latest weighted 1/r, at column j. On sparse catalogues, where most pairs of items were never seen
+ * in sequence, the smoothing finds what the rules miss (docs/DESIGN.md, "Learned ranker").
+ */
+public final class NextItemSvdModel implements RecentItemsModel {
+  public static final String NAME = "next-item-svd";
+
+  /** Window and history read as {@link NextItemModel}'s; rank chosen on the validation targets. */
+  public record Config(int window, int lastItems, int rank, int iterations) {
+    public Config {
+      if (window < 1 || lastItems < 1 || rank < 1 || iterations < 0) {
+        throw new IllegalArgumentException("window, recent and rank of " + NAME + " must be positive and iterations"
+            + " ≥ 0, got " + window + ", " + lastItems + ", " + rank + ", " + iterations);
+      }
+    }
+
+    public static Config defaults() {
+      return new Config(NextItemModel.Config.defaults().window(), NextItemModel.Config.defaults().lastItems(), 512,
+          3);
+    }
+
+    public Config withLastItems(int lastItems) {
+      return new Config(window, lastItems, rank, iterations);
+    }
+
+    /** This config with one hyperparameter set from text, e.g. {@code with("rank", "64")}. */
+    public Config with(String key, String value) {
+      try {
+        int v = Integer.parseInt(value.trim());
+        return switch (key) {
+          case "window" -> new Config(v, lastItems, rank, iterations);
+          case "recent" -> new Config(window, v, rank, iterations);
+          case "rank" -> new Config(window, lastItems, v, iterations);
+          case "iterations" -> new Config(window, lastItems, rank, v);
+          default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
+              + " (known: window, recent, rank, iterations)");
+        };
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " of " + NAME + " must be a whole number, got '" + value + "'");
+      }
+    }
+  }
+
+  private final String name;
+  private final Config config;
+  private TrainingData train;
+  private LowRank.Factors factors;
+
+  public NextItemSvdModel(String name, Config config) {
+    this.name = name;
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int lastItems() {
+    return config.lastItems();
+  }
+
+  @Override
+  public NextItemSvdModel readingLast(int lastItems) {
+    if (factors == null) throw new IllegalStateException(name + " is not fitted");
+    NextItemSvdModel view = new NextItemSvdModel(RecentItemsModel.windowName(name, lastItems),
+        config.withLastItems(lastItems));
+    view.train = train;
+    view.factors = factors;
+    return view;
+  }
+
+  @Override
+  public void fit(TrainingData train, long seed) {
+    this.train = train;
+    factors = LowRank.approximate(normalised(NextItemModel.transitions(train, config.window(), Integer.MAX_VALUE)),
+        config.rank(), config.iterations(), seed);
+  }
+
+  /** D_from^-½·T·D_to^-½, with D the rule weights out of and into each item, plus one. */
+  private static Interactions normalised(ItemGraph rules) {
+    int n = rules.size();
+    int[] offsets = rules.offsets(), to = rules.items();
+    float[] w = rules.weights();
+    double[] out = new double[n], in = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int p = offsets[i]; p < offsets[i + 1]; p++) {
+        out[i] += w[p];
+        in[to[p]] += w[p];
+      }
+    }
+    float[] scaled = new float[w.length];
+    for (int i = 0; i < n; i++) {
+      for (int p = offsets[i]; p < offsets[i + 1]; p++) {
+        scaled[p] = (float) (w[p] / Math.sqrt((out[i] + 1) * (in[to[p]] + 1)));
+      }
+    }
+    return new Interactions(n, n, offsets, to, scaled);
+  }
+
+  /** The fitted approximation: row i of {@code left} is item i's rules, column j of {@code right} scores item j. */
+  LowRank.Factors factors() {
+    if (factors == null) throw new IllegalStateException(name + " is not fitted");
+    return factors;
+  }
+
+  @Override
+  public void score(int user, float[] scoresOut) {
+    int[] offsets = train.offsets();
+    scoreFrom(factors, train.historyItems(), offsets[user], offsets[user + 1], config.lastItems(), scoresOut);
+  }
+
+  /**
+   * The score of every item from a history (items {@code from .. to} of {@code history}, oldest first): the
+   * approximated rules of the {@code lastItems} latest, the r-th latest weighted 1/r.
+   */
+  static void scoreFrom(LowRank.Factors factors, int[] history, int from, int to, int lastItems,
+                        float[] scoresOut) {
+    scoreFrom(factors, history, from, to, new int[] {lastItems}, new float[][] {scoresOut});
+  }
+
+  /**
+   * {@link #scoreFrom(LowRank.Factors, int[], int, int, int, float[])} over several history lengths at once, in one
+   * pass over the factors (the served ranker reads the rules over three).
+   */
+  static void scoreFrom(LowRank.Factors factors, int[] history, int from, int to, int[] lastItems,
+                        float[][] scoresOut) {
+    int k = factors.rank(), windows = lastItems.length;
+    float[] left = factors.left(), right = factors.right();
+    float[] queries = new float[windows * k];
+    for (int w = 0; w < windows; w++) {
+      int r = 0;
+      for (int p = to - 1; p >= from && r < lastItems[w]; p--) {
+        float weight = 1f / ++r;
+        int o = history[p] * k;
+        for (int c = 0; c < k; c++) queries[w * k + c] += weight * left[o + c];
+      }
+    }
+    int n = scoresOut[0].length;
+    for (int j = 0; j < n; j++) {
+      int o = j * k;
+      for (int w = 0; w < windows; w++) {
+        int q = w * k;
+        float s = 0f;
+        for (int c = 0; c < k; c++) s += queries[q + c] * right[o + c];
+        scoresOut[w][j] = s;
+      }
+    }
+  }
+}
