@@ -77,7 +77,7 @@ public final class LearnedRanking {
   private final ImplicitAls.FoldIn foldIn;
   private final ItemGraph neighbours; // catalogue order
   private final ItemGraph nextItems; // catalogue order
-  private final LowRank.Factors smoothedRules; // catalogue order, zero rows for items the model never saw; or null
+  private final NextItemSvdModel.Scorer smoothedRules; // catalogue order, zeros for items never seen; or null
   private final float[] logPopularity;
   private final String version;
   private final LambdaMart trees; // null: the weighted sum ranks
@@ -169,7 +169,8 @@ public final class LearnedRanking {
     }
     neighbours = artifact.neighbours().renumbered(row, n);
     nextItems = artifact.nextItems().renumbered(row, n);
-    smoothedRules = artifact.smoothedRules() == null ? null : renumbered(artifact.smoothedRules(), row, n);
+    smoothedRules = artifact.smoothedRules() == null ? null
+        : NextItemSvdModel.Scorer.of(renumbered(artifact.smoothedRules(), row, n));
     foldIn = new ImplicitAls.FoldIn(itemFactors, n, rank, trained.gram(), artifact.regularization(),
         artifact.alpha());
   }

@@ -2,6 +2,7 @@ package io.shiftrec.recommend;
 
 import io.shiftrec.learn.Interactions;
 import io.shiftrec.learn.LowRank;
+import java.util.Arrays;
 
 /**
  * The next-item rules ({@link NextItemModel}) smoothed through a low-rank approximation, so that a transition nobody
@@ -54,6 +55,7 @@ public final class NextItemSvdModel implements RecentItemsModel {
   private final Config config;
   private TrainingData train;
   private LowRank.Factors factors;
+  private Scorer scorer;
 
   public NextItemSvdModel(String name, Config config) {
     this.name = name;
@@ -77,6 +79,7 @@ public final class NextItemSvdModel implements RecentItemsModel {
         config.withLastItems(lastItems));
     view.train = train;
     view.factors = factors;
+    view.scorer = scorer;
     return view;
   }
 
@@ -85,6 +88,7 @@ public final class NextItemSvdModel implements RecentItemsModel {
     this.train = train;
     factors = LowRank.approximate(normalised(NextItemModel.transitions(train, config.window(), Integer.MAX_VALUE)),
         config.rank(), config.iterations(), seed);
+    scorer = Scorer.of(factors);
   }
 
   /** D_from^-½·T·D_to^-½, with D the rule weights out of and into each item, plus one. */
@@ -117,26 +121,37 @@ public final class NextItemSvdModel implements RecentItemsModel {
   @Override
   public void score(int user, float[] scoresOut) {
     int[] offsets = train.offsets();
-    scoreFrom(factors, train.historyItems(), offsets[user], offsets[user + 1], config.lastItems(), scoresOut);
+    scoreFrom(scorer, train.historyItems(), offsets[user], offsets[user + 1], config.lastItems(), scoresOut);
+  }
+
+  /**
+   * The approximation laid out for scoring: the left factors by item, the right ones by rank (k × items), so that a
+   * user's scores are k passes of y += q_c·R_c over the catalogue, which vectorise, not a dot product per item.
+   */
+  record Scorer(int rank, float[] left, float[] rightByRank) {
+    static Scorer of(LowRank.Factors factors) {
+      int k = factors.rank(), n = factors.right().length / k;
+      float[] right = factors.right(), byRank = new float[right.length];
+      for (int j = 0; j < n; j++) for (int c = 0; c < k; c++) byRank[c * n + j] = right[j * k + c];
+      return new Scorer(k, factors.left(), byRank);
+    }
   }
 
   /**
    * The score of every item from a history (items {@code from .. to} of {@code history}, oldest first): the
    * approximated rules of the {@code lastItems} latest, the r-th latest weighted 1/r.
    */
-  static void scoreFrom(LowRank.Factors factors, int[] history, int from, int to, int lastItems,
-                        float[] scoresOut) {
-    scoreFrom(factors, history, from, to, new int[] {lastItems}, new float[][] {scoresOut});
+  static void scoreFrom(Scorer scorer, int[] history, int from, int to, int lastItems, float[] scoresOut) {
+    scoreFrom(scorer, history, from, to, new int[] {lastItems}, new float[][] {scoresOut});
   }
 
   /**
-   * {@link #scoreFrom(LowRank.Factors, int[], int, int, int, float[])} over several history lengths at once, in one
-   * pass over the factors (the served ranker reads the rules over three).
+   * {@link #scoreFrom(Scorer, int[], int, int, int, float[])} over several history lengths at once, in one pass over
+   * the factors (the ranker reads the rules over three).
    */
-  static void scoreFrom(LowRank.Factors factors, int[] history, int from, int to, int[] lastItems,
-                        float[][] scoresOut) {
-    int k = factors.rank(), windows = lastItems.length;
-    float[] left = factors.left(), right = factors.right();
+  static void scoreFrom(Scorer scorer, int[] history, int from, int to, int[] lastItems, float[][] scoresOut) {
+    int k = scorer.rank(), windows = lastItems.length, n = scoresOut[0].length;
+    float[] left = scorer.left(), right = scorer.rightByRank();
     float[] queries = new float[windows * k];
     for (int w = 0; w < windows; w++) {
       int r = 0;
@@ -145,15 +160,15 @@ public final class NextItemSvdModel implements RecentItemsModel {
         int o = history[p] * k;
         for (int c = 0; c < k; c++) queries[w * k + c] += weight * left[o + c];
       }
+      Arrays.fill(scoresOut[w], 0f);
     }
-    int n = scoresOut[0].length;
-    for (int j = 0; j < n; j++) {
-      int o = j * k;
+    for (int c = 0; c < k; c++) {
+      int o = c * n;
       for (int w = 0; w < windows; w++) {
-        int q = w * k;
-        float s = 0f;
-        for (int c = 0; c < k; c++) s += queries[q + c] * right[o + c];
-        scoresOut[w][j] = s;
+        float q = queries[w * k + c];
+        if (q == 0f) continue;
+        float[] out = scoresOut[w];
+        for (int j = 0; j < n; j++) out[j] += q * right[o + j];
       }
     }
   }
