@@ -15,8 +15,8 @@ import java.util.stream.IntStream;
 /**
  * ShiftRec's parts fused into one ranking. Per (user, item) the features are the score of every part model (by
  * default the interest model, iALS, ItemKNN, ItemKNN over the latest items, the next-item rules and their low-rank
- * approximation, {@link NextItemSvdModel}), the parts that
- * read the latest items read again over the {@link Config#windows} (the last item alone, the last twenty), and log
+ * approximation, {@link NextItemSvdModel}), the parts that read the latest items read again over the
+ * {@link Config#windows} (the last item alone, the last twenty), and log
  * popularity, each standardised over the catalogue for that user (z-score, so a kernel mixture, a dot product and a
  * similarity sum share one scale), and whether the item lies in the domain of the user's last item (0 or 1). Each
  * of these scorers retrieves its top {@link Config#candidates} unseen items, and LambdaMART trees

@@ -41,7 +41,8 @@ import java.util.function.IntPredicate;
  */
 public final class LearnedRanking {
   private enum Feature {
-    INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, NEXT_ITEM_SVD, LOG_POPULARITY, LAST_DOMAIN, COLD_ITEM, COLD_ITEM_TEXT;
+    INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, NEXT_ITEM_SVD, LOG_POPULARITY, LAST_DOMAIN, COLD_ITEM,
+    COLD_ITEM_TEXT;
 
     /** Features of the request and the item's standing rather than a part's score: not standardised, no retrieval. */
     boolean describesRequest() {

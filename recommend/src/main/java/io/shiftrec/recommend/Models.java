@@ -18,7 +18,8 @@ public final class Models {
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
-        NextItemModel.NAME, NextItemSvdModel.NAME, FactorModel.IALS, FactorModel.BPR, ContentModel.NAME, ContentModel.ADAPTER, ShiftRecModel.NAME,
+        NextItemModel.NAME, NextItemSvdModel.NAME, FactorModel.IALS, FactorModel.BPR, ContentModel.NAME,
+        ContentModel.ADAPTER, ShiftRecModel.NAME,
         ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, ShiftRecModel.ADAPTER,
         LearnedRankerModel.NAME, ServedRankerModel.NAME);
   }

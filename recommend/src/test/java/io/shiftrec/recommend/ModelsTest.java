@@ -106,8 +106,8 @@ class ModelsTest {
   @Test
   void unknownModelNamesTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("sasrec"));
-    assertTrue(e.getMessage().contains("pop, pop-domain, itemknn, itemknn-recent, next-item, next-item-svd, ials, bpr, content"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains(
+        "pop, pop-domain, itemknn, itemknn-recent, next-item, next-item-svd, ials, bpr, content"), e.getMessage());
   }
 
   @Test
