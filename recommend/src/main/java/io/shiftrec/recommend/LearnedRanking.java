@@ -6,7 +6,6 @@ import io.shiftrec.interest.InterestProfile;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.learn.ImplicitAls;
 import io.shiftrec.learn.LambdaMart;
-import io.shiftrec.learn.LowRank;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -171,20 +170,9 @@ public final class LearnedRanking {
     neighbours = artifact.neighbours().renumbered(row, n);
     nextItems = artifact.nextItems().renumbered(row, n);
     smoothedRules = artifact.smoothedRules() == null ? null
-        : NextItemSvdModel.Scorer.of(renumbered(artifact.smoothedRules(), row, n));
+        : NextItemSvdModel.Scorer.of(artifact.smoothedRules(), row, n);
     foldIn = new ImplicitAls.FoldIn(itemFactors, n, rank, trained.gram(), artifact.regularization(),
         artifact.alpha());
-  }
-
-  private static LowRank.Factors renumbered(LowRank.Factors factors, int[] row, int n) {
-    int k = factors.rank();
-    float[] left = new float[n * k], right = new float[n * k];
-    for (int r = 0; r < row.length; r++) {
-      if (row[r] < 0) continue;
-      System.arraycopy(factors.left(), r * k, left, row[r] * k, k);
-      System.arraycopy(factors.right(), r * k, right, row[r] * k, k);
-    }
-    return new LowRank.Factors(k, left, right);
   }
 
   private static int window(String feature, String text) {

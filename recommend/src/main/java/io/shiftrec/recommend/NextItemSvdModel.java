@@ -54,7 +54,6 @@ public final class NextItemSvdModel implements RecentItemsModel {
   private final String name;
   private final Config config;
   private TrainingData train;
-  private LowRank.Factors factors;
   private Scorer scorer;
 
   public NextItemSvdModel(String name, Config config) {
@@ -74,11 +73,10 @@ public final class NextItemSvdModel implements RecentItemsModel {
 
   @Override
   public NextItemSvdModel readingLast(int lastItems) {
-    if (factors == null) throw new IllegalStateException(name + " is not fitted");
+    if (scorer == null) throw new IllegalStateException(name + " is not fitted");
     NextItemSvdModel view = new NextItemSvdModel(RecentItemsModel.windowName(name, lastItems),
         config.withLastItems(lastItems));
     view.train = train;
-    view.factors = factors;
     view.scorer = scorer;
     return view;
   }
@@ -86,9 +84,9 @@ public final class NextItemSvdModel implements RecentItemsModel {
   @Override
   public void fit(TrainingData train, long seed) {
     this.train = train;
-    factors = LowRank.approximate(normalised(NextItemModel.transitions(train, config.window(), Integer.MAX_VALUE)),
+    LowRank.Factors factors = LowRank.approximate(normalised(NextItemModel.transitions(train, config.window(), Integer.MAX_VALUE)),
         config.rank(), config.iterations(), seed);
-    scorer = Scorer.of(factors);
+    scorer = Scorer.of(factors, null, factors.left().length / factors.rank());
   }
 
   /** D_from^-½·T·D_to^-½, with D the rule weights out of and into each item, plus one. */
@@ -114,8 +112,8 @@ public final class NextItemSvdModel implements RecentItemsModel {
 
   /** The fitted approximation: row i of {@code left} is item i's rules, column j of {@code right} scores item j. */
   LowRank.Factors factors() {
-    if (factors == null) throw new IllegalStateException(name + " is not fitted");
-    return factors;
+    if (scorer == null) throw new IllegalStateException(name + " is not fitted");
+    return scorer.factors();
   }
 
   @Override
@@ -129,11 +127,28 @@ public final class NextItemSvdModel implements RecentItemsModel {
    * user's scores are k passes of y += q_c·R_c over the catalogue, which vectorise, not a dot product per item.
    */
   record Scorer(int rank, float[] left, float[] rightByRank) {
-    static Scorer of(LowRank.Factors factors) {
-      int k = factors.rank(), n = factors.right().length / k;
-      float[] right = factors.right(), byRank = new float[right.length];
-      for (int j = 0; j < n; j++) for (int c = 0; c < k; c++) byRank[c * n + j] = right[j * k + c];
-      return new Scorer(k, factors.left(), byRank);
+    /**
+     * The factors over another numbering: {@code row[r]} is the new index of item r, or −1 when it is gone (null:
+     * the same numbering); {@code n} items, those no row maps to with zero factors.
+     */
+    static Scorer of(LowRank.Factors factors, int[] row, int n) {
+      int k = factors.rank(), rows = factors.left().length / k;
+      float[] left = new float[n * k], byRank = new float[n * k], right = factors.right();
+      for (int r = 0; r < rows; r++) {
+        int i = row == null ? r : row[r];
+        if (i < 0) continue;
+        System.arraycopy(factors.left(), r * k, left, i * k, k);
+        for (int c = 0; c < k; c++) byRank[c * n + i] = right[r * k + c];
+      }
+      return new Scorer(k, left, byRank);
+    }
+
+    /** The factors as {@link LowRank} gives them, right ones by item: what the ranker artefact saves. */
+    LowRank.Factors factors() {
+      int n = left.length / rank;
+      float[] right = new float[n * rank];
+      for (int c = 0; c < rank; c++) for (int j = 0; j < n; j++) right[j * rank + c] = rightByRank[c * n + j];
+      return new LowRank.Factors(rank, left, right);
     }
   }
 
