@@ -11,6 +11,7 @@ import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.TextVectors;
 import io.shiftrec.interest.UserInterests;
+import io.shiftrec.learn.LowRank;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -311,6 +312,18 @@ class LearnedRankingTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LearnedRanking.Trained.of(without, "x").over(CATALOG.centred(), 0.2f));
     assertTrue(e.getMessage().contains("'" + NextItemSvdModel.NAME + "' without its low-rank rules"), e.getMessage());
+    LowRank.Factors rules = ARTIFACT.smoothedRules();
+    IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class,
+        () -> new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
+            ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(),
+            ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
+            ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(),
+            new LowRank.Factors(rules.rank(), Arrays.copyOf(rules.left(), rules.left().length - 1), rules.right())));
+    assertTrue(wrongSize.getMessage().contains("low-rank rules do not match"), wrongSize.getMessage());
+    byte[] bytes = ARTIFACT.toBytes();
+    IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
+        () -> RankerArtifact.fromBytes(Arrays.copyOf(bytes, bytes.length - 8))); // inside the right factors
+    assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
   }
 
   @Test

@@ -62,5 +62,7 @@ class NextItemSvdModelTest {
         .getMessage().contains("unknown hyperparameter 'depth'"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("next-item-svd:rank=big"))
         .getMessage().contains("whole number"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("next-item-svd:iterations=-1"))
+        .getMessage().contains("iterations ≥ 0"));
   }
 }
