@@ -70,6 +70,26 @@ class LowRankTest {
   }
 
   @Test
+  void anIllConditionedMatrixKeepsEveryDirection() {
+    // Singular values spread over four orders of magnitude: the basis must stay orthonormal and complete.
+    int n = 40;
+    float[][] m = new float[n][n];
+    for (int i = 0; i < n; i++) {
+      m[i][i] = (float) Math.pow(10, -4.0 * i / (n - 1));
+      if (i + 1 < n) m[i][i + 1] = 1e-3f;
+    }
+    LowRank.Factors f = LowRank.approximate(sparse(m), n, 3, 7);
+    for (int a = 0; a < n; a++) {
+      for (int b = 0; b < n; b++) {
+        double dot = 0;
+        for (int i = 0; i < n; i++) dot += f.left()[i * n + a] * f.left()[i * n + b];
+        assertEquals(a == b ? 1 : 0, dot, 1e-5, "columns " + a + ", " + b);
+      }
+    }
+    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) assertEquals(m[i][j], at(f, i, j), 1e-5);
+  }
+
+  @Test
   void sameSeedSameFactorsAndRankIsCapped() {
     Interactions m = sparse(rankTwo(6, 4));
     LowRank.Factors a = LowRank.approximate(m, 10, 3, 5), b = LowRank.approximate(m, 10, 3, 5);
