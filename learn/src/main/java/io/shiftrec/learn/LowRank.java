@@ -47,7 +47,7 @@ public final class LowRank {
     double[] omega = new double[cols * r];
     SplittableRandom random = new SplittableRandom(seed);
     for (int p = 0; p < omega.length; p++) omega[p] = random.nextDouble() * 2 - 1;
-    // Between products a basis only has to be well conditioned, so one Cholesky QR pass does; the last is exact.
+    // Between products a basis only has to be well conditioned, so one Cholesky QR pass does; the last gets two.
     double[] basis = times(m, omega, r);
     for (int it = 0; it < powerIterations; it++) {
       double[] w = choleskyQr(times(mt, choleskyQr(basis, rows, r), r), cols, r);
@@ -86,8 +86,12 @@ public final class LowRank {
   }
 
   private static final double DEPENDENT = 1e-6;
-  /** Fixed row blocks for the Gram matrix, summed in order, so the result does not depend on the threads. */
+  /**
+   * Row blocks for the Gram matrix, summed in order, so the result does not depend on the threads; fewer for a large
+   * rank, so that the blocks' partial sums stay within {@value #GRAM_DOUBLES} doubles.
+   */
   private static final int GRAM_BLOCKS = 16;
+  private static final long GRAM_DOUBLES = 1L << 25;
 
   /** Q with Y = Q·U, U upper triangular from the Cholesky factor of YᵀY. */
   private static double[] choleskyQr(double[] y, int n, int r) {
@@ -114,7 +118,7 @@ public final class LowRank {
 
   /** The upper triangle of YᵀY (r × r, row-major). */
   private static double[] gram(double[] y, int n, int r) {
-    int blocks = Math.min(GRAM_BLOCKS, n);
+    int blocks = (int) Math.max(1, Math.min(Math.min(GRAM_BLOCKS, n), GRAM_DOUBLES / ((long) r * r)));
     double[][] partial = new double[blocks][];
     IntStream.range(0, blocks).parallel().forEach(b -> {
       double[] g = new double[r * r];
