@@ -10,9 +10,18 @@ import java.util.stream.IntStream;
  * M's dominant column space and R = MᵀL, so L·Rᵀ = L·Lᵀ·M is M projected onto that space, as close as the truncated
  * SVD of the same rank once a few power iterations have sharpened the basis. No eigensolver is needed, and the result
  * depends only on the matrix, the rank, the iterations and the seed (rows are computed in parallel, each by one
- * thread in a fixed order).
+ * thread in a fixed order, and sums across rows over fixed blocks added in order).
  */
 public final class LowRank {
+  /** A column keeping less than this share of its length once the earlier columns are out counts as dependent. */
+  private static final double DEPENDENT = 1e-6;
+  /**
+   * Row blocks for the Gram matrix, summed in order, so the result does not depend on the threads; fewer for a large
+   * rank, so that the blocks' partial sums stay within {@value #GRAM_DOUBLES} doubles.
+   */
+  private static final int GRAM_BLOCKS = 16;
+  private static final long GRAM_DOUBLES = 1L << 25;
+
   private LowRank() {}
 
   /**
@@ -79,27 +88,18 @@ public final class LowRank {
    * Fukaya et al. 2014): one pass leaves the basis off orthogonal by the square of y's condition number, the second
    * removes that. Both steps are loops along contiguous rows, which the JIT vectorises, unlike the column dot
    * products of Gram–Schmidt. A column whose part independent of the earlier ones is below {@value #DEPENDENT} of
-   * its length becomes zero.
+   * its length becomes zero. Overwrites {@code y}, which is returned.
    */
   private static double[] orthonormal(double[] y, int n, int r) {
     return choleskyQr(choleskyQr(y, n, r), n, r);
   }
 
-  private static final double DEPENDENT = 1e-6;
-  /**
-   * Row blocks for the Gram matrix, summed in order, so the result does not depend on the threads; fewer for a large
-   * rank, so that the blocks' partial sums stay within {@value #GRAM_DOUBLES} doubles.
-   */
-  private static final int GRAM_BLOCKS = 16;
-  private static final long GRAM_DOUBLES = 1L << 25;
-
-  /** Q with Y = Q·U, U upper triangular from the Cholesky factor of YᵀY. */
+  /** Q with Y = Q·U, U upper triangular from the Cholesky factor of YᵀY; Q overwrites Y, which is returned. */
   private static double[] choleskyQr(double[] y, int n, int r) {
     double[] u = cholesky(gram(y, n, r), r);
-    double[] q = new double[n * r];
+    double[] q = y;
     IntStream.range(0, n).parallel().forEach(i -> {
       int o = i * r;
-      System.arraycopy(y, o, q, o, r);
       // Forward substitution for the row qᵀ·U = yᵀ, column by column: q_j is final once the earlier ones are out.
       for (int j = 0; j < r; j++) {
         double d = u[j * r + j];
