@@ -1,14 +1,35 @@
 package io.shiftrec.learn;
 
-/** Cholesky factorisation and solves for the small symmetric positive definite systems of the ridge fits, Newton steps and fold-in solves. */
+/**
+ * Cholesky factorisation and solves for the small symmetric positive definite systems of the ridge fits, Newton steps
+ * and fold-in solves, and the Gram matrices of {@link LowRank}'s bases.
+ */
 public final class Cholesky {
   private Cholesky() {}
 
   /** Lower factor L (A = L·Lᵀ) written over the lower triangle of the symmetric positive definite n × n A. */
   public static void factorInPlace(double[] a, int n) {
+    factor(a, n, -1);
+  }
+
+  /**
+   * {@link #factorInPlace} for a positive semidefinite A, such as the Gram matrix of columns some of which depend on
+   * the earlier ones: a column whose remaining length is at most {@code dependent} of its own (pivot ≤ dependent² ×
+   * its diagonal) gets a zero column in L instead of failing.
+   */
+  public static void factorDroppingDependent(double[] a, int n, double dependent) {
+    factor(a, n, dependent * dependent);
+  }
+
+  /** @param dropBelow pivot share under which a column is dropped; negative: fail instead */
+  private static void factor(double[] a, int n, double dropBelow) {
     for (int j = 0; j < n; j++) {
-      double d = a[j * n + j];
+      double diagonal = a[j * n + j], d = diagonal;
       for (int k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+      if (dropBelow >= 0 && (d <= 0 || d <= dropBelow * diagonal)) {
+        for (int i = j; i < n; i++) a[i * n + j] = 0;
+        continue;
+      }
       if (!(d > 0)) throw new IllegalStateException("matrix is not positive definite");
       double l = Math.sqrt(d);
       a[j * n + j] = l;

@@ -149,22 +149,14 @@ public final class LowRank {
 
   /**
    * The upper factor U with UᵀU = G from G's upper triangle; a column dependent on the earlier ones (see
-   * {@link #DEPENDENT}) gets a zero row in U.
+   * {@link #DEPENDENT}) gets a zero row in U. Rows of U, not columns of Cholesky's lower factor, are what the solve
+   * reads along.
    */
   private static double[] cholesky(double[] g, int r) {
+    for (int i = 0; i < r; i++) for (int j = i + 1; j < r; j++) g[j * r + i] = g[i * r + j];
+    Cholesky.factorDroppingDependent(g, r, DEPENDENT);
     double[] u = new double[r * r];
-    for (int j = 0; j < r; j++) {
-      double d = g[j * r + j];
-      for (int i = 0; i < j; i++) d -= u[i * r + j] * u[i * r + j];
-      if (d <= 0 || d <= DEPENDENT * DEPENDENT * g[j * r + j]) continue;
-      double s = Math.sqrt(d);
-      u[j * r + j] = s;
-      for (int l = j + 1; l < r; l++) {
-        double v = g[j * r + l];
-        for (int i = 0; i < j; i++) v -= u[i * r + j] * u[i * r + l];
-        u[j * r + l] = v / s;
-      }
-    }
+    for (int i = 0; i < r; i++) for (int j = 0; j <= i; j++) u[j * r + i] = g[i * r + j];
     return u;
   }
 

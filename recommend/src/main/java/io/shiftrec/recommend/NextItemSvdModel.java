@@ -84,8 +84,8 @@ public final class NextItemSvdModel implements RecentItemsModel {
   @Override
   public void fit(TrainingData train, long seed) {
     this.train = train;
-    LowRank.Factors factors = LowRank.approximate(normalised(NextItemModel.transitions(train, config.window(), Integer.MAX_VALUE)),
-        config.rank(), config.iterations(), seed);
+    ItemGraph rules = NextItemModel.transitions(train, config.window(), Integer.MAX_VALUE);
+    LowRank.Factors factors = LowRank.approximate(normalised(rules), config.rank(), config.iterations(), seed);
     scorer = Scorer.of(factors, null, factors.left().length / factors.rank());
   }
 
