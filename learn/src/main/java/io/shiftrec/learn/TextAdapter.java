@@ -3,6 +3,7 @@ package io.shiftrec.learn;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * A learned adapter on frozen text embeddings (after UniSRec, Hou et al., KDD 2022): item i's adapted vector is the
@@ -14,8 +15,9 @@ import java.util.SplittableRandom;
  * <p>Training task: a user at position p of their sequence is the weighted mean of the adapted vectors of the items
  * they liked among the previous {@link Config#history} (all of them, unweighted, when they liked none: the content
  * model's profile), and must pick the item at p among the other targets of the mini-batch (in-batch softmax over
- * cosines divided by a temperature). Adam, single-threaded, every random draw from the seed: the same data, config
- * and seed give the same adapter, bit for bit.
+ * cosines divided by a temperature). Adam, every random draw from the seed: the same data, config and seed give the
+ * same adapter, bit for bit, whatever the number of threads. The projections run in parallel over blocks of items and
+ * the gradient of W over blocks of its rows; every sum is still taken in the order of the single-threaded loop.
  *
  * <p>Regularisation: {@link Config#decay} pulls W back to its start and the residuals to zero after every step;
  * {@link Config#dropout} drops coordinates of the pooled history vector; {@link Config#crop} and {@link Config#mask}
@@ -244,15 +246,17 @@ public final class TextAdapter {
     if (inputs.length % inputDimension != 0) {
       throw new IllegalArgumentException("inputs of length " + inputs.length + " are not rows of " + inputDimension);
     }
-    int n = inputs.length / inputDimension;
-    float[] out = new float[n * outputDimension];
-    float[] z = new float[outputDimension];
+    int n = inputs.length / inputDimension, d = outputDimension;
+    int[] items = new int[n];
+    for (int i = 0; i < n; i++) items[i] = i;
+    float[][] z = new float[n][d];
+    projectRows(rows(weights, inputDimension, d), inputs, inputDimension, items, n, z);
+    float[] out = new float[n * d];
     for (int i = 0; i < n; i++) {
-      project(weights, inputs, i * inputDimension, inputDimension, outputDimension, z);
       int r = residualRow(i);
-      if (r >= 0) for (int o = 0; o < outputDimension; o++) z[o] += residuals[r * outputDimension + o];
-      normalise(z);
-      System.arraycopy(z, 0, out, i * outputDimension, outputDimension);
+      if (r >= 0) for (int o = 0; o < d; o++) z[i][o] += residuals[r * d + o];
+      normalise(z[i]);
+      System.arraycopy(z[i], 0, out, i * d, d);
     }
     return out;
   }
@@ -281,6 +285,45 @@ public final class TextAdapter {
       int w = j * dOut;
       for (int o = 0; o < dOut; o++) z[o] += xj * wt[w + o];
     }
+  }
+
+  /** Rows projected together: W is read once per block of rows, not once per row. */
+  private static final int ROWS = 8;
+
+  private static int blocks(int rows) {
+    return (rows + ROWS - 1) / ROWS;
+  }
+
+  /**
+   * {@code out[r]} = {@link #project} of input row {@code items[r]}, for r &lt; {@code count}, W given as its rows
+   * ({@code wRows[j]}: how input coordinate j feeds every output). Blocks of {@value #ROWS} rows run in parallel;
+   * within a block W's row j is applied to every row before row j + 1, so each output value sums its terms in the
+   * order {@link #project} does, and the result is the same bit for bit.
+   *
+   * <p>Rows are separate arrays on purpose: the JIT vectorises {@code a[o] += x * b[o]}, but not the same loop over
+   * two arrays read at different offsets ({@code a[i + o]}, {@code b[k + o]}), which runs about six times slower.
+   */
+  static void projectRows(float[][] wRows, float[] inputs, int dIn, int[] items, int count, float[][] out) {
+    IntStream.range(0, blocks(count)).parallel().forEach(b -> {
+      int from = b * ROWS, to = Math.min(count, from + ROWS);
+      for (int r = from; r < to; r++) Arrays.fill(out[r], 0f);
+      for (int j = 0; j < dIn; j++) {
+        float[] wj = wRows[j];
+        for (int r = from; r < to; r++) {
+          float xj = inputs[items[r] * dIn + j];
+          if (xj == 0f) continue;
+          float[] z = out[r];
+          for (int o = 0; o < z.length; o++) z[o] += xj * wj[o];
+        }
+      }
+    });
+  }
+
+  /** A row-major {@code rows × cols} matrix as one array per row. */
+  static float[][] rows(float[] flat, int rows, int cols) {
+    float[][] out = new float[rows][];
+    for (int r = 0; r < rows; r++) out[r] = Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
+    return out;
   }
 
   /** Scales to unit length; returns the length before (0 leaves the vector as is). */
@@ -505,45 +548,75 @@ public final class TextAdapter {
       return new Validation(train, users, hist, hw, nt, ct);
     }
 
-    /** Mean NDCG@10 of the next-item targets and of the cold targets, scored as the content model scores. */
+    /**
+     * Mean NDCG@10 of the next-item targets and of the cold targets, scored as the content model scores. Blocks of
+     * {@value #ROWS} users run in parallel over the catalogue held by columns, so each user's scores grow by one
+     * coordinate at a time in loops the JIT vectorises; every score is still summed in coordinate order, and the two
+     * means in user order, as a loop over one user and one item at a time would.
+     */
     double[] evaluate(float[] adapted) {
       int d = adapted.length / numItems;
-      float[] q = new float[d];
-      float[] scores = new float[numItems];
-      boolean[] excluded = new boolean[numItems];
-      int[] top = new int[10];
+      float[][] columns = new float[d][numItems];
+      for (int i = 0; i < numItems; i++) for (int j = 0; j < d; j++) columns[j][i] = adapted[i * d + j];
+      double[] next = new double[users.length], cold = new double[users.length];
+      IntStream.range(0, blocks(users.length)).parallel()
+          .forEach(b -> evaluateBlock(adapted, columns, b, next, cold));
       double nextSum = 0, coldSum = 0;
       int nextUsers = 0, coldUsers = 0;
       for (int x = 0; x < users.length; x++) {
+        if (nextTarget[x] >= 0) {
+          nextSum += next[x];
+          nextUsers++;
+        }
+        if (coldTargets[x].length > 0) {
+          coldSum += cold[x];
+          coldUsers++;
+        }
+      }
+      return new double[] {nextUsers == 0 ? 0 : nextSum / nextUsers, coldUsers == 0 ? 0 : coldSum / coldUsers};
+    }
+
+    /** Items scored per pass over the coordinates: a block's scores for them stay in cache. */
+    private static final int ITEM_CHUNK = 2048;
+
+    private void evaluateBlock(float[] adapted, float[][] columns, int block, double[] next, double[] cold) {
+      int d = columns.length, from = block * ROWS, m = Math.min(users.length, from + ROWS) - from;
+      float[] q = new float[m * d];
+      for (int u = 0; u < m; u++) {
+        int x = from + u, qo = u * d;
         int[] h = histories[x];
-        Arrays.fill(q, 0f);
         boolean liked = false;
         for (int p = 0; p < h.length; p++) {
           float w = historyWeights[x][p];
           if (w <= 0f) continue;
           liked = true;
-          for (int j = 0; j < d; j++) q[j] += w * adapted[h[p] * d + j];
+          for (int j = 0; j < d; j++) q[qo + j] += w * adapted[h[p] * d + j];
         }
-        if (!liked) for (int item : h) for (int j = 0; j < d; j++) q[j] += adapted[item * d + j];
-        for (int i = 0; i < numItems; i++) {
-          float s = 0f;
-          int off = i * d;
-          for (int j = 0; j < d; j++) s += adapted[off + j] * q[j];
-          scores[i] = s; // the profile's length does not change the order
-        }
-        for (int item : h) excluded[item] = true;
-        int found = topTen(scores, excluded, top);
-        for (int item : h) excluded[item] = false;
-        if (nextTarget[x] >= 0) {
-          nextSum += ndcg(top, found, new int[] {nextTarget[x]});
-          nextUsers++;
-        }
-        if (coldTargets[x].length > 0) {
-          coldSum += ndcg(top, found, coldTargets[x]);
-          coldUsers++;
+        if (!liked) for (int item : h) for (int j = 0; j < d; j++) q[qo + j] += adapted[item * d + j];
+      }
+      float[][] scores = new float[m][numItems]; // the profile's length does not change the order
+      for (int c0 = 0; c0 < numItems; c0 += ITEM_CHUNK) {
+        int c1 = Math.min(numItems, c0 + ITEM_CHUNK);
+        for (int j = 0; j < d; j++) {
+          float[] column = columns[j];
+          for (int u = 0; u < m; u++) {
+            float qj = q[u * d + j];
+            float[] s = scores[u];
+            for (int i = c0; i < c1; i++) s[i] += column[i] * qj;
+          }
         }
       }
-      return new double[] {nextUsers == 0 ? 0 : nextSum / nextUsers, coldUsers == 0 ? 0 : coldSum / coldUsers};
+      boolean[] excluded = new boolean[numItems];
+      int[] top = new int[10];
+      for (int u = 0; u < m; u++) {
+        int x = from + u;
+        int[] h = histories[x];
+        for (int item : h) excluded[item] = true;
+        int found = topTen(scores[u], excluded, top);
+        for (int item : h) excluded[item] = false;
+        if (nextTarget[x] >= 0) next[x] = ndcg(top, found, new int[] {nextTarget[x]});
+        if (coldTargets[x].length > 0) cold[x] = ndcg(top, found, coldTargets[x]);
+      }
     }
 
     /** The ten best items not excluded, best first (ties: lower index); returns how many were found. */
@@ -595,7 +668,8 @@ public final class TextAdapter {
     final int dIn, dOut, numItems;
     final Interactions train;
     final SplittableRandom random;
-    final float[] start, w, gradW, mW, vW;
+    /** W, its start, gradient and Adam moments, one array per row of W (see {@link #projectRows}). */
+    final float[][] start, w, gradW, mW, vW;
     final int[] residualRowOfItem;
     final int[] residualItems;
     final float[] residuals, gradR, mR, vR;
@@ -607,6 +681,7 @@ public final class TextAdapter {
     final int[] slotOf;
     int[] slotItem;
     float[] z, v, gradV;
+    final float[][] zRows, gzRows; // the batch items' W·x and the gradients of their z, one array per item
     float[] norms;
     int slots;
     final int[] targetSlot, targetItem, contextFrom, contextTo;
@@ -626,11 +701,12 @@ public final class TextAdapter {
       this.numItems = train.numItems();
       this.train = train;
       this.random = new SplittableRandom(seed);
-      start = startWeights(dIn, dOut, seed);
-      w = start.clone();
-      gradW = new float[w.length];
-      mW = new float[w.length];
-      vW = new float[w.length];
+      start = rows(startWeights(dIn, dOut, seed), dIn, dOut);
+      w = new float[dIn][];
+      for (int j = 0; j < dIn; j++) w[j] = start[j].clone();
+      gradW = new float[dIn][dOut];
+      mW = new float[dIn][dOut];
+      vW = new float[dIn][dOut];
       int[] count = new int[numItems];
       for (int it : train.items()) count[it]++;
       residualRowOfItem = new int[numItems];
@@ -672,6 +748,8 @@ public final class TextAdapter {
       int cap = b * (config.history() + 1);
       slotItem = new int[cap];
       z = new float[cap * dOut];
+      zRows = new float[cap][dOut];
+      gzRows = new float[cap][dOut];
       v = new float[cap * dOut];
       gradV = new float[cap * dOut];
       norms = new float[cap];
@@ -688,7 +766,9 @@ public final class TextAdapter {
     }
 
     TextAdapter snapshot() {
-      return new TextAdapter(config, dIn, w.clone(), residualItems.clone(), residuals.clone());
+      float[] flat = new float[dIn * dOut];
+      for (int j = 0; j < dIn; j++) System.arraycopy(w[j], 0, flat, j * dOut, dOut);
+      return new TextAdapter(config, dIn, flat, residualItems.clone(), residuals.clone());
     }
 
     /** One mini-batch: sample, forward, backward, Adam, decay. No-op when there is nothing to learn from. */
@@ -751,15 +831,13 @@ public final class TextAdapter {
     /** Forward and backward over the sampled batch; fills gradW and gradR; returns the mean loss. */
     double lossAndGradient(int b) {
       int d = dOut;
-      float[] zRow = new float[d];
+      projectRows(w, inputs, dIn, slotItem, slots, zRows);
       for (int s = 0; s < slots; s++) {
-        int item = slotItem[s];
-        project(w, inputs, item * dIn, dIn, d, zRow);
-        int r = residualRowOfItem[item];
+        float[] zRow = zRows[s];
+        int r = residualRowOfItem[slotItem[s]];
         if (r >= 0) for (int o = 0; o < d; o++) zRow[o] += residuals[r * d + o];
         System.arraycopy(zRow, 0, z, s * d, d);
-        float norm = normalise(zRow);
-        norms[s] = norm;
+        norms[s] = normalise(zRow);
         System.arraycopy(zRow, 0, v, s * d, d);
       }
       Arrays.fill(gradV, 0, slots * d, 0f);
@@ -834,40 +912,61 @@ public final class TextAdapter {
           for (int o = 0; o < d; o++) gradV[so + o] += wc * gradQ[o];
         }
       }
-      // through v = z/|z| into W and the residuals
-      Arrays.fill(gradW, 0f);
+      // through v = z/|z| into the gradients of z, which go to the residuals and to W
       Arrays.fill(gradR, 0f);
-      float[] gz = zRow;
       for (int s = 0; s < slots; s++) {
         int so = s * d;
         float norm = norms[s];
         if (norm == 0f) continue;
         float along = 0f;
         for (int o = 0; o < d; o++) along += gradV[so + o] * v[so + o];
+        float[] gz = gzRows[s];
         for (int o = 0; o < d; o++) gz[o] = (gradV[so + o] - along * v[so + o]) / norm;
-        int item = slotItem[s], xo = item * dIn;
-        for (int j = 0; j < dIn; j++) {
-          float xj = inputs[xo + j];
-          if (xj == 0f) continue;
-          int wo = j * d;
-          for (int o = 0; o < d; o++) gradW[wo + o] += xj * gz[o];
-        }
-        int r = residualRowOfItem[item];
+        int r = residualRowOfItem[slotItem[s]];
         if (r >= 0) for (int o = 0; o < d; o++) gradR[r * d + o] += gz[o];
       }
+      gradientOfW();
       return loss / b;
+    }
+
+    /**
+     * gradW = Σ_s x_s ⊗ gz_s over the batch's items. Blocks of W's rows run in parallel; each value sums the items
+     * in slot order, as a single loop over the items would, so the result does not depend on the threads.
+     */
+    private void gradientOfW() {
+      int rowsPerBlock = 4 * ROWS;
+      IntStream.range(0, (dIn + rowsPerBlock - 1) / rowsPerBlock).parallel().forEach(jb -> {
+        int jFrom = jb * rowsPerBlock, jTo = Math.min(dIn, jFrom + rowsPerBlock);
+        for (int j = jFrom; j < jTo; j++) Arrays.fill(gradW[j], 0f);
+        for (int s0 = 0; s0 < slots; s0 += ROWS) {
+          int s1 = Math.min(slots, s0 + ROWS);
+          for (int j = jFrom; j < jTo; j++) {
+            float[] g = gradW[j];
+            for (int s = s0; s < s1; s++) {
+              if (norms[s] == 0f) continue;
+              float xj = inputs[slotItem[s] * dIn + j];
+              if (xj == 0f) continue;
+              float[] gz = gzRows[s];
+              for (int o = 0; o < g.length; o++) g[o] += xj * gz[o];
+            }
+          }
+        }
+      });
     }
 
     private void adam() {
       steps++;
       float c1 = 1f - (float) Math.pow(BETA1, steps), c2 = 1f - (float) Math.pow(BETA2, steps);
       float lr = config.learningRate(), decay = config.decay();
-      for (int k = 0; k < w.length; k++) {
-        float g = gradW[k];
-        mW[k] = BETA1 * mW[k] + (1 - BETA1) * g;
-        vW[k] = BETA2 * vW[k] + (1 - BETA2) * g * g;
-        w[k] -= lr * (mW[k] / c1) / ((float) Math.sqrt(vW[k] / c2) + EPSILON);
-        if (decay > 0f) w[k] -= decay * (w[k] - start[k]);
+      for (int j = 0; j < dIn; j++) {
+        float[] wj = w[j], gj = gradW[j], mj = mW[j], vj = vW[j], sj = start[j];
+        for (int k = 0; k < wj.length; k++) {
+          float g = gj[k];
+          mj[k] = BETA1 * mj[k] + (1 - BETA1) * g;
+          vj[k] = BETA2 * vj[k] + (1 - BETA2) * g * g;
+          wj[k] -= lr * (mj[k] / c1) / ((float) Math.sqrt(vj[k] / c2) + EPSILON);
+          if (decay > 0f) wj[k] -= decay * (wj[k] - sj[k]);
+        }
       }
       for (int k = 0; k < residuals.length; k++) {
         float g = gradR[k];

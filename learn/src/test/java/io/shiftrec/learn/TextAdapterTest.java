@@ -121,19 +121,22 @@ class TextAdapterTest {
     for (int s = 0; s < 5; s++) t.step(); // away from the identity, residuals non-zero
     int b = t.sample();
     t.lossAndGradient(b);
-    float[] gw = t.gradW.clone(), gr = t.gradR.clone();
+    float[] gr = t.gradR.clone();
+    float[][] gw = new float[D][];
+    for (int j = 0; j < D; j++) gw[j] = t.gradW[j].clone();
     SplittableRandom r = new SplittableRandom(1);
     for (int check = 0; check < 30; check++) {
       boolean residual = check % 3 == 2;
-      float[] param = residual ? t.residuals : t.w;
-      int k = r.nextInt(param.length);
-      float saved = param[k], eps = 1e-2f;
-      param[k] = saved + eps;
+      int k = r.nextInt(residual ? t.residuals.length : D * D);
+      float[] param = residual ? t.residuals : t.w[k / D];
+      int at = residual ? k : k % D;
+      float saved = param[at], eps = 1e-2f;
+      param[at] = saved + eps;
       double plus = t.lossAndGradient(b);
-      param[k] = saved - eps;
+      param[at] = saved - eps;
       double minus = t.lossAndGradient(b);
-      param[k] = saved;
-      double numeric = (plus - minus) / (2 * eps), analytic = residual ? gr[k] : gw[k];
+      param[at] = saved;
+      double numeric = (plus - minus) / (2 * eps), analytic = residual ? gr[k] : gw[k / D][k % D];
       assertEquals(numeric, analytic, 2e-4 + 0.03 * Math.abs(numeric), (residual ? "residual " : "W ") + k);
     }
   }
