@@ -53,97 +53,107 @@ public final class LowRank {
     int rows = m.numUsers(), cols = m.numItems();
     int r = Math.max(1, Math.min(rank, Math.min(rows, cols)));
     Interactions mt = m.transpose();
-    double[] omega = new double[cols * r];
+    double[][] omega = new double[cols][r];
     SplittableRandom random = new SplittableRandom(seed);
-    for (int p = 0; p < omega.length; p++) omega[p] = random.nextDouble() * 2 - 1;
+    for (double[] row : omega) for (int c = 0; c < r; c++) row[c] = random.nextDouble() * 2 - 1;
     // Between products a basis only has to be well conditioned, so one Cholesky QR pass does; the last gets two.
-    double[] basis = times(m, omega, r);
+    double[][] basis = times(m, omega, r);
     for (int it = 0; it < powerIterations; it++) {
-      double[] w = choleskyQr(times(mt, choleskyQr(basis, rows, r), r), cols, r);
+      double[][] w = choleskyQr(times(mt, choleskyQr(basis, r), r), r);
       basis = times(m, w, r);
     }
-    basis = orthonormal(basis, rows, r);
-    double[] right = times(mt, basis, r);
-    return new Factors(r, toFloat(basis), toFloat(right));
+    basis = orthonormal(basis, r);
+    double[][] right = times(mt, basis, r);
+    return new Factors(r, toFloat(basis, r), toFloat(right, r));
   }
 
-  /** A·X for a dense row-major X with {@code r} columns; each output row is summed by one thread, in order. */
-  private static double[] times(Interactions a, double[] x, int r) {
-    double[] out = new double[a.numUsers() * r];
+  /*
+   * Dense matrices are held as one array per row: the JIT vectorises a[c] += v * b[c] over two rows, but not the same
+   * loop over one flat array read at two offsets (a[i + c], b[k + c]), which runs several times slower.
+   */
+
+  /** A·X for a dense X with {@code r} columns; each output row is summed by one thread, in order. */
+  private static double[][] times(Interactions a, double[][] x, int r) {
+    double[][] out = new double[a.numUsers()][r];
     int[] off = a.offsets(), col = a.items();
     float[] val = a.weights();
     IntStream.range(0, a.numUsers()).parallel().forEach(i -> {
-      int o = i * r;
+      double[] o = out[i];
       for (int p = off[i]; p < off[i + 1]; p++) {
         double v = val[p];
-        int xo = col[p] * r;
-        for (int c = 0; c < r; c++) out[o + c] += v * x[xo + c];
+        double[] xr = x[col[p]];
+        for (int c = 0; c < r; c++) o[c] += v * xr[c];
       }
     });
     return out;
   }
 
   /**
-   * An orthonormal basis of the columns of row-major {@code y} (n × r) by Cholesky QR applied twice (CholeskyQR2,
-   * Fukaya et al. 2014): one pass leaves the basis off orthogonal by the square of y's condition number, the second
-   * removes that. Both steps are loops along contiguous rows, which the JIT vectorises, unlike the column dot
-   * products of Gram–Schmidt. A column whose part independent of the earlier ones is below {@value #DEPENDENT} of
-   * its length becomes zero. Overwrites {@code y}, which is returned.
+   * An orthonormal basis of the columns of {@code y} (n × r) by Cholesky QR applied twice (CholeskyQR2, Fukaya et
+   * al. 2014): one pass leaves the basis off orthogonal by the square of y's condition number, the second removes
+   * that. Both steps are loops along rows, which the JIT vectorises, unlike the column dot products of Gram–Schmidt.
+   * A column whose part independent of the earlier ones is below {@value #DEPENDENT} of its length becomes zero.
+   * Overwrites {@code y}, which is returned.
    */
-  private static double[] orthonormal(double[] y, int n, int r) {
-    return choleskyQr(choleskyQr(y, n, r), n, r);
+  private static double[][] orthonormal(double[][] y, int r) {
+    return choleskyQr(choleskyQr(y, r), r);
   }
 
   /** Q with Y = Q·U, U upper triangular from the Cholesky factor of YᵀY; Q overwrites Y, which is returned. */
-  private static double[] choleskyQr(double[] y, int n, int r) {
-    double[] u = cholesky(gram(y, n, r), r);
-    double[] q = y;
-    IntStream.range(0, n).parallel().forEach(i -> {
-      int o = i * r;
+  private static double[][] choleskyQr(double[][] y, int r) {
+    double[][] u = cholesky(gram(y, r), r);
+    IntStream.range(0, y.length).parallel().forEach(i -> {
+      double[] q = y[i];
       // Forward substitution for the row qᵀ·U = yᵀ, column by column: q_j is final once the earlier ones are out.
       for (int j = 0; j < r; j++) {
-        double d = u[j * r + j];
+        double[] uj = u[j];
+        double d = uj[j];
         if (d == 0) {
-          q[o + j] = 0;
+          q[j] = 0;
           continue;
         }
-        double qj = q[o + j] / d;
-        q[o + j] = qj;
-        int uo = j * r;
-        for (int l = j + 1; l < r; l++) q[o + l] -= qj * u[uo + l];
+        double qj = q[j] / d;
+        q[j] = qj;
+        for (int l = j + 1; l < r; l++) q[l] -= qj * uj[l];
       }
     });
-    return q;
+    return y;
   }
 
-  /** The upper triangle of YᵀY (r × r, row-major). */
-  private static double[] gram(double[] y, int n, int r) {
+  /** The upper triangle of YᵀY (r × r). */
+  private static double[][] gram(double[][] y, int r) {
+    int n = y.length;
     int blocks = (int) Math.max(1, Math.min(Math.min(GRAM_BLOCKS, n), GRAM_DOUBLES / ((long) r * r)));
-    double[][] partial = new double[blocks][];
+    double[][][] partial = new double[blocks][][];
     IntStream.range(0, blocks).parallel().forEach(b -> {
-      double[] g = new double[r * r];
+      double[][] g = new double[r][r];
       int i = (int) ((long) n * b / blocks), end = (int) ((long) n * (b + 1) / blocks);
       // Rows in pairs, so each row of G is read and written once for two.
       for (; i + 1 < end; i += 2) {
-        int o0 = i * r, o1 = o0 + r;
+        double[] y0 = y[i], y1 = y[i + 1];
         for (int a = 0; a < r; a++) {
-          double y0 = y[o0 + a], y1 = y[o1 + a];
-          int go = a * r;
-          for (int c = a; c < r; c++) g[go + c] += y0 * y[o0 + c] + y1 * y[o1 + c];
+          double y0a = y0[a], y1a = y1[a];
+          double[] ga = g[a];
+          for (int c = a; c < r; c++) ga[c] += y0a * y0[c] + y1a * y1[c];
         }
       }
       if (i < end) {
-        int o = i * r;
+        double[] ya = y[i];
         for (int a = 0; a < r; a++) {
-          double ya = y[o + a];
-          int go = a * r;
-          for (int c = a; c < r; c++) g[go + c] += ya * y[o + c];
+          double v = ya[a];
+          double[] ga = g[a];
+          for (int c = a; c < r; c++) ga[c] += v * ya[c];
         }
       }
       partial[b] = g;
     });
-    double[] sum = partial[0];
-    for (int b = 1; b < blocks; b++) for (int p = 0; p < sum.length; p++) sum[p] += partial[b][p];
+    double[][] sum = partial[0];
+    for (int b = 1; b < blocks; b++) {
+      for (int a = 0; a < r; a++) {
+        double[] s = sum[a], t = partial[b][a];
+        for (int c = 0; c < r; c++) s[c] += t[c];
+      }
+    }
     return sum;
   }
 
@@ -152,17 +162,23 @@ public final class LowRank {
    * {@link #DEPENDENT}) gets a zero row in U. Rows of U, not columns of Cholesky's lower factor, are what the solve
    * reads along.
    */
-  private static double[] cholesky(double[] g, int r) {
-    for (int i = 0; i < r; i++) for (int j = i + 1; j < r; j++) g[j * r + i] = g[i * r + j];
-    Cholesky.factorDroppingDependent(g, r, DEPENDENT);
-    double[] u = new double[r * r];
-    for (int i = 0; i < r; i++) for (int j = 0; j <= i; j++) u[j * r + i] = g[i * r + j];
+  private static double[][] cholesky(double[][] g, int r) {
+    double[] full = new double[r * r];
+    for (int i = 0; i < r; i++) {
+      for (int j = i; j < r; j++) {
+        full[i * r + j] = g[i][j];
+        full[j * r + i] = g[i][j];
+      }
+    }
+    Cholesky.factorDroppingDependent(full, r, DEPENDENT);
+    double[][] u = new double[r][r];
+    for (int i = 0; i < r; i++) for (int j = 0; j <= i; j++) u[j][i] = full[i * r + j];
     return u;
   }
 
-  private static float[] toFloat(double[] a) {
-    float[] out = new float[a.length];
-    for (int i = 0; i < a.length; i++) out[i] = (float) a[i];
+  private static float[] toFloat(double[][] a, int r) {
+    float[] out = new float[a.length * r];
+    for (int i = 0; i < a.length; i++) for (int c = 0; c < r; c++) out[i * r + c] = (float) a[i][c];
     return out;
   }
 }
