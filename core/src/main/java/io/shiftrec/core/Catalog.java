@@ -28,6 +28,7 @@ public final class Catalog {
     private final float[] mean;
     /** How a view computed elsewhere moves a raw vector into this space ({@link #withVectors}); null: by the mean. */
     private final UnaryOperator<float[]> placement;
+    private volatile float[][] columns;
 
     Space(String model, int dimension, float[] vectors, int[] itemIndex, float[] mean,
           UnaryOperator<float[]> placement) {
@@ -61,6 +62,27 @@ public final class Catalog {
 
     public int size() {
       return itemIndex.length;
+    }
+
+    /**
+     * The vectors by coordinate: {@code columns()[j][r]} is coordinate j of row r. Made on first use and kept (as
+     * much memory again as {@link #vectors}): a loop over the rows for one coordinate is one the JIT vectorises,
+     * where a dot product per row is bound by the latency of its chain of additions.
+     */
+    public float[][] columns() {
+      float[][] c = columns;
+      if (c == null) {
+        synchronized (this) {
+          c = columns;
+          if (c == null) {
+            int n = size();
+            c = new float[dimension][n];
+            for (int r = 0; r < n; r++) for (int j = 0; j < dimension; j++) c[j][r] = vectors[r * dimension + j];
+            columns = c;
+          }
+        }
+      }
+      return c;
     }
   }
 

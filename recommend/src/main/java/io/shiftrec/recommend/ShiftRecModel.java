@@ -174,6 +174,14 @@ public final class ShiftRecModel implements Model {
     return (s0 + s1) + (s2 + s3);
   }
 
+  /** Items scored together: their columns (about 384 × 4 KB) stay in cache across the interests. */
+  private static final int SCORE_BLOCK = 1024;
+
+  /** {@code sum[r] += column[r] · c} for r in [from, to): one index for both arrays, a loop the JIT vectorises. */
+  private static void addScaled(float[] sum, float[] column, float c, int from, int to) {
+    for (int r = from; r < to; r++) sum[r] += column[r] * c;
+  }
+
   /** Writes the kernel-mixture score of every item of {@code space} into {@code scoresOut}. */
   static void scoreSpace(InterestProfile profile, Catalog.Space space, float temperature, float[] scoresOut) {
     scoreRows(profile, space, temperature, null, null, scoresOut);
@@ -195,16 +203,33 @@ public final class ShiftRecModel implements Model {
     }
     int n = space.size(), d = space.dimension;
     float inv = 1f / temperature;
+    float[][] columns = space.columns();
     float[] acc = new float[n];
-    // rows outside, interests inside: each item row is read from memory once, not once per interest
-    for (int r = 0; r < n; r++) {
-      if (skip != null && skip[itemDomains[space.itemIndex[r]]] == space) continue;
-      int off = r * d;
-      float sum = 0f;
+    // the four partial sums of {@link #dot} for every item, each over the same coordinates in the same order, so
+    // every score is the one a dot product per item gives, bit for bit; items in blocks so that a block's columns
+    // stay in cache while every interest reads them
+    float[] s0 = new float[n], s1 = new float[n], s2 = new float[n], s3 = new float[n];
+    for (int from = 0; from < n; from += SCORE_BLOCK) {
+      int to = Math.min(n, from + SCORE_BLOCK);
       for (int k = 0; k < m; k++) {
-        sum += w[k] * kernel(dot(space.vectors, off, centroids[k], d), inv);
+        float[] c = centroids[k];
+        Arrays.fill(s0, from, to, 0f);
+        Arrays.fill(s1, from, to, 0f);
+        Arrays.fill(s2, from, to, 0f);
+        Arrays.fill(s3, from, to, 0f);
+        int j = 0;
+        for (; j + 3 < d; j += 4) {
+          addScaled(s0, columns[j], c[j], from, to);
+          addScaled(s1, columns[j + 1], c[j + 1], from, to);
+          addScaled(s2, columns[j + 2], c[j + 2], from, to);
+          addScaled(s3, columns[j + 3], c[j + 3], from, to);
+        }
+        for (; j < d; j++) addScaled(s0, columns[j], c[j], from, to);
+        for (int r = from; r < to; r++) {
+          if (skip != null && skip[itemDomains[space.itemIndex[r]]] == space) continue;
+          acc[r] += w[k] * kernel((s0[r] + s1[r]) + (s2[r] + s3[r]), inv);
+        }
       }
-      acc[r] = sum;
     }
     for (int r = 0; r < n; r++) scoresOut[space.itemIndex[r]] = acc[r];
   }

@@ -234,4 +234,39 @@ class InterestRecommenderTest {
     assertTrue(all.forContext(Map.of("device", "radio")) == all, "never in that context: all interests");
     assertTrue(all.forContext(Map.of()) == all);
   }
+
+  @Test
+  void scoresByColumnsEqualADotProductPerItemBitForBit() {
+    // 2,500 items (more than one block of the scorer) in 10 dimensions (not a multiple of its four partial sums)
+    Random random = new Random(7);
+    int n = 2500, d = 10;
+    Catalog.Builder builder = Catalog.builder();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[d];
+      for (int j = 0; j < d; j++) v[j] = (float) random.nextGaussian();
+      builder.add(item("i" + i, "d", "Item " + i, "c"), "m", v);
+    }
+    Catalog.Space space = builder.build().spaces().get("m");
+    InterestProfile profile = new InterestProfile(InterestConfig.defaults(), d);
+    for (int t = 0; t < 40; t++) {
+      int row = random.nextInt(n);
+      profile.observe(java.util.Arrays.copyOfRange(space.vectors, row * d, (row + 1) * d), 1.0, t,
+          space.itemIndex[row], null);
+    }
+    assertTrue(profile.interests().size() > 1, "several interests, so their sum's order is tested too");
+    float[] scores = new float[n];
+    ShiftRecModel.scoreSpace(profile, space, ShiftRecModel.DEFAULT_TEMPERATURE, scores);
+    double[] mixture = new double[profile.interests().size()];
+    profile.mixture(mixture);
+    float inv = 1f / ShiftRecModel.DEFAULT_TEMPERATURE;
+    for (int r = 0; r < n; r++) {
+      float expected = 0f;
+      for (int k = 0; k < mixture.length; k++) {
+        if (mixture[k] <= 0) continue;
+        float cos = ShiftRecModel.dot(space.vectors, r * d, profile.interests().get(k).centroid(), d);
+        expected += (float) mixture[k] * ShiftRecModel.kernel(cos, inv);
+      }
+      assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(scores[space.itemIndex[r]]), "item " + r);
+    }
+  }
 }
