@@ -1,6 +1,7 @@
 package io.shiftrec.learn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -130,7 +131,8 @@ public final class ImplicitAls {
   private static void solveRows(Interactions data, float[] rows, float[] cols, Config config, ExecutorService pool,
                                 int threads) {
     int k = config.factors();
-    float[] gram = toFloat(gram(cols, data.numItems(), k));
+    float[][] gram = rowsOf(toFloat(gram(cols, data.numItems(), k)), k, k);
+    float[][] colRows = rowsOf(cols, data.numItems(), k);
     int n = data.numUsers();
     AtomicInteger next = new AtomicInteger();
     Runnable worker = () -> {
@@ -138,7 +140,7 @@ public final class ImplicitAls {
       int from;
       while ((from = next.getAndAdd(CHUNK)) < n) {
         int to = Math.min(n, from + CHUNK);
-        for (int r = from; r < to; r++) solver.solve(data, r, rows, cols);
+        for (int r = from; r < to; r++) solver.solve(data, r, rows, colRows);
       }
     };
     if (pool == null) {
@@ -158,63 +160,75 @@ public final class ImplicitAls {
     }
   }
 
-  /** Per-worker scratch vectors, allocated once per half-step. */
+  /** A row-major {@code n × k} matrix as one array per row. */
+  private static float[][] rowsOf(float[] flat, int n, int k) {
+    float[][] out = new float[n][];
+    for (int r = 0; r < n; r++) out[r] = Arrays.copyOfRange(flat, r * k, (r + 1) * k);
+    return out;
+  }
+
+  /**
+   * Per-worker scratch vectors, allocated once per half-step. The fixed side's rows and YᵀY are one array per row,
+   * and the row being solved is copied out and back, so that every {@code a[f] += c·b[f]} reads both arrays at the
+   * same index: the JIT vectorises that loop, not the same loop over one flat array at two offsets. Every sum keeps
+   * its order (YᵀY·v is summed over the columns of v in order, YᵀY being symmetric), so the factors are the same
+   * bit for bit.
+   */
   private static final class RowSolver {
     private final int k;
-    private final float[] gram;
+    private final float[][] gram;
     private final float reg;
     private final float alpha;
     private final int steps;
+    private final float[] x;
     private final float[] residual;
     private final float[] direction;
     private final float[] product;
 
-    RowSolver(int k, float[] gram, Config config) {
+    RowSolver(int k, float[][] gram, Config config) {
       this.k = k;
       this.gram = gram;
       this.reg = config.regularization();
       this.alpha = config.alpha();
       this.steps = config.cgSteps();
+      x = new float[k];
       residual = new float[k];
       direction = new float[k];
       product = new float[k];
     }
 
     /** A few CG steps on row {@code r}'s normal equations, updating {@code rows} in place. */
-    void solve(Interactions data, int r, float[] rows, float[] cols) {
+    void solve(Interactions data, int r, float[] rows, float[][] cols) {
       int xo = r * k;
+      System.arraycopy(rows, xo, x, 0, k);
       int from = data.offsets()[r], to = data.offsets()[r + 1];
       int[] items = data.items();
       float[] w = data.weights();
       // residual = b − A·x = Σ (c − (c − 1)·y·x) y − (YᵀY + λI) x
-      multiplyGram(rows, xo, residual);
-      for (int f = 0; f < k; f++) residual[f] = -residual[f] - reg * rows[xo + f];
+      multiplyGram(x, residual);
+      for (int f = 0; f < k; f++) residual[f] = -residual[f] - reg * x[f];
       for (int p = from; p < to; p++) {
-        int yo = items[p] * k;
+        float[] y = cols[items[p]];
         float extra = alpha * w[p]; // c − 1
-        float dot = 0;
-        for (int f = 0; f < k; f++) dot += cols[yo + f] * rows[xo + f];
-        float coef = 1 + extra - extra * dot;
-        for (int f = 0; f < k; f++) residual[f] += coef * cols[yo + f];
+        float coef = 1 + extra - extra * dot(y, x);
+        for (int f = 0; f < k; f++) residual[f] += coef * y[f];
       }
       System.arraycopy(residual, 0, direction, 0, k);
       float rsOld = dot(residual, residual);
       for (int step = 0; step < steps && rsOld > 1e-20f; step++) {
         // product = A·direction
-        multiplyGram(direction, 0, product);
+        multiplyGram(direction, product);
         for (int f = 0; f < k; f++) product[f] += reg * direction[f];
         for (int p = from; p < to; p++) {
-          int yo = items[p] * k;
-          float dot = 0;
-          for (int f = 0; f < k; f++) dot += cols[yo + f] * direction[f];
-          float coef = alpha * w[p] * dot;
-          for (int f = 0; f < k; f++) product[f] += coef * cols[yo + f];
+          float[] y = cols[items[p]];
+          float coef = alpha * w[p] * dot(y, direction);
+          for (int f = 0; f < k; f++) product[f] += coef * y[f];
         }
         float curvature = dot(direction, product);
         if (!(curvature > 0)) break; // A is positive definite when λ > 0; with λ = 0 an empty row stops here
         float a = rsOld / curvature;
         for (int f = 0; f < k; f++) {
-          rows[xo + f] += a * direction[f];
+          x[f] += a * direction[f];
           residual[f] -= a * product[f];
         }
         float rsNew = dot(residual, residual);
@@ -222,14 +236,16 @@ public final class ImplicitAls {
         for (int f = 0; f < k; f++) direction[f] = residual[f] + beta * direction[f];
         rsOld = rsNew;
       }
+      System.arraycopy(x, 0, rows, xo, k);
     }
 
-    private void multiplyGram(float[] v, int vo, float[] out) {
-      for (int a = 0; a < k; a++) {
-        float s = 0;
-        int go = a * k;
-        for (int b = 0; b < k; b++) s += gram[go + b] * v[vo + b];
-        out[a] = s;
+    /** {@code out} = YᵀY·v, each output summed over b in order: column b of the symmetric YᵀY is its row b. */
+    private void multiplyGram(float[] v, float[] out) {
+      Arrays.fill(out, 0f);
+      for (int b = 0; b < k; b++) {
+        float vb = v[b];
+        float[] column = gram[b];
+        for (int a = 0; a < k; a++) out[a] += column[a] * vb;
       }
     }
 
