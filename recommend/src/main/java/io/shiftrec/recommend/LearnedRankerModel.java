@@ -97,11 +97,13 @@ public final class LearnedRankerModel implements Model {
      * LambdaMART alone was better on MovieLens and worse on Food–Kitchen, the blend as good as the better of the two
      * on both and on MovieLens Latest Small. On a store of several domains the held-out items are those of users
      * active in two or more (Food–Kitchen's validation NDCG@10 0.1148 → 0.1242). The low-rank rules raise HR@10 on
-     * validation (Food–Kitchen 0.1906 → 0.2135) with NDCG@10 as good or better on all three sets.
+     * validation (Food–Kitchen 0.1906 → 0.2135) with NDCG@10 as good or better on all three sets. The interest
+     * part scores in a text adapter's space: on the MovieLens 1M subset's cold items HR@10 rose from 0.0908 to
+     * 0.2211 at the same validation NDCG@10, for 1.3 to 1.5 times the training time.
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BLEND,
-          List.of(1, 20), false, true, COLD_ITEMS, true);
+          List.of(1, 20), true, true, COLD_ITEMS, true);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */

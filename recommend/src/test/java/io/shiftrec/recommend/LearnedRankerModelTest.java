@@ -238,10 +238,10 @@ class LearnedRankerModelTest {
   @Test
   void windowsReadTheRecentPartsOverOtherHistoryLengths() {
     LearnedRankerModel ranker = (LearnedRankerModel) Models.create("shiftrec-learned:windows=1+20:cold-items=0");
-    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
+    assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
         "itemknn-recent@1", "itemknn-recent@20", "next-item@1", "next-item@20", "next-item-svd@1", "next-item-svd@20",
         "log-popularity", "last-domain"), List.of(ranker.featureNames()));
-    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
+    assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "log-popularity",
         "last-domain"), List.of(((LearnedRankerModel) Models.create(
         "shiftrec-learned:windows=none:cold-items=0:next-item-svd=false")).featureNames()));
     for (String bad : List.of("windows=0", "windows=1+x", "windows=")) {
@@ -249,12 +249,16 @@ class LearnedRankerModelTest {
     }
   }
 
-  /** With {@code adapter=true} the interest part is the interest model in a text adapter's space, named so. */
+  /**
+   * By default the interest part is the interest model in a text adapter's space, named so; {@code adapter=false}
+   * scores it in the raw space.
+   */
   @Test
   void adapterSwapsTheInterestPart() {
-    assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
+    assertTrue(LearnedRankerModel.Config.defaults().adapter());
+    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
         "log-popularity", "last-domain", "cold-item", "cold-item-text"), List.of(((LearnedRankerModel) Models.create(
-        "shiftrec-learned:adapter=true:windows=none:cold-items=0.1")).featureNames()));
+        "shiftrec-learned:adapter=false:windows=none:cold-items=0.1")).featureNames()));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:adapter=yes"))
         .getMessage().contains("adapter of shiftrec-learned must be true or false"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:next-item-svd=1"))
@@ -268,7 +272,7 @@ class LearnedRankerModelTest {
   @Test
   void coldItemFeaturesNeedATextPartAndAShare() {
     assertEquals(0.1, LearnedRankerModel.Config.defaults().coldItems());
-    assertEquals(List.of("shiftrec", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
+    assertEquals(List.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
         "log-popularity", "last-domain", "cold-item", "cold-item-text"),
         List.of(((LearnedRankerModel) Models.create("shiftrec-learned:windows=none")).featureNames()));
     assertEquals(List.of("taste-a", "taste-b", "weak", "log-popularity", "last-domain"),

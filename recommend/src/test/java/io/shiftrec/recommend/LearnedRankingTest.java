@@ -10,6 +10,7 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.TextVectors;
+import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.learn.LowRank;
 import java.util.ArrayList;
@@ -232,10 +233,8 @@ class LearnedRankingTest {
     int shown = shownToItsGroup(served);
     assertTrue(shown >= 5 && shown > shownWithoutColdItems, "the new item reached " + shown + " of 20 users of its"
         + " group, " + shownWithoutColdItems + " without cold items");
-    UserInterests someone = served.interests(historyOf("u0"), TextVectors.NONE);
-    float[] scores = new float[grown.size()];
-    LearnedRanking.Trained.of(artifact, "v").over(served.catalog(), 0.2f).score(someone, scores);
-    assertTrue(Float.isFinite(scores[served.catalog().indexOf("fresh")]));
+    float[] scores = scoresOf(LearnedRanking.Trained.of(artifact, "v").over(grown.centred(), 0.2f), "u0");
+    assertTrue(Float.isFinite(scores[grown.indexOf("fresh")]));
     assertEquals("shiftrec-learned v1", served.model());
   }
 
@@ -277,8 +276,8 @@ class LearnedRankingTest {
     RankerArtifact withoutSmoothed = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(),
         ARTIFACT.recentItems(), ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(),
         ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
-        ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), null);
-    byte[] now = withoutSmoothed.toBytes();
+        ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), null, ARTIFACT.blend(), null);
+    byte[] now = withoutSmoothed.toBytes(); // no adapter either: format 3 had none
     byte[] five = Arrays.copyOf(now, now.length - 4); // format 6 ends with the low-rank rules' rank, 0 here
     five[3] = 5;
     assertEquals(withoutSmoothed, RankerArtifact.fromBytes(five));
@@ -287,7 +286,7 @@ class LearnedRankingTest {
     RankerArtifact unblended = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
         ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
         ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
-        ARTIFACT.trees(), ARTIFACT.adapter());
+        ARTIFACT.trees(), null);
     assertEquals(unblended, RankerArtifact.fromBytes(four));
     byte[] three = Arrays.copyOf(now, now.length - 9); // then the adapter's byte count, 0 here
     three[3] = 3;
@@ -328,11 +327,18 @@ class LearnedRankingTest {
 
   @Test
   void sameArtefactSameScores() {
-    UserInterests user = served(CATALOG).interests(historyOf("u4"), TextVectors.NONE);
-    float[] a = new float[CATALOG.size()], b = new float[CATALOG.size()];
-    LearnedRanking.Trained.of(ARTIFACT, "v").over(user.catalog(), 0.2f).score(user, a);
-    LearnedRanking.Trained.of(RankerArtifact.fromBytes(ARTIFACT.toBytes()), "v").over(user.catalog(), 0.2f)
-        .score(user, b);
+    float[] a = scoresOf(LearnedRanking.Trained.of(ARTIFACT, "v").over(CATALOG.centred(), 0.2f), "u4");
+    float[] b = scoresOf(LearnedRanking.Trained.of(RankerArtifact.fromBytes(ARTIFACT.toBytes()), "v")
+        .over(CATALOG.centred(), 0.2f), "u4");
     assertArrayEquals(a, b);
+  }
+
+  /** The ranking's score of every item for a user of the training data, interests built in the ranking's space. */
+  private static float[] scoresOf(LearnedRanking ranking, String user) {
+    UserInterests interests = new UserInterests(ranking.catalog(), InterestConfig.defaults());
+    for (Event e : historyOf(user)) interests.add(e, TextVectors.NONE);
+    float[] scores = new float[ranking.catalog().size()];
+    ranking.score(interests, scores);
+    return scores;
   }
 }
