@@ -362,8 +362,11 @@ public final class TextAdapter {
     return t.snapshot();
   }
 
-  /** The result of {@link #select}: the adapter refit on all the data, and what was chosen, for reports. */
-  public record Selection(TextAdapter adapter, Map<String, Object> chosen) {}
+  /**
+   * The result of {@link #select}: the adapter refit on all the data, the config and number of steps chosen (what
+   * {@link #fit} needs to fit the same choice on other data), and what was chosen, for reports.
+   */
+  public record Selection(TextAdapter adapter, Config config, int steps, Map<String, Object> chosen) {}
 
   /**
    * Chooses the regularisation on held-out training data, then refits on everything. Validation: a seeded 10% of
@@ -421,7 +424,7 @@ public final class TextAdapter {
     chosen.put("val_ndcg10_cold", round(bestRun.bestCold));
     chosen.put("residual_items", adapter.residualItems.length);
     chosen.put("select_seconds", round((System.nanoTime() - start) / 1e9));
-    return new Selection(adapter, chosen);
+    return new Selection(adapter, best, bestRun.bestStep, chosen);
   }
 
   private static double round(double x) {

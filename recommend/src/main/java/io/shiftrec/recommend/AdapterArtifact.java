@@ -61,47 +61,87 @@ public record AdapterArtifact(List<Part> parts) {
       throw new IllegalArgumentException("no item of domain '" + domain + "' to fit the text adapter on");
     }
     List<Part> parts = new ArrayList<>();
+    List<Choice> choices = new ArrayList<>();
     Map<String, Object> chosen = new LinkedHashMap<>();
-    int[] items = train.historyItems();
-    float[] weights = train.historyWeights();
-    int[] offsets = train.offsets();
     for (Catalog.Space space : centred.spaces().values()) {
-      int[] rowOfItem = new int[train.numItems()];
-      Arrays.fill(rowOfItem, -1);
-      for (int r = 0; r < space.size(); r++) {
-        int item = space.itemIndex[r];
-        if (domain == null || domain.equals(centred.item(item).domain())) rowOfItem[item] = r;
-      }
-      // each user's items of this space, as rows of the space; pooling weight = how much they liked it (> 0)
-      int[] seqOffsets = new int[train.numUsers() + 1];
-      int[] seqItems = new int[items.length];
-      float[] seqWeights = new float[items.length];
-      int n = 0;
-      for (int u = 0; u < train.numUsers(); u++) {
-        for (int p = offsets[u]; p < offsets[u + 1]; p++) {
-          int row = rowOfItem[items[p]];
-          if (row < 0) continue;
-          seqItems[n] = row;
-          seqWeights[n++] = Math.max(0f, weights[p]);
-        }
-        seqOffsets[u + 1] = n;
-      }
-      Interactions sequences = new Interactions(train.numUsers(), space.size(), seqOffsets,
-          Arrays.copyOf(seqItems, n), Arrays.copyOf(seqWeights, n));
-      TextAdapter.Selection s = TextAdapter.select(space.vectors, space.dimension, sequences, base, seed,
-          validationUsers);
-      int[] rows = s.adapter().residualItems();
-      String[] ids = new String[rows.length];
-      for (int r = 0; r < rows.length; r++) ids[r] = centred.item(space.itemIndex[rows[r]]).id();
-      parts.add(new Part(space.model, s.adapter(), ids));
+      TextAdapter.Selection s = TextAdapter.select(space.vectors, space.dimension,
+          sequences(train, centred, space, domain), base, seed, validationUsers);
+      parts.add(part(centred, space, s.adapter()));
+      choices.add(new Choice(space.model, s.config(), s.steps()));
       String prefix = centred.spaces().size() == 1 ? "" : space.model + ".";
       for (Map.Entry<String, Object> e : s.chosen().entrySet()) chosen.put(prefix + e.getKey(), e.getValue());
     }
-    return new Fitted(new AdapterArtifact(parts), chosen);
+    return new Fitted(new AdapterArtifact(parts), chosen, choices);
   }
 
-  /** A fit adapter and what its selection chose, for reports. */
-  public record Fitted(AdapterArtifact artifact, Map<String, Object> chosen) {}
+  /**
+   * An adapter per space fit with choices already made (by {@link #fit} on other data of the same catalogue, such as
+   * the same interactions less some held out): each space's config for its number of steps, with no selection.
+   */
+  public static Fitted refit(TrainingData train, Catalog centred, List<Choice> choices, long seed) {
+    List<Part> parts = new ArrayList<>();
+    Map<String, Object> chosen = new LinkedHashMap<>();
+    for (Catalog.Space space : centred.spaces().values()) {
+      Choice c = choices.stream().filter(x -> x.space().equals(space.model)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no text adapter choice for space " + space.model));
+      TextAdapter adapter = TextAdapter.fit(space.vectors, space.dimension, sequences(train, centred, space, null),
+          c.config(), seed, c.steps());
+      parts.add(part(centred, space, adapter));
+      String prefix = centred.spaces().size() == 1 ? "" : space.model + ".";
+      for (Map.Entry<String, Object> e : c.config().toMap().entrySet()) chosen.put(prefix + e.getKey(), e.getValue());
+      chosen.put(prefix + "steps", c.steps());
+      chosen.put(prefix + "selection", "reused");
+    }
+    return new Fitted(new AdapterArtifact(parts), chosen, choices);
+  }
+
+  private static Part part(Catalog centred, Catalog.Space space, TextAdapter adapter) {
+    int[] rows = adapter.residualItems();
+    String[] ids = new String[rows.length];
+    for (int r = 0; r < rows.length; r++) ids[r] = centred.item(space.itemIndex[rows[r]]).id();
+    return new Part(space.model, adapter, ids);
+  }
+
+  /**
+   * Each user's items of {@code space} (of {@code domain} alone when not null), as rows of the space, in order;
+   * pooling weight = how much they liked it (> 0).
+   */
+  private static Interactions sequences(TrainingData train, Catalog centred, Catalog.Space space, String domain) {
+    int[] items = train.historyItems();
+    float[] weights = train.historyWeights();
+    int[] offsets = train.offsets();
+    int[] rowOfItem = new int[train.numItems()];
+    Arrays.fill(rowOfItem, -1);
+    for (int r = 0; r < space.size(); r++) {
+      int item = space.itemIndex[r];
+      if (domain == null || domain.equals(centred.item(item).domain())) rowOfItem[item] = r;
+    }
+    int[] seqOffsets = new int[train.numUsers() + 1];
+    int[] seqItems = new int[items.length];
+    float[] seqWeights = new float[items.length];
+    int n = 0;
+    for (int u = 0; u < train.numUsers(); u++) {
+      for (int p = offsets[u]; p < offsets[u + 1]; p++) {
+        int row = rowOfItem[items[p]];
+        if (row < 0) continue;
+        seqItems[n] = row;
+        seqWeights[n++] = Math.max(0f, weights[p]);
+      }
+      seqOffsets[u + 1] = n;
+    }
+    return new Interactions(train.numUsers(), space.size(), seqOffsets, Arrays.copyOf(seqItems, n),
+        Arrays.copyOf(seqWeights, n));
+  }
+
+  /** What was chosen for one space: the config and its number of steps. */
+  public record Choice(String space, TextAdapter.Config config, int steps) {}
+
+  /** A fit adapter, what its selection chose (for reports) and the choices themselves (for {@link #refit}). */
+  public record Fitted(AdapterArtifact artifact, Map<String, Object> chosen, List<Choice> choices) {
+    public Fitted {
+      choices = List.copyOf(choices);
+    }
+  }
 
   /**
    * The catalogue with every adapted space replaced by its adapted vectors: each item's {@code W·e_i}, plus its

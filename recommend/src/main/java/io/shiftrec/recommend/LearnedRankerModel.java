@@ -285,7 +285,8 @@ public final class LearnedRankerModel implements Model {
     boolean[] neverTaken = new boolean[full.numItems()];
     int[] takenBy = reduced.popularity();
     if (madeCold != null) for (int i = 0; i < neverTaken.length; i++) neverTaken[i] = takenBy[i] == 0;
-    Model[] reducedParts = scorers(fitParts(partData, seed));
+    Model[] reducedFitted = fitParts(partData, seed, null);
+    Model[] reducedParts = scorers(reducedFitted);
     float[] reducedPopularity = logPopularity(partData);
     boolean[] coldListed = new boolean[heldOutUsers.length];
     int dims = featureNames.length;
@@ -332,7 +333,7 @@ public final class LearnedRankerModel implements Model {
     for (int j = 0; j < dims; j++) line.append(String.format(Locale.ROOT, " %s %.4f", featureNames[j], weights[j]));
     System.err.println(line);
     train = full;
-    parts = fitParts(full, seed);
+    parts = fitParts(full, seed, reducedFitted);
     for (Model part : parts) if (!part.fitted().isEmpty()) fitted.put(part.name(), part.fitted()); // e.g. the adapter
     scorers = scorers(parts);
     logPopularity = logPopularity(full);
@@ -611,10 +612,16 @@ public final class LearnedRankerModel implements Model {
     }
   }
 
-  private Model[] fitParts(TrainingData data, long seed) {
+  /**
+   * Every part fit on {@code data}. With {@code earlier} (the same parts fit on the held-out data), a text adapter
+   * is fit with the choices its selection made there, not selected again: the selection runs five trainings, and
+   * the data differ only by what the ranker held out.
+   */
+  private Model[] fitParts(TrainingData data, long seed, Model[] earlier) {
     Model[] fitted = new Model[partFactories.size()];
     for (int p = 0; p < fitted.length; p++) {
-      fitted[p] = partFactories.get(p).get();
+      fitted[p] = earlier != null && earlier[p] instanceof ShiftRecModel s && s.adapter() != null
+          ? s.reusingAdapterChoices() : partFactories.get(p).get();
       fitted[p].fit(data, seed);
     }
     return fitted;

@@ -34,6 +34,9 @@ public final class ShiftRecModel implements Model {
   private final CatalogViews view;
   private final boolean transfer;
   private final TextAdapter.Config adapterConfig;
+  /** When not null, the adapter is fit with these choices instead of choosing ({@link #reusingAdapterChoices}). */
+  private final List<AdapterArtifact.Choice> adapterReuse;
+  private List<AdapterArtifact.Choice> adapterChoices = List.of();
   private Map<String, Object> adapterChosen = Map.of();
   private AdapterArtifact adapter;
   private CrossDomainTransfer crossDomain;
@@ -54,12 +57,29 @@ public final class ShiftRecModel implements Model {
   /** @param adapterConfig when not null, a text adapter is fit on the training data and applied to the view */
   public ShiftRecModel(String name, InterestConfig config, float temperature, CatalogViews view, boolean transfer,
                        TextAdapter.Config adapterConfig) {
+    this(name, config, temperature, view, transfer, adapterConfig, null);
+  }
+
+  private ShiftRecModel(String name, InterestConfig config, float temperature, CatalogViews view, boolean transfer,
+                        TextAdapter.Config adapterConfig, List<AdapterArtifact.Choice> adapterReuse) {
     this.name = name;
     this.config = config;
     this.temperature = temperature;
     this.view = view;
     this.transfer = transfer;
     this.adapterConfig = adapterConfig;
+    this.adapterReuse = adapterReuse;
+  }
+
+  /**
+   * This fitted model's settings as a new model whose text adapter is fit with the choices this one's selection
+   * made (config and steps per space), without selecting again: for fitting the same model on more of the same
+   * data, as the learned ranker does after learning its weights. Without an adapter, simply the same settings.
+   */
+  public ShiftRecModel reusingAdapterChoices() {
+    if (spaces == null) throw new IllegalStateException(name + " is not fitted");
+    return new ShiftRecModel(name, config, temperature, view, transfer, adapterConfig,
+        adapterConfig == null ? null : adapterChoices);
   }
 
   @Override
@@ -71,11 +91,12 @@ public final class ShiftRecModel implements Model {
   public void fit(TrainingData train, long seed) {
     catalog = view.of(train.catalog());
     if (adapterConfig != null) {
-      AdapterArtifact.Fitted f = AdapterArtifact.fit(train, catalog, adapterConfig, seed,
-          ContentModel.ADAPTER_VALIDATION_USERS);
+      AdapterArtifact.Fitted f = adapterReuse != null ? AdapterArtifact.refit(train, catalog, adapterReuse, seed)
+          : AdapterArtifact.fit(train, catalog, adapterConfig, seed, ContentModel.ADAPTER_VALIDATION_USERS);
       adapter = f.artifact();
       catalog = adapter.adapted(catalog);
       adapterChosen = f.chosen();
+      adapterChoices = f.choices();
     }
     itemDomains = train.itemDomains();
     spaces = catalog.spaces().values().toArray(new Catalog.Space[0]);

@@ -65,10 +65,8 @@ class AdapterArtifactTest {
     assertArrayEquals(expected, placed, 1e-6f);
   }
 
-  @Test
-  void bytesRoundTrip() {
-    // a fit adapter, with residuals, so the round trip carries real numbers
-    Catalog c = catalog(60, 6, 2);
+  /** 80 users of 12 ratings each, even users on even items and odd users on odd ones. */
+  private static TrainingData twoTasteUsers(Catalog c) {
     List<Event> events = new ArrayList<>();
     SplittableRandom r = new SplittableRandom(4);
     for (int u = 0; u < 80; u++) {
@@ -76,7 +74,14 @@ class AdapterArtifactTest {
         events.add(rating("u" + u, "i" + (2 * r.nextInt(30) + u % 2), 5.0, u * 100L + k));
       }
     }
-    TrainingData train = TrainingData.fromEvents(c, events);
+    return TrainingData.fromEvents(c, events);
+  }
+
+  @Test
+  void bytesRoundTrip() {
+    // a fit adapter, with residuals, so the round trip carries real numbers
+    Catalog c = catalog(60, 6, 2);
+    TrainingData train = twoTasteUsers(c);
     AdapterArtifact fit = AdapterArtifact.fit(train, c.centred(), CONFIG.withResidualMinCount(5), 3, 50).artifact();
     assertTrue(fit.parts().get(0).residualItemIds().length > 0);
     AdapterArtifact back = AdapterArtifact.fromBytes(fit.toBytes());
@@ -88,6 +93,28 @@ class AdapterArtifactTest {
     assertArrayEquals(p.residualItemIds(), q.residualItemIds());
     Catalog a = fit.adapted(c.centred()), b = back.adapted(c.centred());
     for (int i = 0; i < c.size(); i++) assertArrayEquals(a.vector(i), b.vector(i), "item " + i);
+  }
+
+  /**
+   * Refit with the choices a selection made, on the same data and seed, the adapter is the one the selection refit:
+   * the same choices mean the same training run, without the five trials of the selection.
+   */
+  @Test
+  void refitWithTheChoicesMadeGivesTheSameAdapter() {
+    Catalog c = catalog(60, 6, 2);
+    TrainingData train = twoTasteUsers(c);
+    AdapterArtifact.Fitted selected = AdapterArtifact.fit(train, c.centred(), CONFIG.withResidualMinCount(5), 3, 50);
+    assertEquals(1, selected.choices().size());
+    assertTrue(selected.choices().get(0).steps() > 0, "the selection trained: " + selected.chosen());
+    AdapterArtifact.Fitted refit = AdapterArtifact.refit(train, c.centred(), selected.choices(), 3);
+    assertEquals("reused", refit.chosen().get("selection"));
+    assertEquals(selected.chosen().get("steps"), refit.chosen().get("steps"));
+    AdapterArtifact.Part p = selected.artifact().parts().get(0), q = refit.artifact().parts().get(0);
+    assertArrayEquals(p.adapter().weights(), q.adapter().weights());
+    assertArrayEquals(p.adapter().residuals(), q.adapter().residuals());
+    assertArrayEquals(p.residualItemIds(), q.residualItemIds());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AdapterArtifact.refit(train, c.centred(),
+        List.of(new AdapterArtifact.Choice("other", CONFIG, 1)), 3)).getMessage().contains("no text adapter choice"));
   }
 
   /** Fit on one domain's interactions, the map moves every item, and only that domain's items carry residuals. */

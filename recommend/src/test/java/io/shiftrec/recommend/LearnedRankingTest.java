@@ -259,6 +259,8 @@ class LearnedRankingTest {
     assertTrue(artifact.adapter() != null, "the adapter travels with the ranker");
     assertEquals(artifact, RankerArtifact.fromBytes(artifact.toBytes()));
     assertTrue(model.fitted().containsKey(ShiftRecModel.ADAPTER), "what the adapter chose is reported");
+    assertEquals("reused", ((Map<?, ?>) model.fitted().get(ShiftRecModel.ADAPTER)).get("selection"),
+        "the saved fit reuses the choice of the held-out fit");
     InterestRecommender served = served(CATALOG, artifact);
     Catalog.Space adapted = artifact.adapter().adapted(CATALOG.centred()).spaces().get("m");
     assertArrayEquals(adapted.vectors, served.catalog().spaces().get("m").vectors, 1e-6f);
