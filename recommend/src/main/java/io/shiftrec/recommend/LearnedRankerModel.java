@@ -99,7 +99,7 @@ public final class LearnedRankerModel implements Model {
      * active in two or more (Food–Kitchen's validation NDCG@10 0.1148 → 0.1242). The low-rank rules raise HR@10 on
      * validation (Food–Kitchen 0.1906 → 0.2135) with NDCG@10 as good or better on all three sets. The interest
      * part scores in a text adapter's space: on the MovieLens 1M subset's cold items HR@10 rose from 0.0908 to
-     * 0.2211 at the same validation NDCG@10, for 1.3 to 1.5 times the training time.
+     * 0.2154 at the same validation NDCG@10, for 1.4 to 2.9 times the training time.
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BLEND,
