@@ -131,8 +131,8 @@ public final class ImplicitAls {
   private static void solveRows(Interactions data, float[] rows, float[] cols, Config config, ExecutorService pool,
                                 int threads) {
     int k = config.factors();
-    float[][] gram = rowsOf(toFloat(gram(cols, data.numItems(), k)), k, k);
-    float[][] colRows = rowsOf(cols, data.numItems(), k);
+    float[][] gram = Matrices.rows(toFloat(gram(cols, data.numItems(), k)), k, k);
+    float[][] colRows = Matrices.rows(cols, data.numItems(), k);
     int n = data.numUsers();
     AtomicInteger next = new AtomicInteger();
     Runnable worker = () -> {
@@ -158,13 +158,6 @@ public final class ImplicitAls {
       if (e.getCause() instanceof RuntimeException re) throw re;
       throw new IllegalStateException("iALS training failed", e.getCause());
     }
-  }
-
-  /** A row-major {@code n × k} matrix as one array per row. */
-  private static float[][] rowsOf(float[] flat, int n, int k) {
-    float[][] out = new float[n][];
-    for (int r = 0; r < n; r++) out[r] = Arrays.copyOfRange(flat, r * k, (r + 1) * k);
-    return out;
   }
 
   /**

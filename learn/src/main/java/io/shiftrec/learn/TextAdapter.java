@@ -250,7 +250,7 @@ public final class TextAdapter {
     int[] items = new int[n];
     for (int i = 0; i < n; i++) items[i] = i;
     float[][] z = new float[n][d];
-    projectRows(rows(weights, inputDimension, d), inputs, inputDimension, items, n, z);
+    projectRows(Matrices.rows(weights, inputDimension, d), inputs, inputDimension, items, n, z);
     float[] out = new float[n * d];
     for (int i = 0; i < n; i++) {
       int r = residualRow(i);
@@ -317,13 +317,6 @@ public final class TextAdapter {
         }
       }
     });
-  }
-
-  /** A row-major {@code rows × cols} matrix as one array per row. */
-  static float[][] rows(float[] flat, int rows, int cols) {
-    float[][] out = new float[rows][];
-    for (int r = 0; r < rows; r++) out[r] = Arrays.copyOfRange(flat, r * cols, (r + 1) * cols);
-    return out;
   }
 
   /** Scales to unit length; returns the length before (0 leaves the vector as is). */
@@ -704,7 +697,7 @@ public final class TextAdapter {
       this.numItems = train.numItems();
       this.train = train;
       this.random = new SplittableRandom(seed);
-      start = rows(startWeights(dIn, dOut, seed), dIn, dOut);
+      start = Matrices.rows(startWeights(dIn, dOut, seed), dIn, dOut);
       w = new float[dIn][];
       for (int j = 0; j < dIn; j++) w[j] = start[j].clone();
       gradW = new float[dIn][dOut];

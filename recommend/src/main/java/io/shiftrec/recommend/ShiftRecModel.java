@@ -34,7 +34,10 @@ public final class ShiftRecModel implements Model {
   private final CatalogViews view;
   private final boolean transfer;
   private final TextAdapter.Config adapterConfig;
-  /** When not null, the adapter is fit with these choices instead of choosing ({@link #reusingAdapterChoices}). */
+  /**
+   * When not null (and with an adapter), the adapter is fit with these choices instead of choosing
+   * ({@link #reusingAdapterChoices}).
+   */
   private final List<AdapterArtifact.Choice> adapterReuse;
   private List<AdapterArtifact.Choice> adapterChoices = List.of();
   private Map<String, Object> adapterChosen = Map.of();
@@ -78,8 +81,7 @@ public final class ShiftRecModel implements Model {
    */
   public ShiftRecModel reusingAdapterChoices() {
     if (spaces == null) throw new IllegalStateException(name + " is not fitted");
-    return new ShiftRecModel(name, config, temperature, view, transfer, adapterConfig,
-        adapterConfig == null ? null : adapterChoices);
+    return new ShiftRecModel(name, config, temperature, view, transfer, adapterConfig, adapterChoices);
   }
 
   @Override
