@@ -64,6 +64,11 @@ public final class Catalog {
       return itemIndex.length;
     }
 
+    /** A copy of the mean subtracted from every raw vector, or null when the space is not centred. */
+    public float[] centre() {
+      return mean == null ? null : mean.clone();
+    }
+
     /**
      * The vectors by coordinate: {@code columns()[j][r]} is coordinate j of row r. Made on first use and kept (as
      * much memory again as {@link #vectors}): a loop over the rows for one coordinate is one the JIT vectorises,
@@ -159,14 +164,28 @@ public final class Catalog {
    * cosine high and favours hub items close to the mean; centring leaves the directions that tell items apart.
    */
   public Catalog centred() {
+    return centredBy(Map.of());
+  }
+
+  /**
+   * {@link #centred()}, with the spaces named in {@code means} centred by the mean given instead of their own: the
+   * centre a learned view was trained on, which then stays put as items come and go.
+   */
+  public Catalog centredBy(Map<String, float[]> means) {
     Map<String, Space> centredSpaces = new LinkedHashMap<>();
     Space[] spaceOf = new Space[items.length];
     for (Space s : spaces.values()) {
       int d = s.dimension, n = s.size();
-      double[] sum = new double[d];
-      for (int r = 0; r < n; r++) for (int j = 0; j < d; j++) sum[j] += s.vectors[r * d + j];
-      float[] mean = new float[d];
-      for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / n);
+      float[] mean = means.get(s.model);
+      if (mean == null) {
+        double[] sum = new double[d];
+        for (int r = 0; r < n; r++) for (int j = 0; j < d; j++) sum[j] += s.vectors[r * d + j];
+        mean = new float[d];
+        for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / n);
+      } else if (mean.length != d) {
+        throw new IllegalArgumentException("space " + s.model + " has dimension " + d + ", its centre has "
+            + mean.length);
+      }
       float[] out = s.vectors.clone();
       for (int r = 0; r < n; r++) {
         for (int j = 0; j < d; j++) out[r * d + j] -= mean[j];
@@ -216,6 +235,18 @@ public final class Catalog {
     return new Catalog(items, indexById, spaceOf, rowOfItem, replaced);
   }
 
+  /**
+   * This catalogue with the items of {@code fresh} in place of those of the same id: the others in their order,
+   * then every item of {@code fresh}. Vectors are taken as they are (already unit length), so the items kept keep
+   * their vectors bit for bit.
+   */
+  public Catalog upserted(Catalog fresh) {
+    Builder merged = builder();
+    for (int i = 0; i < size(); i++) if (fresh.indexOf(items[i].id()) < 0) merged.addUnit(this, i);
+    for (int i = 0; i < fresh.size(); i++) merged.addUnit(fresh, i);
+    return merged.build();
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -232,6 +263,14 @@ public final class Catalog {
       models.add(vector == null ? null : model);
       vectors.add(vector == null ? null : Vectors.normalizeInPlace(vector.clone()));
       return this;
+    }
+
+    /** Adds item {@code index} of {@code from} with its vector as it is: normalising again would move its bits. */
+    private void addUnit(Catalog from, int index) {
+      Space s = from.spaceOf(index);
+      items.add(from.item(index));
+      models.add(s == null ? null : s.model);
+      vectors.add(from.vector(index));
     }
 
     public Catalog build() {

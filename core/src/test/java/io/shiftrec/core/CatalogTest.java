@@ -1,5 +1,6 @@
 package io.shiftrec.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -43,6 +44,28 @@ class CatalogTest {
     // a single-item space centres to zero: it stays a zero vector rather than NaN
     assertEquals(0f, c.vector(3)[1]);
     assertEquals(1, c.indexOf("b"));
+  }
+
+  @Test
+  void centredByAGivenMeanKeepsItForItsSpaceOnly() {
+    Catalog c = catalog.centredBy(Map.of("m", new float[] {0.6f, 0.8f}));
+    assertEquals(0f, c.vector(0)[0]); // item a is the given centre: zero, not NaN
+    assertEquals(0.8f, c.spaces().get("m").centre()[1]);
+    assertEquals(catalog.centred().vector(3)[1], c.vector(3)[1]); // zh keeps its own mean
+    assertThrows(IllegalArgumentException.class, () -> catalog.centredBy(Map.of("m", new float[] {1f})));
+  }
+
+  /** Upserting keeps the other items' vectors bit for bit (normalising again would move them) and puts new ones last. */
+  @Test
+  void upsertedReplacesByIdAndKeepsTheOtherVectorsAsTheyAre() {
+    Catalog grown = Catalog.builder().add(item("a"), "m", new float[] {0.28f, 0.96f}).build();
+    Catalog u = catalog.upserted(grown).upserted(Catalog.builder().add(item("new"), null, null).build());
+    assertEquals(List.of("b", "raw", "z", "a", "new"), List.of(u.item(0).id(), u.item(1).id(), u.item(2).id(),
+        u.item(3).id(), u.item(4).id()));
+    assertArrayEquals(grown.vector(0), u.vector(3));
+    assertArrayEquals(catalog.vector(1), u.vector(0));
+    assertArrayEquals(catalog.vector(3), u.vector(2));
+    assertNull(u.vector(4));
   }
 
   @Test

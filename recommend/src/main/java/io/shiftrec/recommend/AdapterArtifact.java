@@ -22,20 +22,28 @@ import java.util.function.UnaryOperator;
  * residual, as the bytes of a store artefact; {@link #adapted} applies them to a catalogue. Layout (big endian,
  * {@link java.io.DataOutput}): format, number of spaces; per space its name (modified UTF-8), the config (14
  * numbers in {@link TextAdapter.Config} order), d_in, W transposed (d_in × d_out floats), the number of residual
- * items, their ids, then their rows (d_out floats each).
+ * items, their ids, then their rows (d_out floats each); then whether a centre follows (0 or 1) and its d_in
+ * floats.
  */
 public record AdapterArtifact(List<Part> parts) {
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
+  /** Format 1 had no centre: its spaces are centred by the catalogue's own mean. */
+  private static final int FORMAT_WITHOUT_CENTRE = 1;
 
   /**
    * The adapter of one space. Its {@link TextAdapter#residualItems()} are not used here (they index the rows of
    * the catalogue it was fit on); {@code residualItemIds} name the items of its residual rows, in row order.
+   * {@code centre} is the mean its inputs were centred by in training (null: unknown, the catalogue's own).
    */
-  public record Part(String space, TextAdapter adapter, String[] residualItemIds) {
+  public record Part(String space, TextAdapter adapter, String[] residualItemIds, float[] centre) {
     public Part {
       if (residualItemIds.length * adapter.outputDimension() != adapter.residuals().length) {
         throw new IllegalArgumentException("space " + space + ": " + residualItemIds.length + " residual ids for "
             + adapter.residuals().length / adapter.outputDimension() + " residual rows");
+      }
+      if (centre != null && centre.length != adapter.inputDimension()) {
+        throw new IllegalArgumentException("space " + space + ": a centre of dimension " + centre.length
+            + " for an adapter that takes " + adapter.inputDimension());
       }
     }
   }
@@ -99,7 +107,17 @@ public record AdapterArtifact(List<Part> parts) {
     int[] rows = adapter.residualItems();
     String[] ids = new String[rows.length];
     for (int r = 0; r < rows.length; r++) ids[r] = centred.item(space.itemIndex[rows[r]]).id();
-    return new Part(space.model, adapter, ids);
+    return new Part(space.model, adapter, ids, space.centre());
+  }
+
+  /**
+   * Per adapted space, the centre its adapter was trained with ({@link Catalog#centredBy}): items added later are
+   * centred as the training items were, and the items already there keep their vectors.
+   */
+  public Map<String, float[]> centres() {
+    Map<String, float[]> centres = new HashMap<>();
+    for (Part p : parts) if (p.centre() != null) centres.put(p.space(), p.centre());
+    return centres;
   }
 
   /**
@@ -151,46 +169,114 @@ public record AdapterArtifact(List<Part> parts) {
    * residual: a query is no item), so onboarding text and reviews meet the items where they now lie.
    */
   public Catalog adapted(Catalog centred) {
+    return adapt(centred, null).catalog();
+  }
+
+  /**
+   * {@link #adapted}, projecting only the rows that {@code previous} (an adaptation of an earlier catalogue by this
+   * artefact; null, or one by another artefact, for none) does not hold for the same item and the same input row: when one item is added to a
+   * catalogue centred by {@link #centres()}, one row is projected instead of every row. The result is the same bit
+   * for bit, since each row is projected on its own.
+   */
+  public Adaptation adapt(Catalog centred, Adaptation previous) {
     Map<String, float[]> replaced = new HashMap<>();
     Map<String, UnaryOperator<float[]>> placements = new HashMap<>();
+    Map<String, Projected> projected = new HashMap<>();
+    int projectedRows = 0;
     for (Part part : parts) {
       Catalog.Space space = centred.spaces().get(part.space());
       if (space == null) continue;
       TextAdapter a = part.adapter();
-      if (space.dimension != a.inputDimension()) {
-        throw new IllegalArgumentException("space " + space.model + " has dimension " + space.dimension
+      int dIn = space.dimension;
+      if (dIn != a.inputDimension()) {
+        throw new IllegalArgumentException("space " + space.model + " has dimension " + dIn
             + ", its adapter takes " + a.inputDimension());
       }
-      // residual rows re-indexed by this catalogue's rows of the space, ascending as TextAdapter wants
       Map<String, Integer> rowOfId = new HashMap<>();
       for (int r = 0; r < space.size(); r++) rowOfId.put(centred.item(space.itemIndex[r]).id(), r);
-      int d = a.outputDimension();
-      int[] rowAndSource = new int[part.residualItemIds().length * 2];
-      int k = 0;
+      int[] residualOfRow = new int[space.size()];
+      Arrays.fill(residualOfRow, -1);
       for (int i = 0; i < part.residualItemIds().length; i++) {
         Integer row = rowOfId.get(part.residualItemIds()[i]);
-        if (row == null) continue; // an item gone from the catalogue
-        rowAndSource[2 * k] = row;
-        rowAndSource[2 * k + 1] = i;
-        k++;
+        if (row != null) residualOfRow[row] = i; // an item gone from the catalogue has no row
       }
-      long[] packed = new long[k];
-      for (int i = 0; i < k; i++) packed[i] = ((long) rowAndSource[2 * i] << 32) | rowAndSource[2 * i + 1];
-      Arrays.sort(packed);
-      int[] rows = new int[k];
-      float[] residuals = new float[k * d];
-      for (int i = 0; i < k; i++) {
-        rows[i] = (int) (packed[i] >>> 32);
-        System.arraycopy(a.residuals(), (int) packed[i] * d, residuals, i * d, d);
+      Projected before = previous == null || previous.adapter != this ? null : previous.projected.get(space.model);
+      int d = a.outputDimension();
+      float[] out = new float[space.size() * d];
+      int[] todo = new int[space.size()];
+      int n = 0;
+      for (int r = 0; r < space.size(); r++) {
+        int from = before == null ? -1 : before.rowOf(centred.item(space.itemIndex[r]).id(), space, r);
+        if (from >= 0) System.arraycopy(before.output, from * d, out, r * d, d);
+        else todo[n++] = r;
       }
-      TextAdapter onRows = new TextAdapter(a.config(), a.inputDimension(), a.weights(), rows, residuals);
-      replaced.put(space.model, onRows.adaptAll(space.vectors));
+      project(a, space, Arrays.copyOf(todo, n), residualOfRow, out);
+      projectedRows += n;
+      projected.put(space.model, new Projected(space, rowOfId, out));
+      replaced.put(space.model, out);
       placements.put(space.model, raw -> {
         float[] c = space.place(raw);
         return c == null ? null : a.adapt(c);
       });
     }
-    return centred.withVectors(replaced, placements);
+    return new Adaptation(this, centred.withVectors(replaced, placements), projected, projectedRows);
+  }
+
+  /** Projects the given rows of {@code space} (ascending) with their residuals into their places in {@code out}. */
+  private static void project(TextAdapter a, Catalog.Space space, int[] rows, int[] residualOfRow, float[] out) {
+    int dIn = space.dimension, d = a.outputDimension();
+    float[] inputs = new float[rows.length * dIn];
+    int withResidual = 0;
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(space.vectors, rows[i] * dIn, inputs, i * dIn, dIn);
+      if (residualOfRow[rows[i]] >= 0) withResidual++;
+    }
+    int[] residualRows = new int[withResidual]; // ascending, as TextAdapter wants
+    float[] residuals = new float[withResidual * d];
+    for (int i = 0, k = 0; i < rows.length; i++) {
+      int source = residualOfRow[rows[i]];
+      if (source < 0) continue;
+      residualRows[k] = i;
+      System.arraycopy(a.residuals(), source * d, residuals, k++ * d, d);
+    }
+    float[] z = new TextAdapter(a.config(), dIn, a.weights(), residualRows, residuals).adaptAll(inputs);
+    for (int i = 0; i < rows.length; i++) System.arraycopy(z, i * d, out, rows[i] * d, d);
+  }
+
+  /** An adapted catalogue and, per space, the rows it was projected from, for {@link #adapt} to reuse. */
+  public static final class Adaptation {
+    private final AdapterArtifact adapter;
+    private final Catalog catalog;
+    private final Map<String, Projected> projected;
+    private final int projectedRows;
+
+    private Adaptation(AdapterArtifact adapter, Catalog catalog, Map<String, Projected> projected,
+                       int projectedRows) {
+      this.adapter = adapter;
+      this.catalog = catalog;
+      this.projected = projected;
+      this.projectedRows = projectedRows;
+    }
+
+    public Catalog catalog() {
+      return catalog;
+    }
+
+    /** How many rows this adaptation projected; the others it took from the previous one. */
+    int projectedRows() {
+      return projectedRows;
+    }
+  }
+
+  /** One space's input rows, their rows by item id, and the projected rows (before the catalogue's normalising). */
+  private record Projected(Catalog.Space input, Map<String, Integer> rowOfId, float[] output) {
+    /** The row that holds {@code id} with the same input as row {@code row} of {@code space}, or -1. */
+    int rowOf(String id, Catalog.Space space, int row) {
+      Integer r = rowOfId.get(id);
+      int d = space.dimension;
+      if (r == null || input.dimension != d) return -1;
+      return Arrays.equals(input.vectors, r * d, r * d + d, space.vectors, row * d, row * d + d) ? r : -1;
+    }
   }
 
   public byte[] toBytes() {
@@ -221,6 +307,8 @@ public record AdapterArtifact(List<Part> parts) {
         out.writeInt(p.residualItemIds().length);
         for (String id : p.residualItemIds()) out.writeUTF(id);
         for (float f : a.residuals()) out.writeFloat(f);
+        out.writeInt(p.centre() == null ? 0 : 1);
+        if (p.centre() != null) for (float f : p.centre()) out.writeFloat(f);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // an in-memory stream does not fail
@@ -232,8 +320,9 @@ public record AdapterArtifact(List<Part> parts) {
   public static AdapterArtifact fromBytes(byte[] data) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int format = in.readInt();
-      if (format != FORMAT) {
-        throw new IllegalArgumentException("adapter artefact format " + format + ", this version reads " + FORMAT);
+      if (format != FORMAT && format != FORMAT_WITHOUT_CENTRE) {
+        throw new IllegalArgumentException("adapter artefact format " + format + ", this version reads "
+            + FORMAT_WITHOUT_CENTRE + " and " + FORMAT);
       }
       int count = in.readInt();
       if (count < 0) throw new IllegalArgumentException("corrupt adapter artefact: " + count + " spaces");
@@ -256,7 +345,15 @@ public record AdapterArtifact(List<Part> parts) {
         float[] residuals = readFloats(in, nr * dOut);
         int[] rows = new int[nr];
         for (int i = 0; i < nr; i++) rows[i] = i; // row order; the ids say whose they are
-        parts.add(new Part(space, new TextAdapter(c, dIn, w, rows, residuals), ids));
+        float[] centre = null;
+        if (format != FORMAT_WITHOUT_CENTRE) {
+          int hasCentre = in.readInt();
+          if (hasCentre != 0 && hasCentre != 1) {
+            throw new IllegalArgumentException("corrupt adapter artefact: centre flag " + hasCentre);
+          }
+          if (hasCentre == 1) centre = readFloats(in, dIn);
+        }
+        parts.add(new Part(space, new TextAdapter(c, dIn, w, rows, residuals), ids, centre));
       }
       if (in.available() > 0) throw new IllegalArgumentException("adapter artefact has trailing bytes");
       return new AdapterArtifact(parts);

@@ -33,6 +33,7 @@ public final class InterestRecommender {
   /** Candidates re-ranked for diversity, per item asked. */
   private static final int CANDIDATES_PER_PICK = 10;
 
+  private final Catalog stored;
   private final Catalog catalog;
   private final InterestConfig config;
   private final float temperature;
@@ -41,11 +42,13 @@ public final class InterestRecommender {
 
   /** {@code catalog} as stored; scoring uses its {@link Catalog#centred() centred} form. */
   public InterestRecommender(Catalog catalog, InterestConfig config, float temperature) {
-    this(catalog.centred(), config, temperature, Map.of(), null);
+    this(catalog, catalog.centred(), config, temperature, Map.of(), null);
   }
 
-  private InterestRecommender(Catalog centred, InterestConfig config, float temperature,
+  /** @param centred the catalogue scoring uses: {@code stored} centred, or a learned ranker's view of it */
+  private InterestRecommender(Catalog stored, Catalog centred, InterestConfig config, float temperature,
                               Map<String, AnnIndex> indexes, LearnedRanking ranking) {
+    this.stored = stored;
     this.catalog = centred;
     this.config = config;
     this.temperature = temperature;
@@ -61,7 +64,7 @@ public final class InterestRecommender {
   public InterestRecommender indexed(AnnIndex.Params params, long seed) {
     Map<String, AnnIndex> built = new LinkedHashMap<>();
     for (Catalog.Space space : catalog.spaces().values()) built.put(space.model, AnnIndex.build(space, params, seed));
-    return new InterestRecommender(catalog, config, temperature, built, ranking);
+    return new InterestRecommender(stored, catalog, config, temperature, built, ranking);
   }
 
   /**
@@ -71,11 +74,11 @@ public final class InterestRecommender {
    * is then the adapted catalogue, where interests, similar items and queries meet the items.
    */
   public InterestRecommender ranked(LearnedRanking.Trained ranker) {
-    if (ranker == null) return new InterestRecommender(catalog, config, temperature, indexes, null);
-    LearnedRanking learned = ranker.over(catalog, temperature);
+    if (ranker == null) return new InterestRecommender(stored, catalog, config, temperature, indexes, null);
+    LearnedRanking learned = ranker.over(stored, temperature);
     // a ranker with a text adapter moves every vector, and the indexes with them
-    return new InterestRecommender(learned.catalog(), config, temperature,
-        learned.catalog() == catalog ? indexes : Map.of(), learned);
+    return new InterestRecommender(stored, learned.catalog(), config, temperature,
+        ranker.artifact().adapter() == null ? indexes : Map.of(), learned);
   }
 
   /** Whether candidates come from ANN indexes rather than a full scan. */

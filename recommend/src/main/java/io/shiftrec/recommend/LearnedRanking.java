@@ -86,11 +86,27 @@ public final class LearnedRanking {
   /**
    * A trained ranker read from the store, ready to be laid over any catalogue ({@link #over}): the artefact and
    * what every layout shares (YᵀY of the item factors), computed once.
-   *
-   * @param version what to call the model in answers, e.g. "shiftrec-learned v3"
    */
-  public record Trained(RankerArtifact artifact, double[] gram, LambdaMart trees, String version) {
-    /** IllegalArgumentException when the artefact's trees are not a model LightGBM reads. */
+  public static final class Trained {
+    private final RankerArtifact artifact;
+    private final double[] gram;
+    private final LambdaMart trees;
+    private final String version;
+    /** The last catalogue adapted for this ranker, whose rows the next one reuses; null before the first. */
+    private volatile AdapterArtifact.Adaptation lastAdaptation;
+
+    private Trained(RankerArtifact artifact, double[] gram, LambdaMart trees, String version) {
+      this.artifact = artifact;
+      this.gram = gram;
+      this.trees = trees;
+      this.version = version;
+    }
+
+    /**
+     * IllegalArgumentException when the artefact's trees are not a model LightGBM reads.
+     *
+     * @param version what to call the model in answers, e.g. "shiftrec-learned v3"
+     */
     public static Trained of(RankerArtifact artifact, String version) {
       return new Trained(artifact, ImplicitAls.FoldIn.gramOf(artifact.itemFactors(), artifact.itemIds().length,
           artifact.rank()), artifact.trees().isEmpty() ? null : LambdaMart.fromText(artifact.trees()), version);
@@ -113,13 +129,34 @@ public final class LearnedRanking {
     }
 
     /**
-     * The ranker over {@code centred} (the catalogue's {@link Catalog#centred()} form), aligned by item id. A ranker
-     * trained with a text adapter scores in the adapter's space: {@link #catalog()} is then the adapted catalogue,
-     * where the user's interests must be built. IllegalArgumentException when the adapter does not fit the space.
+     * The ranker over {@code catalog} (as stored), aligned by item id: scoring in its {@link Catalog#centred()} form,
+     * or, for a ranker trained with a text adapter, in the adapter's space, centred as in training. {@link #catalog()}
+     * is then the adapted catalogue, where the user's interests must be built. Laid over a catalogue that differs
+     * from the last one by a few items, only those items are projected. IllegalArgumentException when the adapter
+     * does not fit the space.
      */
-    public LearnedRanking over(Catalog centred, float temperature) {
+    public LearnedRanking over(Catalog catalog, float temperature) {
       AdapterArtifact adapter = artifact.adapter();
-      return new LearnedRanking(this, adapter == null ? centred : adapter.adapted(centred), temperature);
+      if (adapter == null) return new LearnedRanking(this, catalog.centred(), temperature);
+      AdapterArtifact.Adaptation adapted = adapter.adapt(catalog.centredBy(adapter.centres()), lastAdaptation);
+      lastAdaptation = adapted;
+      return new LearnedRanking(this, adapted.catalog(), temperature);
+    }
+
+    public RankerArtifact artifact() {
+      return artifact;
+    }
+
+    double[] gram() {
+      return gram;
+    }
+
+    LambdaMart trees() {
+      return trees;
+    }
+
+    public String version() {
+      return version;
     }
   }
 

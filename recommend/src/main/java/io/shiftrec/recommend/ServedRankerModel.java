@@ -41,7 +41,7 @@ public final class ServedRankerModel implements Model {
     ranker.fit(train, seed);
     this.train = train;
     RankerArtifact saved = RankerArtifact.fromBytes(ranker.artifact().toBytes());
-    served = LearnedRanking.Trained.of(saved, NAME).over(train.catalog().centred(),
+    served = LearnedRanking.Trained.of(saved, NAME).over(train.catalog(),
         ShiftRecModel.DEFAULT_TEMPERATURE);
   }
 

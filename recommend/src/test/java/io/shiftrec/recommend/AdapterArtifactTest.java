@@ -40,7 +40,7 @@ class AdapterArtifactTest {
   private static AdapterArtifact handMade() {
     float[] wt = {0, 1, 0, 1, 0, 0, 0, 0, 1}; // W transposed: input 0 → output 1, input 1 → output 0
     TextAdapter a = new TextAdapter(CONFIG, 3, wt, new int[] {0}, new float[] {0, 0, 5});
-    return new AdapterArtifact(List.of(new AdapterArtifact.Part("m", a, new String[] {"i1"})));
+    return new AdapterArtifact(List.of(new AdapterArtifact.Part("m", a, new String[] {"i1"}, null)));
   }
 
   @Test
@@ -91,8 +91,52 @@ class AdapterArtifactTest {
     assertArrayEquals(p.adapter().weights(), q.adapter().weights());
     assertArrayEquals(p.adapter().residuals(), q.adapter().residuals());
     assertArrayEquals(p.residualItemIds(), q.residualItemIds());
+    assertArrayEquals(c.centred().spaces().get("m").centre(), q.centre());
     Catalog a = fit.adapted(c.centred()), b = back.adapted(c.centred());
     for (int i = 0; i < c.size(); i++) assertArrayEquals(a.vector(i), b.vector(i), "item " + i);
+  }
+
+  /** An artefact of the first format, which saved no centre, is read with none: the catalogue's own mean then. */
+  @Test
+  void readsTheFormatWithoutACentre() {
+    byte[] bytes = handMade().toBytes(); // ends with the flag 0: no centre
+    byte[] first = Arrays.copyOf(bytes, bytes.length - 4);
+    first[3] = 1;
+    AdapterArtifact back = AdapterArtifact.fromBytes(first);
+    assertEquals(null, back.parts().get(0).centre());
+    assertTrue(back.centres().isEmpty());
+    Catalog c = catalog(3, 3, 1).centred();
+    for (int i = 0; i < 3; i++) assertArrayEquals(handMade().adapted(c).vector(i), back.adapted(c).vector(i));
+  }
+
+  /**
+   * A catalogue that gained an item and changed another, centred by the adapter's centre: the other items keep their
+   * adapted vectors, only the two are projected again, and the result is the fresh adaptation bit for bit.
+   */
+  @Test
+  void aGrownCatalogueProjectsOnlyItsNewRowsAndEqualsAFreshAdaptation() {
+    Catalog c = catalog(60, 6, 2);
+    AdapterArtifact fit = AdapterArtifact.fit(twoTasteUsers(c), c.centred(), CONFIG.withResidualMinCount(5), 3, 50)
+        .artifact();
+    Catalog more = catalog(61, 6, 9); // other vectors
+    Catalog grown = c.upserted(Catalog.builder().add(c.item(7), "m", more.vector(7))
+        .add(more.item(60), "m", more.vector(60)).build());
+    AdapterArtifact.Adaptation before = fit.adapt(c.centredBy(fit.centres()), null);
+    AdapterArtifact.Adaptation reused = fit.adapt(grown.centredBy(fit.centres()), before);
+    AdapterArtifact.Adaptation fresh = fit.adapt(grown.centredBy(fit.centres()), null);
+    assertEquals(60, before.projectedRows());
+    assertEquals(2, reused.projectedRows());
+    assertEquals(61, fresh.projectedRows());
+    for (int i = 0; i < grown.size(); i++) {
+      String id = grown.item(i).id();
+      assertArrayEquals(fresh.catalog().vector(i), reused.catalog().vector(i), id);
+      if (c.indexOf(id) >= 0 && !id.equals("i7")) {
+        assertArrayEquals(before.catalog().vector(c.indexOf(id)), reused.catalog().vector(i), id);
+      }
+    }
+    assertEquals(61, fit.adapt(grown.centred(), before).projectedRows(), "centred by its own mean, every row moved");
+    AdapterArtifact other = AdapterArtifact.fromBytes(fit.toBytes());
+    assertEquals(61, other.adapt(grown.centredBy(fit.centres()), before).projectedRows(), "another artefact's rows");
   }
 
   /**

@@ -118,21 +118,21 @@ class LearnedRankingTest {
         ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
         ARTIFACT.popularity(), "", null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LearnedRanking.Trained.of(unknown, "x").over(CATALOG.centred(), 0.2f));
+        () -> LearnedRanking.Trained.of(unknown, "x").over(CATALOG, 0.2f));
     assertTrue(e.getMessage().contains("'mood'"), e.getMessage());
     for (String feature : List.of("next-item@x", "next-item@0", "ials@5")) { // only recent-items parts read @N
       RankerArtifact windowed = new RankerArtifact(new String[] {feature}, new double[] {1}, 5, 0, false,
           ARTIFACT.itemIds(), ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
           ARTIFACT.nextItems(), ARTIFACT.popularity(), "", null);
       IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
-          () -> LearnedRanking.Trained.of(windowed, "x").over(CATALOG.centred(), 0.2f));
+          () -> LearnedRanking.Trained.of(windowed, "x").over(CATALOG, 0.2f));
       assertTrue(w.getMessage().contains("'" + feature + "'"), w.getMessage());
     }
     RankerArtifact coldWithoutText = new RankerArtifact(new String[] {"ials", "cold-item-text"}, new double[] {1, 1},
         5, 0, false, ARTIFACT.itemIds(), ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
         ARTIFACT.nextItems(), ARTIFACT.popularity(), "", null);
     IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
-        () -> LearnedRanking.Trained.of(coldWithoutText, "x").over(CATALOG.centred(), 0.2f));
+        () -> LearnedRanking.Trained.of(coldWithoutText, "x").over(CATALOG, 0.2f));
     assertTrue(c.getMessage().contains("'cold-item-text' without the interests"), c.getMessage());
   }
 
@@ -233,7 +233,7 @@ class LearnedRankingTest {
     int shown = shownToItsGroup(served);
     assertTrue(shown >= 5 && shown > shownWithoutColdItems, "the new item reached " + shown + " of 20 users of its"
         + " group, " + shownWithoutColdItems + " without cold items");
-    float[] scores = scoresOf(LearnedRanking.Trained.of(artifact, "v").over(grown.centred(), 0.2f), "u0");
+    float[] scores = scoresOf(LearnedRanking.Trained.of(artifact, "v").over(grown, 0.2f), "u0");
     assertTrue(Float.isFinite(scores[grown.indexOf("fresh")]));
     assertEquals("shiftrec-learned v1", served.model());
   }
@@ -267,6 +267,17 @@ class LearnedRankingTest {
     float[] raw = {1f, 0.5f, 0f, 0f, 0.2f, 0f, 0f, 0f};
     assertArrayEquals(adapted.place(raw), served.catalog().spaces().get("m").place(raw), 1e-6f);
     assertAgrees(model, artifact);
+    // an item added after training is centred as the training items were: the others keep their vectors, and the
+    // ranker laid over the grown catalogue after the first (projecting one row) equals one laid over it afresh
+    LearnedRanking.Trained trained = LearnedRanking.Trained.of(artifact, "v");
+    Catalog grown = catalog(true);
+    Catalog before = trained.over(CATALOG, 0.2f).catalog(), after = trained.over(grown, 0.2f).catalog();
+    Catalog fresh = LearnedRanking.Trained.of(artifact, "v").over(grown, 0.2f).catalog();
+    for (int i = 0; i < grown.size(); i++) {
+      String id = grown.item(i).id();
+      assertArrayEquals(fresh.vector(i), after.vector(i), id);
+      if (CATALOG.indexOf(id) >= 0) assertArrayEquals(before.vector(CATALOG.indexOf(id)), after.vector(i), id);
+    }
   }
 
   /**
@@ -311,7 +322,7 @@ class LearnedRankingTest {
         ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
         ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LearnedRanking.Trained.of(without, "x").over(CATALOG.centred(), 0.2f));
+        () -> LearnedRanking.Trained.of(without, "x").over(CATALOG, 0.2f));
     assertTrue(e.getMessage().contains("'" + NextItemSvdModel.NAME + "' without its low-rank rules"), e.getMessage());
     LowRank.Factors rules = ARTIFACT.smoothedRules();
     IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class,
@@ -329,9 +340,9 @@ class LearnedRankingTest {
 
   @Test
   void sameArtefactSameScores() {
-    float[] a = scoresOf(LearnedRanking.Trained.of(ARTIFACT, "v").over(CATALOG.centred(), 0.2f), "u4");
+    float[] a = scoresOf(LearnedRanking.Trained.of(ARTIFACT, "v").over(CATALOG, 0.2f), "u4");
     float[] b = scoresOf(LearnedRanking.Trained.of(RankerArtifact.fromBytes(ARTIFACT.toBytes()), "v")
-        .over(CATALOG.centred(), 0.2f), "u4");
+        .over(CATALOG, 0.2f), "u4");
     assertArrayEquals(a, b);
   }
 

@@ -149,14 +149,7 @@ final class LiveCatalog implements AutoCloseable {
     Map<String, Item> latest = new LinkedHashMap<>(); // a batch naming an id twice stores its last row, as the store does
     for (Item item : items) latest.put(item.id(), item);
     Catalog fresh = StoreEncoding.catalog(List.copyOf(latest.values()), embedder, Progress.NONE);
-    Catalog old = view.catalog();
-    Catalog.Builder merged = Catalog.builder();
-    for (int i = 0; i < old.size(); i++) {
-      int replacement = fresh.indexOf(old.item(i).id());
-      if (replacement < 0) copy(old, i, merged);
-    }
-    for (int i = 0; i < fresh.size(); i++) copy(fresh, i, merged);
-    publish(View.of(merged.build(), ranker));
+    publish(View.of(view.catalog().upserted(fresh), ranker));
   }
 
   /**
@@ -199,11 +192,6 @@ final class LiveCatalog implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static void copy(Catalog from, int index, Catalog.Builder to) {
-    Catalog.Space space = from.spaceOf(index);
-    to.add(from.item(index), space == null ? null : space.model, from.vector(index));
   }
 
   /** A stated-taste ranker of one catalogue view and space, and when its taste popularity was counted. */

@@ -95,7 +95,7 @@ class LearnedRankerServeTest {
       float[] wt = new float[d * d];
       for (int j = 0; j < wt.length; j++) wt[j] = (float) random.nextGaussian();
       AdapterArtifact adapter = new AdapterArtifact(List.of(new AdapterArtifact.Part(space.model,
-          new TextAdapter(TextAdapter.Config.defaults(), d, wt, new int[0], new float[0]), new String[0])));
+          new TextAdapter(TextAdapter.Config.defaults(), d, wt, new int[0], new float[0]), new String[0], null)));
       ranker = new RankerArtifact(new String[] {ShiftRecModel.ADAPTER}, new double[] {1}, 5, 0, false, ids, 1, 1f,
           1f, new float[n], ItemGraph.empty(n), ItemGraph.empty(n), new int[n], "", adapter);
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
