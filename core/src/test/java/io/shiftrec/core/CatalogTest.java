@@ -55,7 +55,7 @@ class CatalogTest {
     assertThrows(IllegalArgumentException.class, () -> catalog.centredBy(Map.of("m", new float[] {1f})));
   }
 
-  /** Upserting keeps the other items' vectors bit for bit (normalising again would move them) and puts new ones last. */
+  /** Upserting keeps the other items' vectors bit for bit (normalising again would move them), new ones last. */
   @Test
   void upsertedReplacesByIdAndKeepsTheOtherVectorsAsTheyAre() {
     Catalog grown = Catalog.builder().add(item("a"), "m", new float[] {0.28f, 0.96f}).build();

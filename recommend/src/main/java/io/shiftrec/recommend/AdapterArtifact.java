@@ -173,10 +173,10 @@ public record AdapterArtifact(List<Part> parts) {
   }
 
   /**
-   * {@link #adapted}, projecting only the rows that {@code previous} (an adaptation of an earlier catalogue by this
-   * artefact; null, or one by another artefact, for none) does not hold for the same item and the same input row: when one item is added to a
-   * catalogue centred by {@link #centres()}, one row is projected instead of every row. The result is the same bit
-   * for bit, since each row is projected on its own.
+   * {@link #adapted}, projecting only the rows that {@code previous} does not hold for the same item and the same
+   * input row ({@code previous}: an adaptation of an earlier catalogue by this artefact; null, or one by another
+   * artefact, for none). When one item is added to a catalogue centred by {@link #centres()}, one row is projected
+   * instead of every row. The result is the same bit for bit, since each row is projected on its own.
    */
   public Adaptation adapt(Catalog centred, Adaptation previous) {
     Map<String, float[]> replaced = new HashMap<>();
