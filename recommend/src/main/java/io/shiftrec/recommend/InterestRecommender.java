@@ -33,7 +33,6 @@ public final class InterestRecommender {
   /** Candidates re-ranked for diversity, per item asked. */
   private static final int CANDIDATES_PER_PICK = 10;
 
-  private final Catalog stored;
   private final Catalog catalog;
   private final InterestConfig config;
   private final float temperature;
@@ -42,13 +41,12 @@ public final class InterestRecommender {
 
   /** {@code catalog} as stored; scoring uses its {@link Catalog#centred() centred} form. */
   public InterestRecommender(Catalog catalog, InterestConfig config, float temperature) {
-    this(catalog, catalog.centred(), config, temperature, Map.of(), null);
+    this(catalog.centred(), config, temperature, Map.of(), null);
   }
 
-  /** @param centred the catalogue scoring uses: {@code stored} centred, or a learned ranker's view of it */
-  private InterestRecommender(Catalog stored, Catalog centred, InterestConfig config, float temperature,
+  /** @param centred the catalogue scoring uses: the stored one centred, or a learned ranker's view of it */
+  private InterestRecommender(Catalog centred, InterestConfig config, float temperature,
                               Map<String, AnnIndex> indexes, LearnedRanking ranking) {
-    this.stored = stored;
     this.catalog = centred;
     this.config = config;
     this.temperature = temperature;
@@ -60,25 +58,24 @@ public final class InterestRecommender {
     return new InterestRecommender(catalog, InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE);
   }
 
+  /**
+   * {@link #withDefaults(Catalog)} ranking by a trained learned ranker ({@link LearnedRanking}) instead of the
+   * interests alone; null for none. The ranker scores the whole catalogue (its features are standardised over it),
+   * so an ANN index ({@link #indexed}) would serve it nothing. A ranker saved with a text adapter changes the space: {@link #catalog()} is
+   * then the adapted catalogue, where interests, similar items and queries meet the items.
+   */
+  public static InterestRecommender withDefaults(Catalog catalog, LearnedRanking.Trained ranker) {
+    if (ranker == null) return withDefaults(catalog);
+    LearnedRanking learned = ranker.over(catalog, ShiftRecModel.DEFAULT_TEMPERATURE);
+    return new InterestRecommender(learned.catalog(), InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE,
+        Map.of(), learned);
+  }
+
   /** The same recommender retrieving through an ANN index per embedding space, built here (seconds per 10k items). */
   public InterestRecommender indexed(AnnIndex.Params params, long seed) {
     Map<String, AnnIndex> built = new LinkedHashMap<>();
     for (Catalog.Space space : catalog.spaces().values()) built.put(space.model, AnnIndex.build(space, params, seed));
-    return new InterestRecommender(stored, catalog, config, temperature, built, ranking);
-  }
-
-  /**
-   * The same recommender ranking by a trained learned ranker ({@link LearnedRanking}) instead of the interests
-   * alone; null for none. The ranker scores the whole catalogue (its features are standardised over it), so the ANN
-   * indexes are not used while it ranks. A ranker saved with a text adapter changes the space: {@link #catalog()}
-   * is then the adapted catalogue, where interests, similar items and queries meet the items.
-   */
-  public InterestRecommender ranked(LearnedRanking.Trained ranker) {
-    if (ranker == null) return new InterestRecommender(stored, catalog, config, temperature, indexes, null);
-    LearnedRanking learned = ranker.over(stored, temperature);
-    // a ranker with a text adapter moves every vector, and the indexes with them
-    return new InterestRecommender(stored, learned.catalog(), config, temperature,
-        ranker.artifact().adapter() == null ? indexes : Map.of(), learned);
+    return new InterestRecommender(catalog, config, temperature, built, ranking);
   }
 
   /** Whether candidates come from ANN indexes rather than a full scan. */

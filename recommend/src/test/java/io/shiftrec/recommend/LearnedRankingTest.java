@@ -93,8 +93,8 @@ class LearnedRankingTest {
   }
 
   private static InterestRecommender served(Catalog catalog, RankerArtifact artifact) {
-    return InterestRecommender.withDefaults(catalog)
-        .ranked(LearnedRanking.Trained.of(RankerArtifact.fromBytes(artifact.toBytes()), "shiftrec-learned v1"));
+    return InterestRecommender.withDefaults(catalog,
+        LearnedRanking.Trained.of(RankerArtifact.fromBytes(artifact.toBytes()), "shiftrec-learned v1"));
   }
 
   private static Set<String> ids(List<Recommendation> recs) {

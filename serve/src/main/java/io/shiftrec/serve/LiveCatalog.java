@@ -46,7 +46,7 @@ final class LiveCatalog implements AutoCloseable {
     static View of(Catalog catalog, LearnedRanking.Trained ranker) {
       Set<String> domains = new HashSet<>();
       for (int i = 0; i < catalog.size(); i++) domains.add(catalog.item(i).domain());
-      return new View(catalog, InterestRecommender.withDefaults(catalog).ranked(ranker), domains);
+      return new View(catalog, InterestRecommender.withDefaults(catalog, ranker), domains);
     }
 
     /** The catalogue in the space scoring uses; the same object for a view and its indexed successor. */

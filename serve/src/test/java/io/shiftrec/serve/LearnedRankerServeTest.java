@@ -101,8 +101,8 @@ class LearnedRankerServeTest {
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
       history = store.eventsOf("bob");
     }
-    InterestRecommender offline = InterestRecommender.withDefaults(catalog)
-        .ranked(LearnedRanking.Trained.of(ranker, "v"));
+    InterestRecommender offline = InterestRecommender.withDefaults(catalog,
+        LearnedRanking.Trained.of(ranker, "v"));
     List<String> expected = new ArrayList<>();
     for (Recommendation r : offline.recommend(history, 3, null, false, 0)) expected.add(r.item().id());
     Catalog adapted = offline.catalog();
