@@ -164,6 +164,23 @@ public final class NextItemSvdModel implements RecentItemsModel {
   }
 
   /**
+   * {@link #scoreFrom(Scorer, int[], int, int, int[], float[][])} for items numbered otherwise than the scorer's rows:
+   * item i is row {@code rowOfItem[i]} (a row of zeros for an item the factors never saw), {@code history} and
+   * {@code scoresOut} are in item numbers. The same scores, bit for bit, as the factors laid out in the items' order
+   * ({@link Scorer#of} with the inverse numbering), without copying them: one more pass over the items per window.
+   */
+  static void scoreMapped(Scorer scorer, int[] rowOfItem, int[] history, int[] lastItems, float[][] scoresOut) {
+    int[] rows = new int[history.length];
+    for (int p = 0; p < history.length; p++) rows[p] = rowOfItem[history[p]];
+    float[][] byRow = new float[lastItems.length][scorer.left().length / scorer.rank()];
+    scoreFrom(scorer, rows, 0, rows.length, lastItems, byRow);
+    for (int w = 0; w < lastItems.length; w++) {
+      float[] out = scoresOut[w], scores = byRow[w];
+      for (int i = 0; i < rowOfItem.length; i++) out[i] = scores[rowOfItem[i]];
+    }
+  }
+
+  /**
    * {@link #scoreFrom(Scorer, int[], int, int, int, float[])} over several history lengths at once, in one pass over
    * the factors (the ranker reads the rules over three).
    */

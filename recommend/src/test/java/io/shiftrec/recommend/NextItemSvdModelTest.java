@@ -52,6 +52,33 @@ class NextItemSvdModelTest {
     assertEquals(NextItemSvdModel.NAME + "@1", a.readingLast(1).name());
   }
 
+  /**
+   * Scored through a numbering of the items (the ranker over a catalogue of another order, with an item the factors
+   * never saw), the scores are those of the factors copied into the catalogue's order, bit for bit.
+   */
+  @Test
+  void scoresThroughAnotherNumberingAsTheFactorsLaidOutInIt() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    int k = 3, rows = 5, n = 6;
+    float[] left = new float[rows * k], right = new float[rows * k];
+    for (int i = 0; i < left.length; i++) {
+      left[i] = (float) random.nextGaussian();
+      right[i] = (float) random.nextGaussian();
+    }
+    io.shiftrec.learn.LowRank.Factors factors = new io.shiftrec.learn.LowRank.Factors(k, left, right);
+    int[] itemOfRow = {4, 0, 3, 1, 5}; // catalogue item 2 is new
+    int[] rowOfItem = {1, 3, rows, 2, 0, 4}; // the new item reads the zero row after the factors' rows
+    NextItemSvdModel.Scorer laidOut = NextItemSvdModel.Scorer.of(factors, itemOfRow, n);
+    NextItemSvdModel.Scorer once = NextItemSvdModel.Scorer.of(factors, null, rows + 1);
+    int[] history = {5, 2, 0, 3};
+    int[] windows = {1, 3, 20};
+    float[][] expected = new float[3][n], mapped = new float[3][n];
+    NextItemSvdModel.scoreFrom(laidOut, history, 0, history.length, windows, expected);
+    NextItemSvdModel.scoreMapped(once, rowOfItem, history, windows, mapped);
+    for (int w = 0; w < 3; w++) assertArrayEquals(expected[w], mapped[w], "window " + windows[w]);
+    assertEquals(0f, mapped[1][2]);
+  }
+
   @Test
   void hyperparametersAreReadFromTheModelName() {
     assertEquals(NextItemSvdModel.NAME + ":rank=4:iterations=1",
