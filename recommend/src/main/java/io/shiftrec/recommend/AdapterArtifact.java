@@ -210,7 +210,7 @@ public record AdapterArtifact(List<Part> parts) {
         if (from >= 0) System.arraycopy(before.output, from * d, out, r * d, d);
         else todo[n++] = r;
       }
-      project(a, space, Arrays.copyOf(todo, n), residualOfRow, out);
+      if (n > 0) project(a, space, Arrays.copyOf(todo, n), residualOfRow, out);
       projectedRows += n;
       projected.put(space.model, new Projected(space, rowOfId, out));
       replaced.put(space.model, out);

@@ -209,6 +209,19 @@ class AdapterArtifactTest {
     IllegalArgumentException dimension = assertThrows(IllegalArgumentException.class,
         () -> handMade().adapted(catalog(3, 4, 1).centred()));
     assertTrue(dimension.getMessage().contains("dimension 4"), dimension.getMessage());
+    byte[] flag = bytes.clone(); // the last int says whether a centre follows: 0 or 1, nothing else
+    flag[flag.length - 1] = 7;
+    IllegalArgumentException centre = assertThrows(IllegalArgumentException.class,
+        () -> AdapterArtifact.fromBytes(flag));
+    assertTrue(centre.getMessage().contains("centre flag 7"), centre.getMessage());
+    byte[] missing = Arrays.copyOf(bytes, bytes.length);
+    missing[missing.length - 1] = 1; // a centre announced and not there
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AdapterArtifact.fromBytes(missing)).getMessage()
+        .contains("cut short"));
+    AdapterArtifact.Part part = handMade().parts().get(0);
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+        () -> new AdapterArtifact.Part("m", part.adapter(), part.residualItemIds(), new float[2]));
+    assertTrue(wrong.getMessage().contains("centre of dimension 2"), wrong.getMessage());
   }
 
   @Test
