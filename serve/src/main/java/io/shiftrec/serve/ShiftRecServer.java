@@ -53,6 +53,10 @@ public final class ShiftRecServer implements AutoCloseable {
       .build();
   private static final int MAX_K = 1000;
   private static final int DRAIN_SECONDS = 25;
+  /** The most of a refused request's body that is read and dropped so that its client can read the answer. */
+  private static final long DISCARD_BYTES = 64L << 20;
+  /** Set on a request once its body is being read: a client waiting for {@code 100 Continue} has got it then. */
+  private static final String BODY_OPENED = "shiftrec.body-opened";
   private static final Set<String> ONBOARDING_FIELDS = Set.of("text", "k", "domain");
 
   /** Who may call a route. */
@@ -442,6 +446,7 @@ public final class ShiftRecServer implements AutoCloseable {
     }
     long limit = config.maxRequestBytes();
     if (ctx.req().getContentLengthLong() > limit) throw Problem.tooLarge(limit);
+    ctx.req().setAttribute(BODY_OPENED, Boolean.TRUE);
     byte[] bytes = ctx.req().getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
     if (bytes.length > limit) throw Problem.tooLarge(limit);
     String text;
@@ -471,7 +476,35 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   private static void problem(Context ctx, Problem p) {
+    discardBody(ctx);
     ctx.status(p.status()).contentType("application/problem+json").result(bytes(p.body(ctx.path())));
+  }
+
+  /**
+   * Reads and drops what is left of a refused request's body before the answer goes out. A server that stops reading
+   * while its client still sends makes the client's upload fail with a broken pipe or a reset, and most clients then
+   * report that failure instead of the answer waiting for them. A client that sent {@code Expect: 100-continue} and
+   * got no {@code 100 Continue} has sent nothing, and a body over {@value #DISCARD_BYTES} bytes is not worth reading:
+   * both are answered at once and the connection closes after the answer.
+   */
+  private static void discardBody(Context ctx) {
+    jakarta.servlet.http.HttpServletRequest req = ctx.req();
+    boolean waitingToSend = "100-continue".equalsIgnoreCase(req.getHeader("Expect"))
+        && req.getAttribute(BODY_OPENED) == null;
+    if (waitingToSend || req.getContentLengthLong() > DISCARD_BYTES) {
+      ctx.header("Connection", "close");
+      return;
+    }
+    try {
+      InputStream in = req.getInputStream();
+      byte[] buffer = new byte[8192];
+      long left = DISCARD_BYTES;
+      int n;
+      while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) left -= n;
+      if (left <= 0) ctx.header("Connection", "close");
+    } catch (IOException | IllegalStateException e) {
+      ctx.header("Connection", "close"); // the client stopped sending or the body is already gone: nothing to drain
+    }
   }
 
   private static byte[] bytes(Object body) {
