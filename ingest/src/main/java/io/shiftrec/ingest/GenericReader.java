@@ -3,6 +3,7 @@ package io.shiftrec.ingest;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
+import io.shiftrec.core.Plausible;
 import io.shiftrec.core.User;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -87,7 +88,12 @@ final class GenericReader implements DatasetReader {
     if (type == EventType.RATING && Double.isNaN(value)) {
       throw new BadRowException(Values.field("value") + "a rating needs a number");
     }
+    String valueProblem = Plausible.valueProblem(type, value);
+    if (valueProblem != null) throw BadRowException.implausible("value", valueProblem);
     Long timestamp = row.timestamp("timestamp");
+    String timeProblem = timestamp == null ? null
+        : Plausible.timestampProblem(timestamp, System.currentTimeMillis() / 1000);
+    if (timeProblem != null) throw BadRowException.implausible("timestamp", timeProblem);
     Long position = row.position("position");
     if (timestamp == null && position == null) {
       throw new BadRowException("missing field 'timestamp' or 'position': an event needs one of them");

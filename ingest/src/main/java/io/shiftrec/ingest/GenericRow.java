@@ -6,6 +6,7 @@ import static io.shiftrec.ingest.Values.quote;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shiftrec.core.Plausible;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,8 +26,18 @@ abstract sealed class GenericRow {
   /** A required or optional string field, at most 64 KiB; required ones must not be blank. */
   abstract String text(String field, boolean required) throws BadRowException;
 
-  /** Like {@link #text} but also accepts a JSON integer, as exports often carry numeric ids. */
-  abstract String id(String field, boolean required) throws BadRowException;
+  /**
+   * Like {@link #text} but also accepts a JSON integer, as exports often carry numeric ids; the id must be
+   * {@link Plausible#idProblem plausible}.
+   */
+  final String id(String field, boolean required) throws BadRowException {
+    String id = rawId(field, required);
+    String problem = id == null ? null : Plausible.idProblem(id);
+    if (problem != null) throw BadRowException.implausible(field, problem);
+    return id;
+  }
+
+  abstract String rawId(String field, boolean required) throws BadRowException;
 
   /** A list of strings: a JSON array, or a CSV cell separated by '|'. Blank entries are dropped. */
   abstract List<String> list(String field) throws BadRowException;
@@ -104,7 +115,7 @@ abstract sealed class GenericRow {
     }
 
     @Override
-    String id(String field, boolean required) throws BadRowException {
+    String rawId(String field, boolean required) throws BadRowException {
       JsonNode value = get(field, required);
       if (value != null && value.isIntegralNumber()) return value.asText();
       if (value != null && !value.isTextual()) throw wrongType(field, "a string or an integer", value);
@@ -185,7 +196,7 @@ abstract sealed class GenericRow {
     }
 
     @Override
-    String id(String field, boolean required) throws BadRowException {
+    String rawId(String field, boolean required) throws BadRowException {
       return text(field, required);
     }
 

@@ -214,7 +214,7 @@ public final class InterestRecommender {
         if (taken[c]) continue;
         double relevance = (scores[c] - worst) / range;
         double value = (1 - diversity) * relevance - (p == 0 ? 0 : diversity * maxSim[c]);
-        if (value > choiceValue) {
+        if (choice < 0 || value > choiceValue) { // a NaN score still yields a pick, never an index of −1
           choiceValue = value;
           choice = c;
         }

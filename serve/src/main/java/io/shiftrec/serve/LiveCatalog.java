@@ -17,14 +17,19 @@ import io.shiftrec.recommend.LearnedRanking;
 import io.shiftrec.recommend.TrainingData;
 import io.shiftrec.recommend.StatedTasteRanker;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The catalogue the server recommends from: loaded (and encoded where needed) once at start, then replaced as a whole
@@ -35,6 +40,8 @@ import java.util.concurrent.Semaphore;
  * the graph is the same every time) and replaces the view when ready, unless a newer catalogue came first.
  */
 final class LiveCatalog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveCatalog.class);
+
   /** Catalogues smaller than this are scanned: the index would save little and cost a core for seconds. */
   static final int INDEX_FROM_ITEMS = 2_000;
   private static final long INDEX_SEED = 42;
@@ -80,6 +87,7 @@ final class LiveCatalog implements AutoCloseable {
     this.ranker = LearnedRanking.Trained.latest(store);
     publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE), ranker));
     this.queue = itemQueue > 0 ? new ItemQueue(itemQueue) : null;
+    onboardingBuilder.offer(view);
   }
 
   /** Serves {@code fresh} now and indexes it in the background when it is large enough. */
@@ -185,7 +193,7 @@ final class LiveCatalog implements AutoCloseable {
           publishItems(batch);
         } catch (RuntimeException e) {
           // the items are stored; they become recommendable with the next write or the next start
-          e.printStackTrace();
+          LOG.error("{} queued items stored but not yet recommendable", batch.size(), e);
         } finally {
           room.release(batch.size());
           batch.clear();
@@ -194,38 +202,69 @@ final class LiveCatalog implements AutoCloseable {
     }
   }
 
-  /** A stated-taste ranker of one catalogue view and space, and when its taste popularity was counted. */
-  private record Onboarding(View view, String model, StatedTasteRanker ranker, long builtAtMillis) {}
+  /**
+   * The stated-taste rankers of one catalogue view, by space ({@link StatedTasteRanker}: the categories a newcomer's
+   * text names, as the language model reads them, and what the users who favour those categories took), and when
+   * taste popularity was counted. A space whose items have no categories has none (its text alone ranks).
+   */
+  record Onboarding(View view, Map<String, StatedTasteRanker> rankers, long builtAtMillis) {}
 
   /** How long taste popularity counted from the stored events serves before it is counted again. */
   static final long ONBOARDING_REFRESH_MILLIS = 10 * 60 * 1000;
+  /** How long a newcomer's request waits for the first rankers before it is answered from its text alone. */
+  private static final long ONBOARDING_WAIT_MILLIS = 10_000;
+  /** Counts taste popularity from every stored event: once at a time, in the background, never on a request. */
+  private final LatestOnly<View> onboardingBuilder =
+      new LatestOnly<>("shiftrec-onboarding", INDEX_QUIET_MILLIS, this::buildOnboarding);
+  private final CountDownLatch onboardingBuilt = new CountDownLatch(1);
   private volatile Onboarding onboarding;
 
   /**
-   * The ranker for a newcomer's stated taste in space {@code model} ({@link StatedTasteRanker}): the categories the
-   * text names, as the language model reads them, and what the users who favour those categories took. Built from
-   * every stored event on first use, again when the catalogue changes or after {@link #ONBOARDING_REFRESH_MILLIS};
-   * null when the space's items have no categories (the caller ranks by the text alone).
+   * The newest stated-taste rankers. They are built in the background when the server starts, and again when the
+   * catalogue has changed or after {@link #ONBOARDING_REFRESH_MILLIS}, while the older ones keep serving; a request
+   * waits only for the first (up to {@value #ONBOARDING_WAIT_MILLIS} ms). Null when none are built yet.
    */
-  StatedTasteRanker onboardingRanker(View view, String model) {
+  Onboarding onboarding(View current) {
+    try {
+      onboardingBuilt.await(ONBOARDING_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Onboarding known = onboarding;
-    long now = System.currentTimeMillis();
-    if (known != null && known.view().catalog() == view.catalog() && known.model().equals(model)
-        && now - known.builtAtMillis() < ONBOARDING_REFRESH_MILLIS) {
-      return known.ranker();
-    }
-    StatedTasteRanker ranker = null; // kept as null too: a catalogue without categories is not looked at again
-    if (view.centred().spaces().containsKey(model)
-        && !StatedTasteRanker.categoryLabels(view.catalog(), model).isEmpty()) {
-      List<Event> events = new ArrayList<>();
-      store.forEachEvent(events::add);
-      synchronized (this) { // the encoder is not thread-safe
-        ranker = StatedTasteRanker.build(view.catalog(), model, TrainingData.fromEvents(view.catalog(), events),
-            label -> embedder.encodeText(label, model));
+    if (known == null || isStale(known, current)) onboardingBuilder.offer(current);
+    return known;
+  }
+
+  private static boolean isStale(Onboarding known, View current) {
+    return known.view().catalog() != current.catalog()
+        || System.currentTimeMillis() - known.builtAtMillis() >= ONBOARDING_REFRESH_MILLIS;
+  }
+
+  private void buildOnboarding(View fresh) {
+    try {
+      Onboarding known = onboarding;
+      if (known != null && !isStale(known, fresh)) return; // asked again while this view was being built
+      Map<String, StatedTasteRanker> rankers = new HashMap<>();
+      TrainingData histories = null;
+      for (String model : fresh.centred().spaces().keySet()) {
+        if (StatedTasteRanker.categoryLabels(fresh.catalog(), model).isEmpty()) continue;
+        if (histories == null) {
+          List<Event> events = new ArrayList<>();
+          store.forEachEvent(events::add);
+          histories = TrainingData.fromEvents(fresh.catalog(), events);
+        }
+        rankers.put(model, StatedTasteRanker.build(fresh.catalog(), model, histories, label -> {
+          synchronized (this) { // the encoder is not thread-safe
+            return embedder.encodeText(label, model);
+          }
+        }));
       }
+      onboarding = new Onboarding(fresh, Map.copyOf(rankers), System.currentTimeMillis());
+    } catch (RuntimeException e) {
+      LOG.error("stated-taste rankers not rebuilt; newcomers are served by the previous ones or their text alone", e);
+    } finally {
+      onboardingBuilt.countDown();
     }
-    onboarding = new Onboarding(view, model, ranker, now);
-    return ranker;
   }
 
   /** Encodes free text with the model its language routes to. */
@@ -248,6 +287,7 @@ final class LiveCatalog implements AutoCloseable {
   public void close() {
     if (queue != null) queue.writer.interrupt();
     indexer.close();
+    onboardingBuilder.close();
     synchronized (this) {
       embedder.close();
     }

@@ -38,6 +38,25 @@ final class Problem extends RuntimeException {
     return new Problem(400, "bad-rows", "Bad rows, nothing written", detail, Map.of("errors", errors));
   }
 
+  /** Well-formed rows of a batch holding a value that cannot be true or served; nothing was written. */
+  static Problem implausibleRows(String field, String detail, Object errors) {
+    return new Problem(422, "implausible-rows", "Implausible values, nothing written", detail,
+        Map.of("parameter", field, "errors", errors));
+  }
+
+  /** A text longer than the server reads. */
+  static Problem tooLong(String parameter, int length, int limit) {
+    return new Problem(422, "too-long", "Text too long", "parameter '" + parameter + "': " + length
+        + " characters, more than the " + limit + " accepted", Map.of("parameter", parameter, "limit", limit));
+  }
+
+  /** A batch with more rows than one request may carry. */
+  static Problem batchTooLong(String name, int rows, int limit) {
+    return new Problem(422, "batch-too-long", "Batch too long", "a batch of " + rows + " " + name
+        + " is longer than the " + limit + " one request may carry; send several", Map.of("parameter", name,
+        "limit", limit));
+  }
+
   static Problem unauthorized() {
     return new Problem(401, "unauthorized", "API key required",
         "send the API key as 'Authorization: Bearer <key>'", Map.of());
@@ -74,18 +93,28 @@ final class Problem extends RuntimeException {
         Map.of("capacity", capacity));
   }
 
-  static Problem unsupportedMediaType(String contentType) {
-    return new Problem(415, "unsupported-media-type", "Unsupported media type",
-        "expected application/json, got " + contentType, Map.of());
+  static Problem methodNotAllowed(String method, String allowed) {
+    return new Problem(405, "method-not-allowed", "Method not allowed",
+        method + " is not answered here (allowed: " + allowed + ")", Map.of());
   }
 
-  /** Any other status Javalin reports (405 and the like). */
+  static Problem unsupportedMediaType(String contentType) {
+    return new Problem(415, "unsupported-media-type", "Unsupported media type",
+        "expected Content-Type: application/json, got " + (contentType == null ? "none" : "'" + contentType + "'"),
+        Map.of());
+  }
+
+  /** Any other status Javalin or Jetty reports (a malformed request, a URI or headers too long). */
   static Problem http(int status, String title) {
-    return new Problem(status, "http-" + status, title, title, Map.of());
+    return http(status, title, title);
+  }
+
+  static Problem http(int status, String title, String detail) {
+    return new Problem(status, "http-" + status, title, detail, Map.of());
   }
 
   static Problem internal() {
-    return new Problem(500, "internal", "Internal error", "the server failed; its standard error tells why", Map.of());
+    return new Problem(500, "internal", "Internal error", "the server failed; its log tells why", Map.of());
   }
 
   int status() {
@@ -99,7 +128,7 @@ final class Problem extends RuntimeException {
     m.put("title", title);
     m.put("status", status);
     m.put("detail", getMessage());
-    m.put("instance", instance);
+    if (instance != null) m.put("instance", instance);
     m.putAll(members);
     return m;
   }

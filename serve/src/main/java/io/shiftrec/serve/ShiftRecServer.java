@@ -41,6 +41,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ShiftRec's HTTP API over one store (routes in openapi.json): JSON in and out, errors as
@@ -51,7 +53,15 @@ public final class ShiftRecServer implements AutoCloseable {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
-  private static final int MAX_K = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(ShiftRecServer.class);
+  /** The most items one answer lists: the diversity re-rank costs k² similarities. */
+  private static final int MAX_K = 100;
+  /** The longest onboarding text: the language model reads its first 512 tokens, and tokenising costs per char. */
+  private static final int MAX_ONBOARDING_CHARS = 4096;
+  /** The most events one request may carry: a batch is one transaction, and every request's cost is bounded. */
+  static final int MAX_BATCH_EVENTS = 10_000;
+  /** The most items one request may carry: each is encoded by the language model before the answer. */
+  static final int MAX_BATCH_ITEMS = 1_000;
   private static final int DRAIN_SECONDS = 25;
   /** The most of a refused request's body that is read and dropped so that its client can read the answer. */
   private static final long DISCARD_BYTES = 64L << 20;
@@ -61,6 +71,9 @@ public final class ShiftRecServer implements AutoCloseable {
 
   /** Who may call a route. */
   private enum Access { OPEN, READ, WRITE }
+
+  /** A route's path as a pattern over request paths, and the methods it answers. */
+  private record Methods(java.util.regex.Pattern path, Set<String> methods) {}
 
   @FunctionalInterface
   private interface Route {
@@ -77,6 +90,8 @@ public final class ShiftRecServer implements AutoCloseable {
   private final Javalin app;
   /** Requests being answered, so shutting down can wait for them. */
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Every route path with its methods, in registration order: a known path with another method is a 405. */
+  private final Map<String, Methods> methodsByPath = new LinkedHashMap<>();
 
   private ShiftRecServer(ServeConfig config, Store store, LiveCatalog catalog) throws IOException {
     this.config = config;
@@ -97,10 +112,13 @@ public final class ShiftRecServer implements AutoCloseable {
       c.jetty.modifyServer(server -> {
         server.setHandler(new GracefulHandler());
         server.setStopTimeout(DRAIN_SECONDS * 1000L);
+        server.setErrorHandler(new JettyProblems());
       });
+      c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems()));
       routes(c.routes);
+      c.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
       c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
-          ? Problem.noRoute(ctx.method().name(), ctx.path()) : Problem.http(e.getStatus(), e.getMessage())));
+          ? noRoute(ctx) : Problem.http(e.getStatus(), e.getMessage())));
     });
   }
 
@@ -167,19 +185,34 @@ public final class ShiftRecServer implements AutoCloseable {
       } catch (Problem p) {
         problem(ctx, p);
       } catch (RuntimeException e) {
-        e.printStackTrace();
+        LOG.error("{} {} failed", method, path, e);
         problem(ctx, Problem.internal());
       } finally {
         inFlight.decrementAndGet();
         metrics.request(method, path, ctx.status().getCode(), System.nanoTime() - start);
       }
     };
+    methodsByPath.computeIfAbsent(path, p -> new Methods(
+        java.util.regex.Pattern.compile(p.replaceAll("\\{[^}]+}", "[^/]+")), new java.util.LinkedHashSet<>()))
+        .methods().add(method);
     switch (method) {
       case "GET" -> r.get(path, handler);
       case "POST" -> r.post(path, handler);
       case "DELETE" -> r.delete(path, handler);
       default -> throw new IllegalArgumentException(method);
     }
+  }
+
+  /** 405 with the methods the path answers, when it is a route's path; else 404. */
+  private Problem noRoute(Context ctx) {
+    for (Methods m : methodsByPath.values()) {
+      if (m.path().matcher(ctx.path()).matches()) {
+        String allow = String.join(", ", m.methods());
+        ctx.header("Allow", allow);
+        return Problem.methodNotAllowed(ctx.method().name(), allow);
+      }
+    }
+    return Problem.noRoute(ctx.method().name(), ctx.path());
   }
 
   private void authorize(Context ctx, Access access) {
@@ -196,7 +229,7 @@ public final class ShiftRecServer implements AutoCloseable {
   // ------------------------------------------------------------------------------------------------ writes
 
   private void upsertItems(Context ctx) throws IOException {
-    List<JsonNode> rows = arrayBody(ctx, GenericBatch.ITEMS);
+    List<JsonNode> rows = arrayBody(ctx, GenericBatch.ITEMS, MAX_BATCH_ITEMS);
     boolean queued = config.itemQueue() > 0;
     List<Item> items;
     try {
@@ -214,7 +247,7 @@ public final class ShiftRecServer implements AutoCloseable {
 
   /** Answers only after the transaction committed (the store syncs each commit to disk). */
   private void insertEvents(Context ctx) throws IOException {
-    List<JsonNode> rows = arrayBody(ctx, GenericBatch.EVENTS);
+    List<JsonNode> rows = arrayBody(ctx, GenericBatch.EVENTS, MAX_BATCH_EVENTS);
     GenericBatch.Inserted inserted;
     try {
       inserted = GenericBatch.insertEvents(store, rows);
@@ -227,17 +260,24 @@ public final class ShiftRecServer implements AutoCloseable {
     json(ctx, 200, Map.of("received", rows.size(), "stored", report.events().stored()));
   }
 
+  /** 422 when every bad row is only implausible (it names the first one's field), else 400. */
   private static Problem rejected(ImportReport report) {
     List<Map<String, Object>> errors = new ArrayList<>();
+    boolean implausible = report.errorCount() == report.errors().size();
     for (RowError e : report.errors()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("index", e.line() - 1);
       m.put("reason", e.reason());
       errors.add(m);
+      implausible &= e.implausible();
     }
     RowError first = report.errors().get(0);
     String more = report.errorCount() > 1 ? " (and " + (report.errorCount() - 1) + " more bad rows)" : "";
-    return Problem.badRows(first.file() + "[" + (first.line() - 1) + "]: " + first.reason() + more, errors);
+    String detail = first.file() + "[" + (first.line() - 1) + "]: " + first.reason() + more;
+    if (!implausible) return Problem.badRows(detail, errors);
+    String field = first.reason().startsWith("field '")
+        ? first.reason().substring(7, first.reason().indexOf('\'', 7)) : first.file();
+    return Problem.implausibleRows(field, detail, errors);
   }
 
   /** Deletes the user, their events and the cached vectors of their texts in one transaction. */
@@ -348,6 +388,9 @@ public final class ShiftRecServer implements AutoCloseable {
     if (text == null || !text.isTextual() || text.asText().isBlank()) {
       throw Problem.badParameter("text", "expected a non-empty string, got " + type(text));
     }
+    if (text.asText().length() > MAX_ONBOARDING_CHARS) {
+      throw Problem.tooLong("text", text.asText().length(), MAX_ONBOARDING_CHARS);
+    }
     JsonNode kNode = body.get("k");
     if (kNode != null && !kNode.isIntegralNumber()) {
       throw Problem.badParameter("k", "expected an integer, got " + type(kNode));
@@ -362,10 +405,12 @@ public final class ShiftRecServer implements AutoCloseable {
     LiveCatalog.Query query = catalog.encode(text.asText());
     Catalog.Space space = view.centred().spaces().get(query.model());
     float[] placed = space == null ? null : space.place(query.vector());
-    StatedTasteRanker taste = placed == null ? null : catalog.onboardingRanker(view, query.model());
+    LiveCatalog.Onboarding built = placed == null ? null : catalog.onboarding(view);
+    StatedTasteRanker taste = built == null ? null : built.rankers().get(query.model());
+    // a ranker ranks the catalogue it was built over, which may be a few writes older than the newest
     List<Recommendation> recs = placed == null ? List.of()
-        : taste != null ? taste.recommend(query.vector(), StatedTasteRanker.Settings.defaults(), view.centred(), k,
-            domain)
+        : taste != null ? taste.recommend(query.vector(), StatedTasteRanker.Settings.defaults(),
+            built.view().centred(), k, domain)
         : NearestItems.of(view.centred(), space, placed, k, domain, -1);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("model", query.model());
@@ -427,9 +472,10 @@ public final class ShiftRecServer implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------ bodies
 
-  private List<JsonNode> arrayBody(Context ctx, String name) throws IOException {
+  private List<JsonNode> arrayBody(Context ctx, String name, int limit) throws IOException {
     JsonNode body = jsonBody(ctx);
     if (!body.isArray()) throw Problem.badRequest("expected a JSON array of " + name + ", got " + type(body));
+    if (body.size() > limit) throw Problem.batchTooLong(name, body.size(), limit);
     List<JsonNode> rows = new ArrayList<>(body.size());
     body.forEach(rows::add);
     return rows;
@@ -441,9 +487,7 @@ public final class ShiftRecServer implements AutoCloseable {
    */
   private JsonNode jsonBody(Context ctx) throws IOException {
     String contentType = ctx.contentType();
-    if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      throw Problem.unsupportedMediaType(contentType);
-    }
+    if (!isJson(contentType)) throw Problem.unsupportedMediaType(contentType);
     long limit = config.maxRequestBytes();
     if (ctx.req().getContentLengthLong() > limit) throw Problem.tooLarge(limit);
     ctx.req().setAttribute(BODY_OPENED, Boolean.TRUE);
@@ -460,9 +504,19 @@ public final class ShiftRecServer implements AutoCloseable {
     try {
       return JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw Problem.badRequest("malformed JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ")");
+      // A broken limit (nesting, number length) carries no location.
+      String where = e.getLocation() == null ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw Problem.badRequest("malformed JSON: " + e.getOriginalMessage() + where);
     }
+  }
+
+  /** {@code application/json}, with parameters or none. */
+  private static boolean isJson(String contentType) {
+    if (contentType == null) return false;
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+        .equalsIgnoreCase("application/json");
   }
 
   private static String type(JsonNode node) {
@@ -507,7 +561,7 @@ public final class ShiftRecServer implements AutoCloseable {
     }
   }
 
-  private static byte[] bytes(Object body) {
+  static byte[] bytes(Object body) {
     try {
       return JSON.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.EventType;
 import io.shiftrec.core.Item;
+import io.shiftrec.core.Plausible;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.StoreException;
 import io.shiftrec.core.User;
@@ -34,6 +35,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -48,7 +51,11 @@ public final class SqliteStore implements Store {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+
   private final String url;
+  /** Whether an implausible stored event was met and logged, so the log says it once per store. */
+  private volatile boolean implausibleRowSeen;
   private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final BlockingQueue<Connection> idleReaders = new ArrayBlockingQueue<>(READERS);
@@ -433,7 +440,10 @@ public final class SqliteStore implements Store {
           + " FROM events WHERE user = ? ORDER BY coalesce(ts, position), seq")) {
         ps.setString(1, user);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) out.add(event(rs));
+          while (rs.next()) {
+            Event e = event(rs);
+            if (e != null) out.add(e);
+          }
         }
       }
       return out;
@@ -445,21 +455,42 @@ public final class SqliteStore implements Store {
     read("events", c -> {
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + EVENT_COLUMNS
           + " FROM events ORDER BY user, coalesce(ts, position), seq")) {
-        while (rs.next()) consumer.accept(event(rs));
+        while (rs.next()) {
+          Event e = event(rs);
+          if (e != null) consumer.accept(e);
+        }
       }
       return null;
     });
   }
 
-  private static Event event(ResultSet rs) throws SQLException {
+  /**
+   * The row as an event, or null when it breaks {@link Plausible}'s rules (only an older version wrote such rows):
+   * it is skipped, so one bad row never breaks its user, and said once in the log; {@code shiftrec check} lists them.
+   */
+  private Event event(ResultSet rs) throws SQLException {
     double value = rs.getDouble(4);
     if (rs.wasNull()) value = Double.NaN;
     long ts = rs.getLong(5);
     Long timestamp = rs.wasNull() ? null : ts;
     long pos = rs.getLong(6);
     Long position = rs.wasNull() ? null : pos;
-    return new Event(rs.getString(1), rs.getString(2), EventType.parse(rs.getString(3)), value, timestamp, position,
-        rs.getString(7), rs.getString(8), parse(rs.getString(9), MAP));
+    String problem;
+    Event e = null;
+    try {
+      e = new Event(rs.getString(1), rs.getString(2), EventType.parse(rs.getString(3)), value, timestamp, position,
+          rs.getString(7), rs.getString(8), parse(rs.getString(9), MAP));
+      problem = Plausible.eventProblem(e, System.currentTimeMillis() / 1000);
+    } catch (RuntimeException unreadable) { // an unknown type, a broken context
+      problem = unreadable.getMessage();
+    }
+    if (problem == null) return e;
+    if (!implausibleRowSeen) {
+      implausibleRowSeen = true;
+      LOG.warn("{} holds events that break the rules for stored values ({}); they are skipped (run 'shiftrec check' "
+          + "to list them, with --repair to set them aside)", url, problem);
+    }
+    return null;
   }
 
   @Override
