@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code max_request_bytes}, {@code item_queue}), else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
- * @param readsNeedKey whether reads need the key too (else they are open)
+ * @param readsNeedKey whether recommendations, similar items and onboarding need the key too (default true); a
+ *     user's profile and export always need it
  * @param maxRequestBytes larger request bodies are refused with 413
  * @param itemQueue 0: {@code POST /items} answers once its items are encoded and recommendable; above 0: it answers
  *     once they are stored (202) and a background writer encodes and publishes them, with room for this many items
@@ -28,12 +29,18 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
+  /** A shorter key can be guessed by a client that is allowed to try often. */
+  public static final int MIN_KEY_CHARS = 16;
   private static final Set<String> FILE_KEYS =
       Set.of("api_key", "host", "port", "reads_need_key", "max_request_bytes", "item_queue");
 
   public ServeConfig {
     if (apiKey == null || apiKey.isBlank()) {
       throw new IllegalArgumentException("no API key: set SHIFTREC_API_KEY (or api_key in the config file)");
+    }
+    if (apiKey.length() < MIN_KEY_CHARS) {
+      throw new IllegalArgumentException("the API key is " + apiKey.length() + " characters; it must have at least "
+          + MIN_KEY_CHARS + " (e.g. the output of 'openssl rand -hex 16')");
     }
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
     if (maxRequestBytes < 1) throw new IllegalArgumentException("max_request_bytes must be positive");
@@ -72,7 +79,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
       throw new IllegalArgumentException("port must be between 0 and 65535, got " + chosenPort);
     }
     return new ServeConfig(db, s.get("host", DEFAULT_HOST), (int) chosenPort, s.get("api_key", null),
-        s.bool("reads_need_key"), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
+        s.bool("reads_need_key", true), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
         Math.toIntExact(Math.min(Integer.MAX_VALUE, s.integer("item_queue", 0))));
   }
 
@@ -94,8 +101,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
       }
     }
 
-    boolean bool(String key) {
-      String v = get(key, "false");
+    boolean bool(String key, boolean fallback) {
+      String v = get(key, Boolean.toString(fallback));
       return switch (v.toLowerCase(Locale.ROOT)) {
         case "true" -> true;
         case "false" -> false;

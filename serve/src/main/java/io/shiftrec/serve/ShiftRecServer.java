@@ -69,8 +69,11 @@ public final class ShiftRecServer implements AutoCloseable {
   private static final String BODY_OPENED = "shiftrec.body-opened";
   private static final Set<String> ONBOARDING_FIELDS = Set.of("text", "k", "domain");
 
-  /** Who may call a route. */
-  private enum Access { OPEN, READ, WRITE }
+  /**
+   * Who may call a route. READ routes are open when the configuration says so; PERSONAL ones (a user's profile and
+   * data) always need the key, as writes do, and their answers are never cached.
+   */
+  private enum Access { OPEN, READ, PERSONAL, WRITE }
 
   /** A route's path as a pattern over request paths, and the methods it answers. */
   private record Methods(java.util.regex.Pattern path, Set<String> methods) {}
@@ -128,10 +131,22 @@ public final class ShiftRecServer implements AutoCloseable {
     try {
       ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store, config.itemQueue()));
       server.app.start();
+      if (!config.readsNeedKey() && !isLoopback(config.host())) {
+        LOG.warn("listening on {} with open reads: anyone who reaches this address reads recommendations without a "
+            + "key (set reads_need_key=true to close them)", config.host());
+      }
       return server;
     } catch (RuntimeException | IOException e) {
       store.close();
       throw e;
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -167,8 +182,8 @@ public final class ShiftRecServer implements AutoCloseable {
     route(r, "POST", "/items", Access.WRITE, this::upsertItems);
     route(r, "POST", "/events", Access.WRITE, this::insertEvents);
     route(r, "GET", "/users/{id}/recommendations", Access.READ, this::recommendations);
-    route(r, "GET", "/users/{id}/profile", Access.READ, this::profile);
-    route(r, "GET", "/users/{id}/export", Access.READ, this::export);
+    route(r, "GET", "/users/{id}/profile", Access.PERSONAL, this::profile);
+    route(r, "GET", "/users/{id}/export", Access.PERSONAL, this::export);
     route(r, "DELETE", "/users/{id}", Access.WRITE, this::deleteUser);
     route(r, "GET", "/items/{id}/similar", Access.READ, this::similar);
     route(r, "POST", "/onboarding", Access.READ, this::onboarding);
@@ -180,6 +195,7 @@ public final class ShiftRecServer implements AutoCloseable {
       long start = System.nanoTime();
       inFlight.incrementAndGet();
       try {
+        if (access == Access.PERSONAL || path.startsWith("/users/")) ctx.header("Cache-Control", "no-store");
         authorize(ctx, access);
         route.handle(ctx);
       } catch (Problem p) {

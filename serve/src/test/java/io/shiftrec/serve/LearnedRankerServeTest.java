@@ -62,7 +62,7 @@ class LearnedRankerServeTest {
           ItemGraph.empty(ids.length), new int[ids.length], "", null);
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
     }
-    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
       String base = "http://127.0.0.1:" + server.port();
       assertEquals("shiftrec-learned v1", get(base + "/health").get("model").asText());
@@ -113,7 +113,7 @@ class LearnedRankerServeTest {
         nearest = i;
       }
     }
-    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
       String base = "http://127.0.0.1:" + server.port();
       List<String> answer = new ArrayList<>();

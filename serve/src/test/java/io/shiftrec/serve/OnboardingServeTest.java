@@ -55,7 +55,7 @@ class OnboardingServeTest {
       Importer.run(store, ImportFormat.GENERIC, data, ErrorPolicy.REJECT, Progress.NONE);
       StoreEncoding.encodeCatalog(store, StoreEncoding.settings(store), Progress.NONE);
     }
-    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
       String base = "http://127.0.0.1:" + server.port();
       assertEquals("moon", first(base, "I love science fiction films"));

@@ -22,7 +22,7 @@ class QueuedItemsTest {
   @Test
   void queuedItemWritesAreStoredAtOnceAndRecommendableSoonAfter() throws Exception {
     Path db = TestStore.create(dir);
-    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 2))) {
       String base = "http://127.0.0.1:" + server.port();
       HttpResponse<String> tooBig = post(base, "[" + item("q1") + "," + item("q2") + "," + item("q3") + "]");
@@ -52,7 +52,7 @@ class QueuedItemsTest {
   }
 
   private static HttpResponse<String> post(String base, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/items")).header("Authorization", "Bearer k")
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/items")).header("Authorization", "Bearer key-0123456789abcdef")
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }

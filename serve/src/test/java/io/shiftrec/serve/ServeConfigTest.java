@@ -1,7 +1,6 @@
 package io.shiftrec.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ServeConfigTest {
+  private static final String KEY = "key-0123456789abcdef";
+
   @TempDir Path dir;
 
   private Path file(String text) throws Exception {
@@ -20,42 +21,45 @@ class ServeConfigTest {
 
   @Test
   void theCommandLineBeatsTheEnvironmentWhichBeatsTheFile() throws Exception {
-    Path f = file("api_key=from-file\nport=7000\nhost=0.0.0.0\nreads_need_key=true\nmax_request_bytes=1000\n");
+    Path f = file("api_key=from-file-0123456789\nport=7000\nhost=0.0.0.0\nreads_need_key=true\nmax_request_bytes=1000\n");
     ServeConfig fileOnly = ServeConfig.resolve("db", null, f, Map.of());
-    assertEquals(new ServeConfig("db", "0.0.0.0", 7000, "from-file", true, 1000), fileOnly);
-    ServeConfig env = ServeConfig.resolve("db", null, f, Map.of("SHIFTREC_API_KEY", "from-env", "SHIFTREC_PORT",
+    assertEquals(new ServeConfig("db", "0.0.0.0", 7000, "from-file-0123456789", true, 1000), fileOnly);
+    ServeConfig env = ServeConfig.resolve("db", null, f, Map.of("SHIFTREC_API_KEY", "from-env-0123456789", "SHIFTREC_PORT",
         "7100", "SHIFTREC_READS_NEED_KEY", "false"));
-    assertEquals(new ServeConfig("db", "0.0.0.0", 7100, "from-env", false, 1000), env);
+    assertEquals(new ServeConfig("db", "0.0.0.0", 7100, "from-env-0123456789", false, 1000), env);
     assertEquals(7200, ServeConfig.resolve("db", 7200, f, Map.of("SHIFTREC_PORT", "7100")).port());
   }
 
   @Test
   void defaultsApplyWhenNothingIsSaid() throws Exception {
-    ServeConfig c = ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k"));
+    ServeConfig c = ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY));
     assertEquals(ServeConfig.DEFAULT_HOST, c.host());
     assertEquals(ServeConfig.DEFAULT_PORT, c.port());
-    assertFalse(c.readsNeedKey());
+    assertTrue(c.readsNeedKey(), "reads need the key unless opened");
     assertEquals(ServeConfig.DEFAULT_MAX_REQUEST_BYTES, c.maxRequestBytes());
   }
 
   @Test
   void badSettingsAreRefusedNamingTheSetting() throws Exception {
-    Map<String, String> key = Map.of("SHIFTREC_API_KEY", "k");
+    Map<String, String> key = Map.of("SHIFTREC_API_KEY", KEY);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null, Map.of()))
         .getMessage().contains("SHIFTREC_API_KEY"));
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ServeConfig.resolve("db", null, file("api_key=k\nprot=80\n"), Map.of())).getMessage().contains("prot"));
+        () -> ServeConfig.resolve("db", null, file("api_key=" + KEY + "\nprot=80\n"), Map.of())).getMessage().contains("prot"));
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k", "SHIFTREC_PORT", "http")))
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_PORT", "http")))
         .getMessage().contains("port"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", 70_000, null, key))
         .getMessage().contains("65535"));
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k", "SHIFTREC_READS_NEED_KEY", "yes")))
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_READS_NEED_KEY", "yes")))
         .getMessage().contains("reads_need_key"));
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "k", "SHIFTREC_ITEM_QUEUE", "-5")))
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_ITEM_QUEUE", "-5")))
         .getMessage().contains("item_queue"));
-    assertEquals(100, ServeConfig.resolve("db", null, file("api_key=k\nitem_queue=100\n"), Map.of()).itemQueue());
+    assertEquals(100, ServeConfig.resolve("db", null, file("api_key=" + KEY + "\nitem_queue=100\n"), Map.of()).itemQueue());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "short-key")))
+        .getMessage().contains("at least 16"));
   }
 }

@@ -128,6 +128,20 @@ class ShiftRecServerTest {
   }
 
   @Test
+  void personalDataNeedsTheKeyEvenWithOpenReadsAndIsNeverCached() throws Exception {
+    assertEquals(200, get("/users/ann/recommendations").status(), "this server opens reads");
+    for (String path : List.of("/users/ann/profile", "/users/ann/export")) {
+      Response none = get(path);
+      assertEquals(401, none.status(), path);
+      assertProblem(none);
+      HttpResponse<String> keyed = HTTP.send(HttpRequest.newBuilder(uri(path))
+          .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, keyed.statusCode(), path);
+      assertEquals("no-store", keyed.headers().firstValue("Cache-Control").orElse(null), path);
+    }
+  }
+
+  @Test
   void badInputIsRejectedAsProblemsNamingTheFieldAndWritesNothing() throws Exception {
     long before = events();
     Response wrongType = call("POST", "/events", "[{\"user\":\"ann\",\"item\":\"aliens\",\"type\":\"view\","
@@ -173,7 +187,7 @@ class ShiftRecServerTest {
   @Test
   void unknownIdsAre404sNamingTheId() throws Exception {
     for (String path : List.of("/users/nobody/recommendations", "/users/nobody/profile", "/users/nobody/export")) {
-      Response r = get(path);
+      Response r = call("GET", path, (byte[]) null, KEY);
       assertEquals(404, r.status(), path);
       assertProblem(r);
       assertTrue(r.json().get("detail").asText().contains("'nobody'"), r.body());
@@ -193,7 +207,7 @@ class ShiftRecServerTest {
     assertEquals(200, recs.status());
     assertEquals("aliens", recs.json().get("items").get(0).get("item").asText(), recs.body());
     assertTrue(recs.json().get("items").get(0).get("reason").asText().contains("Alien (1979)"), recs.body());
-    Response profile = get("/users/ann/profile");
+    Response profile = call("GET", "/users/ann/profile", (byte[]) null, KEY);
     assertEquals(200, profile.status());
     assertEquals(2, profile.json().get("events").asInt());
     Response similar = get("/items/alien/similar?k=2");
@@ -295,10 +309,10 @@ class ShiftRecServerTest {
         + "\"value\":5,\"timestamp\":1002,\"text\":\"seasoned it twice, now nothing sticks\"}]", KEY).status());
     assertEquals(200, get("/users/gone/recommendations?explain=true").status());
     assertEquals(vectorsBefore + 1, embeddings(), "the review's vector is cached");
-    assertEquals(3, get("/users/gone/export").json().get("events").size());
+    assertEquals(3, call("GET", "/users/gone/export", (byte[]) null, KEY).json().get("events").size());
     long before = events();
     assertEquals(204, call("DELETE", "/users/gone", (byte[]) null, KEY).status());
-    assertEquals(404, get("/users/gone/export").status());
+    assertEquals(404, call("GET", "/users/gone/export", (byte[]) null, KEY).status());
     assertEquals(404, get("/users/gone/recommendations").status());
     assertEquals(before - 3, events());
     assertEquals(vectorsBefore, embeddings(), "the review's vector went with the user");

@@ -20,7 +20,7 @@ class ShutdownTest {
   @Test
   void aRequestInFlightWhenShutdownBeginsIsAnsweredAndItsWritesKept() throws Exception {
     Path db = TestStore.create(dir);
-    ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "k", false,
+    ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES));
     // Encoding 100 new items keeps the request busy for a second or more.
     StringBuilder items = new StringBuilder("[");
@@ -30,7 +30,7 @@ class ShutdownTest {
           .append(i).append(" for slicing, dicing and grating vegetables in a small kitchen\"}");
     }
     HttpRequest upsert = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/items"))
-        .header("Authorization", "Bearer k").header("Content-Type", "application/json")
+        .header("Authorization", "Bearer key-0123456789abcdef").header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(items.append(']').toString())).build();
     CompletableFuture<HttpResponse<String>> answer =
         HttpClient.newHttpClient().sendAsync(upsert, HttpResponse.BodyHandlers.ofString());
