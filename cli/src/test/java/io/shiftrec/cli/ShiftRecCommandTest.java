@@ -81,6 +81,30 @@ class ShiftRecCommandTest {
     assertTrue(json.out().contains("\"item\" : \"notting\""), json.out());
   }
 
+  /** Values an older version stored against the rules: reads skip them, check lists them, --repair sets them aside. */
+  @Test
+  void checkListsAndRepairsImplausibleRowsWhileReadsSkipThem() throws Exception {
+    Path data = englishDataset();
+    String db = dir.resolve("s.db").toString();
+    assertEquals(0, run("import", "--db", db, "--format", "generic", "--path", data.toString()).code());
+    assertEquals(0, run("check", "--db", db).code());
+    try (Store store = Stores.openExisting(db); Store.Transaction tx = store.begin()) {
+      tx.insertEvents(List.of(new io.shiftrec.core.Event("ann", "love", io.shiftrec.core.EventType.RATING, 1e308,
+          1500L, null, "movies", null, Map.of())));
+      tx.commit();
+    }
+    Run rec = run("recommend", "--db", db, "--user", "ann", "-k", "2", "--explain");
+    assertEquals(0, rec.code(), rec.err());
+    Run listed = run("check", "--db", db);
+    assertEquals(1, listed.code(), listed.out());
+    assertTrue(listed.out().startsWith("events "), listed.out());
+    assertTrue(listed.out().contains("field 'value': a rating must lie between 0 and 5"), listed.out());
+    Run repaired = run("check", "--db", db, "--repair");
+    assertEquals(0, repaired.code(), repaired.err());
+    assertTrue(repaired.out().contains("1 rows set aside"), repaired.out());
+    assertEquals(0, run("check", "--db", db).code());
+  }
+
   @Test
   void badRequestsFailWithOneLineNamingTheProblem() throws Exception {
     Path data = englishDataset();

@@ -33,6 +33,16 @@ public interface Store extends AutoCloseable {
 
   Counts counts();
 
+  /**
+   * Stored rows that break {@link Plausible}'s rules, which reads skip: only an older version wrote them. With
+   * {@code setAside}, they move in one transaction into quarantine tables beside their own ({@code quarantined_events}
+   * and so on, each row with the rule it broke), out of every read, kept for a person to look at.
+   */
+  List<ImplausibleRow> implausibleRows(boolean setAside);
+
+  /** A stored row that breaks a rule: its table, what finds it there, and the rule. */
+  record ImplausibleRow(String table, String key, String problem) {}
+
   /** Cached embeddings of {@code model} for the given text hashes; hashes never encoded are absent from the map. */
   Map<String, float[]> embeddings(String model, Collection<String> textHashes);
 

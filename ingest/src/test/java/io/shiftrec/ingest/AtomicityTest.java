@@ -148,6 +148,9 @@ class AtomicityTest {
     @Override public List<Event> eventsOf(String user) { return delegate.eventsOf(user); }
     @Override public void forEachEvent(Consumer<Event> consumer) { delegate.forEachEvent(consumer); }
     @Override public Counts counts() { return delegate.counts(); }
+    @Override public List<ImplausibleRow> implausibleRows(boolean setAside) {
+      return delegate.implausibleRows(setAside);
+    }
     @Override public Map<String, float[]> embeddings(String model, Collection<String> hashes) {
       return delegate.embeddings(model, hashes);
     }

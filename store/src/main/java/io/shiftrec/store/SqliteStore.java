@@ -464,26 +464,35 @@ public final class SqliteStore implements Store {
     });
   }
 
-  /**
-   * The row as an event, or null when it breaks {@link Plausible}'s rules (only an older version wrote such rows):
-   * it is skipped, so one bad row never breaks its user, and said once in the log; {@code shiftrec check} lists them.
-   */
-  private Event event(ResultSet rs) throws SQLException {
+  /** The row of {@link #EVENT_COLUMNS} as an event, or null when it cannot be read (an unknown type, broken JSON). */
+  private static Event readEvent(ResultSet rs) throws SQLException {
     double value = rs.getDouble(4);
     if (rs.wasNull()) value = Double.NaN;
     long ts = rs.getLong(5);
     Long timestamp = rs.wasNull() ? null : ts;
     long pos = rs.getLong(6);
     Long position = rs.wasNull() ? null : pos;
-    String problem;
-    Event e = null;
     try {
-      e = new Event(rs.getString(1), rs.getString(2), EventType.parse(rs.getString(3)), value, timestamp, position,
+      return new Event(rs.getString(1), rs.getString(2), EventType.parse(rs.getString(3)), value, timestamp, position,
           rs.getString(7), rs.getString(8), parse(rs.getString(9), MAP));
-      problem = Plausible.eventProblem(e, System.currentTimeMillis() / 1000);
-    } catch (RuntimeException unreadable) { // an unknown type, a broken context
-      problem = unreadable.getMessage();
+    } catch (RuntimeException unreadable) {
+      return null;
     }
+  }
+
+  /** The rule the row read as {@code e} (null: unreadable) breaks, or null. */
+  private static String problemOf(Event e, ResultSet rs, long nowSeconds) throws SQLException {
+    return e == null ? "unreadable (type '" + rs.getString(3) + "' or a broken context)"
+        : Plausible.eventProblem(e, nowSeconds);
+  }
+
+  /**
+   * The row as an event, or null when it breaks {@link Plausible}'s rules (only an older version wrote such rows):
+   * it is skipped, so one bad row never breaks its user, and said once in the log; {@code shiftrec check} lists them.
+   */
+  private Event event(ResultSet rs) throws SQLException {
+    Event e = readEvent(rs);
+    String problem = problemOf(e, rs, System.currentTimeMillis() / 1000);
     if (problem == null) return e;
     if (!implausibleRowSeen) {
       implausibleRowSeen = true;
@@ -491,6 +500,66 @@ public final class SqliteStore implements Store {
           + "to list them, with --repair to set them aside)", url, problem);
     }
     return null;
+  }
+
+  @Override
+  public List<ImplausibleRow> implausibleRows(boolean setAside) {
+    if (!setAside) return read("implausible rows", SqliteStore::findImplausible);
+    writeLock.lock();
+    try {
+      List<ImplausibleRow> found = findImplausible(writer);
+      try (Statement s = writer.createStatement()) {
+        // Same columns, none of the constraints; the rule broken beside each row.
+        s.execute("CREATE TABLE IF NOT EXISTS quarantined_events AS SELECT *, '' AS problem FROM events WHERE 0");
+        s.execute("CREATE TABLE IF NOT EXISTS quarantined_users AS SELECT *, '' AS problem FROM users WHERE 0");
+        s.execute("CREATE TABLE IF NOT EXISTS quarantined_items AS SELECT *, '' AS problem FROM items WHERE 0");
+      }
+      // Events first: those of an implausible user or item break the id rule too, so nothing refers to what goes.
+      for (String table : List.of("events", "users", "items")) {
+        String key = table.equals("events") ? "seq" : "id";
+        try (PreparedStatement copy = writer.prepareStatement("INSERT INTO quarantined_" + table + " SELECT *, ? FROM "
+            + table + " WHERE " + key + " = ?");
+             PreparedStatement delete = writer.prepareStatement("DELETE FROM " + table + " WHERE " + key + " = ?")) {
+          for (ImplausibleRow row : found) {
+            if (!row.table().equals(table)) continue;
+            copy.setString(1, row.problem());
+            copy.setString(2, row.key());
+            copy.executeUpdate();
+            delete.setString(1, row.key());
+            delete.executeUpdate();
+          }
+        }
+      }
+      writer.commit();
+      return found;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw new StoreException("cannot set implausible rows aside: " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static List<ImplausibleRow> findImplausible(Connection c) throws SQLException {
+    List<ImplausibleRow> found = new ArrayList<>();
+    long now = System.currentTimeMillis() / 1000;
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT " + EVENT_COLUMNS + ", seq FROM events ORDER BY seq")) {
+        while (rs.next()) {
+          String problem = problemOf(readEvent(rs), rs, now);
+          if (problem != null) found.add(new ImplausibleRow("events", rs.getString(10), problem));
+        }
+      }
+      for (String table : List.of("users", "items")) {
+        try (ResultSet rs = s.executeQuery("SELECT id FROM " + table + " ORDER BY id")) {
+          while (rs.next()) {
+            String problem = Plausible.idProblem(rs.getString(1));
+            if (problem != null) found.add(new ImplausibleRow(table, rs.getString(1), "field 'id': " + problem));
+          }
+        }
+      }
+    }
+    return found;
   }
 
   @Override

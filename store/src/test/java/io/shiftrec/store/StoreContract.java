@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,33 @@ public abstract class StoreContract {
       tx.commit();
     }
     assertEquals(4, store.counts().events());
+  }
+
+  /** Rows an older version stored against the rules: skipped when read, listed, and set aside on request. */
+  @Test
+  void implausibleRowsAreSkippedListedAndSetAside() {
+    seed();
+    String longId = "u".repeat(300);
+    try (Store.Transaction tx = store.begin()) {
+      tx.insertEvents(List.of(rating("u1", "m1", 1e308, 300), rating("u1", "m2", 4, 1_000_000_000_000_000_000L),
+          rating(longId, "m1", 4, 300)));
+      tx.commit();
+    }
+    assertEquals(2, store.eventsOf("u1").size(), "the two bad events of u1 are skipped");
+    List<Event> all = new ArrayList<>();
+    store.forEachEvent(all::add);
+    assertEquals(3, all.size());
+    List<Store.ImplausibleRow> found = store.implausibleRows(false);
+    assertEquals(List.of("events", "events", "events", "users"), found.stream().map(Store.ImplausibleRow::table).toList());
+    assertTrue(found.get(0).problem().startsWith("field 'value'"), found.toString());
+    assertTrue(found.get(1).problem().startsWith("field 'timestamp'"), found.toString());
+    assertTrue(found.get(2).problem().startsWith("field 'user'"), found.toString());
+    assertEquals(6, store.counts().events(), "listing changes nothing");
+    assertEquals(found, store.implausibleRows(true));
+    assertEquals(List.of(), store.implausibleRows(false));
+    assertEquals(3, store.counts().events());
+    assertEquals(Optional.empty(), store.user(longId));
+    assertEquals(2, store.eventsOf("u1").size());
   }
 
   @Test
