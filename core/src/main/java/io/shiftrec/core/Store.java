@@ -52,7 +52,12 @@ public interface Store extends AutoCloseable {
   /** Saves a new version of a named artefact (model weights, factors) and returns its version, starting at 1. */
   long putArtifact(String name, Map<String, Object> metadata, byte[] data);
 
-  Optional<Artifact> latestArtifact(String name);
+  default Optional<Artifact> latestArtifact(String name) {
+    return artifactBefore(name, Long.MAX_VALUE);
+  }
+
+  /** The newest version of a named artefact older than {@code version}: where a reader goes when one is unreadable. */
+  Optional<Artifact> artifactBefore(String name, long version);
 
   @Override
   void close();

@@ -148,6 +148,9 @@ class AtomicityTest {
     @Override public List<Event> eventsOf(String user) { return delegate.eventsOf(user); }
     @Override public void forEachEvent(Consumer<Event> consumer) { delegate.forEachEvent(consumer); }
     @Override public Counts counts() { return delegate.counts(); }
+    @Override public Optional<Artifact> artifactBefore(String name, long version) {
+      return delegate.artifactBefore(name, version);
+    }
     @Override public List<ImplausibleRow> implausibleRows(boolean setAside) {
       return delegate.implausibleRows(setAside);
     }

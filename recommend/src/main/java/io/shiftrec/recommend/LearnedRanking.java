@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 /**
@@ -123,19 +124,22 @@ public final class LearnedRanking {
     }
 
     /**
-     * The newest ranker {@code shiftrec train} saved in the store, or null when none was trained;
-     * IllegalArgumentException naming the artefact when its bytes are unreadable.
+     * The newest readable ranker {@code shiftrec train} saved in the store, or null when none was trained or none
+     * can be read. A version that cannot be read (cut short, corrupt, of another format) is passed over for the one
+     * before it, and {@code refused} is told which and why.
      */
-    public static Trained latest(Store store) {
+    public static Trained latest(Store store, Consumer<String> refused) {
       Optional<Store.Artifact> saved = store.latestArtifact(RankerArtifact.NAME);
-      if (saved.isEmpty()) return null;
-      Store.Artifact a = saved.get();
-      try {
-        return of(RankerArtifact.fromBytes(a.data()), a.name() + " v" + a.version());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("saved model " + a.name() + " version " + a.version() + ": "
-            + e.getMessage(), e);
+      while (saved.isPresent()) {
+        Store.Artifact a = saved.get();
+        try {
+          return of(RankerArtifact.fromBytes(a.data()), a.name() + " v" + a.version());
+        } catch (RuntimeException unreadable) { // any failure to read the bytes, whatever the codec throws
+          refused.accept("saved model " + a.name() + " v" + a.version() + " is unreadable (" + unreadable + ")");
+        }
+        saved = store.artifactBefore(RankerArtifact.NAME, a.version());
       }
+      return null;
     }
 
     /**

@@ -131,6 +131,9 @@ public final class ShiftRecServer implements AutoCloseable {
     try {
       ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store, config.itemQueue()));
       server.app.start();
+      LiveCatalog.View view = server.catalog.view();
+      LOG.info("serving {} on {}:{}: {} items, ranked by {}", config.db(), config.host(), server.port(),
+          view.catalog().size(), view.recommender().model());
       if (!config.readsNeedKey() && !isLoopback(config.host())) {
         LOG.warn("listening on {} with open reads: anyone who reaches this address reads recommendations without a "
             + "key (set reads_need_key=true to close them)", config.host());

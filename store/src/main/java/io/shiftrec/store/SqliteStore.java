@@ -592,11 +592,12 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Optional<Artifact> latestArtifact(String name) {
+  public Optional<Artifact> artifactBefore(String name, long version) {
     return read("artefact " + name, c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT version, created_at, metadata, data FROM artifacts WHERE name = ? ORDER BY version DESC LIMIT 1")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT version, created_at, metadata, data FROM artifacts"
+          + " WHERE name = ? AND version < ? ORDER BY version DESC LIMIT 1")) {
         ps.setString(1, name);
+        ps.setLong(2, version);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) return Optional.empty();
           return Optional.of(new Artifact(name, rs.getLong(1), rs.getLong(2), parse(rs.getString(3), MAP),
