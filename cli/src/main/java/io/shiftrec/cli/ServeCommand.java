@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve the store over HTTP (routes: GET /openapi.json) until stopped with Ctrl-C or SIGTERM.",
         "Settings come from the options, else the environment (SHIFTREC_API_KEY, SHIFTREC_HOST, SHIFTREC_PORT,"
-            + " SHIFTREC_READS_NEED_KEY, SHIFTREC_MAX_REQUEST_BYTES, SHIFTREC_ITEM_QUEUE), else --config. An API key of 16 characters or more is required."})
+            + " SHIFTREC_READS_NEED_KEY, SHIFTREC_MAX_REQUEST_BYTES, SHIFTREC_ITEM_QUEUE, SHIFTREC_RATE_LIMIT, SHIFTREC_OPEN_RATE_LIMIT), else --config. An API key of 16 characters or more is required."})
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--db", required = true, description = "Store file.")
   String db;
@@ -21,7 +21,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config", description = "Properties file: api_key, host (default 127.0.0.1), port,"
       + " reads_need_key (default true; false opens recommendations, similar items and onboarding), max_request_bytes (default 10485760), item_queue (default 0: item writes"
-      + " answer when recommendable; N: they answer when stored, up to N items wait to be encoded).")
+      + " answer when recommendable; N: they answer when stored, up to N items wait to be encoded), rate_limit"
+      + " (default 1000 requests a second with the key, twice that in a burst; 0: none), open_rate_limit (default 20"
+      + " a second for each address without the key).")
   Path config;
 
   @Override

@@ -81,6 +81,11 @@ final class Problem extends RuntimeException {
         "the request body is larger than " + limit + " bytes", Map.of("limit", limit));
   }
 
+  static Problem tooManyRequests(long perSecond) {
+    return new Problem(429, "rate-limited", "Too many requests", "more than " + perSecond + " requests a second"
+        + " (twice as many in a burst); retry after the seconds in Retry-After", Map.of("limit", perSecond));
+  }
+
   static Problem queueFull(int capacity) {
     return new Problem(503, "item-queue-full", "Item queue full",
         "the " + capacity + " places for items waiting to be encoded are taken; retry shortly",

@@ -12,9 +12,10 @@ import java.util.Set;
 
 /**
  * How the server runs. Each setting comes from the command line, else the environment ({@code SHIFTREC_API_KEY},
- * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES}, {@code SHIFTREC_ITEM_QUEUE}),
+ * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES},
+ * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}),
  * else the config file (a properties file: {@code api_key}, {@code host}, {@code port}, {@code reads_need_key},
- * {@code max_request_bytes}, {@code item_queue}), else its default.
+ * {@code max_request_bytes}, {@code item_queue}, {@code rate_limit}, {@code open_rate_limit}), else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
  * @param readsNeedKey whether recommendations, similar items and onboarding need the key too (default true); a
@@ -23,16 +24,21 @@ import java.util.Set;
  * @param itemQueue 0: {@code POST /items} answers once its items are encoded and recommendable; above 0: it answers
  *     once they are stored (202) and a background writer encodes and publishes them, with room for this many items
  *     waiting (503 beyond it)
+ * @param rateLimit requests a second a client with the key may make (twice as many in a burst; 0: no limit)
+ * @param openRateLimit requests a second one address may make without the key (twice as many in a burst; 0: no
+ *     limit)
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
-                          long maxRequestBytes, int itemQueue) {
+                          long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
   /** A shorter key can be guessed by a client that is allowed to try often. */
   public static final int MIN_KEY_CHARS = 16;
-  private static final Set<String> FILE_KEYS =
-      Set.of("api_key", "host", "port", "reads_need_key", "max_request_bytes", "item_queue");
+  public static final long DEFAULT_RATE_LIMIT = 1000;
+  public static final long DEFAULT_OPEN_RATE_LIMIT = 20;
+  private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
+      "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit");
 
   public ServeConfig {
     if (apiKey == null || apiKey.isBlank()) {
@@ -45,11 +51,21 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
     if (maxRequestBytes < 1) throw new IllegalArgumentException("max_request_bytes must be positive");
     if (itemQueue < 0) throw new IllegalArgumentException("item_queue must not be negative, got " + itemQueue);
+    if (rateLimit < 0) throw new IllegalArgumentException("rate_limit must not be negative, got " + rateLimit);
+    if (openRateLimit < 0) {
+      throw new IllegalArgumentException("open_rate_limit must not be negative, got " + openRateLimit);
+    }
   }
 
-  /** Synchronous item writes. */
+  /** Synchronous item writes, no rate limits: for a server embedded in a program that drives it. */
   public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes) {
     this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, 0);
+  }
+
+  /** No rate limits: for a server embedded in a program that drives it. */
+  public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
+                     int itemQueue) {
+    this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, 0, 0);
   }
 
   /**
@@ -80,7 +96,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     }
     return new ServeConfig(db, s.get("host", DEFAULT_HOST), (int) chosenPort, s.get("api_key", null),
         s.bool("reads_need_key", true), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
-        Math.toIntExact(Math.min(Integer.MAX_VALUE, s.integer("item_queue", 0))));
+        Math.toIntExact(Math.min(Integer.MAX_VALUE, s.integer("item_queue", 0))),
+        s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT));
   }
 
   /** The environment over the file. */

@@ -89,6 +89,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private final LiveInterests interests;
   private final Metrics metrics = new Metrics();
   private final byte[] apiKey;
+  private final RateLimits rateLimits;
   private final byte[] openApi;
   private final Javalin app;
   /** Requests being answered, so shutting down can wait for them. */
@@ -103,6 +104,7 @@ public final class ShiftRecServer implements AutoCloseable {
     metrics.inFlight(inFlight::get);
     this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
     this.apiKey = config.apiKey().getBytes(StandardCharsets.UTF_8);
+    this.rateLimits = new RateLimits(config.rateLimit(), config.openRateLimit());
     try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
       this.openApi = in.readAllBytes();
     }
@@ -234,15 +236,31 @@ public final class ShiftRecServer implements AutoCloseable {
     return Problem.noRoute(ctx.method().name(), ctx.path());
   }
 
+  /**
+   * Checks the key where the route needs one, and spends one request from the client's rate limit: the key's when the
+   * request carries the right one, else its address's (also for wrong keys, so guessing is slow).
+   */
   private void authorize(Context ctx, Access access) {
-    if (access == Access.OPEN || access == Access.READ && !config.readsNeedKey()) return;
+    boolean keyed = hasKey(ctx);
+    long wait = rateLimits.waitNanos(keyed, keyed ? "" : ctx.ip());
+    if (wait > 0) {
+      ctx.header("Retry-After", Long.toString(Math.max(1, (wait + 999_999_999L) / 1_000_000_000L)));
+      throw Problem.tooManyRequests(keyed ? config.rateLimit() : config.openRateLimit());
+    }
+    if (keyed || access == Access.OPEN || access == Access.READ && !config.readsNeedKey()) return;
     String header = ctx.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"shiftrec\"");
       throw Problem.unauthorized();
     }
+    throw Problem.forbidden();
+  }
+
+  private boolean hasKey(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
     byte[] sent = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(sent, apiKey)) throw Problem.forbidden(); // constant time: no timing oracle
+    return MessageDigest.isEqual(sent, apiKey); // constant time: no timing oracle
   }
 
   // ------------------------------------------------------------------------------------------------ writes

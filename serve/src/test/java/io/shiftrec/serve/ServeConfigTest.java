@@ -21,12 +21,14 @@ class ServeConfigTest {
 
   @Test
   void theCommandLineBeatsTheEnvironmentWhichBeatsTheFile() throws Exception {
-    Path f = file("api_key=from-file-0123456789\nport=7000\nhost=0.0.0.0\nreads_need_key=true\nmax_request_bytes=1000\n");
+    Path f = file("api_key=from-file-0123456789\nport=7000\nhost=0.0.0.0\nreads_need_key=true\nmax_request_bytes=1000\nrate_limit=5\n");
     ServeConfig fileOnly = ServeConfig.resolve("db", null, f, Map.of());
-    assertEquals(new ServeConfig("db", "0.0.0.0", 7000, "from-file-0123456789", true, 1000), fileOnly);
+    assertEquals(new ServeConfig("db", "0.0.0.0", 7000, "from-file-0123456789", true, 1000, 0, 5,
+        ServeConfig.DEFAULT_OPEN_RATE_LIMIT), fileOnly);
     ServeConfig env = ServeConfig.resolve("db", null, f, Map.of("SHIFTREC_API_KEY", "from-env-0123456789", "SHIFTREC_PORT",
         "7100", "SHIFTREC_READS_NEED_KEY", "false"));
-    assertEquals(new ServeConfig("db", "0.0.0.0", 7100, "from-env-0123456789", false, 1000), env);
+    assertEquals(new ServeConfig("db", "0.0.0.0", 7100, "from-env-0123456789", false, 1000, 0, 5,
+        ServeConfig.DEFAULT_OPEN_RATE_LIMIT), env);
     assertEquals(7200, ServeConfig.resolve("db", 7200, f, Map.of("SHIFTREC_PORT", "7100")).port());
   }
 
@@ -37,6 +39,8 @@ class ServeConfigTest {
     assertEquals(ServeConfig.DEFAULT_PORT, c.port());
     assertTrue(c.readsNeedKey(), "reads need the key unless opened");
     assertEquals(ServeConfig.DEFAULT_MAX_REQUEST_BYTES, c.maxRequestBytes());
+    assertEquals(ServeConfig.DEFAULT_RATE_LIMIT, c.rateLimit());
+    assertEquals(ServeConfig.DEFAULT_OPEN_RATE_LIMIT, c.openRateLimit());
   }
 
   @Test
