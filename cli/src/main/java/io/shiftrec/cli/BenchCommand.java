@@ -18,6 +18,7 @@ import io.shiftrec.recommend.BehaviourTextBenchmark;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.RetrievalBenchmark;
 import io.shiftrec.serve.ServeBenchmark;
+import io.shiftrec.serve.SoakBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
-        BenchCommand.Serve.class, BenchCommand.Train.class, BenchCommand.Onboarding.class})
+        BenchCommand.Serve.class, BenchCommand.Soak.class, BenchCommand.Train.class, BenchCommand.Onboarding.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -182,6 +183,43 @@ final class BenchCommand {
       if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
       if (itemQueue < 0) throw new IllegalArgumentException("--item-queue must not be negative, got " + itemQueue);
       ServeBenchmark.run(System.out, db, concurrency, seconds, seed, itemQueue);
+      return 0;
+    }
+  }
+
+  @Command(name = "soak", mixinStandardHelpOptions = true,
+      description = "Runs the server on a store in a process of its own and drives it with a 90/10 read/write mix"
+          + " for a long time: per minute the requests, errors, latency and the server's resident memory (RSS), and"
+          + " p50/p99 per window. Targets: no errors, memory flat after the warm-up. The writes are stored: run it on"
+          + " a copy of the store.")
+  static final class Soak implements Callable<Integer> {
+    @Option(names = "--db", required = true, description = "Store with users, items and encoded embeddings.")
+    String db;
+
+    @Option(names = "--minutes", defaultValue = "30", description = "How long. Default: ${DEFAULT-VALUE}.")
+    int minutes;
+
+    @Option(names = "--window", defaultValue = "5", description = "Minutes per latency window. Default: ${DEFAULT-VALUE}.")
+    int window;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "Client threads. Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--heap", defaultValue = "2g", description = "The server's -Xmx. Default: ${DEFAULT-VALUE}.")
+    String heap;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (minutes < 1) throw new IllegalArgumentException("--minutes must be positive, got " + minutes);
+      if (window < 1) throw new IllegalArgumentException("--window must be positive, got " + window);
+      if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
+      if (!heap.matches("\\d+[kmgKMG]?")) throw new IllegalArgumentException("--heap must be like 2g, got " + heap);
+      List<String> server = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+          "-cp", System.getProperty("java.class.path"), ShiftRec.class.getName(), "serve", "--db", db, "--port", "0");
+      SoakBenchmark.run(System.out, db, server, minutes, window, concurrency, seed);
       return 0;
     }
   }

@@ -20,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives a server on loopback from a fixed number of client threads, each sending its next request when the last
@@ -36,7 +35,7 @@ public final class ServeBenchmark {
   private ServeBenchmark() {}
 
   /** One kind of request's latencies (nanoseconds) and failures in a run. */
-  private record Tally(long[] nanos, int count, long failures) {}
+  record Tally(long[] nanos, int count, long failures) {}
 
   public static void run(PrintStream out, String db, int concurrency, int seconds, long seed, int itemQueue)
       throws Exception {
@@ -190,7 +189,7 @@ public final class ServeBenchmark {
     }
   }
 
-  private static Tally merge(Tally a, Tally b) {
+  static Tally merge(Tally a, Tally b) {
     long[] all = Arrays.copyOf(a.nanos(), a.count() + b.count());
     System.arraycopy(b.nanos(), 0, all, a.count(), b.count());
     return new Tally(all, all.length, a.failures() + b.failures());
@@ -203,14 +202,13 @@ public final class ServeBenchmark {
         percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99), t.failures());
   }
 
-  private static double percentile(long[] sorted, double p) {
+  static double percentile(long[] sorted, double p) {
     if (sorted.length == 0) return Double.NaN;
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
   }
 
   /** The requests: recommendations for random users, and one new event for a random user and item. */
-  private record Load(HttpClient client, String base, String key, List<String> users, List<String> items) {
-    private static final AtomicLong CLOCK = new AtomicLong(4_000_000_000L); // after any dataset's timestamps
+  record Load(HttpClient client, String base, String key, List<String> users, List<String> items) {
 
     /** Runs for {@code seconds}; returns the tallies of recommendations and of writes. */
     Tally[] drive(int threads, int seconds, double writeShare, long seed) throws Exception {
@@ -262,7 +260,7 @@ public final class ServeBenchmark {
     HttpRequest event(String user, SplittableRandom random) {
       String body = "[{\"user\":\"" + user + "\",\"item\":\""
           + items.get(random.nextInt(items.size())) + "\",\"type\":\"click\",\"timestamp\":"
-          + CLOCK.incrementAndGet() + "}]";
+          + System.currentTimeMillis() / 1000 + "}]"; // now: after any dataset's events, and plausible
       return HttpRequest.newBuilder(URI.create(base + "/events")).header("Authorization", "Bearer " + key)
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
