@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * How the server runs. Each setting comes from the command line, else the environment ({@code SHIFTREC_API_KEY},
  * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES},
- * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}),
+ * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}, {@code SHIFTREC_CORS_ORIGINS}),
  * else the config file (a properties file: {@code api_key}, {@code host}, {@code port}, {@code reads_need_key},
- * {@code max_request_bytes}, {@code item_queue}, {@code rate_limit}, {@code open_rate_limit}), else its default.
+ * {@code max_request_bytes}, {@code item_queue}, {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}),
+ * else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
  * @param readsNeedKey whether recommendations, similar items and onboarding need the key too (default true); a
@@ -27,9 +28,11 @@ import java.util.Set;
  * @param rateLimit requests a second a client with the key may make (twice as many in a burst; 0: no limit)
  * @param openRateLimit requests a second one address may make without the key (twice as many in a burst; 0: no
  *     limit)
+ * @param corsOrigins the origins (scheme://host[:port]) whose pages may call the API from a browser; none by default
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
-                          long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit) {
+                          long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit,
+                          Set<String> corsOrigins) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
@@ -38,7 +41,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public static final long DEFAULT_RATE_LIMIT = 1000;
   public static final long DEFAULT_OPEN_RATE_LIMIT = 20;
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
-      "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit");
+      "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins");
+  private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
 
   public ServeConfig {
     if (apiKey == null || apiKey.isBlank()) {
@@ -55,6 +59,13 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     if (openRateLimit < 0) {
       throw new IllegalArgumentException("open_rate_limit must not be negative, got " + openRateLimit);
     }
+    corsOrigins = Set.copyOf(corsOrigins);
+    for (String origin : corsOrigins) {
+      if (!ORIGIN.matcher(origin).matches()) {
+        throw new IllegalArgumentException("cors_origins: '" + origin + "' is not an origin like https://shop.example"
+            + " (scheme and host, an optional port, no path, no wildcard)");
+      }
+    }
   }
 
   /** Synchronous item writes, no rate limits: for a server embedded in a program that drives it. */
@@ -65,7 +76,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   /** No rate limits: for a server embedded in a program that drives it. */
   public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
                      int itemQueue) {
-    this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, 0, 0);
+    this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, 0, 0, Set.of());
   }
 
   /**
@@ -97,7 +108,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     return new ServeConfig(db, s.get("host", DEFAULT_HOST), (int) chosenPort, s.get("api_key", null),
         s.bool("reads_need_key", true), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
         Math.toIntExact(Math.min(Integer.MAX_VALUE, s.integer("item_queue", 0))),
-        s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT));
+        s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT),
+        s.list("cors_origins"));
   }
 
   /** The environment over the file. */
@@ -116,6 +128,17 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
       }
+    }
+
+    /** A comma-separated list; empty when not set. */
+    Set<String> list(String key) {
+      String v = get(key, null);
+      if (v == null) return Set.of();
+      Set<String> values = new java.util.LinkedHashSet<>();
+      for (String part : v.split(",")) {
+        if (!part.isBlank()) values.add(part.trim());
+      }
+      return values;
     }
 
     boolean bool(String key, boolean fallback) {

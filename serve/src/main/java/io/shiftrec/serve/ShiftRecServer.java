@@ -121,7 +121,14 @@ public final class ShiftRecServer implements AutoCloseable {
       });
       c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems()));
       routes(c.routes);
-      c.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+      c.routes.before(ctx -> {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        String origin = ctx.header("Origin");
+        if (origin != null && config.corsOrigins().contains(origin)) {
+          ctx.header("Access-Control-Allow-Origin", origin);
+          ctx.header("Vary", "Origin");
+        }
+      });
       c.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus() == 404
           ? noRoute(ctx) : Problem.http(e.getStatus(), e.getMessage())));
     });
@@ -213,9 +220,15 @@ public final class ShiftRecServer implements AutoCloseable {
         metrics.request(method, path, ctx.status().getCode(), System.nanoTime() - start);
       }
     };
-    methodsByPath.computeIfAbsent(path, p -> new Methods(
-        java.util.regex.Pattern.compile(p.replaceAll("\\{[^}]+}", "[^/]+")), new java.util.LinkedHashSet<>()))
-        .methods().add(method);
+    Methods methods = methodsByPath.get(path);
+    if (methods == null) {
+      methods = new Methods(java.util.regex.Pattern.compile(path.replaceAll("\\{[^}]+}", "[^/]+")),
+          new java.util.LinkedHashSet<>());
+      methodsByPath.put(path, methods);
+      Set<String> allowed = methods.methods();
+      r.options(path, ctx -> preflight(ctx, allowed));
+    }
+    methods.methods().add(method);
     switch (method) {
       case "GET" -> r.get(path, handler);
       case "POST" -> r.post(path, handler);
@@ -224,11 +237,27 @@ public final class ShiftRecServer implements AutoCloseable {
     }
   }
 
+  /**
+   * OPTIONS: the methods the path answers, and for an allowed origin's preflight what its page may send. Nothing
+   * else: a browser page of any other origin cannot call the API.
+   */
+  private void preflight(Context ctx, Set<String> methods) {
+    String allow = String.join(", ", methods) + ", OPTIONS";
+    ctx.header("Allow", allow);
+    String origin = ctx.header("Origin");
+    if (origin != null && config.corsOrigins().contains(origin)) {
+      ctx.header("Access-Control-Allow-Methods", allow);
+      ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+      ctx.header("Access-Control-Max-Age", "600");
+    }
+    ctx.status(204);
+  }
+
   /** 405 with the methods the path answers, when it is a route's path; else 404. */
   private Problem noRoute(Context ctx) {
     for (Methods m : methodsByPath.values()) {
       if (m.path().matcher(ctx.path()).matches()) {
-        String allow = String.join(", ", m.methods());
+        String allow = String.join(", ", m.methods()) + ", OPTIONS";
         ctx.header("Allow", allow);
         return Problem.methodNotAllowed(ctx.method().name(), allow);
       }

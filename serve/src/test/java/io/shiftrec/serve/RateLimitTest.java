@@ -22,7 +22,7 @@ class RateLimitTest {
   void aClientPastItsBurstIsToldWhenToComeBack() throws Exception {
     // 1 request a second for an address, burst 2; 1,000 for the key. Refill within the test adds at most a request.
     try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(TestStore.create(dir).toString(), "127.0.0.1",
-        0, KEY, false, ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0, 1000, 1))) {
+        0, KEY, false, ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0, 1000, 1, java.util.Set.of()))) {
       URI health = URI.create("http://127.0.0.1:" + server.port() + "/users/ann/recommendations");
       int limited = 0;
       HttpResponse<String> last = null;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,11 +25,11 @@ class ServeConfigTest {
     Path f = file("api_key=from-file-0123456789\nport=7000\nhost=0.0.0.0\nreads_need_key=true\nmax_request_bytes=1000\nrate_limit=5\n");
     ServeConfig fileOnly = ServeConfig.resolve("db", null, f, Map.of());
     assertEquals(new ServeConfig("db", "0.0.0.0", 7000, "from-file-0123456789", true, 1000, 0, 5,
-        ServeConfig.DEFAULT_OPEN_RATE_LIMIT), fileOnly);
+        ServeConfig.DEFAULT_OPEN_RATE_LIMIT, Set.of()), fileOnly);
     ServeConfig env = ServeConfig.resolve("db", null, f, Map.of("SHIFTREC_API_KEY", "from-env-0123456789", "SHIFTREC_PORT",
         "7100", "SHIFTREC_READS_NEED_KEY", "false"));
     assertEquals(new ServeConfig("db", "0.0.0.0", 7100, "from-env-0123456789", false, 1000, 0, 5,
-        ServeConfig.DEFAULT_OPEN_RATE_LIMIT), env);
+        ServeConfig.DEFAULT_OPEN_RATE_LIMIT, Set.of()), env);
     assertEquals(7200, ServeConfig.resolve("db", 7200, f, Map.of("SHIFTREC_PORT", "7100")).port());
   }
 
@@ -65,5 +66,11 @@ class ServeConfigTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", "short-key")))
         .getMessage().contains("at least 16"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_CORS_ORIGINS", "*")))
+        .getMessage().contains("cors_origins"));
+    assertEquals(Set.of("https://a.example", "http://b.example:8000"), ServeConfig.resolve("db", null, null,
+        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_CORS_ORIGINS", "https://a.example, http://b.example:8000"))
+        .corsOrigins());
   }
 }
