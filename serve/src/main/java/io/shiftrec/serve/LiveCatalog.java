@@ -274,15 +274,32 @@ final class LiveCatalog implements AutoCloseable {
     return new Query(model, embedder.encodeText(text, model));
   }
 
-  /** The behaviour text of a history placed in {@code centred}; the encoder is only taken when there is text. */
+  /**
+   * The behaviour text of a history placed in {@code centred}. The encoder is taken only when there is text, and for
+   * {@value #TEXTS_PER_TURN} texts at a time: a user whose thousand tags were never encoded waits for them, while
+   * other requests take their turns between, instead of waiting behind the whole history.
+   */
   TextVectors behaviourText(Catalog centred, List<Event> history) {
-    boolean anyText = false;
-    for (Event e : history) anyText |= e.text() != null && !e.text().isBlank();
-    if (!anyText) return TextVectors.NONE;
-    synchronized (this) {
-      return StoreEncoding.behaviourText(embedder, router, centred, history, Progress.NONE);
+    List<Event> texts = new ArrayList<>();
+    for (Event e : history) if (e.text() != null && !e.text().isBlank()) texts.add(e);
+    if (texts.isEmpty()) return TextVectors.NONE;
+    Map<String, TextVectors.Placed> placed = new HashMap<>();
+    for (int from = 0; from < texts.size(); from += TEXTS_PER_TURN) {
+      List<Event> turn = texts.subList(from, Math.min(texts.size(), from + TEXTS_PER_TURN));
+      TextVectors vectors;
+      synchronized (this) {
+        vectors = StoreEncoding.behaviourText(embedder, router, centred, turn, Progress.NONE);
+      }
+      for (Event e : turn) {
+        TextVectors.Placed p = vectors.vectorOf(e.text());
+        if (p != null) placed.put(e.text(), p);
+      }
     }
+    return placed::get;
   }
+
+  /** Texts encoded per turn at the encoder: one model batch, a fraction of a second on two cores. */
+  private static final int TEXTS_PER_TURN = 32;
 
   @Override
   public void close() {

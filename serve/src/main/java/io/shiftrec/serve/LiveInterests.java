@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 
 /**
@@ -26,8 +26,12 @@ final class LiveInterests {
   private final Store store;
   private final LiveCatalog catalog;
   private final Map<String, Entry> entries;
-  /** Counts event batches and deletions taken in, so a build that raced a write is used once and not kept. */
-  private final AtomicLong writes = new AtomicLong();
+  /**
+   * Counts the writes taken in (events, deletions) per stripe of users, so a build that raced a write to its user
+   * is used once and not kept; writes to other users (but the few of the same stripe) leave it kept.
+   */
+  private final AtomicLongArray writes = new AtomicLongArray(WRITE_STRIPES);
+  private static final int WRITE_STRIPES = 1024;
 
   /**
    * One user's interests in one catalogue, the latest clock taken in (to spot events out of order), and the last
@@ -71,9 +75,10 @@ final class LiveInterests {
   private <T> T with(String user, LiveCatalog.View view, Function<Entry, T> use) {
     Entry entry = entries.get(user);
     if (entry == null || entry.centred != view.centred()) {
-      long before = writes.get();
+      int stripe = stripe(user);
+      long before = writes.get(stripe);
       entry = build(user, view);
-      if (writes.get() == before) entries.put(user, entry);
+      if (writes.get(stripe) == before) entries.put(user, entry);
     }
     synchronized (entry) {
       return use.apply(entry);
@@ -106,7 +111,7 @@ final class LiveInterests {
    * store skipped some as duplicates; the users of the batch are then rebuilt on next use rather than updated.
    */
   void stored(List<Event> events, boolean allNew) {
-    writes.incrementAndGet();
+    for (Event e : events) writes.incrementAndGet(stripe(e.user()));
     for (Event e : events) {
       Entry entry = entries.get(e.user());
       if (entry == null) continue;
@@ -126,7 +131,13 @@ final class LiveInterests {
 
   /** Drops what is kept of these users (after they are deleted). */
   void forget(Collection<String> users) {
-    writes.incrementAndGet();
-    for (String u : users) entries.remove(u);
+    for (String u : users) {
+      writes.incrementAndGet(stripe(u));
+      entries.remove(u);
+    }
+  }
+
+  private static int stripe(String user) {
+    return Math.floorMod(user.hashCode(), WRITE_STRIPES);
   }
 }
