@@ -2,28 +2,29 @@ package io.shiftrec.ingest;
 
 /**
  * A row failed validation; the message becomes the {@link RowError} reason. No stack trace: it is control flow.
- * {@code implausible}: the row is well formed but a value breaks {@link io.shiftrec.core.Plausible}'s rules.
+ * {@code implausibleField}: the field whose well-formed value breaks {@link io.shiftrec.core.Plausible}'s rules, or
+ * null.
  */
 final class BadRowException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  private final boolean implausible;
+  private final String implausibleField;
 
   BadRowException(String reason) {
-    this(reason, false);
+    this(reason, null);
   }
 
-  private BadRowException(String reason, boolean implausible) {
+  private BadRowException(String reason, String implausibleField) {
     super(reason, null, false, false);
-    this.implausible = implausible;
+    this.implausibleField = implausibleField;
   }
 
   /** A well-formed value that cannot be true or cannot be served. */
   static BadRowException implausible(String field, String problem) {
-    return new BadRowException(Values.field(field) + problem, true);
+    return new BadRowException(Values.field(field) + problem, field);
   }
 
-  boolean implausible() {
-    return implausible;
+  String implausibleField() {
+    return implausibleField;
   }
 }

@@ -38,7 +38,7 @@ public final class GenericBatch {
       try {
         items.add(GenericReader.item(row(rows.get(i), GenericReader.ITEM_FIELDS)));
       } catch (BadRowException e) {
-        errors.add(new RowError(ITEMS, i + 1L, e.getMessage(), e.implausible()));
+        errors.add(new RowError(ITEMS, i + 1L, e.getMessage(), e.implausibleField()));
       }
     }
     write(store, new HashMap<>(), new HashSet<>(), start, writer -> {
@@ -66,7 +66,7 @@ public final class GenericBatch {
         events.add(GenericReader.event(row(rows.get(i), GenericReader.EVENT_FIELDS)));
         lines.add(i + 1L);
       } catch (BadRowException e) {
-        errors.add(new RowError(EVENTS, i + 1L, e.getMessage(), e.implausible()));
+        errors.add(new RowError(EVENTS, i + 1L, e.getMessage(), e.implausibleField()));
       }
     }
     // Only the items and users this batch names are looked up, not the whole store.

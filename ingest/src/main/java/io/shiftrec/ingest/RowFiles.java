@@ -61,7 +61,7 @@ final class RowFiles {
           if (line.length() > MAX_ROW_CHARS) throw new BadRowException("row longer than 1 MiB");
           handler.accept(line, lineNo);
         } catch (BadRowException e) {
-          sink.error(new RowError(name, lineNo, e.getMessage(), e.implausible()));
+          sink.error(new RowError(name, lineNo, e.getMessage(), e.implausibleField()));
         }
       }
     }
@@ -133,7 +133,7 @@ final class RowFiles {
           }
           handler.accept(record, line);
         } catch (BadRowException e) {
-          sink.error(new RowError(name, line, e.getMessage(), e.implausible()));
+          sink.error(new RowError(name, line, e.getMessage(), e.implausibleField()));
         }
       }
     }

@@ -123,6 +123,20 @@ class GenericReaderTest {
     assertTrue(error.reason().startsWith("malformed JSON: "), error.reason());
   }
 
+  /** The rules for stored values hold for files as for the API: each breach names its field. */
+  @Test
+  void implausibleValuesAreRowErrorsNamingTheField() throws IOException {
+    assertEquals(new RowError("events.jsonl", 1, "field 'value': a rating must lie between 0 and 5, got 42.0",
+        "value"), singleEventError("{\"user\": \"u1\", \"item\": \"b1\", \"type\": \"rating\", \"value\": 42, "
+        + "\"timestamp\": 1}\n"));
+    assertEquals("timestamp", singleEventError("{\"user\": \"u1\", \"item\": \"b1\", \"type\": \"view\", "
+        + "\"timestamp\": -5}\n").implausibleField());
+    assertEquals("user", singleEventError("{\"user\": \"u\\u0000\", \"item\": \"b1\", \"type\": \"view\", "
+        + "\"timestamp\": 1}\n").implausibleField());
+    assertEquals("item", singleEventError("{\"user\": \"u1\", \"item\": \"" + "b".repeat(257) + "\", \"type\": "
+        + "\"view\", \"timestamp\": 1}\n").implausibleField());
+  }
+
   @Test
   void wrongJsonTypes() throws IOException {
     assertEquals(new RowError("events.jsonl", 1, "field 'value': expected a finite number, got string '4'"),

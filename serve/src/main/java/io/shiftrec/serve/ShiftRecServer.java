@@ -335,15 +335,13 @@ public final class ShiftRecServer implements AutoCloseable {
       m.put("index", e.line() - 1);
       m.put("reason", e.reason());
       errors.add(m);
-      implausible &= e.implausible();
+      implausible &= e.implausibleField() != null;
     }
     RowError first = report.errors().get(0);
     String more = report.errorCount() > 1 ? " (and " + (report.errorCount() - 1) + " more bad rows)" : "";
     String detail = first.file() + "[" + (first.line() - 1) + "]: " + first.reason() + more;
     if (!implausible) return Problem.badRows(detail, errors);
-    String field = first.reason().startsWith("field '")
-        ? first.reason().substring(7, first.reason().indexOf('\'', 7)) : first.file();
-    return Problem.implausibleRows(field, detail, errors);
+    return Problem.implausibleRows(first.implausibleField(), detail, errors);
   }
 
   /** Deletes the user, their events and the cached vectors of their texts in one transaction. */
