@@ -96,18 +96,26 @@ public final class ApiFuzzer {
     }
 
     /**
-     * The mutation that most likely decided the answer, for grouping findings: the last one that replaced the body
-     * as a whole, else the first that put in a value of 1,000 characters or more, else the first.
+     * The mutation that most likely decided the answer, for grouping findings: one that put 1,000 characters or more
+     * in the request line or a header (a URI or header too long is refused before anything else), else the last one
+     * that replaced the body as a whole, else one that put a long value in the body, else the first.
      */
     public String primaryMutation() {
+      for (String m : mutations) {
+        if (!m.startsWith("body") && isLong(m)) return m;
+      }
       for (int i = mutations.size() - 1; i >= 0; i--) {
         if (mutations.get(i).startsWith("body:")) return mutations.get(i);
       }
       for (String m : mutations) {
-        java.util.regex.Matcher chars = LONG_VALUE.matcher(m);
-        if (chars.find() && Integer.parseInt(chars.group(1)) >= 1_000) return m;
+        if (isLong(m)) return m;
       }
       return mutations.isEmpty() ? "none" : mutations.get(0);
+    }
+
+    private static boolean isLong(String mutation) {
+      java.util.regex.Matcher chars = LONG_VALUE.matcher(mutation);
+      return chars.find() && Integer.parseInt(chars.group(1)) >= 1_000;
     }
 
     /** The request for a report: request line, headers, body, each shortened to about {@code max} characters. */
@@ -155,7 +163,7 @@ public final class ApiFuzzer {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How {@link #label} gives the length of a long value. */
-  private static final java.util.regex.Pattern LONG_VALUE = java.util.regex.Pattern.compile("\\((\\d+) chars\\)$");
+  private static final java.util.regex.Pattern LONG_VALUE = java.util.regex.Pattern.compile("\\((\\d+) chars\\)");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String PLACEHOLDER = "\u0001fuzz-raw-";
   private static final String[] WORDS = {"space", "alien", "romantic", "comedy", "London", "knife", "steel", "crew",
@@ -201,7 +209,9 @@ public final class ApiFuzzer {
       "multipart/form-data; boundary=x", "application/json; charset=utf-16", "application/json; charset=latin1",
       "application/xml", "", " ", "application/jsonx", "application/problem+json", "*/*", "APPLICATION/JSON",
       "application/json;;;", "application/json; charset=\"", "text/json", "application/json\u0000",
-      "application/json; x=" + "y".repeat(10_000), "application/octet-stream"};
+      "application/json; x=" + "y".repeat(10_000), "application/octet-stream", "application/json; charset=nope",
+      "application/json; charset=", "application/json; charset=utf-8; charset=utf-16", "application/json; charset=\"\"",
+      "application/json; charset=x\u0000y", "application/json; charset=utf-32"};
 
   private final List<Operation> operations = new ArrayList<>();
   private final List<Operation> withBodies = new ArrayList<>();

@@ -136,7 +136,16 @@ public final class FuzzReport {
       Group g = e.getValue();
       s.append(++n).append(". ").append(e.getKey()).append(" — ").append(g.count).append(" request")
           .append(g.count == 1 ? "" : "s").append('\n');
-      s.append("   on: ").append(String.join(", ", g.operations)).append('\n');
+      s.append("   on: ");
+      int shown = 0;
+      for (String op : g.operations) {
+        if (shown == 10) {
+          s.append(", and ").append(g.operations.size() - shown).append(" more");
+          break;
+        }
+        s.append(shown++ > 0 ? ", " : "").append(op);
+      }
+      s.append('\n');
       List<Map.Entry<String, Integer>> mutations = new ArrayList<>(g.byMutation.entrySet());
       mutations.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
       s.append("   after: ");
