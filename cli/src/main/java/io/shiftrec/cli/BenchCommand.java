@@ -216,6 +216,9 @@ final class BenchCommand {
         description = "Movies of the bundled sample in the default store. Default: ${DEFAULT-VALUE}.")
     int sampleItems;
 
+    @Option(names = "--log", description = "Write every request with a defect, in full with its answer, to this file.")
+    Path log;
+
     @Override
     public Integer call() throws Exception {
       if (requests < 1 || requests > 10_000_000) {
@@ -236,7 +239,7 @@ final class BenchCommand {
         } else {
           SampleStore.create(QuickstartCommand.sampleFolder(), sampleItems, dir.resolve("sample"), copy);
         }
-        return FuzzBenchmark.run(System.out, copy.toString(), requests, seed, seconds, timeoutMillis) ? 0 : 1;
+        return FuzzBenchmark.run(System.out, copy.toString(), requests, seed, seconds, timeoutMillis, log) ? 0 : 1;
       } finally {
         try (var files = Files.walk(dir)) {
           for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

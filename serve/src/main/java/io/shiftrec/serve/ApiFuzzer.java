@@ -31,6 +31,11 @@ public final class ApiFuzzer {
   public enum Family {
     /** An operation of the document with one to three hostile values, headers or a wrong method. */
     SPEC,
+    /**
+     * A well-formed write (the right key and content type) with one hostile field value in one row: what the
+     * validation of each field lets through, and whether what it let through breaks the reads after it.
+     */
+    FIELDS,
     /** A request body of an operation that takes one, broken as a whole: syntax, nesting, size, encoding. */
     BODY,
     /** An operation with a missing, empty or wrong API key (or the right one, sent oddly). */
@@ -277,19 +282,127 @@ public final class ApiFuzzer {
     return out;
   }
 
-  /** A request of a family drawn with weights: mostly document-derived, a fifth broken bodies, some keys, some bytes. */
+  /** A request of a family drawn with weights: mostly document-derived, then broken bodies and fields, keys, bytes. */
   public Request next(RandomGenerator r) {
     int roll = r.nextInt(100);
-    return next(r, roll < 55 ? Family.SPEC : roll < 75 ? Family.BODY : roll < 88 ? Family.AUTH : Family.WIRE);
+    return next(r, roll < 45 ? Family.SPEC : roll < 60 ? Family.FIELDS : roll < 78 ? Family.BODY : roll < 89
+        ? Family.AUTH : Family.WIRE);
   }
 
   public Request next(RandomGenerator r, Family family) {
     return switch (family) {
       case SPEC -> spec(r);
+      case FIELDS -> fields(r);
       case BODY -> body(r);
       case AUTH -> auth(r);
       case WIRE -> wire(r);
     };
+  }
+
+  /**
+   * Reads of what an accepted write stored: for each user and item the write's rows name (two of each at most), every
+   * documented {@code GET} of that user or item. A write the server took must not break the reads that follow it
+   * (a timestamp it stored but cannot print, a value that poisons a score). Empty unless the write was a
+   * {@code POST} with a JSON array body answered 2xx.
+   */
+  public List<Request> readsAfter(Request write, int status) {
+    List<Request> out = new ArrayList<>();
+    if (status < 200 || status >= 300 || !write.method().equals("POST") || write.body() == null) return out;
+    JsonNode rows;
+    try {
+      rows = JSON.readTree(write.body());
+    } catch (IOException | RuntimeException e) {
+      return out;
+    }
+    if (rows == null || !rows.isArray()) return out;
+    List<String> users = new ArrayList<>(), items = new ArrayList<>();
+    boolean itemRows = write.operation().equals("POST /items");
+    for (JsonNode row : rows) {
+      addId(users, row.path("user"));
+      addId(items, row.path(itemRows ? "id" : "item"));
+    }
+    String why = "read after an accepted write (" + write.primaryMutation() + ")";
+    for (Operation op : operations) {
+      if (!op.method().equals("GET") || op.pathParams().size() != 1) continue;
+      List<String> ids = op.template().startsWith("/users/") ? users : op.template().startsWith("/items/") ? items
+          : List.of();
+      for (String id : ids) {
+        String target = op.template().replace("{" + op.pathParams().get(0).name() + "}", encode(id));
+        out.add(new Request(Family.SPEC, op.label(), "GET", target, List.<String[]>of(new String[] {"Authorization",
+            "Bearer " + apiKey}), null, null, List.of(why), false, true));
+      }
+    }
+    return out;
+  }
+
+  private static void addId(List<String> ids, JsonNode id) {
+    if (id.isTextual() && !id.asText().isEmpty() && id.asText().length() <= 2_000 && ids.size() < 2
+        && !ids.contains(id.asText())) {
+      ids.add(id.asText());
+    }
+  }
+
+  /**
+   * How a 2xx JSON answer departs from the schema the document gives for the operation and status: missing required
+   * members and values of the wrong type (the first few). Empty when it conforms or the document has no schema.
+   */
+  public List<String> schemaMismatches(String operation, int status, JsonNode answer) {
+    List<String> out = new ArrayList<>();
+    for (Operation op : operations) {
+      if (!op.label().equals(operation)) continue;
+      JsonNode schema = document.path("paths").path(op.template()).path(op.method().toLowerCase(Locale.ROOT))
+          .path("responses").path(Integer.toString(status)).path("content").path("application/json").path("schema");
+      if (!schema.isMissingNode()) conforms(schema, answer, "$", out);
+    }
+    return out;
+  }
+
+  private void conforms(JsonNode schema, JsonNode value, String where, List<String> out) {
+    if (out.size() >= 3) return;
+    schema = resolve(schema);
+    switch (schema.path("type").asText("")) {
+      case "object" -> {
+        if (!value.isObject()) {
+          out.add(where + ": expected an object, got " + excerpt(value));
+          return;
+        }
+        for (JsonNode required : schema.path("required")) {
+          if (!value.has(required.asText())) out.add(where + ": no '" + required.asText() + "'");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> p = it.next();
+          if (value.has(p.getKey()) && !value.get(p.getKey()).isNull()) {
+            conforms(p.getValue(), value.get(p.getKey()), where + "." + p.getKey(), out);
+          }
+        }
+      }
+      case "array" -> {
+        if (!value.isArray()) {
+          out.add(where + ": expected an array, got " + excerpt(value));
+          return;
+        }
+        for (int i = 0; i < value.size() && out.size() < 3; i++) {
+          conforms(schema.path("items"), value.get(i), where + "[" + i + "]", out);
+        }
+      }
+      case "string" -> {
+        if (!value.isTextual()) out.add(where + ": expected a string, got " + excerpt(value));
+      }
+      case "integer" -> {
+        if (!value.isIntegralNumber()) out.add(where + ": expected an integer, got " + excerpt(value));
+      }
+      case "number" -> {
+        if (!value.isNumber()) out.add(where + ": expected a number, got " + excerpt(value));
+      }
+      case "boolean" -> {
+        if (!value.isBoolean()) out.add(where + ": expected a boolean, got " + excerpt(value));
+      }
+      default -> { }
+    }
+  }
+
+  private static String excerpt(JsonNode value) {
+    return excerpt(value.toString().getBytes(StandardCharsets.UTF_8), 60, null);
   }
 
   // ------------------------------------------------------------------------------------------------ families
@@ -316,6 +429,14 @@ public final class ApiFuzzer {
       }
     }
     return build(d, Family.SPEC);
+  }
+
+  private Request fields(RandomGenerator r) {
+    Draft d = draft(pick(r, withBodies.isEmpty() ? operations : withBodies), r);
+    d.contentType = "application/json";
+    d.auth = "Bearer " + apiKey;
+    mutateField(d, r);
+    return build(d, Family.FIELDS);
   }
 
   private Request body(RandomGenerator r) {
@@ -416,8 +537,14 @@ public final class ApiFuzzer {
       String f = it.next();
       if (!fields.contains(f)) fields.add(f);
     }
+    // numbers and timestamps half the time: their ranges are where a value can pass the check and break a read
+    List<String> numeric = new ArrayList<>();
+    for (String f : fields) {
+      String t = resolve(schema.path("properties").path(f)).path("type").asText(f.equals("timestamp") ? "timestamp" : "");
+      if (t.equals("number") || t.equals("integer") || t.equals("timestamp")) numeric.add(f);
+    }
     String field = fields.isEmpty() || r.nextInt(10) == 0 ? pick(r, new String[] {"unknown", "", "__proto__",
-        "\u0000", "a".repeat(1_000)}) : pick(r, fields);
+        "\u0000", "a".repeat(1_000)}) : !numeric.isEmpty() && r.nextBoolean() ? pick(r, numeric) : pick(r, fields);
     JsonNode fieldSchema = resolve(schema.path("properties").path(field));
     String type = fieldSchema.path("type").asText(field.equals("timestamp") ? "timestamp" : "string");
     String raw = hostileJson(type, r);

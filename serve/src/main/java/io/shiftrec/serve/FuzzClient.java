@@ -45,6 +45,8 @@ public final class FuzzClient {
     NOT_PROBLEM_JSON,
     /** An answer labelled JSON that does not parse. */
     MALFORMED_JSON,
+    /** A 2xx JSON answer that departs from the schema the OpenAPI document gives for it. */
+    SCHEMA_MISMATCH,
     /** A refused request changed the store's counts. */
     STORED_WHEN_REFUSED
   }
@@ -106,16 +108,19 @@ public final class FuzzClient {
   private final int port;
   private final int timeoutMillis;
   private final Supplier<Store.Counts> counts;
+  private final ApiFuzzer spec;
 
   /**
    * @param timeoutMillis the longest an answer may take
    * @param counts the store's counts now (read through a connection of its own), for the refused-write check
+   * @param spec the fuzzer whose document 2xx answers are checked against
    */
-  public FuzzClient(String host, int port, int timeoutMillis, Supplier<Store.Counts> counts) {
+  public FuzzClient(String host, int port, int timeoutMillis, Supplier<Store.Counts> counts, ApiFuzzer spec) {
     this.host = host;
     this.port = port;
     this.timeoutMillis = timeoutMillis;
     this.counts = counts;
+    this.spec = spec;
   }
 
   /** Sends the request and checks its answer (and, for a refused request that may write, the store). */
@@ -123,7 +128,22 @@ public final class FuzzClient {
     Store.Counts before = request.mayWrite() ? counts.get() : null;
     Response response = send(request);
     Store.Counts after = before != null && (response.status() >= 400 || response.status() < 0) ? counts.get() : null;
-    return new Result(request, response, check(request, response, before, after));
+    List<Finding> findings = check(request, response, before, after);
+    if (response.status() >= 200 && response.status() < 300 && request.wire() == null
+        && request.operation().startsWith(request.method() + " ")
+        && response.contentType().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      try {
+        List<String> mismatches = spec.schemaMismatches(request.operation(), response.status(),
+            JSON.readTree(response.body()));
+        if (!mismatches.isEmpty()) {
+          findings = new ArrayList<>(findings);
+          findings.add(new Finding(Defect.SCHEMA_MISMATCH, String.join("; ", mismatches)));
+        }
+      } catch (IOException e) {
+        // reported by check as malformed JSON
+      }
+    }
+    return new Result(request, response, findings);
   }
 
   /** Everything wrong with an answer; {@code before} and {@code after} are null when the store was not counted. */

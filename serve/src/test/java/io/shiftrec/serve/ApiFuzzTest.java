@@ -31,7 +31,8 @@ import net.jqwik.api.statistics.Statistics;
  * The HTTP API under fuzzed requests: requests derived from the served OpenAPI document and broken with hostile
  * values ({@link ApiFuzzer}), sent over real HTTP to a server on an ephemeral port, every answer checked by
  * {@link FuzzClient}: never a 5xx, an answer within {@value #TIMEOUT_MILLIS} ms, no stack trace in a body, every
- * 4xx as {@code application/problem+json}, and nothing stored by a refused write.
+ * 4xx as {@code application/problem+json}, and nothing stored by a refused write. After a write the server accepted,
+ * the documented reads of the users and items it named are sent and checked too.
  *
  * <p>Seeds are fixed, so a run sends the same requests every time. Each property sends all its requests and then
  * fails once, with every distinct defect it met ({@link FuzzReport}: grouped by the answer, with the operations and
@@ -75,8 +76,8 @@ class ApiFuzzTest {
     byte[] openApi = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
         + server.port() + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
     fuzzer = ApiFuzzer.fromOpenApi(openApi, KEY, new ApiFuzzer.Known(users, items, List.copyOf(domains)), MAX_BODY);
-    client = new FuzzClient("127.0.0.1", server.port(), TIMEOUT_MILLIS, store::counts);
-    lockedClient = new FuzzClient("127.0.0.1", locked.port(), TIMEOUT_MILLIS, store::counts);
+    client = new FuzzClient("127.0.0.1", server.port(), TIMEOUT_MILLIS, store::counts, fuzzer);
+    lockedClient = new FuzzClient("127.0.0.1", locked.port(), TIMEOUT_MILLIS, store::counts, fuzzer);
   }
 
   @AfterContainer
@@ -96,6 +97,12 @@ class ApiFuzzTest {
     exchange(client, fuzzer.next(random, ApiFuzzer.Family.SPEC));
   }
 
+  /** Well-formed writes with one hostile field value each; what they store must not break the reads after them. */
+  @Property(tries = 250, seed = "4215")
+  void hostileFieldValuesInWrites(@ForAll Random random) {
+    exchange(client, fuzzer.next(random, ApiFuzzer.Family.FIELDS));
+  }
+
   @Property(tries = 250, seed = "4212")
   void brokenRequestBodies(@ForAll Random random) {
     exchange(client, fuzzer.next(random, ApiFuzzer.Family.BODY));
@@ -112,15 +119,26 @@ class ApiFuzzTest {
     exchange(client, fuzzer.next(random, ApiFuzzer.Family.WIRE));
   }
 
+  /** Sends the request, and after an accepted write the reads of what it stored, recording every answer. */
   private void exchange(FuzzClient via, ApiFuzzer.Request request) {
     if (hangs >= MAX_HANGS) return;
-    FuzzClient.Result result = via.exchange(request);
+    FuzzClient.Result result = record(via.exchange(request));
+    Statistics.label("status").collect(status(result));
+    for (ApiFuzzer.Request read : fuzzer.readsAfter(request, result.response().status())) {
+      Statistics.label("reads after accepted writes").collect(status(record(via.exchange(read))));
+    }
+  }
+
+  private FuzzClient.Result record(FuzzClient.Result result) {
     report.add(result);
-    int status = result.response().status();
-    Statistics.label("status").collect(status < 0 ? "none" : Integer.toString(status));
     for (FuzzClient.Finding f : result.findings()) {
       if (f.defect() == FuzzClient.Defect.HANG) hangs++;
     }
+    return result;
+  }
+
+  private static String status(FuzzClient.Result result) {
+    return result.response().status() < 0 ? "none" : Integer.toString(result.response().status());
   }
 
   /** Fails the property with each distinct defect once: how often, on what, after what, and examples. */
