@@ -127,7 +127,8 @@ public final class ApiFuzzer {
     public String describe(int max, String apiKey) {
       if (wire != null) return "raw bytes: " + excerpt(wire, max * 2, apiKey);
       StringBuilder s = new StringBuilder();
-      s.append(method).append(' ').append(excerpt(target.getBytes(StandardCharsets.UTF_8), max, apiKey));
+      s.append(excerpt(method.getBytes(StandardCharsets.UTF_8), 40, apiKey)).append(' ')
+          .append(excerpt(target.getBytes(StandardCharsets.UTF_8), max, apiKey));
       for (String[] h : headers) {
         s.append("\n  ").append(excerpt(h[0].getBytes(StandardCharsets.UTF_8), 40, apiKey)).append(": ")
             .append(excerpt(h[1].getBytes(StandardCharsets.UTF_8), max / 2, apiKey));
@@ -156,6 +157,7 @@ public final class ApiFuzzer {
     byte[] rawBody; // replaces body when set
     String contentType;
     final List<String[]> headers = new ArrayList<>();
+    boolean contentTypeChosen; // sent even without a body
     String auth; // the Authorization value, or null for none
     final List<String> raws = new ArrayList<>(); // raw JSON spliced in for placeholders
     final List<String> mutations = new ArrayList<>();
@@ -209,6 +211,19 @@ public final class ApiFuzzer {
   /** Values of the wrong type for any field. */
   private static final String[] WRONG_TYPES = {"{}", "[]", "[[]]", "true", "false", "null", "0", "\"\"", "\"x\"",
       "{\"a\":1}", "[1,2,3]", "[\"a\",{\"b\":[null]}]", "-0.0"};
+
+  /** Arrays and objects for fields that take them: nested, huge, duplicated keys, NUL keys. */
+  private static final String[] HOSTILE_ARRAYS = {"[" + jsonString("x".repeat(50_000)) + "]", "[null]", "[1,2]",
+      "[" + "\"a\",".repeat(20_000) + "\"a\"]", "[[[[[]]]]]"};
+  private static final String[] HOSTILE_OBJECTS = {"{\"a\":{\"b\":{\"c\":[1,{\"d\":null}]}}}", "{\"\":\"\"}",
+      "{\"k\":" + digits(1_100) + "}", "{\"a\":\"b\",\"a\":\"c\"}", "{\"\\u0000\":\"\\u0000\"}",
+      "{" + manyFields(5_000) + "}"};
+  /** Whole bodies of the wrong shape. */
+  private static final String[] TOP_LEVEL_BODIES = {"null", "{}", "[]", "[null]", "[[]]", "\"str\"", "0", "true",
+      "[1,2]", "[{}]", "[\"\"]", "{\"text\":{}}", "[{\"id\":null}]", "[" + "{},".repeat(2_000) + "{}]"};
+  /** Number tokens over a parser's length limit (1,000 digits in Jackson) or its exponent range. */
+  private static final String[] NUMBER_BOMBS = {digits(1_001), digits(1_100), digits(100_000), "-" + digits(1_100),
+      "0." + digits(1_100), "1e" + digits(1_100), "1" + "0".repeat(1_100) + ".5"};
 
   private static final String[] CONTENT_TYPES = {null, "text/plain", "application/x-www-form-urlencoded",
       "multipart/form-data; boundary=x", "application/json; charset=utf-16", "application/json; charset=latin1",
@@ -567,11 +582,8 @@ public final class ApiFuzzer {
     return switch (type) {
       case "integer", "number" -> roll < 8 ? pick(r, HOSTILE_NUMBERS) : pick(r, HOSTILE_TIMESTAMPS);
       case "timestamp" -> roll < 8 ? pick(r, HOSTILE_TIMESTAMPS) : pick(r, HOSTILE_NUMBERS);
-      case "array" -> pick(r, new String[] {"[" + jsonString("x".repeat(50_000)) + "]", "[null]", "[1,2]",
-          "[" + "\"a\",".repeat(20_000) + "\"a\"]", "[[[[[]]]]]", "[" + jsonString(pick(r, HOSTILE_STRINGS)) + "]"});
-      case "object" -> pick(r, new String[] {"{\"a\":{\"b\":{\"c\":[1,{\"d\":null}]}}}", "{\"\":\"\"}",
-          "{\"k\":" + digits(1_100) + "}", "{\"a\":\"b\",\"a\":\"c\"}", "{\"\\u0000\":\"\\u0000\"}",
-          "{" + manyFields(5_000) + "}"});
+      case "array" -> roll < 4 ? "[" + jsonString(pick(r, HOSTILE_STRINGS)) + "]" : pick(r, HOSTILE_ARRAYS);
+      case "object" -> pick(r, HOSTILE_OBJECTS);
       case "boolean" -> pick(r, new String[] {"\"true\"", "1", "0", "null", "True"});
       default -> roll < 4 ? pick(r, HOSTILE_JSON_STRINGS)
           : jsonString(roll < 5 ? hugeId : pick(r, HOSTILE_STRINGS));
@@ -606,9 +618,7 @@ public final class ApiFuzzer {
         what = "empty";
       }
       case 4 -> {
-        d.rawBody = pick(r, new String[] {"null", "{}", "[]", "[null]", "[[]]", "\"str\"", "0", "true", "[1,2]",
-            "[{}]", "[\"\"]", "{\"text\":{}}", "[{\"id\":null}]", "[" + "{},".repeat(2_000) + "{}]"})
-            .getBytes(StandardCharsets.UTF_8);
+        d.rawBody = pick(r, TOP_LEVEL_BODIES).getBytes(StandardCharsets.UTF_8);
         what = "top-level";
       }
       case 5 -> {
@@ -662,6 +672,7 @@ public final class ApiFuzzer {
   private void mutateContentType(Draft d, RandomGenerator r) {
     String type = pick(r, CONTENT_TYPES);
     d.contentType = type;
+    d.contentTypeChosen = true;
     d.mutations.add("content-type=" + (type == null ? "missing" : label(type)));
     if (d.body == null && d.rawBody == null && r.nextBoolean()) {
       d.body = NODES.arrayNode();
@@ -867,7 +878,7 @@ public final class ApiFuzzer {
     String target = target(d);
     List<String[]> headers = new ArrayList<>();
     if (d.auth != null) headers.add(new String[] {"Authorization", d.auth});
-    if (d.contentType != null && (d.body != null || d.rawBody != null || d.mutations.toString().contains("content-type"))) {
+    if (d.contentType != null && (d.body != null || d.rawBody != null || d.contentTypeChosen)) {
       headers.add(new String[] {"Content-Type", d.contentType});
     }
     headers.addAll(d.headers);
@@ -1032,8 +1043,7 @@ public final class ApiFuzzer {
   }
 
   private static String numberBomb(RandomGenerator r) {
-    String n = pick(r, new String[] {digits(1_001), digits(1_100), digits(100_000), "-" + digits(1_100),
-        "0." + digits(1_100), "1e" + digits(1_100), "1" + "0".repeat(1_100) + ".5"});
+    String n = pick(r, NUMBER_BOMBS);
     return pick(r, new String[] {"[" + n + "]", n, "{\"text\":\"x\",\"k\":" + n + "}",
         "[{\"user\":\"ann\",\"item\":\"alien\",\"type\":\"rating\",\"value\":" + n + ",\"timestamp\":1000}]",
         "[{\"user\":\"ann\",\"type\":\"view\",\"item\":\"alien\",\"timestamp\":" + n + "}]"});

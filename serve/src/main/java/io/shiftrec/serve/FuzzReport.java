@@ -90,8 +90,13 @@ public final class FuzzReport {
     } else if (a.body().length > 0 && a.body().length < 100) {
       what = "\"" + ApiFuzzer.excerpt(a.body(), 60, null) + "\"";
     }
+    // the server's own failures differ by route (a body that does not parse, a stored value a read cannot print);
+    // the HTTP layer's refusals do not
+    String where = f.defect() == FuzzClient.Defect.SERVER_ERROR && type.equals("application/problem+json")
+        ? " on " + r.request().operation() : "";
     return f.defect() + ": " + a.status() + " " + (type.isEmpty() ? "(no content type)" : type)
-        + (a.body().length == 0 && !r.request().isHead() ? " (empty body)" : "") + (what.isEmpty() ? "" : " " + what);
+        + (a.body().length == 0 && !r.request().isHead() ? " (empty body)" : "") + (what.isEmpty() ? "" : " " + what)
+        + where;
   }
 
   public int requests() {
