@@ -17,6 +17,7 @@ import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.BehaviourTextBenchmark;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.RetrievalBenchmark;
+import io.shiftrec.serve.FuzzBenchmark;
 import io.shiftrec.serve.ServeBenchmark;
 import io.shiftrec.serve.SoakBenchmark;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
-        BenchCommand.Serve.class, BenchCommand.Soak.class, BenchCommand.Train.class, BenchCommand.Onboarding.class})
+        BenchCommand.Serve.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
+        BenchCommand.Onboarding.class})
 final class BenchCommand {
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
@@ -221,6 +223,67 @@ final class BenchCommand {
           "-cp", System.getProperty("java.class.path"), ShiftRec.class.getName(), "serve", "--db", db, "--port", "0");
       SoakBenchmark.run(System.out, db, server, minutes, window, concurrency, seed);
       return 0;
+    }
+  }
+
+  @Command(name = "fuzz", mixinStandardHelpOptions = true,
+      description = "Starts the server on a temporary copy of a small store and sends it fuzzed requests on loopback,"
+          + " one at a time: requests derived from its OpenAPI document and broken with hostile values (malformed,"
+          + " deep and huge bodies, huge numbers, odd ids, keys, methods and bytes). Prints answers by status, 5xx,"
+          + " hangs, stack traces, 4xx that are not problem+json, refused writes that stored, the slowest request and"
+          + " every distinct defect with examples. Exit status 1 when any request showed a defect.")
+  static final class Fuzz implements Callable<Integer> {
+    @Option(names = "--requests", defaultValue = "10000", description = "How many requests. Default: ${DEFAULT-VALUE}.")
+    int requests;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the requests. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--seconds", defaultValue = "1800",
+        description = "Stop sending after this many seconds. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Option(names = "--timeout-ms", defaultValue = "10000",
+        description = "The longest an answer may take before it counts as a hang. Default: ${DEFAULT-VALUE}.")
+    int timeoutMillis;
+
+    @Option(names = "--db", description = "Fuzz a copy of this store instead of the default: a store of the first"
+        + " --sample-items movies of the bundled MovieLens sample, imported and encoded afresh.")
+    Path db;
+
+    @Option(names = "--sample-items", defaultValue = "300",
+        description = "Movies of the bundled sample in the default store. Default: ${DEFAULT-VALUE}.")
+    int sampleItems;
+
+    @Option(names = "--log", description = "Write every request with a defect, in full with its answer, to this file.")
+    Path log;
+
+    @Override
+    public Integer call() throws Exception {
+      if (requests < 1 || requests > 10_000_000) {
+        throw new IllegalArgumentException("--requests must be between 1 and 10,000,000, got " + requests);
+      }
+      if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+      if (timeoutMillis < 100) throw new IllegalArgumentException("--timeout-ms must be at least 100, got " + timeoutMillis);
+      if (sampleItems < 10) throw new IllegalArgumentException("--sample-items must be at least 10, got " + sampleItems);
+      if (db != null && !Files.isRegularFile(db)) throw new IllegalArgumentException("no store at " + db);
+      Path dir = Files.createTempDirectory("shiftrec-bench-fuzz-");
+      try {
+        Path copy = dir.resolve("fuzz.db");
+        if (db != null) {
+          for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path from = Path.of(db + suffix);
+            if (Files.exists(from)) Files.copy(from, Path.of(copy + suffix));
+          }
+        } else {
+          SampleStore.create(QuickstartCommand.sampleFolder(), sampleItems, dir.resolve("sample"), copy);
+        }
+        return FuzzBenchmark.run(System.out, copy.toString(), requests, seed, seconds, timeoutMillis, log) ? 0 : 1;
+      } finally {
+        try (var files = Files.walk(dir)) {
+          for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+      }
     }
   }
 

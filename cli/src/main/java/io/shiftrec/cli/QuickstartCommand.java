@@ -90,7 +90,7 @@ final class QuickstartCommand implements Callable<Integer> {
   }
 
   /** The bundled sample beside the launcher ({@code shiftrec.home}), else under the working directory. */
-  private static Path sampleFolder() {
+  static Path sampleFolder() {
     Path rel = Path.of("samples", "movielens-latest-small");
     String home = System.getProperty("shiftrec.home");
     Path p = home != null ? Path.of(home).resolve(rel) : rel;

@@ -16,6 +16,12 @@ import org.eclipse.jetty.util.Callback;
 final class JettyProblems extends ErrorHandler {
   private static final String PROBLEM_JSON = "application/problem+json";
 
+  /** Every method gets a problem document, not only GET, POST and HEAD. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                   Callback callback) {

@@ -67,6 +67,8 @@ public final class ShiftRecServer implements AutoCloseable {
   private static final long DISCARD_BYTES = 64L << 20;
   /** Set on a request once its body is being read: a client waiting for {@code 100 Continue} has got it then. */
   private static final String BODY_OPENED = "shiftrec.body-opened";
+  /** Set once what was left of the body is dropped, so it is done once per request. */
+  private static final String BODY_DISCARDED = "shiftrec.body-discarded";
   private static final Set<String> ONBOARDING_FIELDS = Set.of("text", "k", "domain");
 
   /**
@@ -212,10 +214,13 @@ public final class ShiftRecServer implements AutoCloseable {
         route.handle(ctx);
       } catch (Problem p) {
         problem(ctx, p);
+      } catch (IOException | java.io.UncheckedIOException e) { // the client's body: cut short, or broken framing
+        problem(ctx, Problem.badRequest("the request body ended early or its chunked framing is broken"));
       } catch (RuntimeException e) {
         LOG.error("{} {} failed", method, path, e);
         problem(ctx, Problem.internal());
       } finally {
+        discardBody(ctx); // a GET may carry a body no route reads
         inFlight.decrementAndGet();
         metrics.request(method, path, ctx.status().getCode(), System.nanoTime() - start);
       }
@@ -550,7 +555,7 @@ public final class ShiftRecServer implements AutoCloseable {
    * no duplicate keys and nothing after the value.
    */
   private JsonNode jsonBody(Context ctx) throws IOException {
-    String contentType = ctx.contentType();
+    String contentType = ctx.header("Content-Type"); // raw: Jetty's parse throws on a malformed charset
     if (!isJson(contentType)) throw Problem.unsupportedMediaType(contentType);
     long limit = config.maxRequestBytes();
     if (ctx.req().getContentLengthLong() > limit) throw Problem.tooLarge(limit);
@@ -607,6 +612,8 @@ public final class ShiftRecServer implements AutoCloseable {
    */
   private static void discardBody(Context ctx) {
     jakarta.servlet.http.HttpServletRequest req = ctx.req();
+    if (req.getAttribute(BODY_DISCARDED) != null) return;
+    req.setAttribute(BODY_DISCARDED, Boolean.TRUE);
     boolean waitingToSend = "100-continue".equalsIgnoreCase(req.getHeader("Expect"))
         && req.getAttribute(BODY_OPENED) == null;
     if (waitingToSend || req.getContentLengthLong() > DISCARD_BYTES) {
