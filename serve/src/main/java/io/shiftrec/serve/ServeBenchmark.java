@@ -34,11 +34,8 @@ public final class ServeBenchmark {
 
   private ServeBenchmark() {}
 
-  /** One kind of request's latencies (nanoseconds) and failures in a run. */
-  record Tally(long[] nanos, int count, long failures) {}
-
-  public static void run(PrintStream out, String db, int concurrency, int seconds, long seed, int itemQueue)
-      throws Exception {
+  /** The store's user ids and item ids, which the load picks from. */
+  static List<List<String>> usersAndItems(String db) {
     List<String> users = new ArrayList<>();
     List<String> items = new ArrayList<>();
     try (Store store = Stores.openExisting(db)) {
@@ -46,6 +43,16 @@ public final class ServeBenchmark {
       for (Item i : store.items()) items.add(i.id());
     }
     if (users.isEmpty() || items.isEmpty()) throw new IllegalArgumentException("the store needs users and items");
+    return List.of(users, items);
+  }
+
+  /** One kind of request's latencies (nanoseconds) and failures in a run. */
+  record Tally(long[] nanos, int count, long failures) {}
+
+  public static void run(PrintStream out, String db, int concurrency, int seconds, long seed, int itemQueue)
+      throws Exception {
+    List<List<String>> ids = usersAndItems(db);
+    List<String> users = ids.get(0), items = ids.get(1);
     String key = UUID.randomUUID().toString();
     try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db, "127.0.0.1", 0, key, false,
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES, itemQueue))) {

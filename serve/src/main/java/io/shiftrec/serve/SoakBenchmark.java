@@ -1,9 +1,5 @@
 package io.shiftrec.serve;
 
-import io.shiftrec.core.Item;
-import io.shiftrec.core.Store;
-import io.shiftrec.core.Stores;
-import io.shiftrec.core.User;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -34,13 +30,8 @@ public final class SoakBenchmark {
    */
   public static void run(PrintStream out, String db, List<String> serverCommand, int minutes, int windowMinutes,
                          int concurrency, long seed) throws Exception {
-    List<String> users = new ArrayList<>();
-    List<String> items = new ArrayList<>();
-    try (Store store = Stores.openExisting(db)) {
-      for (User u : store.users()) users.add(u.id());
-      for (Item i : store.items()) items.add(i.id());
-    }
-    if (users.isEmpty() || items.isEmpty()) throw new IllegalArgumentException("the store needs users and items");
+    List<List<String>> ids = ServeBenchmark.usersAndItems(db);
+    List<String> users = ids.get(0), items = ids.get(1);
     String key = UUID.randomUUID().toString();
     Path log = Files.createTempFile("shiftrec-soak", ".log");
     ProcessBuilder builder = new ProcessBuilder(serverCommand).redirectErrorStream(true).redirectOutput(log.toFile());
