@@ -3,6 +3,7 @@ package io.shiftrec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shiftrec.core.Event;
@@ -129,6 +130,63 @@ class CrashSafetyTest {
     }
   }
 
+  /**
+   * The store on a disk of 2 MiB (a private tmpfs, through user and mount namespaces) filled by batches of events
+   * with long texts: the batch that does not fit is refused whole with 507, every acknowledged one is kept, and
+   * reads go on.
+   */
+  @Test
+  void aFullDiskRefusesTheBatchWholeAndKeepsServing() throws Exception {
+    assumeTrue(privateMountsWork(), "needs 'unshare -rm' to give the store a small disk of its own");
+    String db = smallStore();
+    Path disk = Files.createDirectories(dir.resolve("disk"));
+    String full = disk.resolve("full.db").toString();
+    Server server = Server.start(List.of("unshare", "-rm", "sh", "-c",
+        "mount -t tmpfs -o size=2m tmpfs \"$0\" && cp \"$1\" \"$0/full.db\" && shift && exec \"$@\"",
+        disk.toString(), db), full, dir.resolve("full.log"));
+    try {
+      int acknowledged = 0;
+      int status = 0;
+      for (int batch = 0; batch < 40 && status != 507; batch++) {
+        StringBuilder body = new StringBuilder("[");
+        for (int e = 0; e < 50; e++) {
+          body.append(e == 0 ? "" : ",").append("{\"user\":\"filler\",\"item\":\"i1\",\"type\":\"review\","
+              + "\"timestamp\":").append(2000 + batch * 50 + e).append(",\"text\":\"").append(batch).append('-')
+              .append(e).append(' ').append("words of a long review ".repeat(700)).append("\"}");
+        }
+        HttpResponse<String> r = server.post("/events", body.append(']').toString());
+        status = r.statusCode();
+        if (status == 200) acknowledged += 50;
+        else assertEquals(507, status, r.body());
+        if (status == 507) {
+          assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+          assertTrue(r.body().contains("store-full"), r.body());
+        }
+      }
+      assertEquals(507, status, "2 MiB should not hold 40 batches of 850 KB");
+      assertTrue(acknowledged > 0, "the first batch fits");
+      HttpResponse<String> export = HTTP.send(HttpRequest.newBuilder(server.uri("/users/filler/export"))
+          .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, export.statusCode(), export.body());
+      assertEquals(acknowledged, new ObjectMapper().readTree(export.body()).get("events").size(),
+          "every acknowledged event, none of the refused batch");
+      assertEquals(200, HTTP.send(HttpRequest.newBuilder(server.uri("/users/ann/recommendations?k=3")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "reads go on");
+    } finally {
+      server.kill9();
+    }
+  }
+
+  private static boolean privateMountsWork() {
+    try {
+      Process p = new ProcessBuilder("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt")
+          .redirectErrorStream(true).start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------ the commands
 
   @Test
@@ -232,8 +290,14 @@ class CrashSafetyTest {
   }
 
   private static Process launch(Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-cp", System.getProperty("java.class.path"), ShiftRec.class.getName()));
+    return launch(List.of(), log, args);
+  }
+
+  /** {@code shiftrec ARGS} in a JVM of its own, behind {@code wrapper} (a command that ends by running the rest). */
+  private static Process launch(List<String> wrapper, Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+        System.getProperty("java.class.path"), ShiftRec.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SHIFTREC_API_KEY", KEY);
@@ -250,7 +314,11 @@ class CrashSafetyTest {
   /** {@code shiftrec serve} in a process of its own, on any free port. */
   private record Server(Process process, int port) {
     static Server start(String db, Path log) throws Exception {
-      Process p = launch(log, "serve", "--db", db, "--port", "0");
+      return start(List.of(), db, log);
+    }
+
+    static Server start(List<String> wrapper, String db, Path log) throws Exception {
+      Process p = launch(wrapper, log, "serve", "--db", db, "--port", "0");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (System.nanoTime() < deadline) {
         Matcher m = LISTENING.matcher(Files.readString(log));

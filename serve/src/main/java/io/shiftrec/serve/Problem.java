@@ -118,6 +118,12 @@ final class Problem extends RuntimeException {
     return new Problem(status, "http-" + status, title, detail, Map.of());
   }
 
+  /** The store's disk is full: nothing of the request was written, and reads go on. */
+  static Problem storeFull() {
+    return new Problem(507, "store-full", "Store full", "the store has no room left on its disk; nothing of this"
+        + " request was written. Reads are still answered; writes succeed again once room is made", Map.of());
+  }
+
   static Problem internal() {
     return new Problem(500, "internal", "Internal error", "the server failed; its log tells why", Map.of());
   }

@@ -14,6 +14,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.StoreException;
 import io.shiftrec.core.Stores;
 import io.shiftrec.core.User;
 import io.shiftrec.encoder.StoreEncoding;
@@ -216,6 +217,9 @@ public final class ShiftRecServer implements AutoCloseable {
         problem(ctx, p);
       } catch (IOException | java.io.UncheckedIOException e) { // the client's body: cut short, or broken framing
         problem(ctx, Problem.badRequest("the request body ended early or its chunked framing is broken"));
+      } catch (StoreException e) {
+        LOG.error("{} {} failed in the store", method, path, e);
+        problem(ctx, e.outOfSpace() ? Problem.storeFull() : Problem.internal());
       } catch (RuntimeException e) {
         LOG.error("{} {} failed", method, path, e);
         problem(ctx, Problem.internal());

@@ -147,7 +147,7 @@ public final class SqliteStore implements Store {
         }
         ps.executeBatch();
       } catch (SQLException e) {
-        throw new StoreException("cannot store items: " + e.getMessage(), e);
+        throw failure("cannot store items: " + e.getMessage(), e);
       }
     }
 
@@ -165,7 +165,7 @@ public final class SqliteStore implements Store {
         }
         ps.executeBatch();
       } catch (SQLException e) {
-        throw new StoreException("cannot store users: " + e.getMessage(), e);
+        throw failure("cannot store users: " + e.getMessage(), e);
       }
     }
 
@@ -202,7 +202,7 @@ public final class SqliteStore implements Store {
         for (int n : ps.executeBatch()) inserted += Math.max(n, 0);
         return inserted;
       } catch (SQLException e) {
-        throw new StoreException("cannot store events: " + explain(e), e);
+        throw failure("cannot store events: " + explain(e), e);
       }
     }
 
@@ -240,7 +240,7 @@ public final class SqliteStore implements Store {
       try {
         writer.commit();
       } catch (SQLException e) {
-        throw new StoreException("commit failed: " + e.getMessage(), e);
+        throw failure("commit failed: " + e.getMessage(), e);
       } finally {
         release();
       }
@@ -267,6 +267,15 @@ public final class SqliteStore implements Store {
       if (!open) throw new IllegalStateException("transaction already committed or rolled back");
     }
   }
+
+  /** A failed write, marked out of space when SQLite found the disk (or the file's size limit) full. */
+  private static StoreException failure(String message, SQLException e) {
+    boolean full = (e.getErrorCode() & 0xff) == SQLITE_FULL
+        || String.valueOf(e.getMessage()).contains("SQLITE_FULL");
+    return new StoreException(message, e, full);
+  }
+
+  private static final int SQLITE_FULL = 13;
 
   private static String explain(SQLException e) {
     String m = String.valueOf(e.getMessage());
@@ -307,7 +316,7 @@ public final class SqliteStore implements Store {
       writer.commit();
     } catch (SQLException e) {
       rollbackQuietly();
-      throw new StoreException("cannot store embeddings: " + e.getMessage(), e);
+      throw failure("cannot store embeddings: " + e.getMessage(), e);
     } finally {
       writeLock.unlock();
     }
@@ -332,7 +341,7 @@ public final class SqliteStore implements Store {
       return version;
     } catch (SQLException e) {
       rollbackQuietly();
-      throw new StoreException("cannot store artefact " + name + ": " + e.getMessage(), e);
+      throw failure("cannot store artefact " + name + ": " + e.getMessage(), e);
     } finally {
       writeLock.unlock();
     }
