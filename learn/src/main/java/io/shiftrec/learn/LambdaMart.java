@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.stream.Stream;
 
 /**
@@ -66,11 +69,16 @@ public final class LambdaMart implements AutoCloseable {
     }
   }
 
-  private final LGBMBooster booster;
   private final String text;
+  /** Every booster loaded for this model, and those not scoring now (fair: waiting callers are served in order). */
+  private final List<LGBMBooster> boosters = new ArrayList<>();
+  private final int maxBoosters = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private final ArrayBlockingQueue<LGBMBooster> idle = new ArrayBlockingQueue<>(maxBoosters, true);
+  private boolean closed;
 
   private LambdaMart(LGBMBooster booster, String text) {
-    this.booster = booster;
+    boosters.add(booster);
+    idle.add(booster);
     this.text = text;
   }
 
@@ -115,22 +123,54 @@ public final class LambdaMart implements AutoCloseable {
     return text;
   }
 
-  /** Scores {@code count} rows of {@code dims} features (row-major). One prediction at a time per model. */
-  public synchronized double[] score(float[] rows, int count, int dims) {
+  /**
+   * Scores {@code count} rows of {@code dims} features (row-major). LightGBM's booster takes one prediction at a time
+   * (setting up a prediction writes to the booster), so concurrent callers each take a booster of their own, loaded
+   * from the model text on first need, up to one per core; beyond that they queue in arrival order.
+   */
+  public double[] score(float[] rows, int count, int dims) {
     if (count == 0) return new double[0];
+    LGBMBooster b = takeBooster();
     try {
-      return booster.predictForMat(rows, count, dims, true, PredictionType.C_API_PREDICT_RAW_SCORE, "num_threads=1");
+      return b.predictForMat(rows, count, dims, true, PredictionType.C_API_PREDICT_RAW_SCORE, "num_threads=1");
     } catch (LGBMException e) {
       throw new IllegalStateException("LightGBM failed to score: " + e.getMessage(), e);
+    } finally {
+      idle.add(b);
+    }
+  }
+
+  private LGBMBooster takeBooster() {
+    LGBMBooster b = idle.poll();
+    if (b != null) return b;
+    synchronized (boosters) {
+      if (boosters.size() < maxBoosters && !closed) {
+        try {
+          b = LGBMBooster.loadModelFromString(text);
+        } catch (LGBMException e) {
+          throw new IllegalStateException("LightGBM cannot load its own model: " + e.getMessage(), e);
+        }
+        boosters.add(b);
+        return b;
+      }
+    }
+    try {
+      return idle.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to score", e);
     }
   }
 
   @Override
-  public synchronized void close() {
-    try {
-      booster.close();
-    } catch (LGBMException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+  public void close() {
+    synchronized (boosters) {
+      closed = true;
+      try {
+        for (LGBMBooster b : boosters) b.close();
+      } catch (LGBMException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
     }
   }
 }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class LambdaMartTest {
@@ -77,6 +82,22 @@ class LambdaMartTest {
       assertEquals(a.text(), b.text());
       float[] test = rows(10, 4, null);
       assertArrayEquals(a.score(test, 10 * PER_GROUP, DIMS), read.score(test, 10 * PER_GROUP, DIMS), 0.0);
+    }
+  }
+
+  /** Callers at once score with boosters of their own and get what one caller alone gets. */
+  @Test
+  void concurrentCallersGetTheSameScoresAsOne() throws Exception {
+    float[] labels = new float[100 * PER_GROUP];
+    float[] train = rows(100, 5, labels);
+    try (LambdaMart model = LambdaMart.fit(train, DIMS, sizes(100), labels, SMALL, 13)) {
+      float[] test = rows(50, 6, null);
+      double[] alone = model.score(test, 50 * PER_GROUP, DIMS);
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<double[]>> answers = new ArrayList<>();
+      for (int i = 0; i < 60; i++) answers.add(pool.submit(() -> model.score(test, 50 * PER_GROUP, DIMS)));
+      for (Future<double[]> a : answers) assertArrayEquals(alone, a.get(), 0.0);
+      pool.shutdown();
     }
   }
 
