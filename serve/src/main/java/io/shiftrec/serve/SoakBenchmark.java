@@ -47,27 +47,27 @@ public final class SoakBenchmark {
       out.printf("%s: %,d users, %,d items; server pid %d (log %s); %d client threads, 90/10 read/write, %d min in"
           + " windows of %d min, on %d cores%n", db, users.size(), items.size(), server.pid(), log, concurrency,
           minutes, windowMinutes, Runtime.getRuntime().availableProcessors());
-      out.printf("%-8s %9s %9s %9s %9s %9s %9s %10s%n", "minute", "requests", "req/s", "errors", "p50 ms", "p99 ms",
-          "max ms", "RSS MiB");
-      out.printf("%-8d %9s %9s %9s %9s %9s %9s %10.0f%n", 0, "", "", "", "", "", "", rssMiB(server.pid()));
+      out.printf("%-8s %9s %7s %7s %9s %9s %9s %9s %9s %9s%n", "minute", "requests", "req/s", "errors",
+          "read p50", "read p99", "read max", "write p99", "write max", "RSS MiB");
+      out.printf("%-8d %9s %7s %7s %9s %9s %9s %9s %9s %9.0f%n", 0, "", "", "", "", "", "", "", "",
+          rssMiB(server.pid()));
       List<ServeBenchmark.Tally> window = new ArrayList<>();
       long errors = 0, requests = 0;
       List<String> windows = new ArrayList<>();
       for (int minute = 1; minute <= minutes; minute++) {
         ServeBenchmark.Tally[] t = load.drive(concurrency, 60, WRITE_SHARE, seed + minute);
         ServeBenchmark.Tally both = ServeBenchmark.merge(t[0], t[1]);
-        long[] sorted = Arrays.copyOf(both.nanos(), both.count());
-        Arrays.sort(sorted);
+        long[] reads = sorted(t[0]), writes = sorted(t[1]);
         errors += both.failures();
         requests += both.count();
-        out.printf("%-8d %,9d %9.0f %9d %9.2f %9.2f %9.2f %10.0f%n", minute, both.count(), both.count() / 60.0,
-            both.failures(), ServeBenchmark.percentile(sorted, 0.50), ServeBenchmark.percentile(sorted, 0.99),
-            ServeBenchmark.percentile(sorted, 1.0), rssMiB(server.pid()));
+        out.printf("%-8d %,9d %7.0f %7d %9.2f %9.2f %9.2f %9.2f %9.2f %9.0f%n", minute, both.count(),
+            both.count() / 60.0, both.failures(), ServeBenchmark.percentile(reads, 0.50),
+            ServeBenchmark.percentile(reads, 0.99), ServeBenchmark.percentile(reads, 1.0),
+            ServeBenchmark.percentile(writes, 0.99), ServeBenchmark.percentile(writes, 1.0), rssMiB(server.pid()));
         window.add(both);
         if (window.size() == windowMinutes || minute == minutes) {
           ServeBenchmark.Tally all = window.stream().reduce(ServeBenchmark::merge).orElseThrow();
-          long[] w = Arrays.copyOf(all.nanos(), all.count());
-          Arrays.sort(w);
+          long[] w = sorted(all);
           windows.add(String.format("minutes %d-%d: %,d requests, %d errors, p50 %.2f ms, p99 %.2f ms", minute
               - window.size() + 1, minute, all.count(), all.failures(), ServeBenchmark.percentile(w, 0.50),
               ServeBenchmark.percentile(w, 0.99)));
@@ -82,6 +82,12 @@ public final class SoakBenchmark {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static long[] sorted(ServeBenchmark.Tally t) {
+    long[] nanos = Arrays.copyOf(t.nanos(), t.count());
+    Arrays.sort(nanos);
+    return nanos;
   }
 
   private static int awaitPort(Process server, Path log) throws Exception {
