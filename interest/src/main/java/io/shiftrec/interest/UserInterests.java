@@ -36,6 +36,8 @@ public final class UserInterests {
   private final Map<String, InterestProfile> profiles = new LinkedHashMap<>();
   /** Per item of the history (catalogue index): the strongest weight seen and the event that gave it. */
   private final Map<Integer, Evidence> evidence = new HashMap<>();
+  /** Within {@link #addAll}: observations are recorded, and applied once at its end. */
+  private boolean deferApplying;
   /** Everything observed, in order, for replays. */
   private final List<Observation> observations = new ArrayList<>();
   private final BitSet seen;
@@ -59,6 +61,21 @@ public final class UserInterests {
     this.catalog = catalog;
     this.config = config;
     this.seen = new BitSet(catalog.size());
+  }
+
+  /**
+   * Takes a whole history into account, in order: the state {@link #add} would reach event by event, with the
+   * observations applied once at the end. Event by event, every stronger later event on a known item (a tag after a
+   * rating) replays all observations so far, which costs a user with thousands of tagged ratings seconds.
+   */
+  public void addAll(List<Event> history, TextVectors texts) {
+    deferApplying = true;
+    try {
+      for (Event e : history) add(e, texts);
+    } finally {
+      deferApplying = false;
+    }
+    replay();
   }
 
   /** Takes one event into account; {@code texts} embeds its text, if it has any. */
@@ -116,7 +133,7 @@ public final class UserInterests {
       evidence.put(item, new Evidence(event, weight));
       Observation o = new Observation(item, weight, event.clock(), null, null, event.context());
       observations.add(o);
-      apply(o);
+      if (!deferApplying) apply(o);
     } else if (weight > known.weight()) {
       evidence.put(item, new Evidence(event, weight));
       for (int i = 0; i < observations.size(); i++) {
@@ -126,7 +143,7 @@ public final class UserInterests {
           break;
         }
       }
-      replay();
+      if (!deferApplying) replay();
     }
   }
 
@@ -145,7 +162,7 @@ public final class UserInterests {
     double sign = Feedback.weight(event) < 0 ? -1 : 1;
     Observation o = new Observation(item, sign * TEXT_WEIGHT, event.clock(), model, direction, event.context());
     observations.add(o);
-    apply(o);
+    if (!deferApplying) apply(o);
   }
 
   private void apply(Observation o) {

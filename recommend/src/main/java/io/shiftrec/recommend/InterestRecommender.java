@@ -91,7 +91,7 @@ public final class InterestRecommender {
   /** The user's interests, replayed over the history in order, behaviour text embedded by {@code texts}. */
   public UserInterests interests(List<Event> history, TextVectors texts) {
     UserInterests user = new UserInterests(catalog, config);
-    for (Event e : history) user.add(e, texts);
+    user.addAll(history, texts);
     return user;
   }
 

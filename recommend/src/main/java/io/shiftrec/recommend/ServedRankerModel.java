@@ -49,7 +49,7 @@ public final class ServedRankerModel implements Model {
   public void score(int user, float[] scoresOut) {
     // in the ranker's catalogue (adapted, when it carries a text adapter), as InterestRecommender builds them
     UserInterests interests = new UserInterests(served.catalog(), InterestConfig.defaults());
-    for (Event e : historyEvents(user)) interests.add(e, TextVectors.NONE);
+    interests.addAll(historyEvents(user), TextVectors.NONE);
     served.score(interests, scoresOut);
   }
 
