@@ -26,6 +26,8 @@ final class LiveInterests {
   private final Store store;
   private final LiveCatalog catalog;
   private final Map<String, Entry> entries;
+  /** The catalogue the kept entries were built on. */
+  private volatile Catalog lastCatalog;
   /**
    * Counts the writes taken in (events, deletions) per stripe of users, so a build that raced a write to its user
    * is used once and not kept; writes to other users (but the few of the same stripe) leave it kept.
@@ -73,12 +75,19 @@ final class LiveInterests {
   }
 
   private <T> T with(String user, LiveCatalog.View view, Function<Entry, T> use) {
+    Catalog current = catalog.view().centred();
+    if (current != lastCatalog) {
+      // every entry kept was built on an older catalogue and would be rebuilt on use; dropped now, none pins its
+      // catalogue (a few MB each) until its user comes back
+      entries.clear();
+      lastCatalog = current;
+    }
     Entry entry = entries.get(user);
     if (entry == null || entry.centred != view.centred()) {
       int stripe = stripe(user);
       long before = writes.get(stripe);
       entry = build(user, view);
-      if (writes.get(stripe) == before) entries.put(user, entry);
+      if (writes.get(stripe) == before && entry.centred == catalog.view().centred()) entries.put(user, entry);
     }
     synchronized (entry) {
       return use.apply(entry);
@@ -127,6 +136,11 @@ final class LiveInterests {
         entry.answers.clear();
       }
     }
+  }
+
+  /** Users whose interests are kept now. */
+  int kept() {
+    return entries.size();
   }
 
   /** Drops what is kept of these users (after they are deleted). */

@@ -1,0 +1,40 @@
+package io.shiftrec.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Interests kept for the users served lately, never for a catalogue the server no longer serves. */
+class LiveInterestsTest {
+  @TempDir Path dir;
+
+  @Test
+  void aNewCatalogueDropsTheInterestsBuiltOnTheOldOne() throws Exception {
+    try (Store store = Stores.openExisting(TestStore.create(dir).toString());
+         LiveCatalog catalog = new LiveCatalog(store, 0)) {
+      LiveInterests interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
+      LiveCatalog.View before = catalog.view();
+      for (String user : List.of("ann", "bob", "eve")) {
+        interests.recommend(user, before, 3, null, false, 0.2, Map.of());
+      }
+      assertEquals(3, interests.kept());
+      JsonNode item = new ObjectMapper().readTree("{\"id\":\"wok\",\"domain\":\"kitchen\",\"title\":\"Carbon Steel Wok\"}");
+      catalog.upsert(List.of(item));
+      assertNotSame(before.centred(), catalog.view().centred());
+      interests.recommend("ann", catalog.view(), 3, null, false, 0.2, Map.of());
+      assertEquals(1, interests.kept(), "only ann's interests, built on the new catalogue");
+      // a request still holding the old view is answered, and what it built is not kept
+      interests.recommend("bob", before, 3, null, false, 0.2, Map.of());
+      assertEquals(1, interests.kept());
+    }
+  }
+}
