@@ -238,7 +238,7 @@ class CrashSafetyTest {
     String spec = "ials:factors=32:iterations=3";
     assertEquals(0, ShiftRecCommandTest.run("train", "--db", db, "--models", spec, "--no-validation").code());
     Process p = launch(dir.resolve("train.log"), "train", "--db", db, "--models",
-        "ials:factors=64:iterations=400", "--no-validation");
+        "ials:factors=64:iterations=5000", "--no-validation"); // minutes: killed long before it ends
     Thread.sleep(1500 + new Random(9).nextInt(1500));
     assertTrue(p.isAlive(), "the training should still run when it is killed");
     kill9(p);
