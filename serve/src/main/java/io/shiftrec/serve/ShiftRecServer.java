@@ -26,8 +26,12 @@ import io.shiftrec.recommend.Documents;
 import io.shiftrec.recommend.NearestItems;
 import io.shiftrec.recommend.Recommendation;
 import io.shiftrec.recommend.StatedTasteRanker;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -36,11 +40,13 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +85,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private enum Access { OPEN, READ, PERSONAL, WRITE }
 
   /** A route's path as a pattern over request paths, and the methods it answers. */
-  private record Methods(java.util.regex.Pattern path, Set<String> methods) {}
+  private record Methods(Pattern path, Set<String> methods) {}
 
   @FunctionalInterface
   private interface Route {
@@ -159,8 +165,8 @@ public final class ShiftRecServer implements AutoCloseable {
 
   private static boolean isLoopback(String host) {
     try {
-      return java.net.InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
       return false;
     }
   }
@@ -215,7 +221,7 @@ public final class ShiftRecServer implements AutoCloseable {
         route.handle(ctx);
       } catch (Problem p) {
         problem(ctx, p);
-      } catch (IOException | java.io.UncheckedIOException e) { // the client's body: cut short, or broken framing
+      } catch (IOException | UncheckedIOException e) { // the client's body: cut short, or broken framing
         problem(ctx, Problem.badRequest("the request body ended early or its chunked framing is broken"));
       } catch (StoreException e) {
         LOG.error("{} {} failed in the store", method, path, e);
@@ -231,8 +237,8 @@ public final class ShiftRecServer implements AutoCloseable {
     };
     Methods methods = methodsByPath.get(path);
     if (methods == null) {
-      methods = new Methods(java.util.regex.Pattern.compile(path.replaceAll("\\{[^}]+}", "[^/]+")),
-          new java.util.LinkedHashSet<>());
+      methods = new Methods(Pattern.compile(path.replaceAll("\\{[^}]+}", "[^/]+")),
+          new LinkedHashSet<>());
       methodsByPath.put(path, methods);
       Set<String> allowed = methods.methods();
       r.options(path, ctx -> preflight(ctx, allowed));
@@ -615,7 +621,7 @@ public final class ShiftRecServer implements AutoCloseable {
    * both are answered at once and the connection closes after the answer.
    */
   private static void discardBody(Context ctx) {
-    jakarta.servlet.http.HttpServletRequest req = ctx.req();
+    HttpServletRequest req = ctx.req();
     if (req.getAttribute(BODY_DISCARDED) != null) return;
     req.setAttribute(BODY_DISCARDED, Boolean.TRUE);
     boolean waitingToSend = "100-continue".equalsIgnoreCase(req.getHeader("Expect"))
