@@ -55,6 +55,10 @@ final class EvaluateCommand implements Callable<Integer> {
       + " instead of the test targets: for choosing hyperparameters without looking at the test.")
   boolean validation;
 
+  @Option(names = "--paired-with", description = "The model every other is compared with in the paired test (one of"
+      + " --models). Default: the best baseline.")
+  String pairedWith;
+
   @Option(names = "--threads", description = "Scoring threads. Default: all cores.")
   Integer threads;
 
@@ -75,6 +79,7 @@ final class EvaluateCommand implements Callable<Integer> {
           .withCatalog(store -> StoreEncoding.catalog(store, embeddings, settings, progress));
       if (threads != null) options = options.withThreads(threads);
       if (validation) options = options.withValidation(true);
+      if (pairedWith != null) options = options.withPairedWith(pairedWith);
       if (targetDomain != null) options = options.withColdTargetDomain(targetDomain);
       for (double share : shares) options.withColdShare(share); // checks every share before any data is read
       Evaluation.check(options);

@@ -29,11 +29,13 @@ import java.util.function.Function;
  *     user loses one of their domains, drawn with the seed, and {@code domain:X} segments report each direction
  * @param validation score the protocol's validation targets (models fit without them) instead of the test targets,
  *     for choosing hyperparameters without looking at the test ({@code --validation})
+ * @param pairedWith the model every other is compared with in the paired test ({@code --paired-with}); null: the
+ *     best baseline
  */
 public record EvaluateOptions(ImportFormat format, Path path, String protocol, List<String> models, List<Integer> ks,
                               long seed, Path out, int threads, int bootstrapSamples, int permutations,
                               double temporalCut, Function<Store, Catalog> catalogOf, double coldShare,
-                              String coldTargetDomain, boolean validation) {
+                              String coldTargetDomain, boolean validation, String pairedWith) {
   public static final List<Integer> DEFAULT_KS = List.of(5, 10, 20);
   public static final long DEFAULT_SEED = 42;
   public static final double DEFAULT_COLD_SHARE = Protocols.DEFAULT_COLD_SHARE;
@@ -47,64 +49,70 @@ public record EvaluateOptions(ImportFormat format, Path path, String protocol, L
   public static EvaluateOptions of(ImportFormat format, Path path, String protocol, List<String> models, Path out) {
     return new EvaluateOptions(format, path, protocol, models, DEFAULT_KS, DEFAULT_SEED, out,
         Runtime.getRuntime().availableProcessors(), 1000, 10_000, Protocols.DEFAULT_TEMPORAL_CUT, null,
-        Protocols.DEFAULT_COLD_SHARE, null, false);
+        Protocols.DEFAULT_COLD_SHARE, null, false, null);
   }
 
   public EvaluateOptions withProtocol(String p) {
     return new EvaluateOptions(format, path, p, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf, coldShare, coldTargetDomain, validation);
+        temporalCut, catalogOf, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   public EvaluateOptions withKs(List<Integer> k) {
     return new EvaluateOptions(format, path, protocol, models, k, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf, coldShare, coldTargetDomain, validation);
+        temporalCut, catalogOf, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   public EvaluateOptions withSeed(long s) {
     return new EvaluateOptions(format, path, protocol, models, ks, s, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf, coldShare, coldTargetDomain, validation);
+        temporalCut, catalogOf, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   public EvaluateOptions withThreads(int n) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, n, bootstrapSamples, permutations,
-        temporalCut, catalogOf, coldShare, coldTargetDomain, validation);
+        temporalCut, catalogOf, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   public EvaluateOptions withBootstrap(int samples, int flips) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, samples, flips, temporalCut,
-        catalogOf, coldShare, coldTargetDomain, validation);
+        catalogOf, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   public EvaluateOptions withTemporalCut(double cut) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        cut, catalogOf, coldShare, coldTargetDomain, validation);
+        cut, catalogOf, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   public EvaluateOptions withCatalog(Function<Store, Catalog> f) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, f, coldShare, coldTargetDomain, validation);
+        temporalCut, f, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   public EvaluateOptions withOut(Path o) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, o, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf, coldShare, coldTargetDomain, validation);
+        temporalCut, catalogOf, coldShare, coldTargetDomain, validation, pairedWith);
   }
 
   /** {@code --cold-share}: the held-out share of the cold protocols, in (0, 1). */
   public EvaluateOptions withColdShare(double share) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf, share, coldTargetDomain, validation);
+        temporalCut, catalogOf, share, coldTargetDomain, validation, pairedWith);
   }
 
   /** The domain {@code cold-target} hides (null: every direction, one per held-out user). */
   public EvaluateOptions withColdTargetDomain(String domain) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf, coldShare, domain, validation);
+        temporalCut, catalogOf, coldShare, domain, validation, pairedWith);
   }
 
   /** Scores the validation targets instead of the test targets ({@code --validation}). */
   public EvaluateOptions withValidation(boolean v) {
     return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
-        temporalCut, catalogOf, coldShare, coldTargetDomain, v);
+        temporalCut, catalogOf, coldShare, coldTargetDomain, v, pairedWith);
+  }
+
+  /** The model the others are compared with in the paired test ({@code --paired-with}); null: the best baseline. */
+  public EvaluateOptions withPairedWith(String model) {
+    return new EvaluateOptions(format, path, protocol, models, ks, seed, out, threads, bootstrapSamples, permutations,
+        temporalCut, catalogOf, coldShare, coldTargetDomain, validation, model);
   }
 }

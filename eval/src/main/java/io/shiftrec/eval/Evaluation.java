@@ -98,6 +98,9 @@ public final class Evaluation {
         + String.join(", ", Models.known()) + ")");
     for (String m : o.models()) Models.create(m); // throws naming the known models
     for (int k : o.ks()) if (k < 1 || k > 1000) throw new IllegalArgumentException("K must be 1..1000, got " + k);
+    if (o.pairedWith() != null && !o.models().contains(o.pairedWith())) {
+      throw new IllegalArgumentException("--paired-with names '" + o.pairedWith() + "', which is not among --models");
+    }
     if (o.threads() < 1) throw new IllegalArgumentException("threads must be positive, got " + o.threads());
     Protocols.checkColdShare(o.coldShare());
   }
@@ -128,6 +131,10 @@ public final class Evaluation {
     ObjectNode models = root.putObject("models");
     ModelResult best = null;
     for (ModelResult r : results) {
+      if (o.pairedWith() != null) {
+        if (r.model.equals(o.pairedWith())) best = r;
+        continue;
+      }
       if (!Models.isBaseline(r.model)) continue;
       if (best == null || Metrics.mean(r.values(headline), everyone) > Metrics.mean(best.values(headline), everyone)) {
         best = r;
@@ -177,7 +184,7 @@ public final class Evaluation {
       else if (v instanceof Number n) info.put(e.getKey(), n.doubleValue());
       else info.put(e.getKey(), String.valueOf(v));
     }
-    if (best != null) root.put("best_baseline", best.model);
+    if (best != null) root.put(o.pairedWith() != null ? "paired_with" : "best_baseline", best.model);
     ObjectNode defs = root.putObject("definitions");
     definitions().forEach(defs::put);
     defs.put("ranking", split.ranking());

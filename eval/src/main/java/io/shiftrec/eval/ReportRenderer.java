@@ -52,7 +52,7 @@ final class ReportRenderer {
       s.append('\n');
     }
     s.append("\n## 95% intervals and paired test\n\n| model | NDCG@").append(mk).append(" | 95% CI | HR@").append(mk)
-        .append(" | 95% CI | vs best baseline (Δ NDCG@").append(mk).append(", 95% CI, p) | train s | eval s |\n")
+        .append(" | 95% CI | paired test (Δ NDCG@").append(mk).append(", 95% CI, p) | train s | eval s |\n")
         .append("|---|---:|---|---:|---|---|---:|---:|\n");
     for (String m : models) {
       JsonNode mm = r.path("models").path(m);
@@ -65,7 +65,8 @@ final class ReportRenderer {
         s.append(String.format(Locale.ROOT, "vs %s: %+.4f, %s, p=%.4f", pt.path("against").asText(),
             pt.path("mean_diff").asDouble(), pair(pt.get("ci95")), pt.path("p_value").asDouble()));
       } else {
-        s.append(m.equals(r.path("best_baseline").asText()) ? "(best baseline)" : "");
+        s.append(m.equals(r.path("best_baseline").asText()) ? "(best baseline)"
+            : m.equals(r.path("paired_with").asText()) ? "(reference)" : "");
       }
       s.append(" | ").append(mm.path("train_seconds").asText()).append(" | ").append(mm.path("eval_seconds").asText())
           .append(" |\n");
