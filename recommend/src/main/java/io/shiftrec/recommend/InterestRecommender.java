@@ -129,6 +129,18 @@ public final class InterestRecommender {
     return out;
   }
 
+  /**
+   * The score of every catalogue item for the user, items they have met at −∞: the learned ranker's when there is
+   * one, else the interests' kernel mixture. What {@link #recommend} ranks by, and what {@code evaluate} measures.
+   */
+  public void score(UserInterests user, float[] scoresOut) {
+    if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
+    IntPredicate unseen = i -> !user.hasSeen(i);
+    if (ranking != null) ranking.score(user, unseen, scoresOut);
+    else mixture(user, scoresOut);
+    for (int i = 0; i < scoresOut.length; i++) if (user.hasSeen(i)) scoresOut[i] = Float.NEGATIVE_INFINITY;
+  }
+
   /** Scores every catalogue item with the learned ranker. */
   private void rank(UserInterests user, IntPredicate eligible, TopK top) {
     float[] scores = new float[catalog.size()];
@@ -141,14 +153,19 @@ public final class InterestRecommender {
   /** Scores every catalogue item exactly. */
   private void scan(UserInterests user, IntPredicate eligible, TopK top) {
     float[] scores = new float[catalog.size()];
+    mixture(user, scores);
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]);
+    }
+  }
+
+  /** The interests' kernel mixture for every item; −∞ for items in no space the user has interests in. */
+  private void mixture(UserInterests user, float[] scores) {
     Arrays.fill(scores, Float.NEGATIVE_INFINITY);
     for (Map.Entry<String, InterestProfile> e : user.profiles().entrySet()) {
       if (!e.getValue().isEmpty()) {
         ShiftRecModel.scoreSpace(e.getValue(), catalog.spaces().get(e.getKey()), temperature, scores);
       }
-    }
-    for (int i = 0; i < scores.length; i++) {
-      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]);
     }
   }
 

@@ -1,5 +1,9 @@
 package io.shiftrec.recommend;
 
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.EventType;
+import io.shiftrec.core.TextVectors;
 import io.shiftrec.learn.LambdaMart;
 import io.shiftrec.learn.PairwiseLogistic;
 import java.util.ArrayList;
@@ -208,8 +212,8 @@ public final class LearnedRankerModel implements Model {
   private final int coldTextPart;
   private TrainingData train;
   private Model[] parts;
-  private Model[] scorers; // the parts, then the parts that read the latest items read over the other windows
-  private float[] logPopularity;
+  /** What scores after {@link #fit}: the saved ranker read back, as {@code recommend} and the server read it. */
+  private InterestRecommender served;
   private double[] weights;
   private LambdaMart trees;
   private boolean blend;
@@ -335,8 +339,7 @@ public final class LearnedRankerModel implements Model {
     train = full;
     parts = fitParts(full, seed, reducedFitted);
     for (Model part : parts) if (!part.fitted().isEmpty()) fitted.put(part.name(), part.fitted()); // e.g. the adapter
-    scorers = scorers(parts);
-    logPopularity = logPopularity(full);
+    served = null;
   }
 
   @Override
@@ -519,18 +522,40 @@ public final class LearnedRankerModel implements Model {
     return fitted;
   }
 
+  /**
+   * Scores the way {@code recommend} and the server do, through one code path: the ranker saved as bytes and read
+   * back ({@link RankerArtifact}), laid over the catalogue ({@link LearnedRanking}), and the user's training history
+   * replayed as events into their interests ({@link InterestRecommender#interests}); iALS factors are folded in
+   * against the saved item factors rather than taken from training.
+   */
   @Override
   public void score(int user, float[] scoresOut) {
-    float[][] features = features(train, scorers, logPopularity, user);
-    boolean[] keep = null;
-    if (config.candidates() > 0) {
-      boolean[] seen = new boolean[scoresOut.length];
-      for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) seen[train.historyItems()[p]] = true;
-      keep = config.sameDomain()
-          ? candidatesPerDomain(features, retrievers, seen, config.candidates(), train.itemDomains())
-          : candidates(features, retrievers, seen, config.candidates());
+    InterestRecommender recommender = served();
+    recommender.score(recommender.interests(historyEvents(user), TextVectors.NONE), scoresOut);
+  }
+
+  /** The fitted ranker through its saved bytes, read back once; IllegalStateException for parts it cannot serve. */
+  private synchronized InterestRecommender served() {
+    if (served == null) {
+      RankerArtifact saved = RankerArtifact.fromBytes(artifact().toBytes());
+      served = InterestRecommender.withDefaults(train.catalog(), LearnedRanking.Trained.of(saved, NAME));
     }
-    rank(features, keep, weights, trees, blend, scoresOut);
+    return served;
+  }
+
+  /**
+   * The user's training history as ratings whose feedback weight is the training weight (a rating of w + 3 stars
+   * weighs w), in clock order: the events a store would hold for it.
+   */
+  private List<Event> historyEvents(int user) {
+    Catalog catalog = train.catalog();
+    String id = train.userId(user);
+    List<Event> events = new ArrayList<>(train.historyLength(user));
+    for (int p = train.offsets()[user]; p < train.offsets()[user + 1]; p++) {
+      events.add(new Event(id, catalog.item(train.historyItems()[p]).id(), EventType.RATING,
+          train.historyWeights()[p] + 3.0, train.historyClocks()[p], null, null, null, Map.of()));
+    }
+    return events;
   }
 
   /**

@@ -21,7 +21,7 @@ public final class Models {
         NextItemModel.NAME, NextItemSvdModel.NAME, FactorModel.IALS, FactorModel.BPR, ContentModel.NAME,
         ContentModel.ADAPTER, ShiftRecModel.NAME,
         ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, ShiftRecModel.ADAPTER,
-        LearnedRankerModel.NAME, ServedRankerModel.NAME);
+        LearnedRankerModel.NAME);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -35,12 +35,12 @@ public final class Models {
     String[] parts = n.split(":", -1);
     String base = parts[0];
     if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
-        && !base.equals(LearnedRankerModel.NAME) && !base.equals(ServedRankerModel.NAME)
+        && !base.equals(LearnedRankerModel.NAME)
         && !base.equals(ContentModel.ADAPTER) && !base.equals(NextItemModel.NAME)
         && !base.equals(NextItemSvdModel.NAME)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
           + FactorModel.IALS + ", " + FactorModel.BPR + ", " + LearnedRankerModel.NAME + ", "
-          + ServedRankerModel.NAME + ", " + ContentModel.ADAPTER + ", " + NextItemModel.NAME + " and "
+          + ContentModel.ADAPTER + ", " + NextItemModel.NAME + " and "
           + NextItemSvdModel.NAME + " do), got '" + name
           + "'");
     }
@@ -95,8 +95,6 @@ public final class Models {
       case ShiftRecModel.ADAPTER -> new ShiftRecModel(n, InterestConfig.defaults().withMaxInterests(6),
           ShiftRecModel.DEFAULT_TEMPERATURE, CatalogViews.CENTRED, false, TextAdapter.Config.defaults());
       case LearnedRankerModel.NAME -> LearnedRankerModel.withDefaultParts(n, rankerConfig(parts, name));
-      case ServedRankerModel.NAME -> new ServedRankerModel(n,
-          LearnedRankerModel.withDefaultParts(LearnedRankerModel.NAME, rankerConfig(parts, name)));
       default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: "
           + String.join(", ", known()) + ")");
     };
