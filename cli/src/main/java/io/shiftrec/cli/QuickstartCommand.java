@@ -62,7 +62,7 @@ final class QuickstartCommand implements Callable<Integer> {
     try (Store store = Stores.openExisting(db)) {
       Catalog catalog = StoreEncoding.catalog(store, progress);
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog,
-          LearnedRanking.Trained.latest(store, System.err::println));
+          LearnedRanking.Trained.active(store, System.err::println));
       for (String user : users) {
         List<Event> history = store.eventsOf(user);
         if (history.isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "' in the sample");

@@ -73,7 +73,7 @@ final class RecommendCommand implements Callable<Integer> {
       }
       List<Event> history = store.eventsOf(user);
       LearnedRanking.Trained ranker = model.equals(ShiftRecModel.NAME) ? null
-          : LearnedRanking.Trained.latest(store, refusal -> System.err.println("shiftrec recommend: " + refusal));
+          : LearnedRanking.Trained.active(store, refusal -> System.err.println("shiftrec recommend: " + refusal));
       if (ranker == null && model.equals(LearnedRankerModel.NAME)) {
         throw new IllegalArgumentException("no " + LearnedRankerModel.NAME + " in " + db + ": run ./shiftrec train --db "
             + db + " first");

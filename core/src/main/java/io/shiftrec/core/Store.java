@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,36 @@ public interface Store extends AutoCloseable {
   /** The newest version of a named artefact older than {@code version}: where a reader goes when one is unreadable. */
   Optional<Artifact> artifactBefore(String name, long version);
 
+  /** One stored version of a named artefact, with its data. */
+  Optional<Artifact> artifact(String name, long version);
+
+  /** Every stored version of a named artefact, oldest first, without their data. */
+  List<ArtifactInfo> artifactVersions(String name);
+
+  /**
+   * The version of a named artefact marked active by {@link #activate}; empty when none was, and then the newest
+   * version serves.
+   */
+  Optional<Long> activeVersion(String name);
+
+  /** Marks a stored version active (a rollback when it is older); IllegalArgumentException when there is none. */
+  void activate(String name, long version);
+
+  /**
+   * Where the data stands, cheap to ask: the highest event sequence number and item change number. Both only grow, so
+   * a process that shares the store finds what other processes wrote since it last looked.
+   */
+  Watermark watermark();
+
+  /** Ids of the items stored or changed after item change {@code change} ({@link Watermark#itemChange()}). */
+  List<String> itemsChangedAfter(long change);
+
+  /** The users with an event stored after event sequence number {@code seq} ({@link Watermark#eventSeq()}). */
+  Set<String> usersWithEventsAfter(long seq);
+
+  /** How many events the user has. */
+  long eventCount(String user);
+
   @Override
   void close();
 
@@ -91,4 +122,10 @@ public interface Store extends AutoCloseable {
   record Counts(long items, long users, long events, long embeddings) {}
 
   record Artifact(String name, long version, long createdAtMillis, Map<String, Object> metadata, byte[] data) {}
+
+  /** A stored artefact version without its data. */
+  record ArtifactInfo(String name, long version, long createdAtMillis, Map<String, Object> metadata) {}
+
+  /** The last event sequence number and the last item change number (0 for none). */
+  record Watermark(long eventSeq, long itemChange) {}
 }

@@ -151,6 +151,16 @@ class AtomicityTest {
     @Override public Optional<Artifact> artifactBefore(String name, long version) {
       return delegate.artifactBefore(name, version);
     }
+    @Override public Optional<Artifact> artifact(String name, long version) {
+      return delegate.artifact(name, version);
+    }
+    @Override public List<ArtifactInfo> artifactVersions(String name) { return delegate.artifactVersions(name); }
+    @Override public Optional<Long> activeVersion(String name) { return delegate.activeVersion(name); }
+    @Override public void activate(String name, long version) { delegate.activate(name, version); }
+    @Override public Watermark watermark() { return delegate.watermark(); }
+    @Override public List<String> itemsChangedAfter(long change) { return delegate.itemsChangedAfter(change); }
+    @Override public java.util.Set<String> usersWithEventsAfter(long seq) { return delegate.usersWithEventsAfter(seq); }
+    @Override public long eventCount(String user) { return delegate.eventCount(user); }
     @Override public List<ImplausibleRow> implausibleRows(boolean setAside) {
       return delegate.implausibleRows(setAside);
     }

@@ -101,6 +101,7 @@ public final class LearnedRanking {
      * 36,298 items, at every item write). Null without them.
      */
     private final NextItemSvdModel.Scorer smoothedRules;
+    private long storedVersion;
     /** The last catalogue adapted for this ranker, whose rows the next one reuses; null before the first. */
     private volatile AdapterArtifact.Adaptation lastAdaptation;
 
@@ -124,22 +125,50 @@ public final class LearnedRanking {
     }
 
     /**
-     * The newest readable ranker {@code shiftrec train} saved in the store, or null when none was trained or none
-     * can be read. A version that cannot be read (cut short, corrupt, of another format) is passed over for the one
-     * before it, and {@code refused} is told which and why.
+     * The active ranker of the store's model registry ({@link Store#activeVersion}; the newest version where none was
+     * activated), or null when none was trained or none can be read. A version that cannot be read (cut short,
+     * corrupt, of another format) is passed over for the one before it, and {@code refused} is told which and why.
      */
-    public static Trained latest(Store store, Consumer<String> refused) {
-      Optional<Store.Artifact> saved = store.latestArtifact(RankerArtifact.NAME);
+    public static Trained active(Store store, Consumer<String> refused) {
+      Optional<Store.Artifact> saved = store.activeVersion(RankerArtifact.NAME)
+          .flatMap(v -> store.artifact(RankerArtifact.NAME, v))
+          .or(() -> store.latestArtifact(RankerArtifact.NAME));
       while (saved.isPresent()) {
         Store.Artifact a = saved.get();
         try {
-          return of(RankerArtifact.fromBytes(a.data()), a.name() + " v" + a.version());
+          return read(a);
         } catch (RuntimeException unreadable) { // any failure to read the bytes, whatever the codec throws
           refused.accept("saved model " + a.name() + " v" + a.version() + " is unreadable (" + unreadable + ")");
         }
         saved = store.artifactBefore(RankerArtifact.NAME, a.version());
       }
       return null;
+    }
+
+    /**
+     * One stored version; IllegalArgumentException naming the problem when there is no such version or its bytes
+     * are not a ranker this version can serve.
+     */
+    public static Trained load(Store store, long version) {
+      Store.Artifact a = store.artifact(RankerArtifact.NAME, version).orElseThrow(() ->
+          new IllegalArgumentException("no version " + version + " of " + RankerArtifact.NAME + " is stored"));
+      try {
+        return read(a);
+      } catch (RuntimeException unreadable) {
+        throw new IllegalArgumentException("version " + version + " of " + RankerArtifact.NAME + " cannot be served: "
+            + unreadable.getMessage(), unreadable);
+      }
+    }
+
+    private static Trained read(Store.Artifact a) {
+      Trained t = of(RankerArtifact.fromBytes(a.data()), a.name() + " v" + a.version());
+      t.storedVersion = a.version();
+      return t;
+    }
+
+    /** The registry version it was read from; 0 when it was not read from a store. */
+    public long storedVersion() {
+      return storedVersion;
     }
 
     /**

@@ -84,7 +84,7 @@ final class LiveCatalog implements AutoCloseable {
     StoreEncoding.Settings settings = StoreEncoding.settings(store);
     this.router = settings.router();
     this.embedder = Embedder.bundled(store, settings.router(), settings.itemText());
-    this.ranker = LearnedRanking.Trained.latest(store, refusal -> LOG.error("{}; serving the version before it, or"
+    this.ranker = LearnedRanking.Trained.active(store, refusal -> LOG.error("{}; serving the version before it, or"
         + " the interests alone when none can be read", refusal));
     publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE), ranker));
     this.queue = itemQueue > 0 ? new ItemQueue(itemQueue) : null;

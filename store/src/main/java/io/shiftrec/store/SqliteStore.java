@@ -115,6 +115,12 @@ public final class SqliteStore implements Store {
         + " vector BLOB NOT NULL, PRIMARY KEY(model, text_hash)) WITHOUT ROWID");
     s.execute("CREATE TABLE IF NOT EXISTS artifacts(name TEXT NOT NULL, version INTEGER NOT NULL,"
         + " created_at INTEGER NOT NULL, metadata TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(name, version))");
+    // added with the model registry and change tracking; stores made before simply start with them empty
+    s.execute("CREATE TABLE IF NOT EXISTS active_artifacts(name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        + " WITHOUT ROWID");
+    s.execute("CREATE TABLE IF NOT EXISTS item_changes(item TEXT PRIMARY KEY, change INTEGER NOT NULL) WITHOUT ROWID");
+    s.execute("CREATE INDEX IF NOT EXISTS item_changes_by_change ON item_changes(change)");
+    s.execute("INSERT OR IGNORE INTO meta VALUES('item_change', '0')");
   }
 
   // ---------------------------------------------------------------- writes
@@ -128,6 +134,8 @@ public final class SqliteStore implements Store {
   private final class SqliteTransaction implements Transaction {
     private final Set<String> knownUsers = new HashSet<>();
     private boolean open = true;
+    /** This transaction's item change number, taken at its first item write; 0 before. */
+    private long itemChange;
 
     @Override
     public void upsertItems(List<Item> items) {
@@ -146,8 +154,29 @@ public final class SqliteStore implements Store {
           ps.addBatch();
         }
         ps.executeBatch();
+        recordItemChanges(items);
       } catch (SQLException e) {
         throw failure("cannot store items: " + e.getMessage(), e);
+      }
+    }
+
+    /** Marks the items changed by this transaction, under one change number, for the processes that follow it. */
+    private void recordItemChanges(List<Item> items) throws SQLException {
+      if (itemChange == 0) {
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery("UPDATE meta SET value ="
+            + " CAST(value AS INTEGER) + 1 WHERE key = 'item_change' RETURNING value")) {
+          rs.next();
+          itemChange = rs.getLong(1);
+        }
+      }
+      try (PreparedStatement ps = writer.prepareStatement("INSERT INTO item_changes VALUES(?, ?) ON CONFLICT(item)"
+          + " DO UPDATE SET change = excluded.change")) {
+        for (Item it : items) {
+          ps.setString(1, it.id());
+          ps.setLong(2, itemChange);
+          ps.addBatch();
+        }
+        ps.executeBatch();
       }
     }
 
@@ -611,6 +640,129 @@ public final class SqliteStore implements Store {
           if (!rs.next()) return Optional.empty();
           return Optional.of(new Artifact(name, rs.getLong(1), rs.getLong(2), parse(rs.getString(3), MAP),
               rs.getBytes(4)));
+        }
+      }
+    });
+  }
+
+  @Override
+  public Optional<Artifact> artifact(String name, long version) {
+    return read("artefact " + name + " v" + version, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT created_at, metadata, data FROM artifacts"
+          + " WHERE name = ? AND version = ?")) {
+        ps.setString(1, name);
+        ps.setLong(2, version);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) return Optional.empty();
+          return Optional.of(new Artifact(name, version, rs.getLong(1), parse(rs.getString(2), MAP), rs.getBytes(3)));
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<ArtifactInfo> artifactVersions(String name) {
+    return read("versions of " + name, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT version, created_at, metadata FROM artifacts"
+          + " WHERE name = ? ORDER BY version")) {
+        ps.setString(1, name);
+        List<ArtifactInfo> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(new ArtifactInfo(name, rs.getLong(1), rs.getLong(2), parse(rs.getString(3), MAP)));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Long> activeVersion(String name) {
+    return read("active version of " + name, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT version FROM active_artifacts WHERE name = ?")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void activate(String name, long version) {
+    writeLock.lock();
+    try {
+      try (PreparedStatement check = writer.prepareStatement("SELECT 1 FROM artifacts WHERE name = ? AND version = ?")) {
+        check.setString(1, name);
+        check.setLong(2, version);
+        try (ResultSet rs = check.executeQuery()) {
+          if (!rs.next()) throw new IllegalArgumentException("no version " + version + " of " + name + " is stored");
+        }
+      }
+      try (PreparedStatement ps = writer.prepareStatement("INSERT INTO active_artifacts VALUES(?, ?)"
+          + " ON CONFLICT(name) DO UPDATE SET version = excluded.version")) {
+        ps.setString(1, name);
+        ps.setLong(2, version);
+        ps.executeUpdate();
+      }
+      writer.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("cannot activate " + name + " v" + version + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public Watermark watermark() {
+    return read("watermark", c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT (SELECT coalesce(max(seq), 0)"
+          + " FROM events), (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'item_change')")) {
+        rs.next();
+        return new Watermark(rs.getLong(1), rs.getLong(2));
+      }
+    });
+  }
+
+  @Override
+  public List<String> itemsChangedAfter(long change) {
+    return read("changed items", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT item FROM item_changes WHERE change > ? ORDER BY item")) {
+        ps.setLong(1, change);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public Set<String> usersWithEventsAfter(long seq) {
+    return read("users with new events", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT user FROM events WHERE seq > ?")) {
+        ps.setLong(1, seq);
+        Set<String> out = new HashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public long eventCount(String user) {
+    return read("event count of " + user, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events WHERE user = ?")) {
+        ps.setString(1, user);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
         }
       }
     });

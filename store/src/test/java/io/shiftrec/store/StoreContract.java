@@ -231,6 +231,53 @@ public abstract class StoreContract {
   }
 
   @Test
+  void oneVersionIsActiveAndActivationRollsBack() {
+    assertTrue(store.activeVersion("ranker").isEmpty());
+    store.putArtifact("ranker", Map.of("n", 1), new byte[] {1});
+    store.putArtifact("ranker", Map.of("n", 2), new byte[] {2});
+    assertEquals(List.of(1L, 2L), store.artifactVersions("ranker").stream().map(Store.ArtifactInfo::version).toList());
+    assertEquals(2, ((Number) store.artifactVersions("ranker").get(1).metadata().get("n")).intValue());
+    assertTrue(store.activeVersion("ranker").isEmpty(), "saving a version does not activate it");
+    store.activate("ranker", 1);
+    assertEquals(Optional.of(1L), store.activeVersion("ranker"));
+    assertArrayEquals(new byte[] {1}, store.artifact("ranker", 1).orElseThrow().data());
+    assertTrue(store.artifact("ranker", 3).isEmpty());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.activate("ranker", 3));
+    assertTrue(e.getMessage().contains("3"), e.getMessage());
+    assertEquals(Optional.of(1L), store.activeVersion("ranker"), "a refused activation changes nothing");
+    store.activate("ranker", 2);
+    store.close();
+    store = open(dir);
+    assertEquals(Optional.of(2L), store.activeVersion("ranker"));
+  }
+
+  @Test
+  void theWatermarkFindsWhatWasWrittenSince() {
+    Store.Watermark empty = store.watermark();
+    assertEquals(new Store.Watermark(0, 0), empty);
+    seed();
+    Store.Watermark seeded = store.watermark();
+    assertTrue(seeded.eventSeq() > 0 && seeded.itemChange() > 0, seeded.toString());
+    assertEquals(List.of("b1", "m1", "m2"), store.itemsChangedAfter(empty.itemChange()));
+    assertEquals(java.util.Set.of("u1", "u2"), store.usersWithEventsAfter(empty.eventSeq()));
+    assertEquals(2, store.eventCount("u1"));
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertItems(List.of(item("m1", "movies", "Alien (director's cut)")));
+      tx.insertEvents(List.of(rating("u3", "m1", 3, 300)));
+      tx.commit();
+    }
+    assertEquals(List.of("m1"), store.itemsChangedAfter(seeded.itemChange()));
+    assertEquals(java.util.Set.of("u3"), store.usersWithEventsAfter(seeded.eventSeq()));
+    try (Store.Transaction tx = store.begin()) { // rolled back: nothing moves
+      tx.upsertItems(List.of(item("m9", "movies", "Never")));
+    }
+    Store.Watermark after = store.watermark();
+    assertTrue(after.itemChange() > seeded.itemChange() && after.eventSeq() > seeded.eventSeq());
+    assertTrue(store.itemsChangedAfter(after.itemChange()).isEmpty());
+    assertTrue(store.usersWithEventsAfter(after.eventSeq()).isEmpty());
+  }
+
+  @Test
   void aClosedTransactionRefusesMoreWrites() {
     Store.Transaction tx = store.begin();
     tx.commit();
