@@ -1,5 +1,6 @@
 package io.shiftrec.cli;
 
+import io.shiftrec.eval.FiguresTable;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
@@ -29,12 +30,32 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
-    subcommands = {BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
+    subcommands = {BenchCommand.Table.class, BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
         BenchCommand.Serve.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
         BenchCommand.Onboarding.class})
 final class BenchCommand {
+
+  @Command(name = "table", mixinStandardHelpOptions = true,
+      description = "The current-figures table of docs/BENCHMARKS.md: one row per dataset and protocol for a model,"
+          + " from report JSONs that evaluate wrote (NDCG@10 and HR@10 with 95% intervals, the paired test, users,"
+          + " training and scoring time).")
+  static final class Table implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "REPORT", description = "Report JSON files (evaluate --out).")
+    List<Path> reports;
+
+    @Option(names = "--model", defaultValue = FiguresTable.DEFAULT_MODEL,
+        description = "The model whose figures are shown. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.print(FiguresTable.markdown(reports, model));
+      return 0;
+    }
+  }
 
   @Command(name = "encode", mixinStandardHelpOptions = true,
       description = "Texts per second at batch sizes 1, 8 and 32: ShiftRec's encoder beside bare ONNX Runtime"

@@ -43,10 +43,16 @@ final class TrainCommand implements Callable<Integer> {
     try (Store store = Stores.openExisting(db)) {
       for (Training.Saved saved : Training.run(store, settings, new ConsoleProgress())) {
         Map<String, Object> m = saved.metadata();
-        System.out.printf(Locale.ROOT, "saved %s version %d%s: %,d users, %,d items, %,d interactions, %.1f s%n",
-            saved.name(), saved.version(), isActive(store, saved) ? " (active)" : "",
-            ((Number) m.get("users")).longValue(), ((Number) m.get("items")).longValue(),
-            ((Number) m.get("interactions")).longValue(), ((Number) m.get("train_seconds")).doubleValue());
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+            "saved %s version %d%s: %,d users, %,d items, %,d interactions", saved.name(), saved.version(),
+            isActive(store, saved) ? " (active)" : "", ((Number) m.get("users")).longValue(),
+            ((Number) m.get("items")).longValue(), ((Number) m.get("interactions")).longValue()));
+        if (m.get("rank") instanceof Number rank) line.append(", rank ").append(rank);
+        if (m.get("validation") instanceof Map<?, ?> v && v.get("value") instanceof Number ndcg) {
+          line.append(String.format(Locale.ROOT, ", validation %s %.4f", v.get("metric"), ndcg.doubleValue()));
+        }
+        line.append(String.format(Locale.ROOT, ", %.1f s", ((Number) m.get("train_seconds")).doubleValue()));
+        System.out.println(line);
       }
     }
     return 0;

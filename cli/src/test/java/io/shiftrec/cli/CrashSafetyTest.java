@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged write, and each unit of work whole or not at all. A corrupt saved model is passed over at start.
  */
 class CrashSafetyTest {
-  private static final String KEY = "key-0123456789abcdef";
+  static final String KEY = "key-0123456789abcdef";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
@@ -289,7 +289,7 @@ class CrashSafetyTest {
     }
   }
 
-  private static Process launch(Path log, String... args) throws IOException {
+  static Process launch(Path log, String... args) throws IOException {
     return launch(List.of(), log, args);
   }
 
@@ -306,13 +306,13 @@ class CrashSafetyTest {
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
-  private static void kill9(Process p) throws InterruptedException {
+  static void kill9(Process p) throws InterruptedException {
     p.destroyForcibly();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the process did not die");
   }
 
   /** {@code shiftrec serve} in a process of its own, on any free port. */
-  private record Server(Process process, int port) {
+  record Server(Process process, int port) {
     static Server start(String db, Path log) throws Exception {
       return start(List.of(), db, log);
     }

@@ -192,10 +192,10 @@ class ShiftRecCommandTest {
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().contains("saved ials version 1: 8 users, 6 items, 32 interactions, rank 4"), first.out());
     assertTrue(first.out().contains("saved bpr version 1"), first.out());
-    assertTrue(first.err().contains("epoch 3/3: loss") && first.err().contains("validation NDCG@10"), first.err());
+    assertTrue(first.out().contains("validation NDCG@10"), first.out());
     Run again = run("train", "--db", db, "--models", "ials:factors=4:iterations=3", "--no-validation");
     assertTrue(again.out().contains("saved ials version 2"), again.out());
-    assertTrue(!again.err().contains("validation NDCG"), again.err());
+    assertTrue(!again.out().contains("validation NDCG"), again.out());
     try (Store store = Stores.open(db)) {
       Store.Artifact ials = store.latestArtifact("ials").orElseThrow();
       assertEquals(2, ials.version());
@@ -235,9 +235,9 @@ class ShiftRecCommandTest {
 
     Run trained = run("train", "--db", db);
     assertEquals(0, trained.code(), trained.err());
-    assertTrue(trained.out().contains("saved shiftrec-learned version 1: 10 users, 12 items, 60 interactions"),
+    assertTrue(trained.out().contains("saved shiftrec-learned version 1 (active): 10 users, 12 items, 60 interactions"),
         trained.out());
-    assertTrue(trained.err().contains("shiftrec-learned validation NDCG@10"), trained.err());
+    assertTrue(trained.out().contains("validation NDCG@10"), trained.out());
     Run ranked = run("recommend", "--db", db, "--user", "u0", "-k", "3");
     assertEquals(0, ranked.code(), ranked.err());
     assertTrue(ranked.out().contains("ranked by shiftrec-learned v1):"), ranked.out());
@@ -272,10 +272,13 @@ class ShiftRecCommandTest {
         badModel.err());
 
     long storedEvents;
-    // a damaged newest artefact is named and passed over for the one before it, and nothing stored changes
+    // a damaged active artefact (activated behind the registry's checks) is named and passed over for the one
+    // before it, and nothing stored changes
     try (Store store = Stores.open(db)) {
       storedEvents = store.counts().events();
-      store.putArtifact("shiftrec-learned", Map.of("model", "shiftrec-learned"), new byte[] {0, 0, 0, (byte) RankerArtifact.FORMAT, 0});
+      long damaged = store.putArtifact("shiftrec-learned", Map.of("model", "shiftrec-learned"),
+          new byte[] {0, 0, 0, (byte) RankerArtifact.FORMAT, 0});
+      store.activate("shiftrec-learned", damaged);
     }
     Run damaged = run("recommend", "--db", db, "--user", "u0");
     assertEquals(0, damaged.code(), damaged.err());

@@ -6,6 +6,7 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.StoreException;
 import io.shiftrec.core.TextVectors;
 import io.shiftrec.encoder.Embedder;
 import io.shiftrec.encoder.LanguageRouter;
@@ -14,6 +15,7 @@ import io.shiftrec.ingest.GenericBatch;
 import io.shiftrec.recommend.AnnIndex;
 import io.shiftrec.recommend.InterestRecommender;
 import io.shiftrec.recommend.LearnedRanking;
+import io.shiftrec.recommend.RankerArtifact;
 import io.shiftrec.recommend.TrainingData;
 import io.shiftrec.recommend.StatedTasteRanker;
 import java.util.ArrayList;
@@ -71,8 +73,10 @@ final class LiveCatalog implements AutoCloseable {
   /** Indexes the newest catalogue once item writes pause, not after each write. */
   private final LatestOnly<View> indexer = new LatestOnly<>("shiftrec-index", INDEX_QUIET_MILLIS, this::index);
   private volatile View view;
-  /** The newest learned ranker in the store when the server started; null when none was trained. */
-  private final LearnedRanking.Trained ranker;
+  /** The active learned ranker of the store's registry; null when none was trained or none can be read. */
+  private volatile LearnedRanking.Trained ranker;
+  /** An active version that failed to load: refused once, logged once, until another version is activated. */
+  private volatile long refusedVersion;
   /** Null when item writes are synchronous. */
   private final ItemQueue queue;
   /** Orders item writes: the store and the catalogue see them in the same order. */
@@ -152,6 +156,85 @@ final class LiveCatalog implements AutoCloseable {
   int queuedItems() {
     return queue == null ? 0 : queue.capacity - queue.room.availablePermits();
   }
+
+  /** The registry version of the ranker serving now; 0 when the interests alone rank. */
+  long servingVersion() {
+    LearnedRanking.Trained serving = ranker;
+    return serving == null ? 0 : serving.storedVersion();
+  }
+
+  /**
+   * Makes a stored ranker version the active one and serves it at once. The version is read before anything
+   * changes: IllegalArgumentException naming the problem when it is not stored or cannot be served, and the active
+   * one stays.
+   */
+  void activate(long version) {
+    synchronized (writes) {
+      LearnedRanking.Trained loaded = LearnedRanking.Trained.load(store, version);
+      store.activate(RankerArtifact.NAME, version);
+      serve(loaded);
+    }
+  }
+
+  /**
+   * Serves the registry's active ranker if it is not the one serving (another process trained or activated one).
+   * A version that cannot be read is refused once, with an error in the log, and the one serving stays.
+   */
+  void followActiveModel() {
+    List<Store.ArtifactInfo> versions = store.artifactVersions(RankerArtifact.NAME);
+    if (versions.isEmpty()) return;
+    long active = store.activeVersion(RankerArtifact.NAME).orElse(versions.get(versions.size() - 1).version());
+    if (active == servingVersion() || active == refusedVersion) return;
+    synchronized (writes) {
+      try {
+        LearnedRanking.Trained loaded = LearnedRanking.Trained.load(store, active);
+        serve(loaded);
+      } catch (IllegalArgumentException | StoreException e) {
+        refusedVersion = active;
+        LOG.error("active model version {} refused ({}); {} keeps serving", active, e.getMessage(),
+            view.recommender().model());
+      }
+    }
+  }
+
+  /** Publishes the current catalogue ranked by {@code loaded}; the caller holds {@link #writes}. */
+  private void serve(LearnedRanking.Trained loaded) {
+    String before = view.recommender().model();
+    synchronized (this) {
+      ranker = loaded;
+      refusedVersion = 0;
+      publish(View.of(view.catalog(), loaded));
+    }
+    LOG.info("now ranking by {} (was {})", loaded.version(), before);
+  }
+
+  /**
+   * Takes in items another process stored (an import by the command line): those that differ from the catalogue's
+   * are encoded and published. Returns how many were.
+   */
+  int followItems(List<String> ids) {
+    synchronized (writes) { // after this server's own writes, which then compare equal
+      Catalog current = view.catalog();
+      Map<String, Item> stored = new HashMap<>();
+      if (ids.size() > MANY_ITEMS) {
+        for (Item item : store.items()) stored.put(item.id(), item);
+      } else {
+        for (String id : ids) store.item(id).ifPresent(item -> stored.put(id, item));
+      }
+      List<Item> changed = new ArrayList<>();
+      for (String id : ids) {
+        Item item = stored.get(id);
+        if (item == null) continue;
+        int i = current.indexOf(id);
+        if (i < 0 || !current.item(i).equals(item)) changed.add(item);
+      }
+      if (!changed.isEmpty()) publishItems(changed);
+      return changed.size();
+    }
+  }
+
+  /** Beyond this many changed items, reading the whole table beats reading them one by one. */
+  private static final int MANY_ITEMS = 2_000;
 
   /** Encodes items already stored and publishes a catalogue holding them in place of their old versions. */
   private synchronized void publishItems(List<Item> items) {

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
@@ -50,6 +51,8 @@ final class LiveInterests {
       }
     };
     long lastClock = Long.MIN_VALUE;
+    /** Events taken in: the stored history's length, unless another process added events since. */
+    long events;
 
     Entry(Catalog centred, UserInterests interests) {
       this.centred = centred;
@@ -112,6 +115,7 @@ final class LiveInterests {
     Entry entry = new Entry(view.centred(),
         view.recommender().interests(history, catalog.behaviourText(view.centred(), history)));
     for (Event e : history) entry.lastClock = Math.max(entry.lastClock, e.clock());
+    entry.events = history.size();
     return entry;
   }
 
@@ -133,10 +137,34 @@ final class LiveInterests {
         }
         entry.interests.add(e, catalog.behaviourText(entry.centred, List.of(e)));
         entry.lastClock = e.clock();
+        entry.events++;
         entry.answers.clear();
       }
     }
   }
+
+  /**
+   * Takes in that these users have new stored events, some perhaps written by another process (an import by the
+   * command line): a kept user whose history is longer in the store than in memory is rebuilt on next use. Events
+   * this server took in itself are already counted, so its own writes cost nothing here.
+   */
+  void followEvents(Set<String> users) {
+    if (users.size() > FOLLOW_ONE_BY_ONE) { // a bulk import: rebuilding everyone on use is cheaper than counting
+      for (String u : users) writes.incrementAndGet(stripe(u));
+      entries.clear();
+      return;
+    }
+    for (String u : users) {
+      writes.incrementAndGet(stripe(u)); // a build racing this check is used once, not kept
+      Entry entry = entries.get(u);
+      if (entry == null) continue;
+      synchronized (entry) {
+        if (store.eventCount(u) != entry.events) entries.remove(u);
+      }
+    }
+  }
+
+  private static final int FOLLOW_ONE_BY_ONE = 10_000;
 
   /** Users whose interests are kept now. */
   int kept() {

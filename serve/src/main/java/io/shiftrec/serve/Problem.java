@@ -124,6 +124,11 @@ final class Problem extends RuntimeException {
         + " request was written. Reads are still answered; writes succeed again once room is made", Map.of());
   }
 
+  static Problem unservableModel(String version, String detail) {
+    return new Problem(422, "model-unservable", "Model version cannot be served", "version " + version + ": "
+        + detail + "; the active version stays", Map.of());
+  }
+
   static Problem internal() {
     return new Problem(500, "internal", "Internal error", "the server failed; its log tells why", Map.of());
   }

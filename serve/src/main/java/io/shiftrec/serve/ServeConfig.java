@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * How the server runs. Each setting comes from the command line, else the environment ({@code SHIFTREC_API_KEY},
  * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES},
- * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}, {@code SHIFTREC_CORS_ORIGINS}),
- * else the config file (a properties file: {@code api_key}, {@code host}, {@code port}, {@code reads_need_key},
- * {@code max_request_bytes}, {@code item_queue}, {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}),
+ * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}, {@code SHIFTREC_CORS_ORIGINS},
+ * {@code SHIFTREC_FOLLOW_SECONDS}, {@code SHIFTREC_TRAIN_EVERY}), else the config file (a properties file:
+ * {@code api_key}, {@code host}, {@code port}, {@code reads_need_key}, {@code max_request_bytes}, {@code item_queue},
+ * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every}),
  * else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
@@ -29,10 +30,14 @@ import java.util.Set;
  * @param openRateLimit requests a second one address may make without the key (twice as many in a burst; 0: no
  *     limit)
  * @param corsOrigins the origins (scheme://host[:port]) whose pages may call the API from a browser; none by default
+ * @param followSeconds how often the server looks for what other processes wrote to the store (a model trained or
+ *     activated, items and events imported by the command line) and takes it in (default 10)
+ * @param trainEvery retrain the learned ranker in the background once this many events have arrived since the
+ *     active model's data (0, the default: never); the active model serves meanwhile, and the new one is activated
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
                           long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit,
-                          Set<String> corsOrigins) {
+                          Set<String> corsOrigins, int followSeconds, long trainEvery) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
@@ -40,8 +45,10 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public static final int MIN_KEY_CHARS = 16;
   public static final long DEFAULT_RATE_LIMIT = 1000;
   public static final long DEFAULT_OPEN_RATE_LIMIT = 20;
+  public static final int DEFAULT_FOLLOW_SECONDS = 10;
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
-      "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins");
+      "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins", "follow_seconds",
+      "train_every");
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
 
   public ServeConfig {
@@ -59,6 +66,10 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     if (openRateLimit < 0) {
       throw new IllegalArgumentException("open_rate_limit must not be negative, got " + openRateLimit);
     }
+    if (followSeconds < 1 || followSeconds > 60) {
+      throw new IllegalArgumentException("follow_seconds must be between 1 and 60, got " + followSeconds);
+    }
+    if (trainEvery < 0) throw new IllegalArgumentException("train_every must not be negative, got " + trainEvery);
     corsOrigins = Set.copyOf(corsOrigins);
     for (String origin : corsOrigins) {
       if (!ORIGIN.matcher(origin).matches()) {
@@ -77,6 +88,19 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
                      int itemQueue) {
     this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, 0, 0, Set.of());
+  }
+
+  /** Following the store every {@value #DEFAULT_FOLLOW_SECONDS} s, no background training. */
+  public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
+                     int itemQueue, long rateLimit, long openRateLimit, Set<String> corsOrigins) {
+    this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit, corsOrigins,
+        DEFAULT_FOLLOW_SECONDS, 0);
+  }
+
+  /** This configuration looking for other processes' writes every {@code seconds} and retraining after {@code events}. */
+  public ServeConfig withLifecycle(int seconds, long events) {
+    return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
+        corsOrigins, seconds, events);
   }
 
   /**
@@ -109,7 +133,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         s.bool("reads_need_key", true), s.integer("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
         Math.toIntExact(Math.min(Integer.MAX_VALUE, s.integer("item_queue", 0))),
         s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT),
-        s.list("cors_origins"));
+        s.list("cors_origins"), Math.toIntExact(Math.max(0, Math.min(Integer.MAX_VALUE,
+            s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0));
   }
 
   /** The environment over the file. */

@@ -42,6 +42,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import io.shiftrec.recommend.RankerArtifact;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -61,6 +63,8 @@ public final class ShiftRecServer implements AutoCloseable {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
   private static final Logger LOG = LoggerFactory.getLogger(ShiftRecServer.class);
+  /** One line per request answered by a route: method, route template, status, latency. */
+  private static final Logger ACCESS = LoggerFactory.getLogger("io.shiftrec.access");
   /** The most items one answer lists: the diversity re-rank costs k² similarities. */
   private static final int MAX_K = 100;
   /** The longest onboarding text: the language model reads its first 512 tokens, and tokenising costs per char. */
@@ -96,6 +100,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private final Store store;
   private final LiveCatalog catalog;
   private final LiveInterests interests;
+  private final StoreFollower follower;
   private final Metrics metrics = new Metrics();
   private final byte[] apiKey;
   private final RateLimits rateLimits;
@@ -106,12 +111,14 @@ public final class ShiftRecServer implements AutoCloseable {
   /** Every route path with its methods, in registration order: a known path with another method is a 405. */
   private final Map<String, Methods> methodsByPath = new LinkedHashMap<>();
 
-  private ShiftRecServer(ServeConfig config, Store store, LiveCatalog catalog) throws IOException {
+  private ShiftRecServer(ServeConfig config, Store store, LiveCatalog catalog, Store.Watermark loaded)
+      throws IOException {
     this.config = config;
     this.store = store;
     this.catalog = catalog;
     metrics.inFlight(inFlight::get);
     this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
+    this.follower = new StoreFollower(store, catalog, interests, loaded, config.followSeconds(), config.trainEvery());
     this.apiKey = config.apiKey().getBytes(StandardCharsets.UTF_8);
     this.rateLimits = new RateLimits(config.rateLimit(), config.openRateLimit());
     try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
@@ -147,11 +154,15 @@ public final class ShiftRecServer implements AutoCloseable {
   public static ShiftRecServer start(ServeConfig config) throws IOException {
     Store store = Stores.openExisting(config.db());
     try {
-      ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store, config.itemQueue()));
+      Store.Watermark loaded = store.watermark(); // before the catalogue: what is written after it is followed
+      ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store, config.itemQueue()), loaded);
       server.app.start();
       LiveCatalog.View view = server.catalog.view();
-      LOG.info("serving {} on {}:{}: {} items, ranked by {}", config.db(), config.host(), server.port(),
-          view.catalog().size(), view.recommender().model());
+      Store.Counts counts = store.counts();
+      LOG.info("serving {} on {}:{}: {} items, {} users, {} events, ranked by {}; following the store every {} s{}",
+          config.db(), config.host(), server.port(), view.catalog().size(), counts.users(), counts.events(),
+          view.recommender().model(), config.followSeconds(),
+          config.trainEvery() > 0 ? ", retraining every " + config.trainEvery() + " events" : "");
       if (!config.readsNeedKey() && !isLoopback(config.host())) {
         LOG.warn("listening on {} with open reads: anyone who reaches this address reads recommendations without a "
             + "key (set reads_need_key=true to close them)", config.host());
@@ -187,6 +198,7 @@ public final class ShiftRecServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    follower.close();
     app.stop();
     catalog.close();
     store.close();
@@ -208,6 +220,54 @@ public final class ShiftRecServer implements AutoCloseable {
     route(r, "DELETE", "/users/{id}", Access.WRITE, this::deleteUser);
     route(r, "GET", "/items/{id}/similar", Access.READ, this::similar);
     route(r, "POST", "/onboarding", Access.READ, this::onboarding);
+    route(r, "GET", "/models", Access.READ, ctx -> json(ctx, 200, models()));
+    route(r, "POST", "/models/{version}/activate", Access.WRITE, this::activate);
+  }
+
+  /** The model registry: every version of the learned ranker, newest first, and which one is active and serving. */
+  private Map<String, Object> models() {
+    List<Store.ArtifactInfo> versions = store.artifactVersions(RankerArtifact.NAME);
+    long active = store.activeVersion(RankerArtifact.NAME)
+        .orElse(versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version());
+    long serving = catalog.servingVersion();
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (int v = versions.size() - 1; v >= 0; v--) {
+      Store.ArtifactInfo info = versions.get(v);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", Long.toString(info.version()));
+      m.put("model", info.metadata().getOrDefault("model", info.name()));
+      m.put("created_at", Instant.ofEpochMilli(info.createdAtMillis()).toString());
+      m.put("active", info.version() == active);
+      m.put("serving", info.version() == serving);
+      for (String key : List.of("data", "settings", "validation", "train_seconds")) {
+        if (info.metadata().containsKey(key)) m.put(key, info.metadata().get(key));
+      }
+      list.add(m);
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("active", active == 0 ? null : Long.toString(active));
+    doc.put("serving", serving == 0 ? null : Long.toString(serving));
+    doc.put("versions", list);
+    return doc;
+  }
+
+  /** Switches to a stored version (a rollback when older); one that cannot be served is refused, the active stays. */
+  private void activate(Context ctx) {
+    String text = ctx.pathParam("version");
+    long version;
+    try {
+      version = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw Problem.notFound("model version", text);
+    }
+    if (store.artifact(RankerArtifact.NAME, version).isEmpty()) throw Problem.notFound("model version", text);
+    try {
+      catalog.activate(version);
+    } catch (IllegalArgumentException e) {
+      LOG.error("model version {} refused: {}", version, e.getMessage());
+      throw Problem.unservableModel(text, e.getMessage());
+    }
+    json(ctx, 200, models());
   }
 
   /** Registers a route behind the access check, with its errors answered as problems and its latency measured. */
@@ -232,7 +292,13 @@ public final class ShiftRecServer implements AutoCloseable {
       } finally {
         discardBody(ctx); // a GET may carry a body no route reads
         inFlight.decrementAndGet();
-        metrics.request(method, path, ctx.status().getCode(), System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        metrics.request(method, path, ctx.status().getCode(), nanos);
+        // the route's template, never its ids, query or body: those may be personal
+        if (ACCESS.isInfoEnabled()) {
+          ACCESS.info("{} {} {} {} ms", method, path, ctx.status().getCode(),
+              String.format(Locale.ROOT, "%.1f", nanos / 1e6));
+        }
       }
     };
     Methods methods = methodsByPath.get(path);

@@ -1,0 +1,123 @@
+package io.shiftrec.serve;
+
+import io.shiftrec.core.Progress;
+import io.shiftrec.core.Store;
+import io.shiftrec.recommend.RankerArtifact;
+import io.shiftrec.train.Training;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a server in step with its store when other processes write to it: every few seconds it compares the store's
+ * watermark with what the server has taken in, and takes in a model trained or activated elsewhere, items imported
+ * by the command line (encoded and published) and other writers' events (the users concerned are rebuilt on their
+ * next request). With {@code train_every}, it also retrains the learned ranker in the background once that many
+ * events have arrived since the active model's data, while the active model keeps serving.
+ */
+final class StoreFollower implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreFollower.class);
+
+  private final Store store;
+  private final LiveCatalog catalog;
+  private final LiveInterests interests;
+  private final long trainEvery;
+  private final ScheduledExecutorService ticker;
+  private final AtomicBoolean training = new AtomicBoolean();
+  /** What the server has taken in so far. */
+  private Store.Watermark seen;
+  /** The event watermark of the last training started here, so a failed one is not retried at once. */
+  private long lastTrainingFrom;
+
+  /** @param seen the watermark read before the catalogue was loaded: anything written after it is taken in */
+  StoreFollower(Store store, LiveCatalog catalog, LiveInterests interests, Store.Watermark seen, int seconds,
+                long trainEvery) {
+    this.store = store;
+    this.catalog = catalog;
+    this.interests = interests;
+    this.seen = seen;
+    this.trainEvery = trainEvery;
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "shiftrec-follow");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleWithFixedDelay(this::tickSafely, seconds, seconds, TimeUnit.SECONDS);
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (RuntimeException e) { // the next tick tries again; the server keeps serving what it has
+      LOG.error("could not take in the store's changes", e);
+    }
+  }
+
+  /** One look at the store: models, items, events, and whether to retrain. */
+  synchronized void tick() {
+    catalog.followActiveModel();
+    Store.Watermark now = store.watermark();
+    if (now.itemChange() > seen.itemChange()) {
+      int changed = catalog.followItems(store.itemsChangedAfter(seen.itemChange()));
+      if (changed > 0) LOG.info("took in {} items written by another process", changed);
+    }
+    if (now.eventSeq() > seen.eventSeq()) interests.followEvents(store.usersWithEventsAfter(seen.eventSeq()));
+    seen = now;
+    if (trainEvery > 0) maybeTrain(now);
+  }
+
+  /** Starts a background training when {@code trainEvery} events arrived since the active model's data. */
+  private void maybeTrain(Store.Watermark now) {
+    long since = Math.max(activeModelEventSeq(), lastTrainingFrom);
+    if (now.eventSeq() - since < trainEvery || !training.compareAndSet(false, true)) return;
+    lastTrainingFrom = now.eventSeq();
+    Thread t = new Thread(() -> train(now.eventSeq() - since), "shiftrec-train");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY); // requests first
+    t.start();
+  }
+
+  private void train(long newEvents) {
+    long start = System.nanoTime();
+    try {
+      LOG.info("retraining after {} new events; the active model serves meanwhile", newEvents);
+      List<Training.Saved> saved = Training.run(store, Training.Settings.defaults(), Progress.NONE);
+      LOG.info("retrained in {} s: {} v{} is active", Math.round((System.nanoTime() - start) / 1e9),
+          saved.get(0).name(), saved.get(0).version());
+      catalog.followActiveModel();
+    } catch (RuntimeException e) {
+      LOG.error("background training failed; the active model keeps serving", e);
+    } finally {
+      training.set(false);
+    }
+  }
+
+  /** The event watermark the active ranker was trained to; 0 when none is trained or it does not say. */
+  private long activeModelEventSeq() {
+    List<Store.ArtifactInfo> versions = store.artifactVersions(RankerArtifact.NAME);
+    if (versions.isEmpty()) return 0;
+    long active = store.activeVersion(RankerArtifact.NAME).orElse(versions.get(versions.size() - 1).version());
+    for (Store.ArtifactInfo v : versions) {
+      if (v.version() == active && v.metadata().get("data") instanceof Map<?, ?> data
+          && data.get("event_seq") instanceof Number seq) {
+        return seq.longValue();
+      }
+    }
+    return 0;
+  }
+
+  /** Whether a background training is running. */
+  boolean training() {
+    return training.get();
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+  }
+}
