@@ -7,20 +7,21 @@ import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
 import io.shiftrec.core.User;
 import io.shiftrec.encoder.BundledModels;
+import io.shiftrec.encoder.SampleTexts;
 import io.shiftrec.encoder.Embedder;
-import io.shiftrec.encoder.EncodeBenchmark;
+import io.shiftrec.bench.EncodeBenchmark;
 import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.eval.Dataset;
-import io.shiftrec.eval.OnboardingExperiment;
+import io.shiftrec.bench.OnboardingExperiment;
 import io.shiftrec.ingest.ImportFormat;
-import io.shiftrec.recommend.AnnBenchmark;
-import io.shiftrec.recommend.AnnIndex;
-import io.shiftrec.recommend.BehaviourTextBenchmark;
-import io.shiftrec.recommend.InterestRecommender;
-import io.shiftrec.recommend.RetrievalBenchmark;
-import io.shiftrec.serve.FuzzBenchmark;
-import io.shiftrec.serve.ServeBenchmark;
-import io.shiftrec.serve.SoakBenchmark;
+import io.shiftrec.bench.AnnBenchmark;
+import io.shiftrec.candidates.AnnIndex;
+import io.shiftrec.bench.BehaviourTextBenchmark;
+import io.shiftrec.ranker.InterestRecommender;
+import io.shiftrec.bench.RetrievalBenchmark;
+import io.shiftrec.bench.FuzzBenchmark;
+import io.shiftrec.bench.ServeBenchmark;
+import io.shiftrec.bench.SoakBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ final class BenchCommand {
         throw new IllegalArgumentException("unknown model '" + model + "' (expected " + BundledModels.ids() + ")");
       }
       if (texts < 32) throw new IllegalArgumentException("--texts must be at least 32, got " + texts);
-      EncodeBenchmark.run(System.out, EncodeBenchmark.defaultTexts(texts, seed), model);
+      EncodeBenchmark.run(System.out, SampleTexts.defaultTexts(texts, seed), model);
       return 0;
     }
   }

@@ -2,7 +2,7 @@ package io.shiftrec.cli;
 
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
-import io.shiftrec.recommend.LearnedRankerModel;
+import io.shiftrec.ranker.LearnedRankerModel;
 import io.shiftrec.train.Training;
 import java.util.List;
 import java.util.Locale;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
-import io.shiftrec.recommend.FactorArtifact;
-import io.shiftrec.recommend.RankerArtifact;
+import io.shiftrec.candidates.FactorArtifact;
+import io.shiftrec.ranker.RankerArtifact;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,23 @@ public final class Vectors {
     return s;
   }
 
+  /**
+   * Dot product of {@code b} with {@code k} values of {@code a} from {@code offset}, over four independent partial
+   * sums so the CPU overlaps the additions (the JIT does not reorder a float reduction by itself).
+   */
+  public static float dot(float[] a, int offset, float[] b, int k) {
+    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+    int j = 0;
+    for (; j + 3 < k; j += 4) {
+      s0 += a[offset + j] * b[j];
+      s1 += a[offset + j + 1] * b[j + 1];
+      s2 += a[offset + j + 2] * b[j + 2];
+      s3 += a[offset + j + 3] * b[j + 3];
+    }
+    for (; j < k; j++) s0 += a[offset + j] * b[j];
+    return (s0 + s1) + (s2 + s3);
+  }
+
   /** Dot product of {@code q} with row {@code row} of a row-major matrix of width {@code q.length}. */
   public static float dotRow(float[] matrix, int row, float[] q) {
     int off = row * q.length;

@@ -33,11 +33,11 @@ public final class BundledModels {
         batchSize);
   }
 
-  static String modelResource(String modelId) {
+  public static String modelResource(String modelId) {
     return known(modelId) + "-q.onnx";
   }
 
-  static String tokenizerResource(String modelId) {
+  public static String tokenizerResource(String modelId) {
     return known(modelId) + "-q-tokenizer.json";
   }
 

@@ -56,7 +56,7 @@ public final class OnnxTextEncoder implements TextEncoder {
   /** Padded tokens per batch (unless one text alone is longer): bigger batches spill out of cache. */
   private static final int TOKEN_BUDGET = 512;
   /** How this encoder uses the cores, for reports. */
-  static final String THREADING = "one ONNX Runtime session with 1 intra-op thread, run concurrently by " + WORKERS
+  public static final String THREADING = "one ONNX Runtime session with 1 intra-op thread, run concurrently by " + WORKERS
       + " worker threads on separate batches; at most " + TOKEN_BUDGET + " padded tokens per batch";
 
   private static final String INPUT_IDS = "input_ids";
@@ -135,7 +135,7 @@ public final class OnnxTextEncoder implements TextEncoder {
   }
 
   /** The model's tokenizer, truncating to {@code maxTokens} tokens including [CLS] and [SEP], never padding. */
-  static HuggingFaceTokenizer tokenizer(String resource, int maxTokens) {
+  public static HuggingFaceTokenizer tokenizer(String resource, int maxTokens) {
     // DJL would otherwise try to download a CUDA build of its native library on a machine with a GPU; offline it
     // extracts the CPU build bundled in its jar.
     if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
@@ -152,7 +152,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     }
   }
 
-  static byte[] resource(String name) {
+  public static byte[] resource(String name) {
     try (InputStream in = open(name)) {
       return in.readAllBytes();
     } catch (IOException e) {

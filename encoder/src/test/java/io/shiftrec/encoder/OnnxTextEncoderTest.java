@@ -1,5 +1,6 @@
 package io.shiftrec.encoder;
 
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,7 +54,7 @@ class OnnxTextEncoderTest {
 
   @Test
   void batchesMatchOneByOneInInputOrder() {
-    List<String> texts = new ArrayList<>(EncodeBenchmark.defaultTexts(9, 3));
+    List<String> texts = new ArrayList<>(SampleTexts.defaultTexts(9, 3));
     texts.add("Heat");
     Collections.shuffle(texts, new Random(1));
     float[][] batched = en.encode(texts); // sorted by length, batches of at most 4, padded
@@ -73,7 +74,7 @@ class OnnxTextEncoderTest {
   @Test
   void batchOfCopiesEqualsOneByOneWithinTolerance() {
     // Same text in every row: the quantisation ranges are those of the text alone, so only batching could differ.
-    String text = EncodeBenchmark.defaultTexts(2, 5).get(1);
+    String text = SampleTexts.defaultTexts(2, 5).get(1);
     float[] alone = en.encode(List.of(text))[0];
     for (float[] v : en.encode(Collections.nCopies(10, text))) assertArrayEquals(alone, v, 1e-4f);
   }

@@ -7,11 +7,11 @@ import java.util.SplittableRandom;
  * Seeded resampling over test users. Every call with the same seed draws the same resamples, so intervals of
  * different models and metrics are paired (computed on the same bootstrap samples of users).
  */
-final class Bootstrap {
+public final class Bootstrap {
   private Bootstrap() {}
 
   /** Percentile 95% interval of the mean over bootstrap resamples of the users {@code at}. */
-  static double[] ci95(double[] values, int[] at, int samples, long seed) {
+  public static double[] ci95(double[] values, int[] at, int samples, long seed) {
     int n = at.length;
     if (n == 0 || samples <= 0) return null;
     double[] means = new double[samples];
@@ -34,14 +34,14 @@ final class Bootstrap {
   }
 
   /** Result of a paired comparison of a − b on the same users. */
-  record Paired(double meanDiff, double[] ci95, double pValue, int users) {}
+  public record Paired(double meanDiff, double[] ci95, double pValue, int users) {}
 
   /**
    * Paired comparison: mean difference, its paired-bootstrap 95% interval, and the two-sided p-value of a paired
    * randomisation (sign-flip) test with {@code permutations} random flips (Smucker, Allan &amp; Carterette, CIKM
    * 2007): p = (1 + #{|mean of flipped differences| ≥ |observed|}) / (1 + permutations).
    */
-  static Paired paired(double[] a, double[] b, int[] at, int samples, int permutations, long seed) {
+  public static Paired paired(double[] a, double[] b, int[] at, int samples, int permutations, long seed) {
     int n = at.length;
     double[] d = new double[n];
     double obs = 0;

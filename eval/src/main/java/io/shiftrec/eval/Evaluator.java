@@ -2,8 +2,8 @@ package io.shiftrec.eval;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Progress;
-import io.shiftrec.recommend.Model;
-import io.shiftrec.recommend.TrainingData;
+import io.shiftrec.candidates.Model;
+import io.shiftrec.core.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

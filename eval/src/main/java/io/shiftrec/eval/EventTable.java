@@ -3,7 +3,7 @@ package io.shiftrec.eval;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.User;
-import io.shiftrec.interest.Feedback;
+import io.shiftrec.core.Feedback;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

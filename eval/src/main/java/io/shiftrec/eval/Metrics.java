@@ -24,7 +24,7 @@ import java.util.Arrays;
  * </ul>
  * Per-user metrics are averaged over users with at least one target; users without one are not counted.
  */
-final class Metrics {
+public final class Metrics {
   private Metrics() {}
 
   static int hits(int[] ranks, int n, int k) {
@@ -129,7 +129,7 @@ final class Metrics {
   }
 
   /** Mean of the values at the given positions, NaN values left out; NaN when none is left. */
-  static double mean(double[] values, int[] at) {
+  public static double mean(double[] values, int[] at) {
     double s = 0;
     int n = 0;
     for (int t : at) {

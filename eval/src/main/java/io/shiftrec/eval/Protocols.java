@@ -1,6 +1,6 @@
 package io.shiftrec.eval;
 
-import io.shiftrec.recommend.TrainingData;
+import io.shiftrec.core.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package io.shiftrec.eval;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Vectors;
-import io.shiftrec.recommend.TrainingData;
+import io.shiftrec.core.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -15,7 +15,7 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.Progress;
 import io.shiftrec.core.User;
 import io.shiftrec.ingest.ImportFormat;
-import io.shiftrec.recommend.TrainingData;
+import io.shiftrec.core.TrainingData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -11,7 +11,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Progress;
 import io.shiftrec.ingest.ImportFormat;
-import io.shiftrec.recommend.TrainingData;
+import io.shiftrec.core.TrainingData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shiftrec.core.Catalog;
-import io.shiftrec.recommend.TrainingData;
+import io.shiftrec.core.TrainingData;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

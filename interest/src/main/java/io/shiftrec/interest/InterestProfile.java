@@ -1,5 +1,7 @@
 package io.shiftrec.interest;
 
+import io.shiftrec.core.Feedback;
+
 import io.shiftrec.core.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,7 @@
 package io.shiftrec.interest;
 
+import io.shiftrec.core.Feedback;
+
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.TextVectors;

@@ -12,12 +12,12 @@ import io.shiftrec.encoder.Embedder;
 import io.shiftrec.encoder.LanguageRouter;
 import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.GenericBatch;
-import io.shiftrec.recommend.AnnIndex;
-import io.shiftrec.recommend.InterestRecommender;
-import io.shiftrec.recommend.LearnedRanking;
-import io.shiftrec.recommend.RankerArtifact;
-import io.shiftrec.recommend.TrainingData;
-import io.shiftrec.recommend.StatedTasteRanker;
+import io.shiftrec.candidates.AnnIndex;
+import io.shiftrec.ranker.InterestRecommender;
+import io.shiftrec.ranker.LearnedRanking;
+import io.shiftrec.ranker.RankerArtifact;
+import io.shiftrec.core.TrainingData;
+import io.shiftrec.candidates.StatedTasteRanker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>A new catalogue serves at once by exact scan; an ANN index over it is built in the background (one thread, so
  * the graph is the same every time) and replaces the view when ready, unless a newer catalogue came first.
  */
-final class LiveCatalog implements AutoCloseable {
+public final class LiveCatalog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveCatalog.class);
 
   /** Catalogues smaller than this are scanned: the index would save little and cost a core for seconds. */
-  static final int INDEX_FROM_ITEMS = 2_000;
+  public static final int INDEX_FROM_ITEMS = 2_000;
   private static final long INDEX_SEED = 42;
   private static final long INDEX_QUIET_MILLIS = 1_000;
 

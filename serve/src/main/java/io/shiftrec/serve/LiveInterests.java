@@ -4,7 +4,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
 import io.shiftrec.interest.UserInterests;
-import io.shiftrec.recommend.Recommendation;
+import io.shiftrec.core.Recommendation;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.shiftrec.serve;
 
 import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
-import io.shiftrec.recommend.RankerArtifact;
+import io.shiftrec.ranker.RankerArtifact;
 import io.shiftrec.train.Training;
 import java.util.List;
 import java.util.Map;

@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A small store of films and kitchen things, imported and encoded as {@code shiftrec import} does. */
-final class TestStore {
+public final class TestStore {
   private TestStore() {}
 
-  static Path create(Path dir) throws Exception {
+  public static Path create(Path dir) throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("items.csv"), String.join("\n",
         "id,domain,title,text",

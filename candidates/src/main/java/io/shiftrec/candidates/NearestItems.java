@@ -1,0 +1,36 @@
+package io.shiftrec.candidates;
+
+import io.shiftrec.core.Recommendation;
+import io.shiftrec.core.TopK;
+
+import io.shiftrec.core.Catalog;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The items closest to a vector by cosine within one embedding space: similar items, and text queries. */
+public final class NearestItems {
+  private NearestItems() {}
+
+  /**
+   * The {@code k} items of {@code space} nearest to {@code query} (a unit vector placed in that space), best first,
+   * scored by cosine; only items of {@code domain} when it is not null, and never the item at index {@code exclude}
+   * (-1 for none).
+   */
+  public static List<Recommendation> of(Catalog catalog, Catalog.Space space, float[] query, int k, String domain,
+                                        int exclude) {
+    int d = space.dimension;
+    TopK top = new TopK(k);
+    for (int r = 0; r < space.size(); r++) {
+      int item = space.itemIndex[r];
+      if (item == exclude || domain != null && !domain.equals(catalog.item(item).domain())) continue;
+      float dot = 0f;
+      for (int j = 0, o = r * d; j < d; j++) dot += query[j] * space.vectors[o + j];
+      top.offer(item, dot);
+    }
+    float[] scores = new float[k];
+    int[] best = top.drain(scores);
+    List<Recommendation> out = new ArrayList<>(best.length);
+    for (int n = 0; n < best.length; n++) out.add(new Recommendation(catalog.item(best[n]), scores[n], null));
+    return out;
+  }
+}

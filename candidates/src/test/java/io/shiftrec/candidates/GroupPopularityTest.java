@@ -1,0 +1,78 @@
+package io.shiftrec.candidates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GroupPopularityTest {
+  private static final Map<String, Object> YOUNG_F = Map.of("age", 18, "gender", "F");
+  private static final Map<String, Object> YOUNG_M = Map.of("age", 18, "gender", "M");
+  private static final Map<String, Object> OLD_M = Map.of("age", 56, "gender", "M");
+
+  /** Item 0 is what the old took (most of all), item 1 what young women took, item 2 what young men took. */
+  private static GroupPopularity fitted() {
+    GroupPopularity.Builder b = GroupPopularity.builder(3, List.of("age", "gender"));
+    for (int u = 0; u < 10; u++) b.add(OLD_M, 0);
+    for (int u = 0; u < 3; u++) b.add(YOUNG_F, 1);
+    for (int u = 0; u < 2; u++) b.add(YOUNG_M, 2);
+    b.add(YOUNG_M, 1);
+    return b.build();
+  }
+
+  private static int best(float[] s) {
+    int best = 0;
+    for (int i = 1; i < s.length; i++) if (s[i] > s[best]) best = i;
+    return best;
+  }
+
+  @Test
+  void withoutSmoothingTheFinestGroupDecidesAndWithMuchItIsGlobalPopularity() {
+    GroupPopularity g = fitted();
+    float[] s = new float[3];
+    g.score(YOUNG_F, 0, s);
+    assertEquals(1, best(s));
+    g.score(YOUNG_M, 0, s);
+    assertEquals(2, best(s));
+    g.score(YOUNG_M, 1e9, s);
+    assertEquals(0, best(s), "shrunk all the way: what everyone took");
+    assertEquals(Math.log1p(10), s[0], 1e-3, "global scale: log(1 + users who took it)");
+  }
+
+  @Test
+  void aModerateSmoothingBlendsTheGroupWithItsParent() {
+    GroupPopularity g = fitted();
+    float[] s = new float[3];
+    // Young men: 2 took item 2, 1 took item 1; the young as a whole: 4 took item 1. α = 6 lets the parent win.
+    g.score(YOUNG_M, 6, s);
+    assertTrue(s[1] > s[2], "item 1 leads among the young: " + java.util.Arrays.toString(s));
+    assertTrue(s[0] < s[1], "the old's favourite stays below both young favourites");
+  }
+
+  @Test
+  void unknownOrMissingAttributesStopAtTheCoarserGroup() {
+    GroupPopularity g = fitted();
+    assertEquals(2, g.depth(YOUNG_F));
+    assertEquals(1, g.depth(Map.of("age", 18)));
+    assertEquals(1, g.depth(Map.of("age", 18, "gender", "X")));
+    assertEquals(0, g.depth(Map.of("gender", "F")), "without the first attribute no group applies");
+    float[] young = new float[3], youngX = new float[3];
+    g.score(Map.of("age", 18), 0, young);
+    g.score(Map.of("age", 18, "gender", "X"), 0, youngX);
+    assertEquals(java.util.Arrays.toString(young), java.util.Arrays.toString(youngX));
+    assertEquals(1, best(young));
+  }
+
+  @Test
+  void badInputIsRefusedWithItsName() {
+    GroupPopularity g = fitted();
+    assertThrows(IllegalArgumentException.class, () -> g.score(YOUNG_F, -1, new float[3]));
+    assertThrows(IllegalArgumentException.class, () -> g.score(YOUNG_F, 1, new float[2]));
+    assertThrows(IllegalArgumentException.class, () -> g.score(null, 1, new float[3]));
+    assertThrows(IllegalArgumentException.class, () -> GroupPopularity.builder(3, List.of()));
+    assertThrows(IllegalArgumentException.class, () -> GroupPopularity.builder(3, List.of("age")).add(YOUNG_F, 3));
+  }
+}

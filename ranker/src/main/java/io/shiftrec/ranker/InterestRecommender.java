@@ -1,0 +1,326 @@
+package io.shiftrec.ranker;
+
+import io.shiftrec.candidates.AnnIndex;
+import io.shiftrec.core.Recommendation;
+import io.shiftrec.candidates.ShiftRecModel;
+import io.shiftrec.core.TopK;
+
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.Item;
+import io.shiftrec.interest.Interest;
+import io.shiftrec.interest.InterestConfig;
+import io.shiftrec.interest.InterestProfile;
+import io.shiftrec.core.TextVectors;
+import io.shiftrec.interest.UserInterests;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+/**
+ * ShiftRec's recommender for one user at a time: takes the user's {@link UserInterests} (built from their history,
+ * or kept up to date event by event), retrieves candidates near their interests, scores them with
+ * {@link ShiftRecModel}'s kernel mixture, re-ranks the best for diversity (maximal marginal relevance), and explains
+ * each pick by the interest it serves and the history items that support it most.
+ *
+ * <p>Retrieval scans the whole catalogue exactly, or, for a recommender made {@link #indexed}, asks an approximate
+ * nearest-neighbour index once per interest for a share of the candidates proportional to the interest's weight and
+ * scores their union exactly. The index pays for itself where it is built once and queried many times (the
+ * server); a single command-line call scans.
+ *
+ * <p>Thread-safe once built: every call keeps its state on its own stack.
+ */
+public final class InterestRecommender {
+  /** Candidates re-ranked for diversity, per item asked. */
+  private static final int CANDIDATES_PER_PICK = 10;
+
+  private final Catalog catalog;
+  private final InterestConfig config;
+  private final float temperature;
+  private final Map<String, AnnIndex> indexes;
+  private final LearnedRanking ranking;
+
+  /** {@code catalog} as stored; scoring uses its {@link Catalog#centred() centred} form. */
+  public InterestRecommender(Catalog catalog, InterestConfig config, float temperature) {
+    this(catalog.centred(), config, temperature, Map.of(), null);
+  }
+
+  /** @param centred the catalogue scoring uses: the stored one centred, or a learned ranker's view of it */
+  private InterestRecommender(Catalog centred, InterestConfig config, float temperature,
+                              Map<String, AnnIndex> indexes, LearnedRanking ranking) {
+    this.catalog = centred;
+    this.config = config;
+    this.temperature = temperature;
+    this.indexes = indexes;
+    this.ranking = ranking;
+  }
+
+  public static InterestRecommender withDefaults(Catalog catalog) {
+    return new InterestRecommender(catalog, InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE);
+  }
+
+  /**
+   * {@link #withDefaults(Catalog)} ranking by a trained learned ranker ({@link LearnedRanking}) instead of the
+   * interests alone; null for none. The ranker scores the whole catalogue (its features are standardised over it),
+   * so an ANN index ({@link #indexed}) would serve it nothing. A ranker saved with a text adapter changes the space: {@link #catalog()} is
+   * then the adapted catalogue, where interests, similar items and queries meet the items.
+   */
+  public static InterestRecommender withDefaults(Catalog catalog, LearnedRanking.Trained ranker) {
+    if (ranker == null) return withDefaults(catalog);
+    LearnedRanking learned = ranker.over(catalog, ShiftRecModel.DEFAULT_TEMPERATURE);
+    return new InterestRecommender(learned.catalog(), InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE,
+        Map.of(), learned);
+  }
+
+  /** The same recommender retrieving through an ANN index per embedding space, built here (seconds per 10k items). */
+  public InterestRecommender indexed(AnnIndex.Params params, long seed) {
+    Map<String, AnnIndex> built = new LinkedHashMap<>();
+    for (Catalog.Space space : catalog.spaces().values()) built.put(space.model, AnnIndex.build(space, params, seed));
+    return new InterestRecommender(catalog, config, temperature, built, ranking);
+  }
+
+  /** Whether candidates come from ANN indexes rather than a full scan. */
+  public boolean isIndexed() {
+    return !indexes.isEmpty();
+  }
+
+  /** What ranks: the learned ranker's name and version, or "shiftrec" (the interests alone). */
+  public String model() {
+    return ranking == null ? ShiftRecModel.NAME : ranking.version();
+  }
+
+  /** The user's interests, replayed over the history in order, behaviour text embedded by {@code texts}. */
+  public UserInterests interests(List<Event> history, TextVectors texts) {
+    UserInterests user = new UserInterests(catalog, config);
+    user.addAll(history, texts);
+    return user;
+  }
+
+  /** {@link #recommend(UserInterests, int, String, boolean, double)} for a history, items alone. */
+  public List<Recommendation> recommend(List<Event> history, int k, String domain, boolean explain,
+                                        double diversity) {
+    return recommend(interests(history, TextVectors.NONE), k, domain, explain, diversity);
+  }
+
+  /**
+   * The {@code k} best items for a user, never one they have met, optionally only from {@code domain} (null for
+   * any).
+   *
+   * @param diversity 0 ranks by relevance alone; towards 1, items similar to those already picked are pushed down
+   */
+  public List<Recommendation> recommend(UserInterests user, int k, String domain, boolean explain,
+                                        double diversity) {
+    if (diversity < 0 || diversity > 1) throw new IllegalArgumentException("diversity must be in [0, 1]");
+    if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
+    int want = k * CANDIDATES_PER_PICK;
+    IntPredicate eligible = i -> !user.hasSeen(i) && (domain == null || domain.equals(catalog.item(i).domain()));
+    TopK top = new TopK(want);
+    if (ranking != null) rank(user, eligible, top);
+    else if (indexes.isEmpty()) scan(user, eligible, top);
+    else retrieve(user, eligible, want, top);
+    float[] candidateScores = new float[want];
+    int[] candidates = top.drain(candidateScores);
+    int[] picks = diversify(candidates, candidateScores, k, diversity);
+    List<Recommendation> out = new ArrayList<>(picks.length);
+    for (int n : picks) {
+      int item = candidates[n];
+      String reason = explain ? reason(item, user) : null;
+      out.add(new Recommendation(catalog.item(item), candidateScores[n], reason));
+    }
+    return out;
+  }
+
+  /**
+   * The score of every catalogue item for the user, items they have met at −∞: the learned ranker's when there is
+   * one, else the interests' kernel mixture. What {@link #recommend} ranks by, and what {@code evaluate} measures.
+   */
+  public void score(UserInterests user, float[] scoresOut) {
+    if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
+    IntPredicate unseen = i -> !user.hasSeen(i);
+    if (ranking != null) ranking.score(user, unseen, scoresOut);
+    else mixture(user, scoresOut);
+    for (int i = 0; i < scoresOut.length; i++) if (user.hasSeen(i)) scoresOut[i] = Float.NEGATIVE_INFINITY;
+  }
+
+  /** Scores every catalogue item with the learned ranker. */
+  private void rank(UserInterests user, IntPredicate eligible, TopK top) {
+    float[] scores = new float[catalog.size()];
+    ranking.score(user, eligible, scores);
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]); // −∞: not retrieved
+    }
+  }
+
+  /** Scores every catalogue item exactly. */
+  private void scan(UserInterests user, IntPredicate eligible, TopK top) {
+    float[] scores = new float[catalog.size()];
+    mixture(user, scores);
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]);
+    }
+  }
+
+  /** The interests' kernel mixture for every item; −∞ for items in no space the user has interests in. */
+  private void mixture(UserInterests user, float[] scores) {
+    Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+    for (Map.Entry<String, InterestProfile> e : user.profiles().entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        ShiftRecModel.scoreSpace(e.getValue(), catalog.spaces().get(e.getKey()), temperature, scores);
+      }
+    }
+  }
+
+  /**
+   * Asks each space's index once per interest, for a share of the candidates that follows the interest's weight
+   * (at least {@code want / interests}, so a small interest still brings its nearest items), then scores the union
+   * exactly with the kernel mixture.
+   */
+  private void retrieve(UserInterests user, IntPredicate eligible, int want, TopK top) {
+    BitSet offered = new BitSet(catalog.size());
+    int[] found = new int[want];
+    float inverseTemperature = 1f / temperature;
+    for (Map.Entry<String, InterestProfile> e : user.profiles().entrySet()) {
+      InterestProfile profile = e.getValue();
+      AnnIndex index = indexes.get(e.getKey());
+      if (profile.isEmpty() || index == null) continue;
+      List<Interest> interests = profile.interests();
+      double[] mixture = new double[interests.size()];
+      profile.mixture(mixture);
+      int floor = Math.max(1, want / interests.size());
+      for (int k = 0; k < interests.size(); k++) {
+        if (mixture[k] <= 0) continue;
+        int ask = Math.min(want, Math.max(floor, (int) Math.ceil(want * mixture[k])));
+        int n = index.search(interests.get(k).centroid(), ask, eligible, found, null);
+        for (int j = 0; j < n; j++) {
+          int item = found[j];
+          if (offered.get(item)) continue;
+          offered.set(item);
+          top.offer(item, mixtureScore(item, interests, mixture, inverseTemperature));
+        }
+      }
+    }
+  }
+
+  private float mixtureScore(int item, List<Interest> interests, double[] mixture, float inverseTemperature) {
+    float score = 0f;
+    for (int k = 0; k < interests.size(); k++) {
+      if (mixture[k] <= 0) continue;
+      score += (float) mixture[k]
+          * ShiftRecModel.kernel(catalog.dot(item, interests.get(k).centroid()), inverseTemperature);
+    }
+    return score;
+  }
+
+  /**
+   * Maximal marginal relevance: repeatedly picks the candidate maximising
+   * {@code (1 − diversity)·relevance − diversity·max similarity to the picks so far}, relevance scaled to [0, 1].
+   * Returns positions in {@code candidates}.
+   */
+  private int[] diversify(int[] candidates, float[] scores, int k, double diversity) {
+    int n = candidates.length, picks = Math.min(k, n);
+    int[] out = new int[picks];
+    if (n == 0) return out;
+    float best = scores[0], worst = scores[n - 1];
+    float range = best > worst ? best - worst : 1f;
+    float[] maxSim = new float[n];
+    Arrays.fill(maxSim, -1f);
+    boolean[] taken = new boolean[n];
+    for (int p = 0; p < picks; p++) {
+      int choice = -1;
+      double choiceValue = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < n; c++) {
+        if (taken[c]) continue;
+        double relevance = (scores[c] - worst) / range;
+        double value = (1 - diversity) * relevance - (p == 0 ? 0 : diversity * maxSim[c]);
+        if (choice < 0 || value > choiceValue) { // a NaN score still yields a pick, never an index of −1
+          choiceValue = value;
+          choice = c;
+        }
+      }
+      taken[choice] = true;
+      out[p] = choice;
+      if (diversity > 0) {
+        for (int c = 0; c < n; c++) {
+          if (!taken[c]) maxSim[c] = Math.max(maxSim[c], catalog.similarity(candidates[c], candidates[choice]));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The interest that contributes most to the item's score, and its one or two liked members closest to it. */
+  private String reason(int item, UserInterests user) {
+    if (ranking != null) {
+      int chosenBefore = ranking.strongestPredecessor(item, user);
+      if (chosenBefore >= 0) {
+        return Reasons.chosenNext(user.evidence(chosenBefore).event(), catalog.item(chosenBefore), catalog.item(item));
+      }
+      int chosenWith = ranking.strongestNeighbour(item, user);
+      if (chosenWith >= 0) {
+        return Reasons.chosenTogether(user.evidence(chosenWith).event(), catalog.item(chosenWith), catalog.item(item));
+      }
+    }
+    if (catalog.spaceOf(item) == null) return null;
+    InterestProfile profile = user.profiles().get(catalog.spaceOf(item).model);
+    if (profile == null || profile.isEmpty()) return null;
+    List<Interest> interests = profile.interests();
+    double[] mixture = new double[interests.size()];
+    profile.mixture(mixture);
+    Interest served = null;
+    double bestContribution = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < interests.size(); k++) {
+      double contribution = mixture[k]
+          * ShiftRecModel.kernel(catalog.dot(item, interests.get(k).centroid()), 1f / temperature);
+      if (contribution > bestContribution) {
+        bestContribution = contribution;
+        served = interests.get(k);
+      }
+    }
+    int[] support = supportingItems(item, served, user);
+    if (support.length == 0) return null;
+    List<Event> events = new ArrayList<>(support.length);
+    List<Item> items = new ArrayList<>(support.length);
+    for (int h : support) {
+      events.add(user.evidence(h).event());
+      items.add(catalog.item(h));
+    }
+    return Reasons.because(events, items, catalog.item(item), label(served));
+  }
+
+  /** Up to two liked items among the interest's recent members, most similar to the item first. */
+  private int[] supportingItems(int item, Interest interest, UserInterests user) {
+    int first = -1, second = -1;
+    float firstSim = Float.NEGATIVE_INFINITY, secondSim = Float.NEGATIVE_INFINITY;
+    for (int h : interest.recentMembers()) {
+      UserInterests.Evidence evidence = user.evidence(h);
+      if (evidence == null || evidence.weight() <= 0) continue;
+      float sim = catalog.similarity(item, h);
+      if (sim > firstSim) {
+        second = first;
+        secondSim = firstSim;
+        first = h;
+        firstSim = sim;
+      } else if (sim > secondSim) {
+        second = h;
+        secondSim = sim;
+      }
+    }
+    return first < 0 ? new int[0] : second < 0 ? new int[] {first} : new int[] {first, second};
+  }
+
+  /** A readable name for an interest: its top categories, else the title of its most recent member. */
+  public String label(Interest interest) {
+    List<String> top = interest.topCategories(2);
+    if (!top.isEmpty()) return String.join(", ", top);
+    int[] recent = interest.recentMembers();
+    return recent.length == 0 ? "#" + interest.id() : "“" + catalog.item(recent[0]).title() + "”";
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+}
