@@ -19,7 +19,8 @@ import io.shiftrec.candidates.AnnIndex;
 import io.shiftrec.bench.BehaviourTextBenchmark;
 import io.shiftrec.ranker.InterestRecommender;
 import io.shiftrec.bench.RetrievalBenchmark;
-import io.shiftrec.bench.FuzzBenchmark;
+import io.shiftrec.fuzz.FuzzBenchmark;
+import io.shiftrec.bench.RetrainBenchmark;
 import io.shiftrec.bench.ServeBenchmark;
 import io.shiftrec.bench.SoakBenchmark;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Table.class, BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
-        BenchCommand.Serve.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
+        BenchCommand.Serve.class, BenchCommand.Retrain.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
         BenchCommand.Onboarding.class})
 final class BenchCommand {
 
@@ -207,6 +208,39 @@ final class BenchCommand {
       if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
       if (itemQueue < 0) throw new IllegalArgumentException("--item-queue must not be negative, got " + itemQueue);
       ServeBenchmark.run(System.out, db, concurrency, seconds, seed, itemQueue);
+      return 0;
+    }
+  }
+
+  @Command(name = "retrain", mixinStandardHelpOptions = true,
+      description = "What a background training (train_every) costs the requests answered meanwhile: starts the server"
+          + " on a store, measures recommendations from a fixed number of client threads, posts --events click"
+          + " events so the server retrains, and measures again while it trains and after the new version serves."
+          + " The events are stored: run it on a copy of the store.")
+  static final class Retrain implements Callable<Integer> {
+    @Option(names = "--db", required = true, description = "Store with users, items, events and encoded embeddings.")
+    String db;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "Client threads. Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--seconds", defaultValue = "20",
+        description = "Measured seconds before and after the training. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Option(names = "--events", defaultValue = "1000",
+        description = "The server's train_every, and the events posted to start the training. Default: ${DEFAULT-VALUE}.")
+    int events;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
+      if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+      if (events < 1) throw new IllegalArgumentException("--events must be positive, got " + events);
+      RetrainBenchmark.run(System.out, db, concurrency, seconds, events, seed);
       return 0;
     }
   }

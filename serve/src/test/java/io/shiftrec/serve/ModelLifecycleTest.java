@@ -195,13 +195,36 @@ class ModelLifecycleTest {
     }
   }
 
+  /** With train_every, enough new events retrain the ranker in the background; the new version then serves. */
+  @Test
+  void trainEveryRetrainsInTheBackgroundAndServesTheNewVersion() throws Exception {
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, false,
+        ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0).withLifecycle(1, 30))) {
+      int before = get(server, "/models").get("versions").size();
+      StringBuilder events = new StringBuilder("[");
+      for (int e = 0; e < 30; e++) {
+        if (e > 0) events.append(',');
+        events.append("{\"user\":\"u").append(e).append("\",\"item\":\"g").append(e % GENRES.length)
+            .append("i").append(e % PER_GENRE).append("\",\"type\":\"click\",\"timestamp\":1780000000}");
+      }
+      HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+          + "/events")).header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(events + "]")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, posted.statusCode(), posted.body());
+      awaitModels(server, m -> m.get("versions").size() == before + 1
+          && m.get("serving").asText().equals(m.get("versions").get(0).get("version").asText()));
+      JsonNode newest = get(server, "/models").get("versions").get(0);
+      assertTrue(newest.get("data").get("events").asLong() >= USERS * 8 + 30, newest.toString());
+    }
+  }
+
   private static ShiftRecServer start() throws Exception {
     return ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, false,
         ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0).withLifecycle(1, 0));
   }
 
   private static void awaitModels(ShiftRecServer server, Predicate<JsonNode> done) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     JsonNode last = null;
     while (System.nanoTime() < deadline) {
       last = get(server, "/models");

@@ -1,4 +1,4 @@
-package io.shiftrec.bench;
+package io.shiftrec.fuzz;
 
 import io.shiftrec.serve.ServeConfig;
 import io.shiftrec.serve.ShiftRecServer;

@@ -1,4 +1,4 @@
-package io.shiftrec.bench;
+package io.shiftrec.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
