@@ -18,7 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -53,8 +55,13 @@ public final class ServeBenchmark {
   /** One kind of request's latencies (nanoseconds) and failures in a run. */
   record Tally(long[] nanos, int count, long failures) {}
 
-  public static void run(PrintStream out, String db, int concurrency, int seconds, long seed, int itemQueue)
-      throws Exception {
+  /**
+   * Runs every measurement, printing a table, and returns the headline figures (the model, and per run p50, p90,
+   * p99 in ms and requests a second) for a machine-readable summary.
+   */
+  public static Map<String, Object> run(PrintStream out, String db, int concurrency, int seconds, long seed,
+                                        int itemQueue) throws Exception {
+    Map<String, Object> figures = new LinkedHashMap<>();
     List<List<String>> ids = usersAndItems(db);
     List<String> users = ids.get(0), items = ids.get(1);
     String key = UUID.randomUUID().toString();
@@ -63,6 +70,11 @@ public final class ServeBenchmark {
       String base = "http://127.0.0.1:" + server.port();
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String retrieval = awaitIndex(client, base);
+      figures.put("model", retrieval);
+      figures.put("users", users.size());
+      figures.put("items", items.size());
+      figures.put("concurrency", concurrency);
+      figures.put("seconds", seconds);
       Load load = new Load(client, base, key, users, items);
       out.printf("%s: %,d users, %,d items, model %s; %d client threads, %d s per run after %d s warm-up, on %d"
           + " cores%n", db, users.size(), items.size(), retrieval, concurrency, seconds, WARMUP_SECONDS,
@@ -75,6 +87,7 @@ public final class ServeBenchmark {
         Tally[] t = load.drive(concurrency, seconds, writeShare, seed + 1);
         long total = t[0].count() + t[1].count();
         print(out, name, "all", merge(t[0], t[1]), total / (double) seconds);
+        figures.put(writeShare == 0 ? "recommend" : "read_write_90_10", summary(merge(t[0], t[1]), seconds));
         if (writeShare > 0) {
           print(out, "", "recommend", t[0], t[0].count() / (double) seconds);
           print(out, "", "events", t[1], t[1].count() / (double) seconds);
@@ -85,6 +98,24 @@ public final class ServeBenchmark {
       out.println();
       itemUpserts(out, load, seconds, itemQueue);
     }
+    return figures;
+  }
+
+  /** p50, p90, p99 (ms), requests a second and failures of one run. */
+  private static Map<String, Object> summary(Tally t, int seconds) {
+    long[] sorted = Arrays.copyOf(t.nanos(), t.count());
+    Arrays.sort(sorted);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("p50_ms", round(percentile(sorted, 0.50)));
+    m.put("p90_ms", round(percentile(sorted, 0.90)));
+    m.put("p99_ms", round(percentile(sorted, 0.99)));
+    m.put("per_second", Math.round(t.count() / (double) seconds));
+    m.put("failed", t.failures());
+    return m;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.shiftrec.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import io.shiftrec.eval.FiguresTable;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
@@ -189,26 +192,51 @@ final class BenchCommand {
     @Option(names = "--db", required = true, description = "Store with users, items and encoded embeddings.")
     String db;
 
-    @Option(names = "--concurrency", defaultValue = "8", description = "Client threads. Default: ${DEFAULT-VALUE}.")
-    int concurrency;
-
-    @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per run. Default: ${DEFAULT-VALUE}.")
-    int seconds;
+    @Mixin LoadOptions load;
 
     @Option(names = "--item-queue", defaultValue = "0",
         description = "Room for queued item writes (the server's item_queue); 0: synchronous. Default: ${DEFAULT-VALUE}.")
     int itemQueue;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
-    long seed;
+    @Option(names = "--out", description = "Also write the headline figures as JSON, for bench table.")
+    Path out;
+
+    @Option(names = "--dataset", description = "The dataset the store holds, as evaluate names it (e.g."
+        + " movielens-1m): bench table puts the figures on that dataset's rows. Default: the store's file name.")
+    String dataset;
 
     @Override
     public Integer call() throws Exception {
+      load.check();
+      if (itemQueue < 0) throw new IllegalArgumentException("--item-queue must not be negative, got " + itemQueue);
+      Map<String, Object> figures = ServeBenchmark.run(System.out, db, load.concurrency, load.seconds, load.seed,
+          itemQueue);
+      if (out != null) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "serve");
+        doc.put("dataset", dataset != null ? dataset : Path.of(db).getFileName().toString().replaceFirst("\\.db$", ""));
+        doc.putAll(figures);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), doc);
+      }
+      return 0;
+    }
+  }
+
+  /** The load the server benchmarks put on a server: client threads, measured seconds, the seed of what they ask. */
+  static final class LoadOptions {
+    @Option(names = "--concurrency", defaultValue = "8", description = "Client threads. Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--seconds", defaultValue = "20",
+        description = "Measured seconds per run. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
+    long seed;
+
+    void check() {
       if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
       if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
-      if (itemQueue < 0) throw new IllegalArgumentException("--item-queue must not be negative, got " + itemQueue);
-      ServeBenchmark.run(System.out, db, concurrency, seconds, seed, itemQueue);
-      return 0;
     }
   }
 
@@ -221,26 +249,17 @@ final class BenchCommand {
     @Option(names = "--db", required = true, description = "Store with users, items, events and encoded embeddings.")
     String db;
 
-    @Option(names = "--concurrency", defaultValue = "8", description = "Client threads. Default: ${DEFAULT-VALUE}.")
-    int concurrency;
-
-    @Option(names = "--seconds", defaultValue = "20",
-        description = "Measured seconds before and after the training. Default: ${DEFAULT-VALUE}.")
-    int seconds;
+    @Mixin LoadOptions load;
 
     @Option(names = "--events", defaultValue = "1000",
         description = "The server's train_every, and the events posted to start the training. Default: ${DEFAULT-VALUE}.")
     int events;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
-    long seed;
-
     @Override
     public Integer call() throws Exception {
-      if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
-      if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+      load.check();
       if (events < 1) throw new IllegalArgumentException("--events must be positive, got " + events);
-      RetrainBenchmark.run(System.out, db, concurrency, seconds, events, seed);
+      RetrainBenchmark.run(System.out, db, load.concurrency, load.seconds, events, load.seed);
       return 0;
     }
   }
