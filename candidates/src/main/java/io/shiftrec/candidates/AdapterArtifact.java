@@ -1,16 +1,11 @@
 package io.shiftrec.candidates;
 
+import io.shiftrec.core.ArtifactCodec;
 import io.shiftrec.core.TrainingData;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.learn.Interactions;
 import io.shiftrec.learn.TextAdapter;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -282,91 +277,51 @@ public record AdapterArtifact(List<Part> parts) {
   }
 
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(FORMAT);
-      out.writeInt(parts.size());
-      for (Part p : parts) {
-        TextAdapter a = p.adapter();
-        TextAdapter.Config c = a.config();
-        out.writeUTF(p.space());
-        out.writeInt(c.outputDimension());
-        out.writeInt(c.history());
-        out.writeFloat(c.temperature());
-        out.writeFloat(c.learningRate());
-        out.writeFloat(c.decay());
-        out.writeFloat(c.dropout());
-        out.writeFloat(c.crop());
-        out.writeFloat(c.mask());
-        out.writeInt(c.residualMinCount());
-        out.writeInt(c.batchSize());
-        out.writeInt(c.maxSteps());
-        out.writeInt(c.validateEvery());
-        out.writeInt(c.patience());
-        out.writeFloat(c.popularityCorrection());
-        out.writeInt(a.inputDimension());
-        for (float f : a.weights()) out.writeFloat(f);
-        out.writeInt(p.residualItemIds().length);
-        for (String id : p.residualItemIds()) out.writeUTF(id);
-        for (float f : a.residuals()) out.writeFloat(f);
-        out.writeInt(p.centre() == null ? 0 : 1);
-        if (p.centre() != null) for (float f : p.centre()) out.writeFloat(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // an in-memory stream does not fail
+    ArtifactCodec.Writer out = new ArtifactCodec.Writer(FORMAT).writeInt(parts.size());
+    for (Part p : parts) {
+      TextAdapter a = p.adapter();
+      TextAdapter.Config c = a.config();
+      out.writeString(p.space()).writeInt(c.outputDimension()).writeInt(c.history()).writeFloat(c.temperature())
+          .writeFloat(c.learningRate()).writeFloat(c.decay()).writeFloat(c.dropout()).writeFloat(c.crop())
+          .writeFloat(c.mask()).writeInt(c.residualMinCount()).writeInt(c.batchSize()).writeInt(c.maxSteps())
+          .writeInt(c.validateEvery()).writeInt(c.patience()).writeFloat(c.popularityCorrection())
+          .writeInt(a.inputDimension()).writeFloats(a.weights()).writeInt(p.residualItemIds().length)
+          .writeStrings(p.residualItemIds()).writeFloats(a.residuals()).writeInt(p.centre() == null ? 0 : 1);
+      if (p.centre() != null) out.writeFloats(p.centre());
     }
-    return bytes.toByteArray();
+    return out.toBytes();
   }
 
   /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are another format, corrupt or cut short. */
   public static AdapterArtifact fromBytes(byte[] data) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      int format = in.readInt();
-      if (format != FORMAT && format != FORMAT_WITHOUT_CENTRE) {
-        throw new IllegalArgumentException("adapter artefact format " + format + ", this version reads "
-            + FORMAT_WITHOUT_CENTRE + " and " + FORMAT);
-      }
-      int count = in.readInt();
-      if (count < 0) throw new IllegalArgumentException("corrupt adapter artefact: " + count + " spaces");
-      List<Part> parts = new ArrayList<>();
-      for (int s = 0; s < count; s++) {
-        String space = in.readUTF();
-        TextAdapter.Config c = new TextAdapter.Config(in.readInt(), in.readInt(), in.readFloat(), in.readFloat(),
-            in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readInt(), in.readInt(), in.readInt(),
-            in.readInt(), in.readInt(), in.readFloat());
-        int dIn = in.readInt();
-        int dOut = c.outputDimension() == 0 ? dIn : c.outputDimension();
-        if (dIn < 1 || (long) dIn * dOut > Integer.MAX_VALUE) {
-          throw new IllegalArgumentException("corrupt adapter artefact: input dimension " + dIn);
+    ArtifactCodec.Reader in = new ArtifactCodec.Reader(data, "adapter artefact", FORMAT_WITHOUT_CENTRE, FORMAT, "");
+    int count = in.readCount("spaces");
+    List<Part> parts = new ArrayList<>();
+    for (int s = 0; s < count; s++) {
+      String space = in.readString();
+      TextAdapter.Config c = new TextAdapter.Config(in.readInt(), in.readInt(), in.readFloat(), in.readFloat(),
+          in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(), in.readInt(), in.readInt(), in.readInt(),
+          in.readInt(), in.readInt(), in.readFloat());
+      int dIn = in.readInt();
+      int dOut = c.outputDimension() == 0 ? dIn : c.outputDimension();
+      if (dIn < 1 || dOut < 1) throw new IllegalArgumentException("corrupt adapter artefact: input dimension " + dIn);
+      float[] w = in.readFloats(in.count((long) dIn * dOut, "weights"));
+      int nr = in.readCount("residual items");
+      String[] ids = in.readStrings(nr);
+      float[] residuals = in.readFloats(in.count((long) nr * dOut, "residuals"));
+      int[] rows = new int[nr];
+      for (int i = 0; i < nr; i++) rows[i] = i; // row order; the ids say whose they are
+      float[] centre = null;
+      if (in.format() != FORMAT_WITHOUT_CENTRE) {
+        int hasCentre = in.readInt();
+        if (hasCentre != 0 && hasCentre != 1) {
+          throw new IllegalArgumentException("corrupt adapter artefact: centre flag " + hasCentre);
         }
-        float[] w = readFloats(in, dIn * dOut);
-        int nr = in.readInt();
-        if (nr < 0) throw new IllegalArgumentException("corrupt adapter artefact: " + nr + " residual items");
-        String[] ids = new String[nr];
-        for (int i = 0; i < nr; i++) ids[i] = in.readUTF();
-        float[] residuals = readFloats(in, nr * dOut);
-        int[] rows = new int[nr];
-        for (int i = 0; i < nr; i++) rows[i] = i; // row order; the ids say whose they are
-        float[] centre = null;
-        if (format != FORMAT_WITHOUT_CENTRE) {
-          int hasCentre = in.readInt();
-          if (hasCentre != 0 && hasCentre != 1) {
-            throw new IllegalArgumentException("corrupt adapter artefact: centre flag " + hasCentre);
-          }
-          if (hasCentre == 1) centre = readFloats(in, dIn);
-        }
-        parts.add(new Part(space, new TextAdapter(c, dIn, w, rows, residuals), ids, centre));
+        if (hasCentre == 1) centre = in.readFloats(dIn);
       }
-      if (in.available() > 0) throw new IllegalArgumentException("adapter artefact has trailing bytes");
-      return new AdapterArtifact(parts);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("adapter artefact cut short: " + e.getMessage(), e);
+      parts.add(new Part(space, new TextAdapter(c, dIn, w, rows, residuals), ids, centre));
     }
-  }
-
-  private static float[] readFloats(DataInputStream in, int n) throws IOException {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) v[i] = in.readFloat();
-    return v;
+    in.end();
+    return new AdapterArtifact(parts);
   }
 }

@@ -15,6 +15,7 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.SplittableRandom;
@@ -251,7 +252,7 @@ public final class AnnIndex {
     float[] sc = scoresOut != null ? scoresOut : new float[m];
     for (int j = 0; j < m; j++) {
       int node = found[j].node;
-      float s = dot(rows[node], q);
+      float s = Vectors.dot(rows[node], q);
       int item = itemOfNode[node];
       int p = j; // insertion into best-first order by the exact score, ties to the lower catalogue index
       while (p > 0 && (sc[p - 1] < s || sc[p - 1] == s && itemsOut[p - 1] > item)) {
@@ -272,7 +273,7 @@ public final class AnnIndex {
     for (int node = 0; node < rows.length; node++) {
       int item = itemOfNode[node];
       if (accept != null && !accept.test(item)) continue;
-      top.offer(item, dot(rows[node], q));
+      top.offer(item, Vectors.dot(rows[node], q));
     }
     float[] s = new float[kk];
     int[] picks = top.drain(s);
@@ -281,11 +282,6 @@ public final class AnnIndex {
     return picks.length;
   }
 
-  private static float dot(float[] a, float[] b) {
-    float s = 0f;
-    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-    return s;
-  }
 
   /** A unit copy of {@code v}, or null for a zero (or non-finite) vector. */
   private static float[] unit(float[] v) {

@@ -1,14 +1,8 @@
 package io.shiftrec.candidates;
 
+import io.shiftrec.core.ArtifactCodec;
 import io.shiftrec.core.TrainingData;
-
 import io.shiftrec.learn.Factors;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Learned factors with the user and item ids their rows belong to, as the bytes of a store artefact. Layout (big
@@ -35,49 +29,22 @@ public record FactorArtifact(String[] userIds, String[] itemIds, Factors factors
   }
 
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(FORMAT);
-      out.writeInt(factors.rank());
-      out.writeInt(userIds.length);
-      out.writeInt(itemIds.length);
-      for (String id : userIds) out.writeUTF(id);
-      for (String id : itemIds) out.writeUTF(id);
-      for (float v : factors.users()) out.writeFloat(v);
-      for (float v : factors.items()) out.writeFloat(v);
-      for (float v : factors.itemBias()) out.writeFloat(v);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // an in-memory stream does not fail
-    }
-    return bytes.toByteArray();
+    return new ArtifactCodec.Writer(FORMAT).writeInt(factors.rank()).writeInt(userIds.length)
+        .writeInt(itemIds.length).writeStrings(userIds).writeStrings(itemIds).writeFloats(factors.users())
+        .writeFloats(factors.items()).writeFloats(factors.itemBias()).toBytes();
   }
 
   /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are another format or cut short. */
   public static FactorArtifact fromBytes(byte[] data) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      int format = in.readInt();
-      if (format != FORMAT) {
-        throw new IllegalArgumentException("factor artefact format " + format + ", this version reads " + FORMAT);
-      }
-      int rank = in.readInt(), nu = in.readInt(), ni = in.readInt();
-      if (rank < 1 || nu < 0 || ni < 0) {
-        throw new IllegalArgumentException("corrupt factor artefact: rank " + rank + ", " + nu + " users, " + ni
-            + " items");
-      }
-      String[] users = new String[nu];
-      for (int u = 0; u < nu; u++) users[u] = in.readUTF();
-      String[] items = new String[ni];
-      for (int i = 0; i < ni; i++) items[i] = in.readUTF();
-      float[] x = readFloats(in, nu * rank), y = readFloats(in, ni * rank), bias = readFloats(in, ni);
-      return new FactorArtifact(users, items, new Factors(rank, nu, ni, x, y, bias));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("factor artefact cut short: " + e.getMessage(), e);
-    }
-  }
-
-  private static float[] readFloats(DataInputStream in, int n) throws IOException {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) v[i] = in.readFloat();
-    return v;
+    ArtifactCodec.Reader in = new ArtifactCodec.Reader(data, "factor artefact", FORMAT, FORMAT, "");
+    int rank = in.readInt(), nu = in.readCount("users"), ni = in.readCount("items");
+    if (rank < 1) throw new IllegalArgumentException("corrupt factor artefact: rank " + rank);
+    String[] users = in.readStrings(nu);
+    String[] items = in.readStrings(ni);
+    float[] x = in.readFloats(in.count((long) nu * rank, "user factors"));
+    float[] y = in.readFloats(in.count((long) ni * rank, "item factors"));
+    float[] bias = in.readFloats(ni);
+    in.end();
+    return new FactorArtifact(users, items, new Factors(rank, nu, ni, x, y, bias));
   }
 }

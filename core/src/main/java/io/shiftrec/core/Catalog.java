@@ -142,20 +142,14 @@ public final class Catalog {
   public float dot(int index, float[] v) {
     Space s = spaceOfItem[index];
     if (s == null) return 0f;
-    int off = rowOfItem[index] * s.dimension;
-    float dot = 0f;
-    for (int i = 0; i < s.dimension; i++) dot += s.vectors[off + i] * v[i];
-    return dot;
+    return Vectors.dotAt(s.vectors, rowOfItem[index] * s.dimension, v, 0, s.dimension);
   }
 
   /** Cosine of two items; 0 when they live in different spaces or lack vectors. */
   public float similarity(int a, int b) {
     Space s = spaceOfItem[a];
     if (s == null || s != spaceOfItem[b]) return 0f;
-    int oa = rowOfItem[a] * s.dimension, ob = rowOfItem[b] * s.dimension;
-    float dot = 0f;
-    for (int i = 0; i < s.dimension; i++) dot += s.vectors[oa + i] * s.vectors[ob + i];
-    return dot;
+    return Vectors.dotAt(s.vectors, rowOfItem[a] * s.dimension, s.vectors, rowOfItem[b] * s.dimension, s.dimension);
   }
 
   /**

@@ -5,8 +5,17 @@ public final class Vectors {
   private Vectors() {}
 
   public static float dot(float[] a, float[] b) {
+    return dotAt(a, 0, b, 0, a.length);
+  }
+
+  /**
+   * Dot product of {@code n} values of {@code a} from {@code aOffset} with {@code n} of {@code b} from
+   * {@code bOffset}, summed in order: the kernel every scan, index and solver shares, so the same vectors give the
+   * same score everywhere.
+   */
+  public static float dotAt(float[] a, int aOffset, float[] b, int bOffset, int n) {
     float s = 0f;
-    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+    for (int i = 0; i < n; i++) s += a[aOffset + i] * b[bOffset + i];
     return s;
   }
 
@@ -29,10 +38,7 @@ public final class Vectors {
 
   /** Dot product of {@code q} with row {@code row} of a row-major matrix of width {@code q.length}. */
   public static float dotRow(float[] matrix, int row, float[] q) {
-    int off = row * q.length;
-    float s = 0f;
-    for (int i = 0; i < q.length; i++) s += matrix[off + i] * q[i];
-    return s;
+    return dotAt(matrix, row * q.length, q, 0, q.length);
   }
 
   public static float norm(float[] a) {

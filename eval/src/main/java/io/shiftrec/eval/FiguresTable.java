@@ -5,13 +5,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * The table of current figures at the top of docs/BENCHMARKS.md: one Markdown row per (dataset, protocol) for one
  * model, read from the report JSONs that {@code evaluate --out FILE.json} writes. The figures are at K = 10, the
- * headline K of every report (the paired test is computed there), so a report without NDCG@10 is skipped.
+ * headline K of every report (the paired test is computed there), so a report without NDCG@10 is skipped. Files
+ * that {@code bench serve --out} wrote ({@code "benchmark": "serve"}) add the serving latency of recommendations to
+ * every row of their dataset.
  */
 public final class FiguresTable {
   /** The product default: the ranker that {@code train} fits and {@code recommend} and the server use. */
@@ -30,8 +34,14 @@ public final class FiguresTable {
   public static String markdown(List<Path> reports, String model) throws IOException {
     List<Row> rows = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    Map<String, String> serving = new HashMap<>();
     for (Path file : reports) {
       JsonNode report = Evaluation.JSON.readTree(file.toFile());
+      if ("serve".equals(report.path("benchmark").asText())) serving.put(report.path("dataset").asText(), serving(report));
+    }
+    for (Path file : reports) {
+      JsonNode report = Evaluation.JSON.readTree(file.toFile());
+      if (report.has("benchmark")) continue;
       String name = file.getFileName().toString();
       JsonNode figures = report.path("models").path(model);
       if (figures.isMissingNode()) {
@@ -47,13 +57,18 @@ public final class FiguresTable {
 
     StringBuilder s = new StringBuilder();
     s.append("Model `").append(model).append("`, K = 10, 95% bootstrap intervals; the paired test is against the")
-        .append(" report's reference (its best baseline, or the model named by `--paired-with`).\n\n");
-    s.append("| dataset | protocol | NDCG@10 [95% CI] | HR@10 [95% CI] | paired test: Δ NDCG@10, p | users")
-        .append(" | train s | eval s | reference NDCG@10 |\n");
-    s.append("|---|---|---|---|---|---:|---:|---:|---|\n");
+        .append(" report's reference (its best baseline, or the model named by `--paired-with`).");
+    if (!serving.isEmpty()) {
+      s.append(" Serving: recommendations (k = 10) from the server on a store of the whole dataset with the model")
+          .append(" trained on it, p50 / p99 ms and requests a second (`bench serve`).");
+    }
+    s.append("\n\n| dataset | protocol | NDCG@10 [95% CI] | HR@10 [95% CI] | paired test: Δ NDCG@10, p | users")
+        .append(" | train s | eval s | reference NDCG@10 |").append(serving.isEmpty() ? "" : " serving |").append('\n');
+    s.append("|---|---|---|---|---|---:|---:|---:|---|").append(serving.isEmpty() ? "" : "---|").append('\n');
     for (Row row : rows) {
-      s.append("| ").append(row.dataset()).append(" | ").append(row.protocol()).append(" | ").append(row.cells())
-          .append(" |\n");
+      s.append("| ").append(row.dataset()).append(" | ").append(row.protocol()).append(" | ").append(row.cells());
+      if (!serving.isEmpty()) s.append(" | ").append(serving.getOrDefault(row.dataset(), "–"));
+      s.append(" |\n");
     }
     if (!notes.isEmpty()) s.append('\n');
     for (String note : notes) s.append(note).append('\n');
@@ -61,6 +76,13 @@ public final class FiguresTable {
   }
 
   private record Row(String dataset, String protocol, String file, String cells) {}
+
+  /** "p50 / p99 ms, N/s" of the recommendations run of a {@code bench serve} summary. */
+  private static String serving(JsonNode summary) {
+    JsonNode r = summary.path("recommend");
+    return String.format(Locale.ROOT, "%.1f / %.1f ms, %,d/s", r.path("p50_ms").asDouble(), r.path("p99_ms").asDouble(),
+        r.path("per_second").asLong());
+  }
 
   /** The protocol, with what tells two reports of one protocol apart: the cold share, validation targets. */
   private static String protocolLabel(JsonNode report) {

@@ -81,6 +81,39 @@ class FiguresTableTest {
         + " | `itemknn` 0.0300 |\n", table);
   }
 
+  /** A bench serve summary puts its latency on every row of its dataset, and "–" on the others. */
+  @Test
+  void servingFiguresJoinTheirDatasetsRows() throws IOException {
+    Path loo = write("loo.json", """
+        {"dataset": "movielens-1m", "protocol": "loo", "targets": "test", "k": [10],
+         "models": {"shiftrec-learned": {"overall": {"NDCG@10": 0.1824, "HR@10": 0.3084, "users": 2999},
+             "ci95": {"NDCG@10": [0.1709, 0.1938], "HR@10": [0.2928, 0.3251]},
+             "train_seconds": 139.7, "eval_seconds": 20.2}},
+         "best_baseline": "shiftrec-learned"}
+        """);
+    Path other = write("mls.json", """
+        {"dataset": "movielens-latest-small", "protocol": "loo", "targets": "test", "k": [10],
+         "models": {"shiftrec-learned": {"overall": {"NDCG@10": 0.0751, "HR@10": 0.1361, "users": 610},
+             "ci95": {"NDCG@10": [0.0579, 0.0923], "HR@10": [0.1098, 0.1639]},
+             "train_seconds": 151.0, "eval_seconds": 13.2}}}
+        """);
+    Path serve = write("serve-movielens-1m.json", """
+        {"benchmark": "serve", "dataset": "movielens-1m", "model": "shiftrec-learned v1, retrieval scan",
+         "recommend": {"p50_ms": 61.25, "p90_ms": 80.0, "p99_ms": 123.456, "per_second": 1234, "failed": 0}}
+        """);
+
+    String table = FiguresTable.markdown(List.of(serve, other, loo), FiguresTable.DEFAULT_MODEL);
+
+    assertEquals(HEADER.replace("`--paired-with`).", "`--paired-with`). Serving: recommendations (k = 10) from the"
+            + " server on a store of the whole dataset with the model trained on it, p50 / p99 ms and requests a second"
+            + " (`bench serve`).")
+            .replace("reference NDCG@10 |\n", "reference NDCG@10 | serving |\n").replace("---|\n", "---|---|\n")
+        + "| movielens-1m | loo | 0.1824 [0.1709, 0.1938] | 0.3084 [0.2928, 0.3251] | – | 2999 | 139.7 | 20.2"
+        + " | (this model) | 61.3 / 123.5 ms, 1,234/s |\n"
+        + "| movielens-latest-small | loo | 0.0751 [0.0579, 0.0923] | 0.1361 [0.1098, 0.1639] | – | 610 | 151.0 | 13.2"
+        + " | – | – |\n", table);
+  }
+
   private Path write(String name, String json) throws IOException {
     Path file = dir.resolve(name);
     Files.writeString(file, json);

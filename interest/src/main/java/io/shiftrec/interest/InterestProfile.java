@@ -1,14 +1,9 @@
 package io.shiftrec.interest;
 
+import io.shiftrec.core.ArtifactCodec;
 import io.shiftrec.core.Feedback;
 
 import io.shiftrec.core.Vectors;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -290,114 +285,69 @@ public final class InterestProfile {
 
   /** The profile's whole state, for storing between events; {@link #fromBytes} restores it exactly. */
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(FORMAT);
-      out.writeInt(dimension);
-      out.writeInt(observed);
-      out.writeInt(nextId);
-      out.writeInt(lastMigrationAt);
-      out.writeInt(leaderAtDriftStart);
-      out.writeLong(drift.count);
-      out.writeDouble(drift.mean);
-      out.writeDouble(drift.cumulative);
-      out.writeDouble(drift.minimum);
-      out.writeLong(drift.countAtMinimum);
-      out.writeInt(interests.size());
-      for (Interest k : interests) {
-        out.writeInt(k.id);
-        for (float v : k.sum) out.writeFloat(v);
-        for (float v : k.centroid) out.writeFloat(v);
-        out.writeInt(k.sumUpdatedAt);
-        out.writeDouble(k.longWeight);
-        out.writeDouble(k.shortWeight);
-        out.writeLong(k.firstClock);
-        out.writeLong(k.lastClock);
-        out.writeInt(k.events);
-        out.writeDouble(k.driftWeight);
-        out.writeInt(k.memberCount);
-        for (int m : k.members) out.writeInt(m);
-        out.writeInt(k.categories.size());
-        for (var e : k.categories.entrySet()) {
-          out.writeUTF(e.getKey());
-          out.writeDouble(e.getValue());
-        }
-      }
-      out.writeInt(migrations.size());
-      for (Migration m : migrations) {
-        out.writeInt(m.from());
-        out.writeInt(m.to());
-        out.writeLong(m.clock());
-        out.writeInt(m.eventIndex());
-        out.writeDouble(m.strength());
-        writeStrings(out, m.fromCategories());
-        writeStrings(out, m.toCategories());
-        out.writeInt(m.fromExample());
-        out.writeInt(m.toExample());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ArtifactCodec.Writer out = new ArtifactCodec.Writer(FORMAT).writeInt(dimension).writeInt(observed)
+        .writeInt(nextId).writeInt(lastMigrationAt).writeInt(leaderAtDriftStart).writeLong(drift.count)
+        .writeDouble(drift.mean).writeDouble(drift.cumulative).writeDouble(drift.minimum)
+        .writeLong(drift.countAtMinimum).writeInt(interests.size());
+    for (Interest k : interests) {
+      out.writeInt(k.id).writeFloats(k.sum).writeFloats(k.centroid).writeInt(k.sumUpdatedAt)
+          .writeDouble(k.longWeight).writeDouble(k.shortWeight).writeLong(k.firstClock).writeLong(k.lastClock)
+          .writeInt(k.events).writeDouble(k.driftWeight).writeInt(k.memberCount).writeInts(k.members)
+          .writeInt(k.categories.size());
+      for (var e : k.categories.entrySet()) out.writeString(e.getKey()).writeDouble(e.getValue());
     }
-    return bytes.toByteArray();
+    out.writeInt(migrations.size());
+    for (Migration m : migrations) {
+      out.writeInt(m.from()).writeInt(m.to()).writeLong(m.clock()).writeInt(m.eventIndex()).writeDouble(m.strength())
+          .writeInt(m.fromCategories().size()).writeStrings(m.fromCategories().toArray(new String[0]))
+          .writeInt(m.toCategories().size()).writeStrings(m.toCategories().toArray(new String[0]))
+          .writeInt(m.fromExample()).writeInt(m.toExample());
+    }
+    return out.toBytes();
   }
 
   private static final int FORMAT = 1;
   /** Categories recorded per side of a migration. */
   static final int LABEL_CATEGORIES = 3;
 
-  private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
-    out.writeInt(values.size());
-    for (String v : values) out.writeUTF(v);
-  }
-
-  private static List<String> readStrings(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    List<String> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) out.add(in.readUTF());
-    return out;
-  }
-
   /** Restores a profile written by {@link #toBytes()} under the same configuration. */
   public static InterestProfile fromBytes(InterestConfig config, byte[] data) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      int format = in.readInt();
-      if (format != FORMAT) throw new IllegalArgumentException("unknown interest profile format " + format);
-      InterestProfile p = new InterestProfile(config, in.readInt());
-      p.observed = in.readInt();
-      p.nextId = in.readInt();
-      p.lastMigrationAt = in.readInt();
-      p.leaderAtDriftStart = in.readInt();
-      p.drift.count = in.readLong();
-      p.drift.mean = in.readDouble();
-      p.drift.cumulative = in.readDouble();
-      p.drift.minimum = in.readDouble();
-      p.drift.countAtMinimum = in.readLong();
-      int n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        Interest k = new Interest(in.readInt(), p.dimension);
-        for (int j = 0; j < p.dimension; j++) k.sum[j] = in.readFloat();
-        for (int j = 0; j < p.dimension; j++) k.centroid[j] = in.readFloat();
-        k.sumUpdatedAt = in.readInt();
-        k.longWeight = in.readDouble();
-        k.shortWeight = in.readDouble();
-        k.firstClock = in.readLong();
-        k.lastClock = in.readLong();
-        k.events = in.readInt();
-        k.driftWeight = in.readDouble();
-        k.memberCount = in.readInt();
-        for (int j = 0; j < Interest.MEMBERS; j++) k.members[j] = in.readInt();
-        int c = in.readInt();
-        for (int j = 0; j < c; j++) k.categories.put(in.readUTF(), in.readDouble());
-        p.interests.add(k);
-      }
-      int m = in.readInt();
-      for (int i = 0; i < m; i++) {
-        p.migrations.add(new Migration(in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readDouble(),
-            readStrings(in), readStrings(in), in.readInt(), in.readInt()));
-      }
-      return p;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("corrupt interest profile: " + e.getMessage(), e);
+    ArtifactCodec.Reader in = new ArtifactCodec.Reader(data, "interest profile", FORMAT, FORMAT, "");
+    InterestProfile p = new InterestProfile(config, in.readCount("dimensions"));
+    p.observed = in.readInt();
+    p.nextId = in.readInt();
+    p.lastMigrationAt = in.readInt();
+    p.leaderAtDriftStart = in.readInt();
+    p.drift.count = in.readLong();
+    p.drift.mean = in.readDouble();
+    p.drift.cumulative = in.readDouble();
+    p.drift.minimum = in.readDouble();
+    p.drift.countAtMinimum = in.readLong();
+    int n = in.readCount("interests");
+    for (int i = 0; i < n; i++) {
+      Interest k = new Interest(in.readInt(), p.dimension);
+      System.arraycopy(in.readFloats(p.dimension), 0, k.sum, 0, p.dimension);
+      System.arraycopy(in.readFloats(p.dimension), 0, k.centroid, 0, p.dimension);
+      k.sumUpdatedAt = in.readInt();
+      k.longWeight = in.readDouble();
+      k.shortWeight = in.readDouble();
+      k.firstClock = in.readLong();
+      k.lastClock = in.readLong();
+      k.events = in.readInt();
+      k.driftWeight = in.readDouble();
+      k.memberCount = in.readInt();
+      System.arraycopy(in.readInts(Interest.MEMBERS), 0, k.members, 0, Interest.MEMBERS);
+      int c = in.readCount("categories");
+      for (int j = 0; j < c; j++) k.categories.put(in.readString(), in.readDouble());
+      p.interests.add(k);
     }
+    int m = in.readCount("migrations");
+    for (int i = 0; i < m; i++) {
+      p.migrations.add(new Migration(in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readDouble(),
+          List.of(in.readStrings(in.readCount("categories"))), List.of(in.readStrings(in.readCount("categories"))),
+          in.readInt(), in.readInt()));
+    }
+    in.end();
+    return p;
   }
 }

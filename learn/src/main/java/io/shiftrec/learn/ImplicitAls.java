@@ -1,5 +1,6 @@
 package io.shiftrec.learn;
 
+import io.shiftrec.core.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -243,9 +244,7 @@ public final class ImplicitAls {
     }
 
     private float dot(float[] a, float[] b) {
-      float s = 0;
-      for (int f = 0; f < k; f++) s += a[f] * b[f];
-      return s;
+      return Vectors.dotAt(a, 0, b, 0, k);
     }
   }
 

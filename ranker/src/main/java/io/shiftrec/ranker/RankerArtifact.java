@@ -1,17 +1,11 @@
 package io.shiftrec.ranker;
 
+import io.shiftrec.core.ArtifactCodec;
 import io.shiftrec.candidates.AdapterArtifact;
 import io.shiftrec.candidates.ItemGraph;
 import io.shiftrec.candidates.NextItemSvdModel;
 
 import io.shiftrec.learn.LowRank;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -80,122 +74,66 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
   }
 
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(FORMAT);
-      out.writeInt(features.length);
-      for (int f = 0; f < features.length; f++) {
-        out.writeUTF(features[f]);
-        out.writeDouble(weights[f]);
-      }
-      out.writeInt(recentItems);
-      out.writeInt(candidates);
-      out.writeBoolean(perDomain);
-      out.writeInt(itemIds.length);
-      for (String id : itemIds) out.writeUTF(id);
-      out.writeInt(rank);
-      out.writeFloat(regularization);
-      out.writeFloat(alpha);
-      for (float v : itemFactors) out.writeFloat(v);
-      write(neighbours, out);
-      write(nextItems, out);
-      for (int v : popularity) out.writeInt(v);
-      byte[] text = trees.getBytes(StandardCharsets.UTF_8);
-      out.writeInt(text.length);
-      out.write(text);
-      byte[] adapterBytes = adapter == null ? new byte[0] : adapter.toBytes();
-      out.writeInt(adapterBytes.length);
-      out.write(adapterBytes);
-      out.writeBoolean(blend);
-      out.writeInt(smoothedRules == null ? 0 : smoothedRules.rank());
-      if (smoothedRules != null) {
-        for (float v : smoothedRules.left()) out.writeFloat(v);
-        for (float v : smoothedRules.right()) out.writeFloat(v);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // an in-memory stream does not fail
-    }
-    return bytes.toByteArray();
+    ArtifactCodec.Writer out = new ArtifactCodec.Writer(FORMAT).writeInt(features.length);
+    for (int f = 0; f < features.length; f++) out.writeString(features[f]).writeDouble(weights[f]);
+    out.writeInt(recentItems).writeInt(candidates).writeBoolean(perDomain).writeInt(itemIds.length)
+        .writeStrings(itemIds).writeInt(rank).writeFloat(regularization).writeFloat(alpha).writeFloats(itemFactors);
+    write(neighbours, out);
+    write(nextItems, out);
+    out.writeInts(popularity).writeText(trees).writeBlock(adapter == null ? new byte[0] : adapter.toBytes())
+        .writeBoolean(blend).writeInt(smoothedRules == null ? 0 : smoothedRules.rank());
+    if (smoothedRules != null) out.writeFloats(smoothedRules.left()).writeFloats(smoothedRules.right());
+    return out.toBytes();
   }
 
   /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are another format, cut short or corrupt. */
   public static RankerArtifact fromBytes(byte[] data) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      int format = in.readInt();
-      if (format < FORMAT_WITHOUT_ADAPTER || format > FORMAT) {
-        throw new IllegalArgumentException("ranker artefact format " + format + ", this version reads "
-            + FORMAT_WITHOUT_ADAPTER + " to " + FORMAT + ": run shiftrec train again");
-      }
-      int nf = count(in.readInt(), data.length, "features");
-      String[] features = new String[nf];
-      double[] weights = new double[nf];
-      for (int f = 0; f < nf; f++) {
-        features[f] = in.readUTF();
-        weights[f] = in.readDouble();
-      }
-      int recent = in.readInt();
-      int candidates = in.readInt();
-      boolean perDomain = in.readBoolean();
-      int n = count(in.readInt(), data.length, "items");
-      String[] ids = new String[n];
-      for (int i = 0; i < n; i++) ids[i] = in.readUTF();
-      int rank = count(in.readInt(), data.length, "rank");
-      float reg = in.readFloat(), alpha = in.readFloat();
-      float[] factors = floats(in, count((long) n * rank, data.length, "factors"));
-      ItemGraph neighbours = readGraph(in, n, data.length);
-      ItemGraph nextItems = readGraph(in, n, data.length);
-      int[] popularity = ints(in, n);
-      byte[] text = new byte[count(in.readInt(), data.length, "tree bytes")];
-      in.readFully(text);
-      AdapterArtifact adapter = null;
-      if (format >= FORMAT_WITHOUT_BLEND) {
-        byte[] adapterBytes = new byte[count(in.readInt(), data.length, "adapter bytes")];
-        in.readFully(adapterBytes);
-        if (adapterBytes.length > 0) adapter = AdapterArtifact.fromBytes(adapterBytes);
-      }
-      boolean blend = format >= FORMAT_WITHOUT_SMOOTHED_RULES && in.readBoolean();
-      LowRank.Factors smoothed = null;
-      int smoothedRank = format == FORMAT ? count(in.readInt(), data.length, "low-rank rules rank") : 0;
-      if (smoothedRank > 0) {
-        int size = count((long) n * smoothedRank, data.length, "low-rank rules");
-        smoothed = new LowRank.Factors(smoothedRank, floats(in, size), floats(in, size));
-      }
-      if (in.available() > 0) throw new IllegalArgumentException("ranker artefact has trailing bytes");
-      return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-          neighbours, nextItems, popularity, new String(text, StandardCharsets.UTF_8), adapter, blend, smoothed);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("ranker artefact cut short: " + e.getMessage(), e);
+    ArtifactCodec.Reader in = new ArtifactCodec.Reader(data, "ranker artefact", FORMAT_WITHOUT_ADAPTER, FORMAT,
+        "run shiftrec train again");
+    int nf = in.readCount("features");
+    String[] features = new String[nf];
+    double[] weights = new double[nf];
+    for (int f = 0; f < nf; f++) {
+      features[f] = in.readString();
+      weights[f] = in.readDouble();
     }
+    int recent = in.readInt();
+    int candidates = in.readInt();
+    boolean perDomain = in.readBoolean();
+    int n = in.readCount("items");
+    String[] ids = in.readStrings(n);
+    int rank = in.readCount("rank");
+    float reg = in.readFloat(), alpha = in.readFloat();
+    float[] factors = in.readFloats(in.count((long) n * rank, "factors"));
+    ItemGraph neighbours = readGraph(in, n);
+    ItemGraph nextItems = readGraph(in, n);
+    int[] popularity = in.readInts(n);
+    String trees = in.readText("tree bytes");
+    AdapterArtifact adapter = null;
+    if (in.format() >= FORMAT_WITHOUT_BLEND) {
+      byte[] adapterBytes = in.readBlock("adapter bytes");
+      if (adapterBytes.length > 0) adapter = AdapterArtifact.fromBytes(adapterBytes);
+    }
+    boolean blend = in.format() >= FORMAT_WITHOUT_SMOOTHED_RULES && in.readBoolean();
+    LowRank.Factors smoothed = null;
+    int smoothedRank = in.format() == FORMAT ? in.readCount("low-rank rules rank") : 0;
+    if (smoothedRank > 0) {
+      int size = in.count((long) n * smoothedRank, "low-rank rules");
+      smoothed = new LowRank.Factors(smoothedRank, in.readFloats(size), in.readFloats(size));
+    }
+    in.end();
+    return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
+        neighbours, nextItems, popularity, trees, adapter, blend, smoothed);
   }
 
-  private static void write(ItemGraph graph, DataOutputStream out) throws IOException {
-    for (int v : graph.offsets()) out.writeInt(v);
-    for (int v : graph.items()) out.writeInt(v);
-    for (float v : graph.weights()) out.writeFloat(v);
+  private static void write(ItemGraph graph, ArtifactCodec.Writer out) {
+    out.writeInts(graph.offsets()).writeInts(graph.items()).writeFloats(graph.weights());
   }
 
-  private static ItemGraph readGraph(DataInputStream in, int n, int bytes) throws IOException {
-    int[] offsets = ints(in, n + 1);
-    int edges = count(offsets[n], bytes, "graph edges");
-    return new ItemGraph(offsets, ints(in, edges), floats(in, edges));
-  }
-
-  /** A count read from the bytes, refused when negative or larger than the bytes could hold (corrupt data). */
-  private static int count(long value, int bytes, String what) {
-    if (value < 0 || value > bytes) throw new IllegalArgumentException("ranker artefact cut short or corrupt: " + value + " " + what);
-    return (int) value;
-  }
-
-  private static float[] floats(DataInputStream in, int n) throws IOException {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) v[i] = in.readFloat();
-    return v;
-  }
-
-  private static int[] ints(DataInputStream in, int n) throws IOException {
-    int[] v = new int[n];
-    for (int i = 0; i < n; i++) v[i] = in.readInt();
-    return v;
+  private static ItemGraph readGraph(ArtifactCodec.Reader in, int n) {
+    int[] offsets = in.readInts(n + 1);
+    int edges = in.count(offsets[n], "graph edges");
+    return new ItemGraph(offsets, in.readInts(edges), in.readFloats(edges));
   }
 
   @Override
