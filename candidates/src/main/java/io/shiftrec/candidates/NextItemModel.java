@@ -1,5 +1,7 @@
 package io.shiftrec.candidates;
 
+import io.shiftrec.core.Parameters;
+import java.util.List;
 import io.shiftrec.core.TopK;
 import io.shiftrec.core.TrainingData;
 
@@ -36,18 +38,12 @@ public final class NextItemModel implements RecentItemsModel {
 
     /** This config with one hyperparameter set from text, e.g. {@code with("window", "2")}. */
     public Config with(String key, String value) {
-      try {
-        int v = Integer.parseInt(value.trim());
-        return switch (key) {
-          case "window" -> new Config(v, lastItems, neighbours);
-          case "recent" -> new Config(window, v, neighbours);
-          case "neighbours" -> new Config(window, lastItems, v);
-          default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: window, recent, neighbours)");
-        };
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + " of " + NAME + " must be a whole number, got '" + value + "'");
-      }
+      return switch (key) {
+        case "window" -> new Config(Parameters.integer(key + " of " + NAME, value), lastItems, neighbours);
+        case "recent" -> new Config(window, Parameters.integer(key + " of " + NAME, value), neighbours);
+        case "neighbours" -> new Config(window, lastItems, Parameters.integer(key + " of " + NAME, value));
+        default -> throw Parameters.unknown(NAME, key, List.of("window", "recent", "neighbours"));
+      };
     }
   }
 

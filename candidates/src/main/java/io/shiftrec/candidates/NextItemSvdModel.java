@@ -1,5 +1,7 @@
 package io.shiftrec.candidates;
 
+import io.shiftrec.core.Parameters;
+import java.util.List;
 import io.shiftrec.core.TrainingData;
 
 import io.shiftrec.learn.Interactions;
@@ -37,19 +39,16 @@ public final class NextItemSvdModel implements RecentItemsModel {
 
     /** This config with one hyperparameter set from text, e.g. {@code with("rank", "64")}. */
     public Config with(String key, String value) {
-      try {
-        int v = Integer.parseInt(value.trim());
-        return switch (key) {
-          case "window" -> new Config(v, lastItems, rank, iterations);
-          case "recent" -> new Config(window, v, rank, iterations);
-          case "rank" -> new Config(window, lastItems, v, iterations);
-          case "iterations" -> new Config(window, lastItems, rank, v);
-          default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: window, recent, rank, iterations)");
-        };
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + " of " + NAME + " must be a whole number, got '" + value + "'");
+      if (!List.of("window", "recent", "rank", "iterations").contains(key)) {
+        throw Parameters.unknown(NAME, key, List.of("window", "recent", "rank", "iterations"));
       }
+      int v = Parameters.integer(key + " of " + NAME, value);
+      return switch (key) {
+        case "window" -> new Config(v, lastItems, rank, iterations);
+        case "recent" -> new Config(window, v, rank, iterations);
+        case "rank" -> new Config(window, lastItems, v, iterations);
+        default -> new Config(window, lastItems, rank, v);
+      };
     }
   }
 

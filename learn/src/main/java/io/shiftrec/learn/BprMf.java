@@ -1,5 +1,6 @@
 package io.shiftrec.learn;
 
+import io.shiftrec.core.Parameters;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package io.shiftrec.learn;
 
+import io.shiftrec.core.Parameters;
 import io.shiftrec.core.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;

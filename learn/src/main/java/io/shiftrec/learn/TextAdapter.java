@@ -1,5 +1,6 @@
 package io.shiftrec.learn;
 
+import io.shiftrec.core.Parameters;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -125,13 +126,10 @@ public final class TextAdapter {
       if (!known.containsKey(key)) throw Parameters.unknown("content-adapter", key, known);
       int i = 0;
       float f = 0f;
-      try {
-        switch (key) {
-          case "temperature", "lr", "decay", "dropout", "crop", "mask", "logq" -> f = Float.parseFloat(value.trim());
-          default -> i = Integer.parseInt(value.trim());
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("adapter hyperparameter " + key + " must be a number, got '" + value + "'");
+      String name = key + " of content-adapter";
+      switch (key) {
+        case "temperature", "lr", "decay", "dropout", "crop", "mask", "logq" -> f = (float) Parameters.number(name, value);
+        default -> i = Parameters.integer(name, value);
       }
       return switch (key) {
         case "dim" -> new Config(i, history, temperature, learningRate, decay, dropout, crop, mask, residualMinCount,

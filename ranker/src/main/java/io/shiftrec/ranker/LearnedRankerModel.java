@@ -1,5 +1,6 @@
 package io.shiftrec.ranker;
 
+import io.shiftrec.core.Parameters;
 import io.shiftrec.candidates.AdapterArtifact;
 import io.shiftrec.candidates.FactorModel;
 import io.shiftrec.candidates.ItemGraph;
@@ -125,48 +126,44 @@ public final class LearnedRankerModel implements Model {
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
     public Config with(String key, String value) {
-      try {
-        return switch (key) {
-          case "negatives" -> new Config(Integer.parseInt(value.trim()), l2, recentItems, sameDomain, candidates,
-              ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
-          case "l2" -> new Config(negatives, Double.parseDouble(value.trim()), recentItems, sameDomain, candidates,
-              ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
-          case "recent" -> new Config(negatives, l2, Integer.parseInt(value.trim()), sameDomain, candidates,
-              ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
-          case "same-domain" -> new Config(negatives, l2, recentItems, bool(key, value), candidates, ordering,
+      String name = key + " of " + NAME;
+      return switch (key) {
+        case "negatives" -> new Config(Parameters.integer(name, value), l2, recentItems, sameDomain, candidates,
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+        case "l2" -> new Config(negatives, Parameters.number(name, value), recentItems, sameDomain, candidates,
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+        case "recent" -> new Config(negatives, l2, Parameters.integer(name, value), sameDomain, candidates,
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+        case "same-domain" -> new Config(negatives, l2, recentItems, Parameters.bool(name, value), candidates,
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+        case "candidates" -> {
+          int c = Parameters.integer(name, value);
+          // 0: the linear fit over the whole catalogue
+          yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
               windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
-          case "candidates" -> {
-            int c = Integer.parseInt(value.trim());
-            // 0: the linear fit over the whole catalogue
-            yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
-                windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
-          }
-          case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
-              windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
-          case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
-              windowList(value), adapter, crossDomainHeldOut, coldItems, smoothedRules);
-          case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-              bool(key, value), crossDomainHeldOut, coldItems, smoothedRules);
-          case "held-out" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-              adapter, heldOut(value), coldItems, smoothedRules);
-          case "cold-items" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-              adapter, crossDomainHeldOut, Double.parseDouble(value.trim()), smoothedRules);
-          case "next-item-svd" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-              adapter, crossDomainHeldOut, coldItems, bool(key, value));
-          default -> throw new IllegalArgumentException("unknown hyperparameter '" + key + "' of " + NAME
-              + " (known: negatives, l2, recent, same-domain, candidates, lambdamart, windows, adapter, held-out,"
-              + " cold-items, next-item-svd)");
-        };
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + " of " + NAME + " must be a number, got '" + value + "'");
-      }
+        }
+        case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
+            windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+        case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
+            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules);
+        case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules);
+        case "held-out" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+            adapter, heldOut(value), coldItems, smoothedRules);
+        case "cold-items" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+            adapter, crossDomainHeldOut, Parameters.number(name, value), smoothedRules);
+        case "next-item-svd" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+            adapter, crossDomainHeldOut, coldItems, Parameters.bool(name, value));
+        default -> throw Parameters.unknown(NAME, key, List.of("negatives", "l2", "recent", "same-domain",
+            "candidates", "lambdamart", "windows", "adapter", "held-out", "cold-items", "next-item-svd"));
+      };
     }
 
     /** {@code 1+20}: history lengths joined by '+'; {@code none} for no further window. */
-    private static List<Integer> windowList(String value) {
+    private static List<Integer> windowList(String name, String value) {
       if (value.trim().equals("none")) return List.of();
       List<Integer> out = new ArrayList<>();
-      for (String w : value.split("\\+", -1)) out.add(Integer.parseInt(w.trim()));
+      for (String w : value.split("\\+", -1)) out.add(Parameters.integer(name, w));
       return out;
     }
 
@@ -187,15 +184,6 @@ public final class LearnedRankerModel implements Model {
         case "blend" -> Ordering.BLEND;
         default -> throw new IllegalArgumentException("lambdamart of " + NAME + " must be true, false, auto or blend,"
             + " got '" + value + "'");
-      };
-    }
-
-    private static boolean bool(String key, String value) {
-      return switch (value.trim()) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw new IllegalArgumentException(key + " of " + NAME + " must be true or false, got '" + value
-            + "'");
       };
     }
   }

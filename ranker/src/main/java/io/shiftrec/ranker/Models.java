@@ -1,5 +1,6 @@
 package io.shiftrec.ranker;
 
+import io.shiftrec.core.Parameters;
 import io.shiftrec.transfer.CatalogViews;
 import io.shiftrec.candidates.ContentModel;
 import io.shiftrec.candidates.DomainPopularityModel;
@@ -116,16 +117,12 @@ public final class Models {
     return config;
   }
 
-  /** The key of one {@code key=value} hyperparameter; a clear error when the text has no '='. */
   private static String key(String setting, String spec) {
-    int eq = setting.indexOf('=');
-    if (eq <= 0) throw new IllegalArgumentException("expected key=value after ':' in model '" + spec + "', got '"
-        + setting + "'");
-    return setting.substring(0, eq);
+    return Parameters.key(setting, spec);
   }
 
   private static String value(String setting) {
-    return setting.substring(setting.indexOf('=') + 1);
+    return Parameters.value(setting);
   }
 
   private static ShiftRecModel interests(String name, int maxInterests, CatalogViews view, boolean transfer) {

@@ -94,7 +94,7 @@ class NextItemSvdModelTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("next-item-svd:depth=2"))
         .getMessage().contains("unknown hyperparameter 'depth'"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("next-item-svd:rank=big"))
-        .getMessage().contains("whole number"));
+        .getMessage().contains("must be an integer"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("next-item-svd:iterations=-1"))
         .getMessage().contains("iterations ≥ 0"));
   }

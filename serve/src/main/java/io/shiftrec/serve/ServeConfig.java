@@ -1,5 +1,6 @@
 package io.shiftrec.serve;
 
+import io.shiftrec.core.Parameters;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -147,12 +148,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
 
     long integer(String key, long fallback) {
       String v = get(key, null);
-      if (v == null) return fallback;
-      try {
-        return Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
-      }
+      return v == null ? fallback : Parameters.longInteger(key, v);
     }
 
     /** A comma-separated list; empty when not set. */
@@ -167,12 +163,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     }
 
     boolean bool(String key, boolean fallback) {
-      String v = get(key, Boolean.toString(fallback));
-      return switch (v.toLowerCase(Locale.ROOT)) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
-      };
+      return Parameters.bool(key, get(key, Boolean.toString(fallback)));
     }
   }
 }
