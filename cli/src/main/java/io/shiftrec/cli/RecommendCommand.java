@@ -50,9 +50,9 @@ final class RecommendCommand implements Callable<Integer> {
       + " device=tv): recommend from the interests shown in events of that context; all interests if none.")
   Map<String, String> context = new LinkedHashMap<>();
 
-  @Option(names = "--model", defaultValue = "auto", description = "auto: the newest learned ranker saved by train,"
-      + " else the interests alone; shiftrec: the interests alone; shiftrec-learned: the learned ranker (an error"
-      + " when none was trained). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--model", defaultValue = "auto", description = "auto: the active learned ranker of the model"
+      + " registry (see models), else the interests alone; shiftrec: the interests alone; shiftrec-learned: the"
+      + " learned ranker (an error when none was trained). Default: ${DEFAULT-VALUE}.")
   String model;
 
   @Override
