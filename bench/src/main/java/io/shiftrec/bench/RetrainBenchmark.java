@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * What a background training costs the requests a server answers meanwhile: recommendations from a fixed number of
- * client threads before, during and after a training that {@code train_every} starts, with latency percentiles and
+ * What a background training costs the requests a server answers meanwhile: recommendations (each for a random
+ * user and a random k from 10 to 50, so the ranker runs rather than the answer cache) from a fixed number of client
+ * threads before, during and after a training that {@code train_every} starts, with latency percentiles and
  * throughput for each phase. The events that start the training go to the store given, so run it on a copy.
  */
 public final class RetrainBenchmark {
@@ -38,7 +39,8 @@ public final class RetrainBenchmark {
     try (ShiftRecServer server = ShiftRecServer.start(config)) {
       String base = "http://127.0.0.1:" + server.port();
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      ServeBenchmark.Load load = new ServeBenchmark.Load(client, base, key, users, items);
+      // a random k per request, so rankings are computed rather than answered from the per-user cache
+      ServeBenchmark.Load load = new ServeBenchmark.Load(client, base, key, users, items, true);
       String before = serving(client, base, key);
       out.printf("%s: %,d users, %,d items, serving %s; %d client threads, train_every %,d, on %d cores%n", db,
           users.size(), items.size(), before, concurrency, events, Runtime.getRuntime().availableProcessors());

@@ -249,8 +249,16 @@ public final class ServeBenchmark {
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
   }
 
-  /** The requests: recommendations for random users, and one new event for a random user and item. */
-  record Load(HttpClient client, String base, String key, List<String> users, List<String> items) {
+  /**
+   * The requests: recommendations for random users, and one new event for a random user and item. With
+   * {@code freshAnswers}, each recommendation asks for a random k from 10 to 50, so the server's per-user answer
+   * cache (a few answers per user) seldom has it and the ranker runs.
+   */
+  record Load(HttpClient client, String base, String key, List<String> users, List<String> items,
+              boolean freshAnswers) {
+    Load(HttpClient client, String base, String key, List<String> users, List<String> items) {
+      this(client, base, key, users, items, false);
+    }
 
     /** Runs for {@code seconds}; returns the tallies of recommendations and of writes. */
     Tally[] drive(int threads, int seconds, double writeShare, long seed) throws Exception {
@@ -278,7 +286,8 @@ public final class ServeBenchmark {
       while (System.nanoTime() < deadline) {
         boolean write = random.nextDouble() < writeShare;
         String user = users.get(random.nextInt(users.size()));
-        HttpRequest request = write ? event(user, random) : recommend(user);
+        HttpRequest request = write ? event(user, random)
+            : recommend(user, freshAnswers ? 10 + random.nextInt(41) : 10);
         int kind = write ? 1 : 0;
         long start = System.nanoTime();
         int status;
@@ -296,7 +305,11 @@ public final class ServeBenchmark {
     }
 
     HttpRequest recommend(String user) {
-      return HttpRequest.newBuilder(URI.create(base + "/users/" + encode(user) + "/recommendations?k=10")).build();
+      return recommend(user, 10);
+    }
+
+    HttpRequest recommend(String user, int k) {
+      return HttpRequest.newBuilder(URI.create(base + "/users/" + encode(user) + "/recommendations?k=" + k)).build();
     }
 
     HttpRequest event(String user, SplittableRandom random) {
