@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ShiftRec's parts fused into one ranking. Per (user, item) the features are the score of every part model (by
@@ -49,6 +51,7 @@ import java.util.stream.IntStream;
  * data and seed.
  */
 public final class LearnedRankerModel implements Model {
+  private static final Logger LOG = LoggerFactory.getLogger(LearnedRankerModel.class);
   public static final String NAME = "shiftrec-learned";
   static final int MAX_RANKER_USERS = 3000;
   static final String LOG_POPULARITY = "log-popularity";
@@ -335,9 +338,11 @@ public final class LearnedRankerModel implements Model {
         : "weighted sum");
     trees = useTrees ? fitTrees(lists, seed) : null;
     weights = fitWeights(differences, heldOutUsers.length);
-    StringBuilder line = new StringBuilder(name).append(" weights:");
-    for (int j = 0; j < dims; j++) line.append(String.format(Locale.ROOT, " %s %.4f", featureNames[j], weights[j]));
-    System.err.println(line);
+    if (LOG.isInfoEnabled()) {
+      StringBuilder line = new StringBuilder(name).append(" weights:");
+      for (int j = 0; j < dims; j++) line.append(String.format(Locale.ROOT, " %s %.4f", featureNames[j], weights[j]));
+      LOG.info("{}", line);
+    }
     train = full;
     parts = fitParts(full, seed, reducedFitted);
     for (Model part : parts) if (!part.fitted().isEmpty()) fitted.put(part.name(), part.fitted()); // e.g. the adapter
@@ -409,8 +414,8 @@ public final class LearnedRankerModel implements Model {
     double blendNdcg = blendGain / Math.max(1, judged);
     fitted.put("held-out NDCG@" + CHOICE_K, Map.of("weighted sum", round(sumNdcg), "LambdaMART trees",
         round(treeNdcg), "blend", round(blendNdcg), "lists", judged));
-    System.err.printf(Locale.ROOT, "%s held-out NDCG@%d: weighted sum %.4f, LambdaMART %.4f, blend %.4f (%d lists)%n",
-        name, CHOICE_K, sumNdcg, treeNdcg, blendNdcg, judged);
+    LOG.info("{}", String.format(Locale.ROOT, "%s held-out NDCG@%d: weighted sum %.4f, LambdaMART %.4f, blend %.4f"
+        + " (%d lists)", name, CHOICE_K, sumNdcg, treeNdcg, blendNdcg, judged));
     return treeNdcg > sumNdcg;
   }
 
@@ -519,8 +524,8 @@ public final class LearnedRankerModel implements Model {
     }
     long start = System.nanoTime();
     LambdaMart fitted = LambdaMart.fit(rows, dims, sizes, labels, LambdaMart.Config.defaults(), seed);
-    System.err.printf(Locale.ROOT, "%s LambdaMART: %d lists, %d rows, %.1f s%n", name, groups, total,
-        (System.nanoTime() - start) / 1e9);
+    LOG.info("{}", String.format(Locale.ROOT, "%s LambdaMART: %d lists, %d rows, %.1f s", name, groups, total,
+        (System.nanoTime() - start) / 1e9));
     return fitted;
   }
 

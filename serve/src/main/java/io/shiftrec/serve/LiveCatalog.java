@@ -49,13 +49,15 @@ public final class LiveCatalog implements AutoCloseable {
   private static final long INDEX_SEED = 42;
   private static final long INDEX_QUIET_MILLIS = 1_000;
 
-  /** One consistent state: the catalogue as stored and the recommender over its centred form. */
-  record View(Catalog catalog, InterestRecommender recommender, Set<String> domains) {
-    /** @param ranker the learned ranker saved by {@code train}; null to rank by the interests alone */
+  /**
+   * One consistent state: the catalogue as stored, the learned ranker (null: the interests alone rank) and the
+   * recommender over them. What is served and what the registry says serves change together, in one view.
+   */
+  record View(Catalog catalog, LearnedRanking.Trained ranker, InterestRecommender recommender, Set<String> domains) {
     static View of(Catalog catalog, LearnedRanking.Trained ranker) {
       Set<String> domains = new HashSet<>();
       for (int i = 0; i < catalog.size(); i++) domains.add(catalog.item(i).domain());
-      return new View(catalog, InterestRecommender.withDefaults(catalog, ranker), domains);
+      return new View(catalog, ranker, InterestRecommender.withDefaults(catalog, ranker), domains);
     }
 
     /** The catalogue in the space scoring uses; the same object for a view and its indexed successor. */
@@ -105,8 +107,8 @@ public final class LiveCatalog implements AutoCloseable {
 
   private void index(View fresh) {
     if (view != fresh) return; // a newer catalogue is already offered for its own index
-    View indexed = new View(fresh.catalog(), fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED),
-        fresh.domains());
+    View indexed = new View(fresh.catalog(), fresh.ranker(),
+        fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED), fresh.domains());
     synchronized (this) {
       if (view == fresh) view = indexed;
     }
@@ -159,7 +161,7 @@ public final class LiveCatalog implements AutoCloseable {
 
   /** The registry version of the ranker serving now; 0 when the interests alone rank. */
   long servingVersion() {
-    LearnedRanking.Trained serving = ranker;
+    LearnedRanking.Trained serving = view.ranker();
     return serving == null ? 0 : serving.storedVersion();
   }
 
@@ -200,10 +202,11 @@ public final class LiveCatalog implements AutoCloseable {
   /** Publishes the current catalogue ranked by {@code loaded}; the caller holds {@link #writes}. */
   private void serve(LearnedRanking.Trained loaded) {
     String before = view.recommender().model();
-    synchronized (this) {
+    synchronized (this) { // laid over the catalogue first: requests see the new ranker once it is whole
+      View fresh = View.of(view.catalog(), loaded);
       ranker = loaded;
       refusedVersion = 0;
-      publish(View.of(view.catalog(), loaded));
+      publish(fresh);
     }
     LOG.info("now ranking by {} (was {})", loaded.version(), before);
   }

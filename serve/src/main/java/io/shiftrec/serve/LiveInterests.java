@@ -4,6 +4,7 @@ import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
 import io.shiftrec.interest.UserInterests;
+import io.shiftrec.ranker.InterestRecommender;
 import io.shiftrec.core.Recommendation;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -51,6 +52,8 @@ final class LiveInterests {
       }
     };
     long lastClock = Long.MIN_VALUE;
+    /** The recommender the kept answers came from: another one (a model switched) answers afresh. */
+    InterestRecommender answeredBy;
     /** Events taken in: the stored history's length, unless another process added events since. */
     long events;
 
@@ -104,10 +107,16 @@ final class LiveInterests {
   List<Recommendation> recommend(String user, LiveCatalog.View view, int k, String domain, boolean explain,
                                  double diversity, Map<String, String> context) {
     String request = k + "|" + domain + "|" + explain + "|" + diversity + "|" + new TreeMap<>(context);
-    return with(user, view, entry -> entry.answers.computeIfAbsent(request, r -> {
-      UserInterests scenario = entry.interests.forContext(context);
-      return List.copyOf(view.recommender().recommend(scenario, k, domain, explain, diversity));
-    }));
+    return with(user, view, entry -> {
+      if (entry.answeredBy != view.recommender()) { // a model was activated since: its answers, not the old one's
+        entry.answers.clear();
+        entry.answeredBy = view.recommender();
+      }
+      return entry.answers.computeIfAbsent(request, r -> {
+        UserInterests scenario = entry.interests.forContext(context);
+        return List.copyOf(view.recommender().recommend(scenario, k, domain, explain, diversity));
+      });
+    });
   }
 
   private Entry build(String user, LiveCatalog.View view) {

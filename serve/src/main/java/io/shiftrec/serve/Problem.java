@@ -124,6 +124,11 @@ final class Problem extends RuntimeException {
         + " request was written. Reads are still answered; writes succeed again once room is made", Map.of());
   }
 
+  static Problem unknownModelVersion(String version) {
+    return new Problem(404, "unknown-model-version", "Unknown model version", "no model version '" + version
+        + "' is stored (GET /models lists them)", Map.of("version", version));
+  }
+
   static Problem unservableModel(String version, String detail) {
     return new Problem(422, "model-unservable", "Model version cannot be served", "version " + version + ": "
         + detail + "; the active version stays", Map.of());

@@ -258,9 +258,9 @@ public final class ShiftRecServer implements AutoCloseable {
     try {
       version = Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw Problem.notFound("model version", text);
+      throw Problem.unknownModelVersion(text);
     }
-    if (store.artifact(RankerArtifact.NAME, version).isEmpty()) throw Problem.notFound("model version", text);
+    if (store.artifact(RankerArtifact.NAME, version).isEmpty()) throw Problem.unknownModelVersion(text);
     try {
       catalog.activate(version);
     } catch (IllegalArgumentException e) {

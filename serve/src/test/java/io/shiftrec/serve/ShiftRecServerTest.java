@@ -125,6 +125,8 @@ class ShiftRecServerTest {
   void theModelRegistryListsAndActivatesVersions() throws Exception {
     Response none = call("GET", "/models", (byte[]) null, KEY);
     assertEquals(200, none.status(), none.body());
+    Response before = get("/users/ann/recommendations?k=2"); // answered, and the answer kept
+    assertEquals(200, before.status(), before.body());
     long saved;
     try (Store store = Stores.openExisting(db.toString())) {
       String[] ids = store.items().stream().map(io.shiftrec.core.Item::id).toArray(String[]::new);
@@ -139,6 +141,8 @@ class ShiftRecServerTest {
     assertEquals(Long.toString(saved), activated.json().get("serving").asText());
     Response listed = call("GET", "/models", (byte[]) null, KEY);
     assertTrue(listed.json().get("versions").get(0).get("serving").asBoolean(), listed.body());
+    // the same space as before, so the user's interests stay; the answer kept from the old model does not
+    assertEquals("shiftrec-learned v" + saved, get("/users/ann/recommendations?k=2").json().get("model").asText());
     assertEquals(401, call("POST", "/models/" + saved + "/activate", (byte[]) null, null).status());
     assertEquals(404, call("POST", "/models/0/activate", (byte[]) null, KEY).status());
   }
