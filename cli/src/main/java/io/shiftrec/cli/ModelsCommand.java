@@ -36,8 +36,7 @@ final class ModelsCommand {
     public Integer call() throws Exception {
       try (Store store = Stores.openExisting(db)) {
         List<Store.ArtifactInfo> versions = new ArrayList<>(store.artifactVersions(RankerArtifact.NAME));
-        long active = store.activeVersion(RankerArtifact.NAME)
-            .orElse(versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version());
+        long active = store.servingVersion(RankerArtifact.NAME);
         Collections.reverse(versions); // newest first
         if (json) {
           Map<String, Object> doc = new LinkedHashMap<>();

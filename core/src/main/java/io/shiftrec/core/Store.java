@@ -72,6 +72,17 @@ public interface Store extends AutoCloseable {
    */
   Optional<Long> activeVersion(String name);
 
+  /**
+   * The version that serves: the one marked active, else the newest; 0 when none is stored. The one rule every reader
+   * of the registry follows.
+   */
+  default long servingVersion(String name) {
+    Optional<Long> marked = activeVersion(name);
+    if (marked.isPresent()) return marked.get();
+    List<ArtifactInfo> versions = artifactVersions(name);
+    return versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version();
+  }
+
   /** Marks a stored version active (a rollback when it is older); IllegalArgumentException when there is none. */
   void activate(String name, long version);
 

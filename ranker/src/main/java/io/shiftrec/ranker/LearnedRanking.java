@@ -138,9 +138,7 @@ public final class LearnedRanking {
      * corrupt, of another format) is passed over for the one before it, and {@code refused} is told which and why.
      */
     public static Trained active(Store store, Consumer<String> refused) {
-      Optional<Store.Artifact> saved = store.activeVersion(RankerArtifact.NAME)
-          .flatMap(v -> store.artifact(RankerArtifact.NAME, v))
-          .or(() -> store.latestArtifact(RankerArtifact.NAME));
+      Optional<Store.Artifact> saved = store.artifact(RankerArtifact.NAME, store.servingVersion(RankerArtifact.NAME));
       while (saved.isPresent()) {
         Store.Artifact a = saved.get();
         try {

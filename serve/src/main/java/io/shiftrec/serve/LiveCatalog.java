@@ -183,10 +183,8 @@ public final class LiveCatalog implements AutoCloseable {
    * A version that cannot be read is refused once, with an error in the log, and the one serving stays.
    */
   void followActiveModel() {
-    List<Store.ArtifactInfo> versions = store.artifactVersions(RankerArtifact.NAME);
-    if (versions.isEmpty()) return;
-    long active = store.activeVersion(RankerArtifact.NAME).orElse(versions.get(versions.size() - 1).version());
-    if (active == servingVersion() || active == refusedVersion) return;
+    long active = store.servingVersion(RankerArtifact.NAME);
+    if (active == 0 || active == servingVersion() || active == refusedVersion) return;
     synchronized (writes) {
       try {
         LearnedRanking.Trained loaded = LearnedRanking.Trained.load(store, active);

@@ -227,8 +227,7 @@ public final class ShiftRecServer implements AutoCloseable {
   /** The model registry: every version of the learned ranker, newest first, and which one is active and serving. */
   private Map<String, Object> models() {
     List<Store.ArtifactInfo> versions = store.artifactVersions(RankerArtifact.NAME);
-    long active = store.activeVersion(RankerArtifact.NAME)
-        .orElse(versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version());
+    long active = store.servingVersion(RankerArtifact.NAME);
     long serving = catalog.servingVersion();
     List<Map<String, Object>> list = new ArrayList<>();
     for (int v = versions.size() - 1; v >= 0; v--) {

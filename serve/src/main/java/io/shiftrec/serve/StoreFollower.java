@@ -99,10 +99,8 @@ final class StoreFollower implements AutoCloseable {
 
   /** The event watermark the active ranker was trained to; 0 when none is trained or it does not say. */
   private long activeModelEventSeq() {
-    List<Store.ArtifactInfo> versions = store.artifactVersions(RankerArtifact.NAME);
-    if (versions.isEmpty()) return 0;
-    long active = store.activeVersion(RankerArtifact.NAME).orElse(versions.get(versions.size() - 1).version());
-    for (Store.ArtifactInfo v : versions) {
+    long active = store.servingVersion(RankerArtifact.NAME);
+    for (Store.ArtifactInfo v : store.artifactVersions(RankerArtifact.NAME)) {
       if (v.version() == active && v.metadata().get("data") instanceof Map<?, ?> data
           && data.get("event_seq") instanceof Number seq) {
         return seq.longValue();
