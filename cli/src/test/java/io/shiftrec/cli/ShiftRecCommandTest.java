@@ -288,5 +288,23 @@ class ShiftRecCommandTest {
     try (Store store = Stores.open(db)) {
       assertEquals(storedEvents, store.counts().events());
     }
+
+    // the registry on the command line: a rollback works; an unknown or unservable version changes nothing
+    Run rollback = run("models", "activate", "2", "--db", db);
+    assertEquals(0, rollback.code(), rollback.err());
+    Run unknown = run("models", "activate", "99", "--db", db);
+    assertEquals(1, unknown.code());
+    assertTrue(unknown.err().contains("no version 99 of shiftrec-learned is stored"), unknown.err());
+    Run unservable = run("models", "activate", "3", "--db", db);
+    assertEquals(1, unservable.code());
+    assertTrue(unservable.err().contains("version 3 of shiftrec-learned cannot be served"), unservable.err());
+    Run listed = run("models", "list", "--db", db, "--json");
+    assertEquals("2", new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed.out()).get("active").asText());
+    assertTrue(run("models", "list", "--db", db).out().contains("2        *"), "the active version is marked");
+    Run pairedWithAStranger = run("evaluate", "--format", "generic", "--path", dir.toString(), "--protocol", "loo",
+        "--models", "pop", "--paired-with", "itemknn", "--out", dir.resolve("r.json").toString());
+    assertEquals(1, pairedWithAStranger.code());
+    assertTrue(pairedWithAStranger.err().contains("--paired-with names 'itemknn', which is not among --models"),
+        pairedWithAStranger.err());
   }
 }

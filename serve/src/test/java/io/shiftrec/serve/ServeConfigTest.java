@@ -69,6 +69,16 @@ class ServeConfigTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_CORS_ORIGINS", "*")))
         .getMessage().contains("cors_origins"));
+    for (String seconds : new String[] {"0", "61", "soon"}) {
+      assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
+          Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_FOLLOW_SECONDS", seconds))).getMessage().contains("follow_seconds"));
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null,
+        file("api_key=" + KEY + "\ntrain_every=-1\n"), Map.of())).getMessage().contains("train_every"));
+    ServeConfig lifecycle = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\ntrain_every=5000\n"),
+        Map.of("SHIFTREC_FOLLOW_SECONDS", "2"));
+    assertEquals(2, lifecycle.followSeconds());
+    assertEquals(5000, lifecycle.trainEvery());
     assertEquals(Set.of("https://a.example", "http://b.example:8000"), ServeConfig.resolve("db", null, null,
         Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_CORS_ORIGINS", "https://a.example, http://b.example:8000"))
         .corsOrigins());
