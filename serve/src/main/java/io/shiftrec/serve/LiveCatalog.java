@@ -75,8 +75,6 @@ public final class LiveCatalog implements AutoCloseable {
   /** Indexes the newest catalogue once item writes pause, not after each write. */
   private final LatestOnly<View> indexer = new LatestOnly<>("shiftrec-index", INDEX_QUIET_MILLIS, this::index);
   private volatile View view;
-  /** The active learned ranker of the store's registry; null when none was trained or none can be read. */
-  private volatile LearnedRanking.Trained ranker;
   /** An active version that failed to load: refused once, logged once, until another version is activated. */
   private volatile long refusedVersion;
   /** Null when item writes are synchronous. */
@@ -90,8 +88,8 @@ public final class LiveCatalog implements AutoCloseable {
     StoreEncoding.Settings settings = StoreEncoding.settings(store);
     this.router = settings.router();
     this.embedder = Embedder.bundled(store, settings.router(), settings.itemText());
-    this.ranker = LearnedRanking.Trained.active(store, refusal -> LOG.error("{}; serving the version before it, or"
-        + " the interests alone when none can be read", refusal));
+    LearnedRanking.Trained ranker = LearnedRanking.Trained.active(store, refusal -> LOG.error("{}; serving the"
+        + " version before it, or the interests alone when none can be read", refusal));
     publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE), ranker));
     this.queue = itemQueue > 0 ? new ItemQueue(itemQueue) : null;
     onboardingBuilder.offer(view);
@@ -101,7 +99,7 @@ public final class LiveCatalog implements AutoCloseable {
   private synchronized void publish(View fresh) {
     view = fresh;
     // the learned ranker scores the whole catalogue, so an index would cost a core and serve nothing
-    if (fresh.catalog().size() < INDEX_FROM_ITEMS || ranker != null) return;
+    if (fresh.catalog().size() < INDEX_FROM_ITEMS || fresh.ranker() != null) return;
     indexer.offer(fresh);
   }
 
@@ -202,7 +200,6 @@ public final class LiveCatalog implements AutoCloseable {
     String before = view.recommender().model();
     synchronized (this) { // laid over the catalogue first: requests see the new ranker once it is whole
       View fresh = View.of(view.catalog(), loaded);
-      ranker = loaded;
       refusedVersion = 0;
       publish(fresh);
     }
@@ -242,7 +239,7 @@ public final class LiveCatalog implements AutoCloseable {
     Map<String, Item> latest = new LinkedHashMap<>(); // a batch naming an id twice stores its last row, as the store does
     for (Item item : items) latest.put(item.id(), item);
     Catalog fresh = StoreEncoding.catalog(List.copyOf(latest.values()), embedder, Progress.NONE);
-    publish(View.of(view.catalog().upserted(fresh), ranker));
+    publish(View.of(view.catalog().upserted(fresh), view.ranker()));
   }
 
   /**
