@@ -6,6 +6,7 @@ import io.shiftrec.core.TopK;
 import io.shiftrec.core.Catalog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /** The items closest to a vector by cosine within one embedding space: similar items, and text queries. */
 public final class NearestItems {
@@ -13,16 +14,15 @@ public final class NearestItems {
 
   /**
    * The {@code k} items of {@code space} nearest to {@code query} (a unit vector placed in that space), best first,
-   * scored by cosine; only items of {@code domain} when it is not null, and never the item at index {@code exclude}
-   * (-1 for none).
+   * scored by cosine, among those {@code eligible} accepts (by catalogue index).
    */
-  public static List<Recommendation> of(Catalog catalog, Catalog.Space space, float[] query, int k, String domain,
-                                        int exclude) {
+  public static List<Recommendation> of(Catalog catalog, Catalog.Space space, float[] query, int k,
+                                        IntPredicate eligible) {
     int d = space.dimension;
     TopK top = new TopK(k);
     for (int r = 0; r < space.size(); r++) {
       int item = space.itemIndex[r];
-      if (item == exclude || domain != null && !domain.equals(catalog.item(item).domain())) continue;
+      if (!eligible.test(item)) continue;
       float dot = 0f;
       for (int j = 0, o = r * d; j < d; j++) dot += query[j] * space.vectors[o + j];
       top.offer(item, dot);

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.Map;
 
 /**
@@ -302,15 +303,16 @@ public final class StatedTasteRanker {
   }
 
   /**
-   * The {@code k} best items for a stated taste ({@link #score}), only from {@code domain} when it is not null;
-   * items outside the query's space never come back.
+   * The {@code k} best items for a stated taste ({@link #score}) among those {@code eligible} accepts (by catalogue
+   * index); items outside the query's space never come back.
    */
-  public List<Recommendation> recommend(float[] rawQuery, Settings settings, Catalog catalog, int k, String domain) {
+  public List<Recommendation> recommend(float[] rawQuery, Settings settings, Catalog catalog, int k,
+                                        IntPredicate eligible) {
     float[] scores = new float[numItems];
     score(rawQuery, settings, scores);
     TopK top = new TopK(k);
     for (int i = 0; i < numItems; i++) {
-      if (scores[i] != Float.NEGATIVE_INFINITY && (domain == null || domain.equals(catalog.item(i).domain()))) {
+      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) {
         top.offer(i, scores[i]);
       }
     }

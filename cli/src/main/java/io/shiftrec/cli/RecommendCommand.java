@@ -78,7 +78,7 @@ final class RecommendCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no " + LearnedRankerModel.NAME + " in " + db + ": run ./shiftrec train --db "
             + db + " first");
       }
-      InterestRecommender recommender = InterestRecommender.withDefaults(catalog, ranker);
+      InterestRecommender recommender = InterestRecommender.withDefaults(catalog, ranker).hiding(store.hiddenItems());
       UserInterests interests = recommender.interests(history,
           StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
       List<Recommendation> recs = recommender.recommend(interests.forContext(context), k, domain, explain, diversity);

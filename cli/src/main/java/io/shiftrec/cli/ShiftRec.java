@@ -7,7 +7,7 @@ import picocli.CommandLine;
 @Command(name = "shiftrec", mixinStandardHelpOptions = true, versionProvider = ShiftRec.Version.class,
     description = "A recommender for users whose interests move.",
     subcommands = {QuickstartCommand.class, ImportCommand.class, RecommendCommand.class, ProfileCommand.class,
-        TrainCommand.class, ModelsCommand.class, EvaluateCommand.class, ServeCommand.class, BenchCommand.class,
+        TrainCommand.class, ModelsCommand.class, ExportRecommendationsCommand.class, EvaluateCommand.class, ServeCommand.class, BenchCommand.class,
         CheckCommand.class,
         CommandLine.HelpCommand.class})
 public final class ShiftRec {

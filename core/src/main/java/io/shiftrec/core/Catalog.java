@@ -241,6 +241,13 @@ public final class Catalog {
     return merged.build();
   }
 
+  /** This catalogue without the items of these ids (ids it does not hold are ignored), in the same order. */
+  public Catalog without(java.util.Set<String> ids) {
+    Builder kept = builder();
+    for (int i = 0; i < size(); i++) if (!ids.contains(items[i].id())) kept.addUnit(this, i);
+    return kept.build();
+  }
+
   public static Builder builder() {
     return new Builder();
   }

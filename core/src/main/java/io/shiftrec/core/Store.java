@@ -21,7 +21,25 @@ public interface Store extends AutoCloseable {
   /** Every item, ordered by id. */
   List<Item> items();
 
+  /** An item with what the service keeps beside it: whether it is hidden, and when it was first and last stored. */
+  Optional<StoredItem> storedItem(String id);
+
+  /** One page of items in id order, after the cursor, matching the page's filters. */
+  List<StoredItem> itemPage(ItemPage page);
+
+  /** Ids of the items hidden from recommendations (they keep their history). */
+  Set<String> hiddenItems();
+
+  /** Ids of the items stored first most recently, newest first, at most {@code limit}. */
+  List<String> newestItems(int limit);
+
+  /** How many events name each item: what popularity counts. Items without events are absent. */
+  Map<String, Long> eventCountsByItem();
+
   Optional<User> user(String id);
+
+  /** One page of users in id order after {@code after} (null: from the first). */
+  List<User> userPage(String after, int limit);
 
   /** Every user, ordered by id. */
   List<User> users();
@@ -121,6 +139,15 @@ public interface Store extends AutoCloseable {
     /** Removes a user and every event of theirs. Returns false when the store has no such user. */
     boolean deleteUser(String id);
 
+    /**
+     * Removes an item and every event that names it, and records the change for the processes that follow the store.
+     * Returns false when the store has no such item.
+     */
+    boolean deleteItem(String id);
+
+    /** Hides an item from recommendations or shows it again. Returns false when the store has no such item. */
+    boolean setHidden(String id, boolean hidden);
+
     /** Removes cached embeddings of {@code model} (a deleted user's review vectors); absent hashes are ignored. */
     void deleteEmbeddings(String model, Collection<String> textHashes);
 
@@ -128,6 +155,22 @@ public interface Store extends AutoCloseable {
 
     @Override
     void close();
+  }
+
+  /**
+   * An item as stored. Times are Unix milliseconds; 0 for an item stored before the store kept them.
+   */
+  record StoredItem(Item item, boolean hidden, long createdAtMillis, long updatedAtMillis) {}
+
+  /**
+   * Which items a page lists: those after {@code after} in id order (null: from the first), at most {@code limit},
+   * and only of {@code domain}, carrying {@code category}, changed at or after {@code updatedSinceMillis} where those
+   * are set (null, null, 0: any).
+   */
+  record ItemPage(String after, int limit, String domain, String category, long updatedSinceMillis) {
+    public ItemPage {
+      if (limit < 1) throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
   }
 
   record Counts(long items, long users, long events, long embeddings) {}

@@ -165,6 +165,15 @@ public final class StoreEncoding {
     for (String model : BundledModels.ids()) tx.deleteEmbeddings(model, keys);
   }
 
+  /**
+   * Removes the cached vectors of a deleted item's text. Another item with exactly the same text is encoded again when
+   * it is next read.
+   */
+  public static void forgetItemText(Store.Transaction tx, Settings settings, Item item) {
+    Set<String> keys = Set.of(settings.itemText().hash(item));
+    for (String model : BundledModels.ids()) tx.deleteEmbeddings(model, keys);
+  }
+
   /** Every item with its vector under the store's settings, encoding the ones not cached yet. */
   public static Catalog catalog(Store store, Progress progress) {
     return catalog(store, store, settings(store), progress);

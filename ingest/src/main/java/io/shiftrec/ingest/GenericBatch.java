@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.User;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Set;
 public final class GenericBatch {
   public static final String ITEMS = "items";
   public static final String EVENTS = "events";
+  public static final String USERS = "users";
 
   private GenericBatch() {}
 
@@ -32,20 +34,29 @@ public final class GenericBatch {
    */
   public static List<Item> upsertItems(Store store, List<JsonNode> rows) {
     long start = System.nanoTime();
-    List<Item> items = new ArrayList<>(rows.size());
     List<RowError> errors = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i++) {
-      try {
-        items.add(GenericReader.item(row(rows.get(i), GenericReader.ITEM_FIELDS)));
-      } catch (BadRowException e) {
-        errors.add(new RowError(ITEMS, i + 1L, e.getMessage(), e.implausibleField()));
-      }
-    }
+    List<Item> items = read(rows, ITEMS, GenericReader.ITEM_FIELDS, GenericReader::item, errors);
     write(store, new HashMap<>(), new HashSet<>(), start, writer -> {
       errors.forEach(writer::error);
       items.forEach(writer::item);
     });
     return items;
+  }
+
+  /**
+   * Inserts or replaces users (their split and attributes; their events stay) and returns them as stored.
+   *
+   * @throws ImportRejectedException when a row is bad; nothing is written
+   */
+  public static List<User> upsertUsers(Store store, List<JsonNode> rows) {
+    long start = System.nanoTime();
+    List<RowError> errors = new ArrayList<>();
+    List<User> users = read(rows, USERS, GenericReader.USER_FIELDS, GenericReader::user, errors);
+    write(store, new HashMap<>(), new HashSet<>(), start, writer -> {
+      errors.forEach(writer::error);
+      users.forEach(writer::user);
+    });
+    return users;
   }
 
   /** What an event batch wrote: the report, and the batch's events as read (duplicates of stored ones included). */
@@ -83,6 +94,24 @@ public final class GenericBatch {
       for (int i = 0; i < events.size(); i++) writer.event(events.get(i), EVENTS, lines.get(i));
     });
     return new Inserted(report, List.copyOf(events));
+  }
+
+  private interface RowReader<T> {
+    T read(GenericRow row) throws BadRowException;
+  }
+
+  /** The rows read as {@code reader} reads them; a bad row adds its error (named by array and position) instead. */
+  private static <T> List<T> read(List<JsonNode> rows, String name, List<String> fields, RowReader<T> reader,
+                                  List<RowError> errors) {
+    List<T> read = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      try {
+        read.add(reader.read(row(rows.get(i), fields)));
+      } catch (BadRowException e) {
+        errors.add(new RowError(name, i + 1L, e.getMessage(), e.implausibleField()));
+      }
+    }
+    return read;
   }
 
   private static GenericRow.Json row(JsonNode node, List<String> fields) throws BadRowException {

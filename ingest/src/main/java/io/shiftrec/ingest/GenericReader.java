@@ -19,7 +19,7 @@ import java.util.Set;
 final class GenericReader implements DatasetReader {
   static final List<String> ITEM_FIELDS =
       List.of("id", "domain", "title", "text", "categories", "language", "attributes");
-  private static final List<String> USER_FIELDS = List.of("id", "split", "attributes");
+  static final List<String> USER_FIELDS = List.of("id", "split", "attributes");
   static final List<String> EVENT_FIELDS =
       List.of("user", "item", "type", "value", "timestamp", "position", "domain", "text", "context");
   private static final Set<String> SPLITS = Set.of("train", "valid", "test");

@@ -133,6 +133,8 @@ class AtomicityTest {
         }
 
         @Override public boolean deleteUser(String id) { return tx.deleteUser(id); }
+        @Override public boolean deleteItem(String id) { return tx.deleteItem(id); }
+        @Override public boolean setHidden(String id, boolean hidden) { return tx.setHidden(id, hidden); }
         @Override public void deleteEmbeddings(String model, java.util.Collection<String> hashes) {
           tx.deleteEmbeddings(model, hashes);
         }
@@ -143,7 +145,13 @@ class AtomicityTest {
 
     @Override public Optional<Item> item(String id) { return delegate.item(id); }
     @Override public List<Item> items() { return delegate.items(); }
+    @Override public Optional<StoredItem> storedItem(String id) { return delegate.storedItem(id); }
+    @Override public List<StoredItem> itemPage(ItemPage page) { return delegate.itemPage(page); }
+    @Override public java.util.Set<String> hiddenItems() { return delegate.hiddenItems(); }
+    @Override public List<String> newestItems(int limit) { return delegate.newestItems(limit); }
+    @Override public Map<String, Long> eventCountsByItem() { return delegate.eventCountsByItem(); }
     @Override public Optional<User> user(String id) { return delegate.user(id); }
+    @Override public List<User> userPage(String after, int limit) { return delegate.userPage(after, limit); }
     @Override public List<User> users() { return delegate.users(); }
     @Override public List<Event> eventsOf(String user) { return delegate.eventsOf(user); }
     @Override public void forEachEvent(Consumer<Event> consumer) { delegate.forEachEvent(consumer); }

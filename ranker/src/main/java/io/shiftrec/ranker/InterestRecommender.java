@@ -19,6 +19,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
@@ -43,20 +44,23 @@ public final class InterestRecommender {
   private final float temperature;
   private final Map<String, AnnIndex> indexes;
   private final LearnedRanking ranking;
+  /** Catalogue items never recommended (hidden by the service); they still shape interests and similar items. */
+  private final BitSet hidden;
 
   /** {@code catalog} as stored; scoring uses its {@link Catalog#centred() centred} form. */
   public InterestRecommender(Catalog catalog, InterestConfig config, float temperature) {
-    this(catalog.centred(), config, temperature, Map.of(), null);
+    this(catalog.centred(), config, temperature, Map.of(), null, new BitSet());
   }
 
   /** @param centred the catalogue scoring uses: the stored one centred, or a learned ranker's view of it */
   private InterestRecommender(Catalog centred, InterestConfig config, float temperature,
-                              Map<String, AnnIndex> indexes, LearnedRanking ranking) {
+                              Map<String, AnnIndex> indexes, LearnedRanking ranking, BitSet hidden) {
     this.catalog = centred;
     this.config = config;
     this.temperature = temperature;
     this.indexes = indexes;
     this.ranking = ranking;
+    this.hidden = hidden;
   }
 
   public static InterestRecommender withDefaults(Catalog catalog) {
@@ -73,14 +77,29 @@ public final class InterestRecommender {
     if (ranker == null) return withDefaults(catalog);
     LearnedRanking learned = ranker.over(catalog, ShiftRecModel.DEFAULT_TEMPERATURE);
     return new InterestRecommender(learned.catalog(), InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE,
-        Map.of(), learned);
+        Map.of(), learned, new BitSet());
+  }
+
+  /** The same recommender never recommending the items with these ids (ids not in the catalogue are ignored). */
+  public InterestRecommender hiding(Set<String> ids) {
+    BitSet hiding = new BitSet(catalog.size());
+    for (String id : ids) {
+      int i = catalog.indexOf(id);
+      if (i >= 0) hiding.set(i);
+    }
+    return new InterestRecommender(catalog, config, temperature, indexes, ranking, hiding);
+  }
+
+  /** Whether the item at {@code index} is hidden from recommendations. */
+  public boolean isHidden(int index) {
+    return hidden.get(index);
   }
 
   /** The same recommender retrieving through an ANN index per embedding space, built here (seconds per 10k items). */
   public InterestRecommender indexed(AnnIndex.Params params, long seed) {
     Map<String, AnnIndex> built = new LinkedHashMap<>();
     for (Catalog.Space space : catalog.spaces().values()) built.put(space.model, AnnIndex.build(space, params, seed));
-    return new InterestRecommender(catalog, config, temperature, built, ranking);
+    return new InterestRecommender(catalog, config, temperature, built, ranking, hidden);
   }
 
   /** Whether candidates come from ANN indexes rather than a full scan. */
@@ -100,36 +119,46 @@ public final class InterestRecommender {
     return user;
   }
 
-  /** {@link #recommend(UserInterests, int, String, boolean, double)} for a history, items alone. */
+  /** {@link #recommend(UserInterests, RecommendRequest)} for a history, items alone. */
   public List<Recommendation> recommend(List<Event> history, int k, String domain, boolean explain,
                                         double diversity) {
-    return recommend(interests(history, TextVectors.NONE), k, domain, explain, diversity);
+    return recommend(interests(history, TextVectors.NONE), RecommendRequest.of(k, domain, explain, diversity));
+  }
+
+  /** {@link #recommend(UserInterests, RecommendRequest)}: the first {@code k}, only {@code domain} (null for any). */
+  public List<Recommendation> recommend(UserInterests user, int k, String domain, boolean explain,
+                                        double diversity) {
+    return recommend(user, RecommendRequest.of(k, domain, explain, diversity));
   }
 
   /**
-   * The {@code k} best items for a user, never one they have met, optionally only from {@code domain} (null for
-   * any).
-   *
-   * @param diversity 0 ranks by relevance alone; towards 1, items similar to those already picked are pushed down
+   * The best items for a user, never one they have met nor a hidden one, as the request asks: the items at places
+   * {@code offset} to {@code offset + k} of the user's list, those the request admits, boosted as it says.
    */
-  public List<Recommendation> recommend(UserInterests user, int k, String domain, boolean explain,
-                                        double diversity) {
-    if (diversity < 0 || diversity > 1) throw new IllegalArgumentException("diversity must be in [0, 1]");
+  public List<Recommendation> recommend(UserInterests user, RecommendRequest request) {
     if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
-    int want = k * CANDIDATES_PER_PICK;
-    IntPredicate eligible = i -> !user.hasSeen(i) && (domain == null || domain.equals(catalog.item(i).domain()));
+    int picks = request.offset() + request.k();
+    int want = picks * CANDIDATES_PER_PICK;
+    BitSet excluded = new BitSet();
+    for (String id : request.exclude()) {
+      int i = catalog.indexOf(id);
+      if (i >= 0) excluded.set(i);
+    }
+    boolean admitsAll = request.domain() == null && request.filter() == null;
+    IntPredicate eligible = i -> !user.hasSeen(i) && !hidden.get(i) && !excluded.get(i)
+        && (admitsAll || request.admits(catalog.item(i)));
     TopK top = new TopK(want);
-    if (ranking != null) rank(user, eligible, top);
-    else if (indexes.isEmpty()) scan(user, eligible, top);
-    else retrieve(user, eligible, want, top);
+    if (ranking != null) rank(user, eligible, request, top);
+    else if (indexes.isEmpty()) scan(user, eligible, request, top);
+    else retrieve(user, eligible, want, request, top);
     float[] candidateScores = new float[want];
     int[] candidates = top.drain(candidateScores);
-    int[] picks = diversify(candidates, candidateScores, k, diversity);
-    List<Recommendation> out = new ArrayList<>(picks.length);
-    for (int n : picks) {
-      int item = candidates[n];
-      String reason = explain ? reason(item, user) : null;
-      out.add(new Recommendation(catalog.item(item), candidateScores[n], reason));
+    int[] order = diversify(candidates, candidateScores, picks, request.diversity());
+    List<Recommendation> out = new ArrayList<>(request.k());
+    for (int p = request.offset(); p < order.length; p++) {
+      int item = candidates[order[p]];
+      String reason = request.explain() ? reason(item, user) : null;
+      out.add(new Recommendation(catalog.item(item), candidateScores[order[p]], reason));
     }
     return out;
   }
@@ -143,24 +172,49 @@ public final class InterestRecommender {
     IntPredicate unseen = i -> !user.hasSeen(i);
     if (ranking != null) ranking.score(user, unseen, scoresOut);
     else mixture(user, scoresOut);
-    for (int i = 0; i < scoresOut.length; i++) if (user.hasSeen(i)) scoresOut[i] = Float.NEGATIVE_INFINITY;
-  }
-
-  /** Scores every catalogue item with the learned ranker. */
-  private void rank(UserInterests user, IntPredicate eligible, TopK top) {
-    float[] scores = new float[catalog.size()];
-    ranking.score(user, eligible, scores);
-    for (int i = 0; i < scores.length; i++) {
-      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]); // −∞: not retrieved
+    for (int i = 0; i < scoresOut.length; i++) {
+      if (user.hasSeen(i) || hidden.get(i)) scoresOut[i] = Float.NEGATIVE_INFINITY;
     }
   }
 
+  /** Scores every catalogue item with the learned ranker. */
+  private void rank(UserInterests user, IntPredicate eligible, RecommendRequest request, TopK top) {
+    float[] scores = new float[catalog.size()];
+    ranking.score(user, eligible, scores);
+    offer(null, scores, scores.length, eligible, request, top);
+  }
+
   /** Scores every catalogue item exactly. */
-  private void scan(UserInterests user, IntPredicate eligible, TopK top) {
+  private void scan(UserInterests user, IntPredicate eligible, RecommendRequest request, TopK top) {
     float[] scores = new float[catalog.size()];
     mixture(user, scores);
-    for (int i = 0; i < scores.length; i++) {
-      if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) top.offer(i, scores[i]);
+    offer(null, scores, scores.length, eligible, request, top);
+  }
+
+  /**
+   * Offers the eligible scored items (−∞: not retrieved) to {@code top}, each lifted by the request's boosts in
+   * standard deviations of the eligible scores. {@code items} null: {@code scores} is indexed by item.
+   */
+  private void offer(int[] items, float[] scores, int n, IntPredicate eligible, RecommendRequest request, TopK top) {
+    float spread = 0f;
+    if (!request.boosts().isEmpty()) {
+      double sum = 0, sumSquares = 0;
+      int count = 0;
+      for (int j = 0; j < n; j++) {
+        int i = items == null ? j : items[j];
+        if (scores[j] == Float.NEGATIVE_INFINITY || !eligible.test(i)) continue;
+        sum += scores[j];
+        sumSquares += (double) scores[j] * scores[j];
+        count++;
+      }
+      spread = count < 2 ? 1f : (float) Math.sqrt(Math.max(0, sumSquares / count - (sum / count) * (sum / count)));
+    }
+    for (int j = 0; j < n; j++) {
+      int i = items == null ? j : items[j];
+      if (scores[j] == Float.NEGATIVE_INFINITY || !eligible.test(i)) continue;
+      float score = scores[j];
+      if (spread != 0f) score += (float) (spread * request.lift(catalog.item(i)));
+      top.offer(i, score);
     }
   }
 
@@ -179,9 +233,12 @@ public final class InterestRecommender {
    * (at least {@code want / interests}, so a small interest still brings its nearest items), then scores the union
    * exactly with the kernel mixture.
    */
-  private void retrieve(UserInterests user, IntPredicate eligible, int want, TopK top) {
+  private void retrieve(UserInterests user, IntPredicate eligible, int want, RecommendRequest request, TopK top) {
     BitSet offered = new BitSet(catalog.size());
     int[] found = new int[want];
+    int[] retrieved = new int[want];
+    float[] retrievedScores = new float[want];
+    int n = 0;
     float inverseTemperature = 1f / temperature;
     for (Map.Entry<String, InterestProfile> e : user.profiles().entrySet()) {
       InterestProfile profile = e.getValue();
@@ -194,15 +251,21 @@ public final class InterestRecommender {
       for (int k = 0; k < interests.size(); k++) {
         if (mixture[k] <= 0) continue;
         int ask = Math.min(want, Math.max(floor, (int) Math.ceil(want * mixture[k])));
-        int n = index.search(interests.get(k).centroid(), ask, eligible, found, null);
-        for (int j = 0; j < n; j++) {
+        int hits = index.search(interests.get(k).centroid(), ask, eligible, found, null);
+        for (int j = 0; j < hits; j++) {
           int item = found[j];
           if (offered.get(item)) continue;
           offered.set(item);
-          top.offer(item, mixtureScore(item, interests, mixture, inverseTemperature));
+          if (n == retrieved.length) {
+            retrieved = Arrays.copyOf(retrieved, 2 * n);
+            retrievedScores = Arrays.copyOf(retrievedScores, 2 * n);
+          }
+          retrieved[n] = item;
+          retrievedScores[n++] = mixtureScore(item, interests, mixture, inverseTemperature);
         }
       }
     }
+    offer(retrieved, retrievedScores, n, eligible, request, top);
   }
 
   private float mixtureScore(int item, List<Interest> interests, double[] mixture, float inverseTemperature) {

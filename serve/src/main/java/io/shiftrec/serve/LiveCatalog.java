@@ -53,16 +53,28 @@ public final class LiveCatalog implements AutoCloseable {
    * One consistent state: the catalogue as stored, the learned ranker (null: the interests alone rank) and the
    * recommender over them. What is served and what the registry says serves change together, in one view.
    */
-  record View(Catalog catalog, LearnedRanking.Trained ranker, InterestRecommender recommender, Set<String> domains) {
-    static View of(Catalog catalog, LearnedRanking.Trained ranker) {
+  record View(Catalog catalog, LearnedRanking.Trained ranker, InterestRecommender recommender, Set<String> domains,
+              Set<String> hidden) {
+    static View of(Catalog catalog, LearnedRanking.Trained ranker, Set<String> hidden) {
       Set<String> domains = new HashSet<>();
       for (int i = 0; i < catalog.size(); i++) domains.add(catalog.item(i).domain());
-      return new View(catalog, ranker, InterestRecommender.withDefaults(catalog, ranker), domains);
+      return new View(catalog, ranker, InterestRecommender.withDefaults(catalog, ranker).hiding(hidden), domains,
+          Set.copyOf(hidden));
     }
 
     /** The catalogue in the space scoring uses; the same object for a view and its indexed successor. */
     Catalog centred() {
       return recommender.catalog();
+    }
+
+    /** This view with other items hidden: the same catalogue, interests and index. */
+    View hiding(Set<String> ids) {
+      return new View(catalog, ranker, recommender.hiding(ids), domains, Set.copyOf(ids));
+    }
+
+    /** Items of {@code centred} (this view's or an older one's) that may be shown: not hidden, of the domain if any. */
+    java.util.function.IntPredicate shown(Catalog centred, String domain) {
+      return i -> (domain == null || domain.equals(centred.item(i).domain())) && !hidden.contains(centred.item(i).id());
     }
   }
 
@@ -82,17 +94,30 @@ public final class LiveCatalog implements AutoCloseable {
   /** Orders item writes: the store and the catalogue see them in the same order. */
   private final Object writes = new Object();
 
+  /** Whether this catalogue answers one batch job: it indexes at once and builds no onboarding rankers. */
+  private final boolean batch;
+
   /** @param itemQueue room for stored items waiting to be encoded; 0 for synchronous item writes */
   LiveCatalog(Store store, int itemQueue) {
+    this(store, itemQueue, false);
+  }
+
+  /** A catalogue for a batch job over the store: its view is indexed as the server's would be, before it returns. */
+  static LiveCatalog forBatch(Store store) {
+    return new LiveCatalog(store, 0, true);
+  }
+
+  private LiveCatalog(Store store, int itemQueue, boolean batch) {
+    this.batch = batch;
     this.store = store;
     StoreEncoding.Settings settings = StoreEncoding.settings(store);
     this.router = settings.router();
     this.embedder = Embedder.bundled(store, settings.router(), settings.itemText());
     LearnedRanking.Trained ranker = LearnedRanking.Trained.active(store, refusal -> LOG.error("{}; serving the"
         + " version before it, or the interests alone when none can be read", refusal));
-    publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE), ranker));
+    publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE), ranker, store.hiddenItems()));
     this.queue = itemQueue > 0 ? new ItemQueue(itemQueue) : null;
-    onboardingBuilder.offer(view);
+    if (!batch) onboardingBuilder.offer(view);
   }
 
   /** Serves {@code fresh} now and indexes it in the background when it is large enough. */
@@ -100,16 +125,22 @@ public final class LiveCatalog implements AutoCloseable {
     view = fresh;
     // the learned ranker scores the whole catalogue, so an index would cost a core and serve nothing
     if (fresh.catalog().size() < INDEX_FROM_ITEMS || fresh.ranker() != null) return;
-    indexer.offer(fresh);
+    if (batch) index(fresh); else indexer.offer(fresh);
   }
 
   private void index(View fresh) {
-    if (view != fresh) return; // a newer catalogue is already offered for its own index
-    View indexed = new View(fresh.catalog(), fresh.ranker(),
-        fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED), fresh.domains());
+    if (!sameCatalogue(view, fresh)) return; // a newer catalogue is already offered for its own index
+    InterestRecommender indexed = fresh.recommender().indexed(AnnIndex.Params.DEFAULT, INDEX_SEED);
     synchronized (this) {
-      if (view == fresh) view = indexed;
+      View now = view; // items may have been hidden or shown meanwhile: the index serves the view as it is now
+      if (sameCatalogue(now, fresh)) {
+        view = new View(now.catalog(), now.ranker(), indexed.hiding(now.hidden()), now.domains(), now.hidden());
+      }
     }
+  }
+
+  private static boolean sameCatalogue(View a, View b) {
+    return a.catalog() == b.catalog() && a.ranker() == b.ranker();
   }
 
   View view() {
@@ -199,7 +230,7 @@ public final class LiveCatalog implements AutoCloseable {
   private void serve(LearnedRanking.Trained loaded) {
     String before = view.recommender().model();
     synchronized (this) { // laid over the catalogue first: requests see the new ranker once it is whole
-      View fresh = View.of(view.catalog(), loaded);
+      View fresh = View.of(view.catalog(), loaded, view.hidden());
       refusedVersion = 0;
       publish(fresh);
     }
@@ -207,8 +238,54 @@ public final class LiveCatalog implements AutoCloseable {
   }
 
   /**
-   * Takes in items another process stored (an import by the command line): those that differ from the catalogue's
-   * are encoded and published. Returns how many were.
+   * Hides an item from recommendations, similar items and onboarding, or shows it again, in the store and at once
+   * here. Returns false when there is no such item.
+   */
+  boolean setHidden(String id, boolean hidden) {
+    synchronized (writes) {
+      boolean found;
+      try (Store.Transaction tx = store.begin()) {
+        found = tx.setHidden(id, hidden);
+        tx.commit();
+      }
+      if (!found) return false;
+      synchronized (this) {
+        Set<String> ids = new HashSet<>(view.hidden());
+        if (hidden) ids.add(id); else ids.remove(id);
+        view = view.hiding(ids);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Deletes an item, every event naming it and its cached text vector, and publishes the catalogue without it: it
+   * leaves recommendations, similar items and the index at once. Returns false when there is no such item.
+   */
+  boolean delete(String id) {
+    synchronized (writes) {
+      Item item = store.item(id).orElse(null);
+      if (item == null) return false;
+      try (Store.Transaction tx = store.begin()) {
+        tx.deleteItem(id);
+        StoreEncoding.forgetItemText(tx, StoreEncoding.settings(store), item);
+        tx.commit();
+      }
+      publishWithout(Set.of(id));
+      return true;
+    }
+  }
+
+  private synchronized void publishWithout(Set<String> ids) {
+    Set<String> hidden = new HashSet<>(view.hidden());
+    hidden.removeAll(ids);
+    publish(View.of(view.catalog().without(ids), view.ranker(), hidden));
+  }
+
+  /**
+   * Takes in items another process stored, changed, hid or deleted (an import by the command line, another server):
+   * those that differ from the catalogue's are encoded and published, deleted ones leave it. Returns how many
+   * changed.
    */
   int followItems(List<String> ids) {
     synchronized (writes) { // after this server's own writes, which then compare equal
@@ -220,14 +297,23 @@ public final class LiveCatalog implements AutoCloseable {
         for (String id : ids) store.item(id).ifPresent(item -> stored.put(id, item));
       }
       List<Item> changed = new ArrayList<>();
+      Set<String> deleted = new HashSet<>();
       for (String id : ids) {
         Item item = stored.get(id);
-        if (item == null) continue;
         int i = current.indexOf(id);
-        if (i < 0 || !current.item(i).equals(item)) changed.add(item);
+        if (item == null) {
+          if (i >= 0) deleted.add(id);
+        } else if (i < 0 || !current.item(i).equals(item)) {
+          changed.add(item);
+        }
       }
+      if (!deleted.isEmpty()) publishWithout(deleted);
       if (!changed.isEmpty()) publishItems(changed);
-      return changed.size();
+      Set<String> hidden = store.hiddenItems();
+      synchronized (this) {
+        if (!hidden.equals(view.hidden())) view = view.hiding(hidden);
+      }
+      return changed.size() + deleted.size();
     }
   }
 
@@ -239,7 +325,7 @@ public final class LiveCatalog implements AutoCloseable {
     Map<String, Item> latest = new LinkedHashMap<>(); // a batch naming an id twice stores its last row, as the store does
     for (Item item : items) latest.put(item.id(), item);
     Catalog fresh = StoreEncoding.catalog(List.copyOf(latest.values()), embedder, Progress.NONE);
-    publish(View.of(view.catalog().upserted(fresh), view.ranker()));
+    publish(View.of(view.catalog().upserted(fresh), view.ranker(), view.hidden()));
   }
 
   /**

@@ -5,13 +5,13 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.Store;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.ranker.InterestRecommender;
+import io.shiftrec.ranker.RecommendRequest;
 import io.shiftrec.core.Recommendation;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 
@@ -101,20 +101,20 @@ final class LiveInterests {
   }
 
   /**
-   * The user's recommendations: the answer given last time for the same request while neither the user's events
-   * nor the catalogue changed, else a fresh one.
+   * The user's recommendations: the answer given last time for the same request (the same {@code requestKey}, which
+   * must say everything of the request and context) while neither the user's events nor the catalogue changed, else
+   * a fresh one.
    */
-  List<Recommendation> recommend(String user, LiveCatalog.View view, int k, String domain, boolean explain,
-                                 double diversity, Map<String, String> context) {
-    String request = k + "|" + domain + "|" + explain + "|" + diversity + "|" + new TreeMap<>(context);
+  List<Recommendation> recommend(String user, LiveCatalog.View view, RecommendRequest request,
+                                 Map<String, String> context, String requestKey) {
     return with(user, view, entry -> {
       if (entry.answeredBy != view.recommender()) { // a model was activated since: its answers, not the old one's
         entry.answers.clear();
         entry.answeredBy = view.recommender();
       }
-      return entry.answers.computeIfAbsent(request, r -> {
+      return entry.answers.computeIfAbsent(requestKey, r -> {
         UserInterests scenario = entry.interests.forContext(context);
-        return List.copyOf(view.recommender().recommend(scenario, k, domain, explain, diversity));
+        return List.copyOf(view.recommender().recommend(scenario, request));
       });
     });
   }

@@ -15,9 +15,11 @@ import java.util.Set;
  * How the server runs. Each setting comes from the command line, else the environment ({@code SHIFTREC_API_KEY},
  * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES},
  * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}, {@code SHIFTREC_CORS_ORIGINS},
- * {@code SHIFTREC_FOLLOW_SECONDS}, {@code SHIFTREC_TRAIN_EVERY}), else the config file (a properties file:
+ * {@code SHIFTREC_FOLLOW_SECONDS}, {@code SHIFTREC_TRAIN_EVERY}, {@code SHIFTREC_UNKNOWN_USERS}), else the config
+ * file (a properties file:
  * {@code api_key}, {@code host}, {@code port}, {@code reads_need_key}, {@code max_request_bytes}, {@code item_queue},
- * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every}),
+ * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every},
+ * {@code unknown_users}),
  * else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
@@ -35,10 +37,13 @@ import java.util.Set;
  *     activated, items and events imported by the command line) and takes it in (default 10)
  * @param trainEvery retrain the learned ranker in the background once this many events have arrived since the
  *     active model's data (0, the default: never); the active model serves meanwhile, and the new one is activated
+ * @param answerUnknownUsers whether recommendations for a user the store does not know are answered by the
+ *     fallback chain (popular, newest; {@code unknown_users=fallback}, the default) or refused with 404
+ *     ({@code unknown_users=not_found})
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
                           long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit,
-                          Set<String> corsOrigins, int followSeconds, long trainEvery) {
+                          Set<String> corsOrigins, int followSeconds, long trainEvery, boolean answerUnknownUsers) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
@@ -49,7 +54,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public static final int DEFAULT_FOLLOW_SECONDS = 10;
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
       "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins", "follow_seconds",
-      "train_every");
+      "train_every", "unknown_users");
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
 
   public ServeConfig {
@@ -95,13 +100,13 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
                      int itemQueue, long rateLimit, long openRateLimit, Set<String> corsOrigins) {
     this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit, corsOrigins,
-        DEFAULT_FOLLOW_SECONDS, 0);
+        DEFAULT_FOLLOW_SECONDS, 0, true);
   }
 
   /** This configuration looking for other processes' writes every {@code seconds} and retraining after {@code events}. */
   public ServeConfig withLifecycle(int seconds, long events) {
     return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
-        corsOrigins, seconds, events);
+        corsOrigins, seconds, events, answerUnknownUsers);
   }
 
   /**
@@ -135,7 +140,17 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         Math.toIntExact(Math.min(Integer.MAX_VALUE, s.integer("item_queue", 0))),
         s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT),
         s.list("cors_origins"), Math.toIntExact(Math.max(0, Math.min(Integer.MAX_VALUE,
-            s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0));
+            s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0),
+        unknownUsers(s.get("unknown_users", "fallback")));
+  }
+
+  private static boolean unknownUsers(String value) {
+    return switch (value) {
+      case "fallback" -> true;
+      case "not_found" -> false;
+      default -> throw new IllegalArgumentException("unknown_users must be fallback or not_found, got '" + value
+          + "'");
+    };
   }
 
   /** The environment over the file. */

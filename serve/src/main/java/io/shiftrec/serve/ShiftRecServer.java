@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -23,6 +24,8 @@ import io.shiftrec.ingest.ImportRejectedException;
 import io.shiftrec.ingest.ImportReport;
 import io.shiftrec.ingest.RowError;
 import io.shiftrec.ranker.Documents;
+import io.shiftrec.ranker.ItemFilter;
+import io.shiftrec.ranker.RecommendRequest;
 import io.shiftrec.candidates.NearestItems;
 import io.shiftrec.core.Recommendation;
 import io.shiftrec.candidates.StatedTasteRanker;
@@ -101,6 +104,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private final LiveCatalog catalog;
   private final LiveInterests interests;
   private final StoreFollower follower;
+  private final Fallback fallback;
   private final Metrics metrics = new Metrics();
   private final byte[] apiKey;
   private final RateLimits rateLimits;
@@ -118,7 +122,9 @@ public final class ShiftRecServer implements AutoCloseable {
     this.catalog = catalog;
     metrics.inFlight(inFlight::get);
     this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
-    this.follower = new StoreFollower(store, catalog, interests, loaded, config.followSeconds(), config.trainEvery());
+    this.fallback = new Fallback(store);
+    this.follower = new StoreFollower(store, catalog, interests, fallback, loaded, config.followSeconds(),
+        config.trainEvery());
     this.apiKey = config.apiKey().getBytes(StandardCharsets.UTF_8);
     this.rateLimits = new RateLimits(config.rateLimit(), config.openRateLimit());
     try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
@@ -214,6 +220,14 @@ public final class ShiftRecServer implements AutoCloseable {
     route(r, "GET", "/metrics", Access.READ, ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
     route(r, "POST", "/items", Access.WRITE, this::upsertItems);
     route(r, "POST", "/events", Access.WRITE, this::insertEvents);
+    route(r, "GET", "/items", Access.READ, this::listItems);
+    route(r, "GET", "/items/{id}", Access.READ, this::getItem);
+    route(r, "PUT", "/items/{id}", Access.WRITE, this::putItem);
+    route(r, "PATCH", "/items/{id}", Access.WRITE, this::patchItem);
+    route(r, "DELETE", "/items/{id}", Access.WRITE, this::deleteItem);
+    route(r, "GET", "/users", Access.PERSONAL, this::listUsers);
+    route(r, "GET", "/users/{id}", Access.PERSONAL, this::getUser);
+    route(r, "PUT", "/users/{id}", Access.WRITE, this::putUser);
     route(r, "GET", "/users/{id}/recommendations", Access.READ, this::recommendations);
     route(r, "GET", "/users/{id}/profile", Access.PERSONAL, this::profile);
     route(r, "GET", "/users/{id}/export", Access.PERSONAL, this::export);
@@ -312,6 +326,8 @@ public final class ShiftRecServer implements AutoCloseable {
     switch (method) {
       case "GET" -> r.get(path, handler);
       case "POST" -> r.post(path, handler);
+      case "PUT" -> r.put(path, handler);
+      case "PATCH" -> r.patch(path, handler);
       case "DELETE" -> r.delete(path, handler);
       default -> throw new IllegalArgumentException(method);
     }
@@ -439,17 +455,304 @@ public final class ShiftRecServer implements AutoCloseable {
     ctx.status(204);
   }
 
+  // ------------------------------------------------------------------------------------------------ items and users
+
+  /** The most items or users one page lists. */
+  private static final int MAX_PAGE = 1_000;
+  private static final Set<String> ITEM_FIELDS =
+      Set.of("id", "domain", "title", "text", "categories", "language", "attributes", "hidden");
+  private static final Set<String> USER_FIELDS = Set.of("id", "split", "attributes");
+
+  private void getItem(Context ctx) {
+    String id = ctx.pathParam("id");
+    json(ctx, 200, itemDocument(store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
+  }
+
+  /** An item in the generic import format (so it can be posted back as it is), with what the service keeps beside. */
+  private static Map<String, Object> itemDocument(Store.StoredItem stored) {
+    Item item = stored.item();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", item.id());
+    m.put("domain", item.domain());
+    m.put("title", item.title());
+    if (item.text() != null) m.put("text", item.text());
+    m.put("categories", item.categories());
+    if (item.language() != null) m.put("language", item.language());
+    m.put("attributes", item.attributes());
+    m.put("hidden", stored.hidden());
+    if (stored.createdAtMillis() > 0) m.put("created_at", Instant.ofEpochMilli(stored.createdAtMillis()).toString());
+    if (stored.updatedAtMillis() > 0) m.put("updated_at", Instant.ofEpochMilli(stored.updatedAtMillis()).toString());
+    return m;
+  }
+
+  /** {@code GET /items}: a page in id order, filtered by domain, category and last change. */
+  private void listItems(Context ctx) {
+    String after = cursorParam(ctx);
+    int limit = rangeParam(ctx, "limit", 100, 1, MAX_PAGE);
+    String domain = ctx.queryParam("domain");
+    String category = ctx.queryParam("category");
+    long since = instantParam(ctx, "updated_since");
+    List<Store.StoredItem> page = store.itemPage(new Store.ItemPage(after, limit, domain, category, since));
+    List<Map<String, Object>> items = new ArrayList<>(page.size());
+    for (Store.StoredItem stored : page) items.add(itemDocument(stored));
+    json(ctx, 200, page(items, page.size() == limit ? page.get(page.size() - 1).item().id() : null));
+  }
+
+  /** {@code PUT /items/{id}}: the whole item, stored, encoded and recommendable before the answer. */
+  private void putItem(Context ctx) throws IOException {
+    String id = ctx.pathParam("id");
+    ObjectNode body = objectBody(ctx, ITEM_FIELDS, "an item");
+    Boolean hidden = hiddenField(body);
+    JsonNode given = body.get("id");
+    if (given != null && !(given.isTextual() && given.asText().equals(id))) {
+      throw Problem.badParameter("id", "the body's id " + given + " is not the path's '" + id + "'");
+    }
+    body.put("id", id);
+    writeItem(ctx, id, body, hidden);
+  }
+
+  /**
+   * {@code PATCH /items/{id}}: a JSON merge patch (RFC 7396) over the stored item: given fields replace theirs,
+   * {@code null} removes an optional one, {@code attributes} merge key by key. {@code hidden} alone re-encodes nothing.
+   */
+  private void patchItem(Context ctx) throws IOException {
+    String id = ctx.pathParam("id");
+    ObjectNode patch = objectBody(ctx, ITEM_FIELDS, "an item patch");
+    Boolean hidden = hiddenField(patch);
+    JsonNode given = patch.get("id");
+    if (given != null && !(given.isTextual() && given.asText().equals(id))) {
+      throw Problem.badParameter("id", "an item's id cannot change (the body says " + given + ")");
+    }
+    patch.remove("id");
+    Store.StoredItem stored = store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id));
+    if (patch.isEmpty()) {
+      writeItem(ctx, id, null, hidden);
+      return;
+    }
+    ObjectNode merged = JSON.valueToTree(itemDocument(stored));
+    for (String service : List.of("hidden", "created_at", "updated_at")) merged.remove(service);
+    for (Iterator<Map.Entry<String, JsonNode>> fields = patch.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      if (f.getValue().isNull()) {
+        merged.remove(f.getKey());
+      } else if (f.getKey().equals("attributes") && f.getValue().isObject()) {
+        ObjectNode attributes = (ObjectNode) merged.get("attributes");
+        for (Iterator<Map.Entry<String, JsonNode>> a = f.getValue().fields(); a.hasNext(); ) {
+          Map.Entry<String, JsonNode> attribute = a.next();
+          if (attribute.getValue().isNull()) attributes.remove(attribute.getKey());
+          else attributes.set(attribute.getKey(), attribute.getValue());
+        }
+      } else {
+        merged.set(f.getKey(), f.getValue());
+      }
+    }
+    writeItem(ctx, id, merged, hidden);
+  }
+
+  /** Stores the item row (null: none) and then its hidden state (null: unchanged), and answers with the item. */
+  private void writeItem(Context ctx, String id, ObjectNode row, Boolean hidden) {
+    if (row != null) {
+      try {
+        catalog.upsert(List.of(row));
+      } catch (ImportRejectedException e) {
+        throw rejected(e.report());
+      }
+      metrics.itemsUpserted(1);
+    }
+    if (hidden != null && !catalog.setHidden(id, hidden)) throw Problem.notFound("item", id);
+    json(ctx, 200, itemDocument(store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
+  }
+
+  private static Boolean hiddenField(ObjectNode body) {
+    JsonNode hidden = body.remove("hidden");
+    if (hidden == null) return null;
+    if (!hidden.isBoolean()) throw Problem.badParameter("hidden", "expected true or false, got " + type(hidden));
+    return hidden.asBoolean();
+  }
+
+  /** Deletes the item and every event naming it; it leaves recommendations, similar items and the index at once. */
+  private void deleteItem(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!catalog.delete(id)) throw Problem.notFound("item", id);
+    ctx.status(204);
+  }
+
+  private void getUser(Context ctx) {
+    String id = ctx.pathParam("id");
+    User user = store.user(id).orElseThrow(() -> Problem.notFound("user", id));
+    Map<String, Object> doc = userDocument(user);
+    doc.put("events", store.eventCount(id));
+    json(ctx, 200, doc);
+  }
+
+  private static Map<String, Object> userDocument(User user) {
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("id", user.id());
+    if (user.split() != null) u.put("split", user.split());
+    u.put("attributes", user.attributes());
+    return u;
+  }
+
+  /** {@code GET /users}: a page in id order. */
+  private void listUsers(Context ctx) {
+    String after = cursorParam(ctx);
+    int limit = rangeParam(ctx, "limit", 100, 1, MAX_PAGE);
+    List<User> page = store.userPage(after, limit);
+    List<Map<String, Object>> users = new ArrayList<>(page.size());
+    for (User u : page) users.add(userDocument(u));
+    json(ctx, 200, page(users, page.size() == limit ? page.get(page.size() - 1).id() : null));
+  }
+
+  /** {@code PUT /users/{id}}: the user's split and attributes (their events stay). */
+  private void putUser(Context ctx) throws IOException {
+    String id = ctx.pathParam("id");
+    ObjectNode body = objectBody(ctx, USER_FIELDS, "a user");
+    JsonNode given = body.get("id");
+    if (given != null && !(given.isTextual() && given.asText().equals(id))) {
+      throw Problem.badParameter("id", "the body's id " + given + " is not the path's '" + id + "'");
+    }
+    body.put("id", id);
+    try {
+      GenericBatch.upsertUsers(store, List.of(body));
+    } catch (ImportRejectedException e) {
+      throw rejected(e.report());
+    }
+    Map<String, Object> doc = userDocument(store.user(id).orElseThrow(() -> Problem.notFound("user", id)));
+    doc.put("events", store.eventCount(id));
+    json(ctx, 200, doc);
+  }
+
+  /** A page of a list: its rows under {@code name}, and the cursor of the next page (null: this is the last). */
+  private static Map<String, Object> page(List<Map<String, Object>> rows, String lastId) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("data", rows);
+    doc.put("next_cursor", lastId == null ? null
+        : java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(lastId.getBytes(StandardCharsets.UTF_8)));
+    return doc;
+  }
+
+  /** The id a page starts after, from the opaque {@code cursor} an earlier page gave; null for the first page. */
+  private static String cursorParam(Context ctx) {
+    String cursor = ctx.queryParam("cursor");
+    if (cursor == null || cursor.isEmpty()) return null;
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(java.util.Base64.getUrlDecoder().decode(cursor))).toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw Problem.badParameter("cursor", "not a cursor this server gave (pass next_cursor as it came)");
+    }
+  }
+
+  /** An instant as ISO-8601 ({@code 2026-12-01T00:00:00Z}) or Unix seconds, in milliseconds; 0 when absent. */
+  private static long instantParam(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) return 0;
+    try {
+      return Long.parseLong(v.trim()) * 1000;
+    } catch (NumberFormatException notSeconds) {
+      try {
+        return Instant.parse(v.trim()).toEpochMilli();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw Problem.badParameter(name, "expected an ISO-8601 instant such as 2026-12-01T00:00:00Z or Unix seconds,"
+            + " got '" + v + "'");
+      }
+    }
+  }
+
+  /** A JSON object body holding only {@code fields}. */
+  private ObjectNode objectBody(Context ctx, Set<String> fields, String what) throws IOException {
+    JsonNode body = jsonBody(ctx);
+    if (!body.isObject()) throw Problem.badRequest("expected a JSON object (" + what + "), got " + type(body));
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!fields.contains(name)) {
+        throw Problem.badParameter(name, "unknown field (accepted: "
+            + String.join(", ", fields.stream().sorted().toList()) + ")");
+      }
+    }
+    return (ObjectNode) body;
+  }
+
   // ------------------------------------------------------------------------------------------------ reads
 
+  /**
+   * A user's page of recommendations. A user with no events (or one the store does not know, unless configured to
+   * answer 404) is answered by the {@link Fallback} chain.
+   */
   private void recommendations(Context ctx) {
-    String user = knownUser(ctx);
-    int k = intParam(ctx, "k", 10);
+    String user = ctx.pathParam("id");
     LiveCatalog.View view = catalog.view();
-    String domain = domainParam(ctx.queryParam("domain"), view);
-    boolean explain = boolParam(ctx, "explain");
-    double diversity = doubleParam(ctx, "diversity", 0.2);
-    List<Recommendation> recs = interests.recommend(user, view, k, domain, explain, diversity, contextParam(ctx));
+    RecommendRequest request = recommendRequest(ctx, view);
+    Map<String, String> context = contextParam(ctx);
+    String text = ctx.queryParam("text");
+    if (text != null) checkText("text", text);
+    if (store.eventCount(user) == 0) {
+      if (!config.answerUnknownUsers() && store.user(user).isEmpty()) throw Problem.notFound("user", user);
+      List<Recommendation> fromText = text == null || text.isBlank() ? List.of()
+          : fromText(text, view, request.offset() + request.k(), request.domain()).recs();
+      List<Recommendation> recs = fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
+          fromText);
+      json(ctx, 200, Documents.recommendations(user, Fallback.MODEL, recs));
+      return;
+    }
+    String key = ctx.queryString() == null ? "" : ctx.queryString();
+    List<Recommendation> recs = interests.recommend(user, view, request, context, key);
     json(ctx, 200, Documents.recommendations(user, view.recommender().model(), recs));
+  }
+
+  /** The most exclusions one request may carry. */
+  private static final int MAX_EXCLUDE = 1_000;
+  /** The deepest place in a user's list a page may reach: the diversity re-rank costs (offset + k)² similarities. */
+  private static final int MAX_PAGE_END = 500;
+  private static final int MAX_BOOSTS = 10;
+
+  /** k, offset, domain, filter, exclude, boost, explain and diversity of a recommendation request, validated. */
+  private static RecommendRequest recommendRequest(Context ctx, LiveCatalog.View view) {
+    int k = rangeParam(ctx, "k", 10, 1, MAX_K);
+    int offset = rangeParam(ctx, "offset", 0, 0, MAX_PAGE_END - k);
+    String domain = domainParam(ctx.queryParam("domain"), view);
+    ItemFilter filter = ctx.queryParam("filter") == null ? null : filterParam("filter", ctx.queryParam("filter"));
+    Set<String> exclude = new LinkedHashSet<>();
+    for (String list : ctx.queryParams("exclude")) {
+      for (String id : list.split(",")) if (!id.isBlank()) exclude.add(id.trim());
+    }
+    if (exclude.size() > MAX_EXCLUDE) {
+      throw Problem.badParameter("exclude", exclude.size() + " ids, more than the " + MAX_EXCLUDE + " accepted");
+    }
+    List<String> boostTexts = ctx.queryParams("boost");
+    if (boostTexts.size() > MAX_BOOSTS) {
+      throw Problem.badParameter("boost", boostTexts.size() + " boosts, more than the " + MAX_BOOSTS + " accepted");
+    }
+    List<RecommendRequest.Boost> boosts = new ArrayList<>();
+    for (String b : boostTexts) boosts.add(boostParam(b));
+    return new RecommendRequest(k, offset, domain, filter, exclude, boosts, boolParam(ctx, "explain"),
+        doubleParam(ctx, "diversity", 0.2));
+  }
+
+  private static ItemFilter filterParam(String name, String text) {
+    try {
+      return ItemFilter.parse(text);
+    } catch (ItemFilter.BadFilter e) {
+      throw Problem.badParameter(name, e.getMessage());
+    }
+  }
+
+  /** {@code LIFT:FILTER}, e.g. {@code 1.5:"Comedy" in categories}. */
+  private static RecommendRequest.Boost boostParam(String text) {
+    int colon = text.indexOf(':');
+    if (colon < 0) {
+      throw Problem.badParameter("boost", "expected LIFT:FILTER such as 1.5:\"Comedy\" in categories, got '"
+          + text + "'");
+    }
+    double lift;
+    try {
+      lift = Double.parseDouble(text.substring(0, colon).trim());
+    } catch (NumberFormatException e) {
+      throw Problem.badParameter("boost", "the lift before ':' must be a number, got '" + text.substring(0, colon)
+          + "'");
+    }
+    if (!(Math.abs(lift) <= 10)) throw Problem.badParameter("boost", "the lift must be between -10 and 10");
+    return new RecommendRequest.Boost(filterParam("boost", text.substring(colon + 1)), lift);
   }
 
   /** The scenario of a request: every {@code context[key]=value} query parameter. */
@@ -506,15 +809,16 @@ public final class ShiftRecServer implements AutoCloseable {
 
   private void similar(Context ctx) {
     String id = ctx.pathParam("id");
-    int k = intParam(ctx, "k", 10);
+    int k = rangeParam(ctx, "k", 10, 1, MAX_K);
     LiveCatalog.View view = catalog.view();
     String domain = domainParam(ctx.queryParam("domain"), view);
     Catalog centred = view.centred();
     int index = centred.indexOf(id);
     if (index < 0) throw Problem.notFound("item", id);
     Catalog.Space space = centred.spaceOf(index);
+    java.util.function.IntPredicate shown = view.shown(centred, domain);
     List<Recommendation> similar = space == null ? List.of()
-        : NearestItems.of(centred, space, centred.vector(index), k, domain, index);
+        : NearestItems.of(centred, space, centred.vector(index), k, i -> i != index && shown.test(i));
     json(ctx, 200, Map.of("item", id, "items", Documents.items(similar)));
   }
 
@@ -532,9 +836,7 @@ public final class ShiftRecServer implements AutoCloseable {
     if (text == null || !text.isTextual() || text.asText().isBlank()) {
       throw Problem.badParameter("text", "expected a non-empty string, got " + type(text));
     }
-    if (text.asText().length() > MAX_ONBOARDING_CHARS) {
-      throw Problem.tooLong("text", text.asText().length(), MAX_ONBOARDING_CHARS);
-    }
+    checkText("text", text.asText());
     JsonNode kNode = body.get("k");
     if (kNode != null && !kNode.isIntegralNumber()) {
       throw Problem.badParameter("k", "expected an integer, got " + type(kNode));
@@ -546,7 +848,18 @@ public final class ShiftRecServer implements AutoCloseable {
     }
     LiveCatalog.View view = catalog.view();
     String domain = domainParam(domainNode == null ? null : domainNode.asText(), view);
-    LiveCatalog.Query query = catalog.encode(text.asText());
+    TextAnswer answer = fromText(text.asText(), view, k, domain);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("model", answer.model());
+    doc.put("items", Documents.items(answer.recs()));
+    json(ctx, 200, doc);
+  }
+
+  /** Recommendations for a text of taste, and the space its language put it in. */
+  private record TextAnswer(String model, List<Recommendation> recs) {}
+
+  private TextAnswer fromText(String text, LiveCatalog.View view, int k, String domain) {
+    LiveCatalog.Query query = catalog.encode(text);
     Catalog.Space space = view.centred().spaces().get(query.model());
     float[] placed = space == null ? null : space.place(query.vector());
     LiveCatalog.Onboarding built = placed == null ? null : catalog.onboarding(view);
@@ -554,12 +867,13 @@ public final class ShiftRecServer implements AutoCloseable {
     // a ranker ranks the catalogue it was built over, which may be a few writes older than the newest
     List<Recommendation> recs = placed == null ? List.of()
         : taste != null ? taste.recommend(query.vector(), StatedTasteRanker.Settings.defaults(),
-            built.view().centred(), k, domain)
-        : NearestItems.of(view.centred(), space, placed, k, domain, -1);
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("model", query.model());
-    doc.put("items", Documents.items(recs));
-    json(ctx, 200, doc);
+            built.view().centred(), k, view.shown(built.view().centred(), domain))
+        : NearestItems.of(view.centred(), space, placed, k, view.shown(view.centred(), domain));
+    return new TextAnswer(query.model(), recs);
+  }
+
+  private static void checkText(String name, String text) {
+    if (text.length() > MAX_ONBOARDING_CHARS) throw Problem.tooLong(name, text.length(), MAX_ONBOARDING_CHARS);
   }
 
   // ------------------------------------------------------------------------------------------------ parameters
@@ -570,14 +884,17 @@ public final class ShiftRecServer implements AutoCloseable {
     return id;
   }
 
-  private static int intParam(Context ctx, String name, int fallback) {
+  private static int rangeParam(Context ctx, String name, int fallback, int min, int max) {
     String v = ctx.queryParam(name);
     if (v == null) return fallback;
+    long n;
     try {
-      return checkK(Long.parseLong(v.trim()));
+      n = Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
       throw Problem.badParameter(name, "expected an integer, got '" + v + "'");
     }
+    if (n < min || n > max) throw Problem.badParameter(name, "must be between " + min + " and " + max + ", got " + n);
+    return (int) n;
   }
 
   private static int checkK(long k) {
@@ -655,12 +972,12 @@ public final class ShiftRecServer implements AutoCloseable {
     }
   }
 
-  /** {@code application/json}, with parameters or none. */
+  /** {@code application/json} (or a JSON merge patch's {@code application/merge-patch+json}), with parameters or none. */
   private static boolean isJson(String contentType) {
     if (contentType == null) return false;
     int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
-        .equalsIgnoreCase("application/json");
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    return type.equalsIgnoreCase("application/json") || type.equalsIgnoreCase("application/merge-patch+json");
   }
 
   private static String type(JsonNode node) {

@@ -1,5 +1,6 @@
 package io.shiftrec.serve;
 
+import io.shiftrec.ranker.RecommendRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
@@ -24,16 +25,16 @@ class LiveInterestsTest {
       LiveInterests interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
       LiveCatalog.View before = catalog.view();
       for (String user : List.of("ann", "bob", "eve")) {
-        interests.recommend(user, before, 3, null, false, 0.2, Map.of());
+        interests.recommend(user, before, RecommendRequest.of(3, null, false, 0.2), Map.of(), "k=3");
       }
       assertEquals(3, interests.kept());
       JsonNode item = new ObjectMapper().readTree("{\"id\":\"wok\",\"domain\":\"kitchen\",\"title\":\"Carbon Steel Wok\"}");
       catalog.upsert(List.of(item));
       assertNotSame(before.centred(), catalog.view().centred());
-      interests.recommend("ann", catalog.view(), 3, null, false, 0.2, Map.of());
+      interests.recommend("ann", catalog.view(), RecommendRequest.of(3, null, false, 0.2), Map.of(), "k=3");
       assertEquals(1, interests.kept(), "only ann's interests, built on the new catalogue");
       // a request still holding the old view is answered, and what it built is not kept
-      interests.recommend("bob", before, 3, null, false, 0.2, Map.of());
+      interests.recommend("bob", before, RecommendRequest.of(3, null, false, 0.2), Map.of(), "k=3");
       assertEquals(1, interests.kept());
     }
   }

@@ -18,6 +18,7 @@ import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ranker.LearnedRankerModel;
 import io.shiftrec.ranker.Models;
 import io.shiftrec.ranker.RankerArtifact;
+import io.shiftrec.ranker.RecommendRequest;
 import io.shiftrec.core.TrainingData;
 import io.shiftrec.train.Training;
 import java.net.URI;
@@ -118,6 +119,17 @@ class ModelLifecycleTest {
         for (int r = 0; r < served.size(); r++) expected.add(train.catalog().item(order[r]).id());
         assertEquals(10, served.size());
         assertEquals(expected, served, "user " + train.userId(u));
+      }
+      // the batch export answers as the server does, document for document (scores and reasons included)
+      try (Store store = Stores.openExisting(db.toString()); BatchRecommendations batch = new BatchRecommendations(store)) {
+        RecommendRequest request = new RecommendRequest(10, 0, null, null, java.util.Set.of(), List.of(), true, 0.2);
+        for (int u = 0; u < USERS; u += 5) {
+          String user = train.userId(u);
+          JsonNode answer = get(server, "/users/" + user + "/recommendations?k=10&explain=true");
+          assertEquals(answer, JSON.valueToTree(batch.forUser(user, request)), "user " + user);
+        }
+        JsonNode stranger = get(server, "/users/stranger/recommendations?k=10&explain=true");
+        assertEquals(stranger, JSON.valueToTree(batch.forUser("stranger", request)));
       }
     }
   }

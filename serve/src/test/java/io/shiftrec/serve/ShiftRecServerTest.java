@@ -219,7 +219,7 @@ class ShiftRecServerTest {
 
   @Test
   void unknownIdsAre404sNamingTheId() throws Exception {
-    for (String path : List.of("/users/nobody/recommendations", "/users/nobody/profile", "/users/nobody/export")) {
+    for (String path : List.of("/users/nobody/profile", "/users/nobody/export", "/users/nobody", "/items/nobody")) {
       Response r = call("GET", path, (byte[]) null, KEY);
       assertEquals(404, r.status(), path);
       assertProblem(r);
@@ -229,6 +229,8 @@ class ShiftRecServerTest {
     assertEquals(404, item.status());
     assertEquals("nothing", item.json().get("item").asText());
     assertEquals(404, call("DELETE", "/users/nobody", (byte[]) null, KEY).status());
+    assertEquals(404, call("DELETE", "/items/nothing", (byte[]) null, KEY).status());
+    assertEquals(404, call("PATCH", "/items/nothing", "{\"hidden\":true}", KEY).status());
     Response route = get("/no/such/route");
     assertEquals(404, route.status());
     assertProblem(route);
@@ -348,7 +350,8 @@ class ShiftRecServerTest {
     long before = events();
     assertEquals(204, call("DELETE", "/users/gone", (byte[]) null, KEY).status());
     assertEquals(404, call("GET", "/users/gone/export", (byte[]) null, KEY).status());
-    assertEquals(404, get("/users/gone/recommendations").status());
+    assertEquals(404, call("GET", "/users/gone", (byte[]) null, KEY).status());
+    assertEquals("fallback", get("/users/gone/recommendations").json().get("model").asText(), "a stranger now");
     assertEquals(before - 3, events());
     assertEquals(vectorsBefore, embeddings(), "the review's vector went with the user");
     try (Store store = Stores.openExisting(db.toString())) {
@@ -422,6 +425,172 @@ class ShiftRecServerTest {
     try (Store store = Stores.openExisting(copy.toString())) {
       assertEquals(2, store.eventsOf("durable").size());
     }
+  }
+
+  // ------------------------------------------------------------------------------------------------ items and users
+
+  @Test
+  void anItemCanBeReadListedReplacedPatchedAndDeleted() throws Exception {
+    Response alien = get("/items/alien");
+    assertEquals(200, alien.status(), alien.body());
+    assertEquals("Alien (1979)", alien.json().get("title").asText());
+    assertFalse(alien.json().get("hidden").asBoolean());
+    assertTrue(alien.json().has("created_at"), alien.body());
+
+    Response put = call("PUT", "/items/kettle", "{\"domain\":\"kitchen\",\"title\":\"Electric Kettle\","
+        + "\"text\":\"A kettle that boils water for tea in two minutes.\",\"attributes\":{\"price\":25}}", KEY);
+    assertEquals(200, put.status(), put.body());
+    assertEquals("kettle", put.json().get("id").asText());
+    assertTrue(ids(get("/items/pan/similar?k=10")).contains("kettle"), "a put item is similar at once");
+    Response wrongId = call("PUT", "/items/kettle", "{\"id\":\"pot\",\"domain\":\"kitchen\",\"title\":\"Pot\"}", KEY);
+    assertEquals(400, wrongId.status());
+    assertEquals("id", wrongId.json().get("parameter").asText());
+    Response noTitle = call("PUT", "/items/pot", "{\"domain\":\"kitchen\"}", KEY);
+    assertEquals(400, noTitle.status(), noTitle.body());
+    assertTrue(noTitle.json().get("detail").asText().contains("title"), noTitle.body());
+    assertEquals(404, get("/items/pot").status(), "a refused put writes nothing");
+
+    Response patched = call("PATCH", "/items/kettle", "{\"attributes\":{\"price\":30,\"colour\":\"red\"},"
+        + "\"text\":null}", KEY);
+    assertEquals(200, patched.status(), patched.body());
+    assertEquals("Electric Kettle", patched.json().get("title").asText());
+    assertEquals(30, patched.json().get("attributes").get("price").asInt());
+    assertEquals("red", patched.json().get("attributes").get("colour").asText());
+    assertFalse(patched.json().has("text"), patched.body());
+    Response badPatch = call("PATCH", "/items/kettle", "{\"hidden\":\"yes\"}", KEY);
+    assertEquals(400, badPatch.status());
+    assertEquals("hidden", badPatch.json().get("parameter").asText());
+    assertEquals(400, call("PATCH", "/items/kettle", "{\"colour\":\"red\"}", KEY).status(), "unknown field");
+
+    long embeddingsBefore = embeddings();
+    assertEquals(204, call("DELETE", "/items/kettle", (byte[]) null, KEY).status());
+    assertEquals(404, get("/items/kettle").status());
+    assertFalse(ids(get("/items/pan/similar?k=10")).contains("kettle"), "a deleted item is similar no more");
+    assertTrue(embeddings() < embeddingsBefore, "its text vector is gone");
+    assertEquals(404, call("DELETE", "/items/kettle", (byte[]) null, KEY).status());
+  }
+
+  @Test
+  void itemListsPageByCursorAndFilter() throws Exception {
+    List<String> all = new ArrayList<>();
+    String cursor = "";
+    do {
+      Response page = get("/items?limit=3&cursor=" + cursor);
+      assertEquals(200, page.status(), page.body());
+      assertTrue(page.json().get("data").size() <= 3);
+      for (JsonNode item : page.json().get("data")) all.add(item.get("id").asText());
+      cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+    } while (cursor != null);
+    List<String> sorted = new ArrayList<>(all);
+    sorted.sort(null);
+    assertEquals(sorted, all, "id order");
+    assertTrue(all.containsAll(List.of("alien", "aliens", "knife", "pan", "pride")), all.toString());
+    assertEquals(all.size(), Set.copyOf(all).size(), "no item twice");
+    for (JsonNode item : get("/items?domain=kitchen&limit=100").json().get("data")) {
+      assertEquals("kitchen", item.get("domain").asText());
+    }
+    assertEquals(0, get("/items?updated_since=2999-01-01T00:00:00Z").json().get("data").size());
+    assertEquals(400, get("/items?cursor=!!!").status());
+    assertEquals(400, get("/items?limit=0").status());
+    assertEquals(400, get("/items?updated_since=yesterday").status());
+  }
+
+  @Test
+  void aHiddenItemIsNeverRecommendedButKeepsItsHistory() throws Exception {
+    assertEquals("aliens", ids(get("/users/ann/recommendations?k=2&domain=movies")).get(0));
+    Response hidden = call("PATCH", "/items/aliens", "{\"hidden\":true}", KEY);
+    assertEquals(200, hidden.status(), hidden.body());
+    assertTrue(hidden.json().get("hidden").asBoolean());
+    try {
+      assertFalse(ids(get("/users/ann/recommendations?k=5&domain=movies")).contains("aliens"));
+      assertFalse(ids(get("/items/alien/similar?k=10")).contains("aliens"));
+      assertFalse(ids(get("/users/stranger/recommendations?k=10")).contains("aliens"));
+      assertTrue(get("/items/aliens").json().get("hidden").asBoolean());
+    } finally {
+      assertEquals(200, call("PATCH", "/items/aliens", "{\"hidden\":false}", KEY).status());
+    }
+    assertEquals("aliens", ids(get("/users/ann/recommendations?k=2&domain=movies")).get(0), "shown again");
+  }
+
+  @Test
+  void usersCanBeReadListedAndGivenAttributes() throws Exception {
+    Response ann = call("GET", "/users/ann", (byte[]) null, KEY);
+    assertEquals(200, ann.status(), ann.body());
+    assertEquals(2, ann.json().get("events").asInt());
+    assertEquals(401, get("/users/ann").status(), "a user's data needs the key");
+    Response put = call("PUT", "/users/newcomer", "{\"attributes\":{\"age\":31,\"city\":\"Leeds\"}}", KEY);
+    assertEquals(200, put.status(), put.body());
+    assertEquals(31, put.json().get("attributes").get("age").asInt());
+    assertEquals(0, put.json().get("events").asInt());
+    assertEquals(400, call("PUT", "/users/newcomer", "{\"attributes\":[1]}", KEY).status());
+    List<String> all = new ArrayList<>();
+    String cursor = "";
+    do {
+      Response page = call("GET", "/users?limit=2&cursor=" + cursor, (byte[]) null, KEY);
+      assertEquals(200, page.status(), page.body());
+      for (JsonNode user : page.json().get("data")) all.add(user.get("id").asText());
+      cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
+    } while (cursor != null);
+    assertTrue(all.containsAll(List.of("ann", "bob", "eve", "newcomer")), all.toString());
+  }
+
+  // ------------------------------------------------------------------------------------------------ requests
+
+  @Test
+  void aRequestExcludesFiltersBoostsAndPages() throws Exception {
+    String base = "/users/ann/recommendations?diversity=0&k=";
+    List<String> top = ids(get(base + "3"));
+    assertEquals(3, top.size());
+    assertFalse(ids(get(base + "3&exclude=" + top.get(0))).contains(top.get(0)));
+    assertEquals(top.subList(1, 3), ids(get(base + "2&offset=1")), "a page is a slice of the same list");
+    for (JsonNode item : get(base + "5&filter=" + encode("domain = \"kitchen\"")).json().get("items")) {
+      assertEquals("kitchen", item.get("domain").asText());
+    }
+    List<String> boosted = ids(get(base + "1&boost=" + encode("5:domain = \"kitchen\"")));
+    assertTrue(Set.of("knife", "pan").contains(boosted.get(0)), boosted.toString());
+    Response badFilter = get(base + "3&filter=" + encode("colour = \"red\""));
+    assertEquals(400, badFilter.status());
+    assertEquals("filter", badFilter.json().get("parameter").asText());
+    assertTrue(badFilter.json().get("detail").asText().contains("colour"), badFilter.body());
+    assertEquals("boost", get(base + "3&boost=lots").json().get("parameter").asText());
+    assertEquals("offset", get(base + "3&offset=-1").json().get("parameter").asText());
+  }
+
+  @Test
+  void aUserWithNoHistoryGetsTheFallbackChain() throws Exception {
+    Response stranger = get("/users/stranger/recommendations?k=4&explain=true");
+    assertEquals(200, stranger.status(), stranger.body());
+    assertEquals("fallback", stranger.json().get("model").asText());
+    assertEquals(4, stranger.json().get("items").size());
+    assertEquals("notting", stranger.json().get("items").get(0).get("item").asText(), "the most taken first");
+    assertTrue(stranger.json().get("items").get(0).get("reason").asText().startsWith("Popular"), stranger.body());
+    for (JsonNode item : get("/users/stranger/recommendations?k=3&domain=kitchen").json().get("items")) {
+      assertEquals("kitchen", item.get("domain").asText());
+    }
+    Response worded = get("/users/stranger/recommendations?k=2&explain=true&text="
+        + encode("romantic comedies set in London"));
+    assertEquals(200, worded.status(), worded.body());
+    JsonNode first = worded.json().get("items").get(0);
+    assertTrue(Set.of("notting", "love", "pride").contains(first.get("item").asText()), worded.body());
+    assertEquals("Matches what you wrote", first.get("reason").asText());
+    ServeConfig strict = new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, false, 64 * 1024, 0, 0, 0, Set.of(),
+        ServeConfig.DEFAULT_FOLLOW_SECONDS, 0, false);
+    try (ShiftRecServer refusing = ShiftRecServer.start(strict)) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + refusing.port()
+          + "/users/stranger/recommendations")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, r.statusCode(), "unknown_users=not_found");
+    }
+  }
+
+  static List<String> ids(Response r) {
+    assertEquals(200, r.status(), r.body());
+    List<String> ids = new ArrayList<>();
+    for (JsonNode item : r.json().get("items")) ids.add(item.get("item").asText());
+    return ids;
+  }
+
+  static String encode(String text) {
+    return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   // ------------------------------------------------------------------------------------------------ OpenAPI

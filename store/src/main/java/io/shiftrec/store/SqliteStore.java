@@ -121,6 +121,11 @@ public final class SqliteStore implements Store {
     s.execute("CREATE TABLE IF NOT EXISTS item_changes(item TEXT PRIMARY KEY, change INTEGER NOT NULL) WITHOUT ROWID");
     s.execute("CREATE INDEX IF NOT EXISTS item_changes_by_change ON item_changes(change)");
     s.execute("INSERT OR IGNORE INTO meta VALUES('item_change', '0')");
+    // added with the item API; items of older stores have no row: shown, times unknown
+    s.execute("CREATE TABLE IF NOT EXISTS item_state(item TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,"
+        + " hidden INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID");
+    // deleting an item deletes the events naming it, and popularity counts them: neither scans every event
+    s.execute("CREATE INDEX IF NOT EXISTS events_by_item ON events(item)");
   }
 
   // ---------------------------------------------------------------- writes
@@ -154,14 +159,59 @@ public final class SqliteStore implements Store {
           ps.addBatch();
         }
         ps.executeBatch();
-        recordItemChanges(items);
+        long now = System.currentTimeMillis();
+        try (PreparedStatement state = writer.prepareStatement("INSERT INTO item_state VALUES(?, 0, ?, ?)"
+            + " ON CONFLICT(item) DO UPDATE SET updated_at = excluded.updated_at")) {
+          for (Item it : items) {
+            state.setString(1, it.id());
+            state.setLong(2, now);
+            state.setLong(3, now);
+            state.addBatch();
+          }
+          state.executeBatch();
+        }
+        recordItemChanges(items.stream().map(Item::id).toList());
       } catch (SQLException e) {
         throw failure("cannot store items: " + e.getMessage(), e);
       }
     }
 
+    @Override
+    public boolean deleteItem(String id) {
+      checkOpen();
+      try (PreparedStatement events = writer.prepareStatement("DELETE FROM events WHERE item = ?");
+           PreparedStatement item = writer.prepareStatement("DELETE FROM items WHERE id = ?")) {
+        events.setString(1, id);
+        events.executeUpdate();
+        item.setString(1, id);
+        if (item.executeUpdate() == 0) return false;
+        recordItemChanges(List.of(id));
+        return true;
+      } catch (SQLException e) {
+        throw failure("cannot delete item " + id + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public boolean setHidden(String id, boolean hidden) {
+      checkOpen();
+      long now = System.currentTimeMillis();
+      try (PreparedStatement ps = writer.prepareStatement("INSERT INTO item_state SELECT id, ?, ?, ? FROM items"
+          + " WHERE id = ? ON CONFLICT(item) DO UPDATE SET hidden = excluded.hidden, updated_at = excluded.updated_at")) {
+        ps.setInt(1, hidden ? 1 : 0);
+        ps.setLong(2, now);
+        ps.setLong(3, now);
+        ps.setString(4, id);
+        if (ps.executeUpdate() == 0) return false;
+        recordItemChanges(List.of(id));
+        return true;
+      } catch (SQLException e) {
+        throw failure("cannot " + (hidden ? "hide" : "show") + " item " + id + ": " + e.getMessage(), e);
+      }
+    }
+
     /** Marks the items changed by this transaction, under one change number, for the processes that follow it. */
-    private void recordItemChanges(List<Item> items) throws SQLException {
+    private void recordItemChanges(List<String> ids) throws SQLException {
       if (itemChange == 0) {
         try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery("UPDATE meta SET value ="
             + " CAST(value AS INTEGER) + 1 WHERE key = 'item_change' RETURNING value")) {
@@ -171,8 +221,8 @@ public final class SqliteStore implements Store {
       }
       try (PreparedStatement ps = writer.prepareStatement("INSERT INTO item_changes VALUES(?, ?) ON CONFLICT(item)"
           + " DO UPDATE SET change = excluded.change")) {
-        for (Item it : items) {
-          ps.setString(1, it.id());
+        for (String id : ids) {
+          ps.setString(1, id);
           ps.setLong(2, itemChange);
           ps.addBatch();
         }
@@ -431,6 +481,105 @@ public final class SqliteStore implements Store {
       List<Item> out = new ArrayList<>();
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM items ORDER BY id")) {
         while (rs.next()) out.add(item(rs));
+      }
+      return out;
+    });
+  }
+
+  private static final String STORED_ITEM = "SELECT items.*, coalesce(s.hidden, 0) AS hidden,"
+      + " coalesce(s.created_at, 0) AS created_at, coalesce(s.updated_at, 0) AS updated_at"
+      + " FROM items LEFT JOIN item_state s ON s.item = items.id";
+
+  @Override
+  public Optional<StoredItem> storedItem(String id) {
+    return read("item " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement(STORED_ITEM + " WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(storedItem(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<StoredItem> itemPage(ItemPage page) {
+    return read("items", c -> {
+      StringBuilder sql = new StringBuilder(STORED_ITEM).append(" WHERE id > ?");
+      if (page.domain() != null) sql.append(" AND domain = ?");
+      if (page.category() != null) sql.append(" AND EXISTS (SELECT 1 FROM json_each(items.categories) WHERE value = ?)");
+      if (page.updatedSinceMillis() > 0) sql.append(" AND s.updated_at >= ?");
+      sql.append(" ORDER BY id LIMIT ?");
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        ps.setString(p++, page.after() == null ? "" : page.after());
+        if (page.domain() != null) ps.setString(p++, page.domain());
+        if (page.category() != null) ps.setString(p++, page.category());
+        if (page.updatedSinceMillis() > 0) ps.setLong(p++, page.updatedSinceMillis());
+        ps.setInt(p, page.limit());
+        List<StoredItem> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(storedItem(rs));
+        }
+        return out;
+      }
+    });
+  }
+
+  private static StoredItem storedItem(ResultSet rs) throws SQLException {
+    return new StoredItem(item(rs), rs.getInt("hidden") != 0, rs.getLong("created_at"), rs.getLong("updated_at"));
+  }
+
+  @Override
+  public Set<String> hiddenItems() {
+    return read("hidden items", c -> {
+      Set<String> out = new HashSet<>();
+      try (Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT item FROM item_state WHERE hidden != 0")) {
+        while (rs.next()) out.add(rs.getString(1));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<String> newestItems(int limit) {
+    return read("newest items", c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT item FROM item_state ORDER BY created_at DESC, item LIMIT ?")) {
+        ps.setInt(1, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(rs.getString(1));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Map<String, Long> eventCountsByItem() {
+    return read("popularity", c -> {
+      Map<String, Long> out = new HashMap<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT item, count(*) FROM events WHERE item IS NOT NULL GROUP BY item")) {
+        while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public List<User> userPage(String after, int limit) {
+    if (limit < 1) throw new IllegalArgumentException("limit must be positive, got " + limit);
+    return read("users", c -> {
+      List<User> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?")) {
+        ps.setString(1, after == null ? "" : after);
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(user(rs));
+        }
       }
       return out;
     });

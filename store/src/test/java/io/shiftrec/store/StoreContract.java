@@ -278,6 +278,102 @@ public abstract class StoreContract {
   }
 
   @Test
+  void deletingAnItemRemovesItAndEveryEventNamingItOnly() {
+    seed();
+    Store.Watermark before = store.watermark();
+    try (Store.Transaction tx = store.begin()) {
+      assertTrue(tx.deleteItem("m1"));
+      assertFalse(tx.deleteItem("nope"));
+      tx.commit();
+    }
+    assertTrue(store.item("m1").isEmpty());
+    assertTrue(store.storedItem("m1").isEmpty());
+    assertEquals(List.of("m2"), store.eventsOf("u1").stream().map(Event::item).toList());
+    assertEquals(new Store.Counts(2, 2, 2, 0), store.counts());
+    assertEquals(List.of("m1"), store.itemsChangedAfter(before.itemChange()), "followers learn of the deletion");
+    assertEquals(Map.of("m2", 1L, "b1", 1L), store.eventCountsByItem());
+  }
+
+  @Test
+  void hiddenItemsAreListedAndKeepTheirHistory() {
+    seed();
+    Store.Watermark before = store.watermark();
+    try (Store.Transaction tx = store.begin()) {
+      assertTrue(tx.setHidden("m1", true));
+      assertFalse(tx.setHidden("nope", true));
+      tx.commit();
+    }
+    assertEquals(java.util.Set.of("m1"), store.hiddenItems());
+    assertTrue(store.storedItem("m1").orElseThrow().hidden());
+    assertFalse(store.storedItem("m2").orElseThrow().hidden());
+    assertEquals(2, store.eventCount("u1"), "a hidden item keeps its events");
+    assertEquals(List.of("m1"), store.itemsChangedAfter(before.itemChange()));
+    try (Store.Transaction tx = store.begin()) {
+      assertTrue(tx.setHidden("m1", false));
+      tx.commit();
+    }
+    assertTrue(store.hiddenItems().isEmpty());
+    try (Store.Transaction tx = store.begin()) { // an upsert keeps the item hidden: hiding is not part of its data
+      tx.setHidden("m2", true);
+      tx.upsertItems(List.of(item("m2", "movies", "Heat (1995)")));
+      tx.commit();
+    }
+    assertTrue(store.storedItem("m2").orElseThrow().hidden());
+  }
+
+  @Test
+  void itemTimesSayWhenAnItemWasFirstAndLastStored() throws InterruptedException {
+    long start = System.currentTimeMillis();
+    seed();
+    Store.StoredItem first = store.storedItem("m1").orElseThrow();
+    assertTrue(first.createdAtMillis() >= start && first.updatedAtMillis() == first.createdAtMillis(), first.toString());
+    Thread.sleep(5);
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertItems(List.of(item("m1", "movies", "Alien (director's cut)")));
+      tx.commit();
+    }
+    Store.StoredItem second = store.storedItem("m1").orElseThrow();
+    assertEquals(first.createdAtMillis(), second.createdAtMillis());
+    assertTrue(second.updatedAtMillis() > first.updatedAtMillis());
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertItems(List.of(item("m3", "movies", "Ronin")));
+      tx.commit();
+    }
+    assertEquals(List.of("m3"), store.newestItems(1), "an update does not make an item new");
+    assertEquals("Alien (director's cut)", second.item().title());
+  }
+
+  @Test
+  void itemPagesFollowTheCursorAndTheirFilters() {
+    seed();
+    List<String> ids = new ArrayList<>();
+    String after = null;
+    for (List<Store.StoredItem> page; !(page = store.itemPage(new Store.ItemPage(after, 2, null, null, 0))).isEmpty(); ) {
+      assertTrue(page.size() <= 2);
+      for (Store.StoredItem s : page) ids.add(s.item().id());
+      after = page.get(page.size() - 1).item().id();
+    }
+    assertEquals(List.of("b1", "m1", "m2"), ids);
+    assertEquals(List.of("m1", "m2"), pageIds(new Store.ItemPage(null, 10, "movies", null, 0)));
+    assertEquals(List.of("b1"), pageIds(new Store.ItemPage(null, 10, null, "科幻", 0)));
+    assertEquals(List.of("m2"), pageIds(new Store.ItemPage("m1", 10, "movies", "Drama", 0)));
+    assertEquals(List.of(), pageIds(new Store.ItemPage(null, 10, null, null, System.currentTimeMillis() + 60_000)));
+    assertThrows(IllegalArgumentException.class, () -> new Store.ItemPage(null, 0, null, null, 0));
+  }
+
+  private List<String> pageIds(Store.ItemPage page) {
+    return store.itemPage(page).stream().map(s -> s.item().id()).toList();
+  }
+
+  @Test
+  void userPagesFollowTheCursor() {
+    seed();
+    assertEquals(List.of("u1"), store.userPage(null, 1).stream().map(User::id).toList());
+    assertEquals(List.of("u2"), store.userPage("u1", 5).stream().map(User::id).toList());
+    assertTrue(store.userPage("u2", 5).isEmpty());
+  }
+
+  @Test
   void aClosedTransactionRefusesMoreWrites() {
     Store.Transaction tx = store.begin();
     tx.commit();
