@@ -268,7 +268,10 @@ public final class ApiFuzzer {
           if (param.path("in").asText().equals("query")) queryParams.add(pr);
         }
         JsonNode body = resolve(op.path("requestBody")).path("content").path("application/json").path("schema");
-        boolean needsKey = op.has("security") ? !op.path("security").isEmpty() : document.has("security");
+        // the key is needed unless the document says it may be left out: no requirement, or an empty one ({})
+        JsonNode security = op.has("security") ? op.path("security") : document.path("security");
+        boolean needsKey = !security.isEmpty();
+        for (JsonNode requirement : security) needsKey &= !requirement.isEmpty();
         Operation o = new Operation(verb, path.getKey(), pathParams, queryParams, body.isMissingNode() ? null
             : resolve(body), needsKey);
         operations.add(o);
@@ -365,8 +368,8 @@ public final class ApiFuzzer {
     List<String> out = new ArrayList<>();
     for (Operation op : operations) {
       if (!op.label().equals(operation)) continue;
-      JsonNode schema = document.path("paths").path(op.template()).path(op.method().toLowerCase(Locale.ROOT))
-          .path("responses").path(Integer.toString(status)).path("content").path("application/json").path("schema");
+      JsonNode schema = resolve(document.path("paths").path(op.template()).path(op.method().toLowerCase(Locale.ROOT))
+          .path("responses").path(Integer.toString(status))).path("content").path("application/json").path("schema");
       if (!schema.isMissingNode()) conforms(schema, answer, "$", out);
     }
     return out;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
@@ -22,6 +23,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +56,7 @@ class ShiftRecServerTest {
   /** Documented operations ("GET /users/{id}/profile") the tests called, with the statuses they saw. */
   static final Map<String, Set<Integer>> exercised = new ConcurrentHashMap<>();
 
-  record Response(int status, String contentType, String body, JsonNode json) {}
+  record Response(int status, String contentType, String body, JsonNode json, HttpHeaders headers) {}
 
   @BeforeAll
   static void start() throws Exception {
@@ -81,7 +83,7 @@ class ShiftRecServerTest {
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     String type = r.headers().firstValue("Content-Type").orElse("");
     JsonNode json = type.contains("json") && !r.body().isEmpty() ? JSON.readTree(r.body()) : null;
-    Response response = new Response(r.statusCode(), type, r.body(), json);
+    Response response = new Response(r.statusCode(), type, r.body(), json, r.headers());
     checkAgainstOpenApi(method, path, response);
     return response;
   }
@@ -601,7 +603,10 @@ class ShiftRecServerTest {
     assertEquals(r.status(), r.json().get("status").asInt());
   }
 
-  /** Every answer must be documented: its path and method, its status, and (for JSON) its required fields. */
+  /**
+   * Every answer must be documented: its path and method, its status, its required headers, and (for JSON) its
+   * members, which must be the documented ones with the documented types.
+   */
   static void checkAgainstOpenApi(String method, String path, Response r) {
     if (openApi == null) return;
     String bare = path.replaceAll("\\?.*", "");
@@ -618,19 +623,47 @@ class ShiftRecServerTest {
     assertTrue(operation != null, "undocumented operation " + method + " " + template);
     JsonNode documented = operation.get("responses").get(Integer.toString(r.status()));
     assertTrue(documented != null, method + " " + template + " answered undocumented status " + r.status());
+    documented = resolve(documented);
     exercised.computeIfAbsent(method + " " + template, k -> ConcurrentHashMap.newKeySet()).add(r.status());
+    String where = method + " " + template + " " + r.status();
+    for (Iterator<Map.Entry<String, JsonNode>> it = documented.path("headers").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> h = it.next();
+      JsonNode header = resolve(h.getValue());
+      if (!header.path("required").asBoolean()) continue;
+      String value = r.headers().firstValue(h.getKey()).orElse(null);
+      assertTrue(value != null, where + ": no " + h.getKey() + " header");
+      JsonNode schema = resolve(header.path("schema"));
+      if (schema.path("type").asText().equals("integer")) {
+        assertTrue(value.matches("\\d+"), where + ": " + h.getKey() + " is not an integer: " + value);
+      } else {
+        conforms(schema, JsonNodeFactory.instance.textNode(value), where + " " + h.getKey());
+      }
+    }
     JsonNode content = documented.get("content");
     if (content == null) return;
     String mediaType = r.contentType().replaceAll(";.*", "").trim();
-    assertTrue(content.has(mediaType), method + " " + template + " " + r.status() + " answered " + mediaType);
+    assertTrue(content.has(mediaType), where + " answered " + mediaType);
     if (r.json() != null) conforms(content.get(mediaType).get("schema"), r.json(), method + " " + template);
   }
 
+  /** The object a {@code $ref} names, or the node itself. */
+  static JsonNode resolve(JsonNode node) {
+    for (int i = 0; i < 16 && node.has("$ref"); i++) node = openApi.at(node.get("$ref").asText().substring(1));
+    return node;
+  }
+
+  /**
+   * Whether a value matches a schema: type, required members, no member the schema does not name (unless it allows
+   * more with {@code additionalProperties}), enum, and {@code nullable}.
+   */
   static void conforms(JsonNode schema, JsonNode value, String where) {
-    if (schema.has("$ref")) {
-      schema = openApi.at(schema.get("$ref").asText().substring(1));
-    }
+    schema = resolve(schema);
     if (value.isNull() && schema.path("nullable").asBoolean()) return;
+    if (schema.has("enum")) {
+      boolean listed = false;
+      for (JsonNode allowed : schema.get("enum")) listed |= allowed.equals(value);
+      assertTrue(listed, where + ": " + value + " is none of " + schema.get("enum"));
+    }
     String type = schema.path("type").asText("");
     switch (type) {
       case "object" -> {
@@ -639,9 +672,19 @@ class ShiftRecServerTest {
           assertTrue(value.has(required.asText()), where + ": missing required '" + required.asText() + "' in "
               + value);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> p = it.next();
-          if (value.has(p.getKey())) conforms(p.getValue(), value.get(p.getKey()), where + "." + p.getKey());
+        JsonNode properties = schema.path("properties");
+        JsonNode more = schema.path("additionalProperties");
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> m = it.next();
+          if (properties.has(m.getKey())) {
+            conforms(properties.get(m.getKey()), m.getValue(), where + "." + m.getKey());
+          } else if (more.isObject()) {
+            conforms(more, m.getValue(), where + "." + m.getKey());
+          } else {
+            // a schema that names no members (a free-form object) takes any
+            assertTrue(properties.isMissingNode() || more.asBoolean(false), where + ": undocumented member '"
+                + m.getKey() + "' in " + value);
+          }
         }
       }
       case "array" -> {
@@ -653,6 +696,90 @@ class ShiftRecServerTest {
       case "number" -> assertTrue(value.isNumber(), where + ": expected a number, got " + value);
       case "boolean" -> assertTrue(value.isBoolean(), where + ": expected a boolean, got " + value);
       default -> { }
+    }
+  }
+
+  /** Every example in the document (request bodies, answers, headers) matches the schema it illustrates. */
+  @Test
+  void theDocumentsExamplesMatchTheirSchemas() {
+    List<String> checked = new ArrayList<>();
+    examples(openApi, "#", checked);
+    assertTrue(checked.size() >= 30, "examples checked: " + checked);
+  }
+
+  private static void examples(JsonNode node, String where, List<String> checked) {
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) examples(node.get(i), where + "/" + i, checked);
+      return;
+    }
+    if (!node.isObject()) return;
+    // a media type or a header: a schema with an example or named examples beside it
+    if (node.has("schema") && !where.contains("/properties/")) {
+      if (node.has("example")) {
+        conforms(node.get("schema"), node.get("example"), where + "/example");
+        checked.add(where + "/example");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.path("examples").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode example = resolve(e.getValue());
+        assertTrue(example.has("value"), where + "/examples/" + e.getKey() + ": no value");
+        conforms(node.get("schema"), example.get("value"), where + "/examples/" + e.getKey());
+        checked.add(where + "/examples/" + e.getKey());
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> child = it.next();
+      if (child.getKey().equals("example") || child.getKey().equals("examples")) continue;
+      examples(child.getValue(), where + "/" + child.getKey().replace("~", "~0").replace("/", "~1"), checked);
+    }
+  }
+
+  /**
+   * Each operation asks for the key as its {@code security} says: one that lists only the bearer key refuses a
+   * request without it (401) or with a wrong one (403) whatever the configuration; one that also lists the empty
+   * requirement answers without the key on a server that opens reads, and refuses it (401) on one that does not;
+   * one with no requirement ({@code security: []}) answers without the key everywhere.
+   */
+  @Test
+  void everyOperationAsksForTheKeyAsItsSecuritySays() throws Exception {
+    try (ShiftRecServer locked = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, true,
+        64 * 1024))) {
+      for (Iterator<Map.Entry<String, JsonNode>> paths = openApi.get("paths").fields(); paths.hasNext(); ) {
+        Map.Entry<String, JsonNode> p = paths.next();
+        for (Iterator<Map.Entry<String, JsonNode>> ops = p.getValue().fields(); ops.hasNext(); ) {
+          Map.Entry<String, JsonNode> o = ops.next();
+          String method = o.getKey().toUpperCase();
+          String operation = method + " " + p.getKey();
+          JsonNode security = o.getValue().has("security") ? o.getValue().get("security") : openApi.path("security");
+          boolean open = security.isEmpty();
+          boolean optional = false;
+          for (JsonNode requirement : security) optional |= requirement.isEmpty();
+          for (JsonNode requirement : security) {
+            for (Iterator<String> schemes = requirement.fieldNames(); schemes.hasNext(); ) {
+              String scheme = schemes.next();
+              assertTrue(openApi.at("/components/securitySchemes/" + scheme).isObject(), operation + ": " + scheme);
+            }
+          }
+          String target = p.getKey().replaceAll("\\{[^}]+}", "nobody");
+          int none = call(method, target, (byte[]) null, null).status();
+          int wrong = call(method, target, (byte[]) null, "not-the-key-0123456789").status();
+          if (open || optional) {
+            assertTrue(none != 401 && none != 403, operation + " without the key: " + none);
+            assertTrue(wrong != 401 && wrong != 403, operation + " with a wrong key: " + wrong);
+          } else {
+            assertEquals(401, none, operation + " without the key");
+            assertEquals(403, wrong, operation + " with a wrong key");
+          }
+          HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + locked.port()
+              + target)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.ofString());
+          if (open) {
+            assertNotEquals(401, r.statusCode(), operation + " without the key, reads closed");
+          } else {
+            assertEquals(401, r.statusCode(), operation + " without the key, reads closed");
+          }
+        }
+      }
     }
   }
 
