@@ -119,6 +119,15 @@ public interface Store extends AutoCloseable {
   /** How many events the user has. */
   long eventCount(String user);
 
+  /** The API keys kept in the store (never the keys themselves: their SHA-256), oldest first. */
+  List<ApiKey> apiKeys();
+
+  /** Keeps a new API key, in a transaction of its own. */
+  void putApiKey(ApiKey key);
+
+  /** Forgets an API key. Returns false when the store keeps none of that id. */
+  boolean deleteApiKey(String id);
+
   @Override
   void close();
 
@@ -172,6 +181,12 @@ public interface Store extends AutoCloseable {
       if (limit < 1) throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
   }
+
+  /**
+   * An API key as the store keeps it: an id that names it in lists and logs, the SHA-256 of the key, its scope
+   * ({@code read}, {@code write} or {@code admin}) and a label saying who holds it.
+   */
+  record ApiKey(String id, byte[] sha256, String scope, String label, long createdAtMillis) {}
 
   record Counts(long items, long users, long events, long embeddings) {}
 

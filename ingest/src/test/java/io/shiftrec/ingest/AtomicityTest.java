@@ -182,6 +182,9 @@ class AtomicityTest {
       return delegate.putArtifact(name, metadata, data);
     }
     @Override public Optional<Artifact> latestArtifact(String name) { return delegate.latestArtifact(name); }
+    @Override public List<ApiKey> apiKeys() { return delegate.apiKeys(); }
+    @Override public void putApiKey(ApiKey key) { delegate.putApiKey(key); }
+    @Override public boolean deleteApiKey(String id) { return delegate.deleteApiKey(id); }
     @Override public void close() { delegate.close(); }
   }
 }

@@ -66,6 +66,18 @@ final class Problem extends RuntimeException {
     return new Problem(403, "forbidden", "Wrong API key", "the API key sent is not this server's", Map.of());
   }
 
+  /** A key of this server whose scope does not reach the call. */
+  static Problem insufficientScope(String has, String needs) {
+    return new Problem(403, "insufficient-scope", "Key scope too narrow", "this call needs a key of scope " + needs
+        + " or wider; the key sent is a " + has + " key", Map.of("scope", has, "needs", needs));
+  }
+
+  /** A key named by the server's settings, which the API cannot take away. */
+  static Problem configuredKey(String id) {
+    return new Problem(422, "configured-key", "Key set in the settings", "key " + id + " comes from the server's"
+        + " settings (api_key, api_keys); remove it there", Map.of("key", id));
+  }
+
   static Problem notFound(String kind, String id) {
     return new Problem(404, "unknown-" + kind, "Unknown " + kind, "unknown " + kind + " '" + id + "'",
         Map.of(kind, id));

@@ -15,11 +15,12 @@ import java.util.Set;
  * How the server runs. Each setting comes from the command line, else the environment ({@code SHIFTREC_API_KEY},
  * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES},
  * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}, {@code SHIFTREC_CORS_ORIGINS},
- * {@code SHIFTREC_FOLLOW_SECONDS}, {@code SHIFTREC_TRAIN_EVERY}, {@code SHIFTREC_UNKNOWN_USERS}), else the config
+ * {@code SHIFTREC_FOLLOW_SECONDS}, {@code SHIFTREC_TRAIN_EVERY}, {@code SHIFTREC_UNKNOWN_USERS},
+ * {@code SHIFTREC_API_KEYS}), else the config
  * file (a properties file:
  * {@code api_key}, {@code host}, {@code port}, {@code reads_need_key}, {@code max_request_bytes}, {@code item_queue},
  * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every},
- * {@code unknown_users}),
+ * {@code unknown_users}, {@code api_keys}),
  * else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
@@ -37,13 +38,17 @@ import java.util.Set;
  *     activated, items and events imported by the command line) and takes it in (default 10)
  * @param trainEvery retrain the learned ranker in the background once this many events have arrived since the
  *     active model's data (0, the default: never); the active model serves meanwhile, and the new one is activated
+ * @param scopedKeys more keys, each with its scope ({@code read}, {@code write} or {@code admin}; setting
+ *     {@code api_keys}: {@code scope:key} pairs separated by commas); several are valid at once, for rotation. Admin
+ *     keys may also make and revoke keys kept in the store ({@code /keys})
  * @param answerUnknownUsers whether recommendations for a user the store does not know are answered by the
  *     fallback chain (popular, newest; {@code unknown_users=fallback}, the default) or refused with 404
  *     ({@code unknown_users=not_found})
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
                           long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit,
-                          Set<String> corsOrigins, int followSeconds, long trainEvery, boolean answerUnknownUsers) {
+                          Set<String> corsOrigins, int followSeconds, long trainEvery, boolean answerUnknownUsers,
+                          Map<String, String> scopedKeys) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
@@ -54,7 +59,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public static final int DEFAULT_FOLLOW_SECONDS = 10;
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
       "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins", "follow_seconds",
-      "train_every", "unknown_users");
+      "train_every", "unknown_users", "api_keys");
+  private static final Set<String> SCOPES = Set.of("read", "write", "admin");
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
 
   public ServeConfig {
@@ -76,6 +82,16 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
       throw new IllegalArgumentException("follow_seconds must be between 1 and 60, got " + followSeconds);
     }
     if (trainEvery < 0) throw new IllegalArgumentException("train_every must not be negative, got " + trainEvery);
+    scopedKeys = Map.copyOf(scopedKeys);
+    for (Map.Entry<String, String> k : scopedKeys.entrySet()) {
+      if (!SCOPES.contains(k.getValue())) {
+        throw new IllegalArgumentException("api_keys: a key's scope is read, write or admin, got '" + k.getValue() + "'");
+      }
+      if (k.getKey().length() < MIN_KEY_CHARS) {
+        throw new IllegalArgumentException("api_keys: a " + k.getValue() + " key is " + k.getKey().length()
+            + " characters; keys must have at least " + MIN_KEY_CHARS);
+      }
+    }
     corsOrigins = Set.copyOf(corsOrigins);
     for (String origin : corsOrigins) {
       if (!ORIGIN.matcher(origin).matches()) {
@@ -100,13 +116,13 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
                      int itemQueue, long rateLimit, long openRateLimit, Set<String> corsOrigins) {
     this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit, corsOrigins,
-        DEFAULT_FOLLOW_SECONDS, 0, true);
+        DEFAULT_FOLLOW_SECONDS, 0, true, Map.of());
   }
 
   /** This configuration looking for other processes' writes every {@code seconds} and retraining after {@code events}. */
   public ServeConfig withLifecycle(int seconds, long events) {
     return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
-        corsOrigins, seconds, events, answerUnknownUsers);
+        corsOrigins, seconds, events, answerUnknownUsers, scopedKeys);
   }
 
   /**
@@ -141,7 +157,33 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT),
         s.list("cors_origins"), Math.toIntExact(Math.max(0, Math.min(Integer.MAX_VALUE,
             s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0),
-        unknownUsers(s.get("unknown_users", "fallback")));
+        unknownUsers(s.get("unknown_users", "fallback")), scopedKeys(s.get("api_keys", null)));
+  }
+
+  /** {@code scope:key,scope:key}. */
+  private static Map<String, String> scopedKeys(String value) {
+    Map<String, String> keys = new java.util.LinkedHashMap<>();
+    if (value == null) return keys;
+    for (String pair : value.split(",")) {
+      if (pair.isBlank()) continue;
+      int colon = pair.indexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("api_keys: expected scope:key pairs separated by commas (e.g."
+            + " read:KEY,write:KEY), got an entry without ':'"); // never the entry: it may be a key
+      }
+      keys.put(pair.substring(colon + 1).trim(), pair.substring(0, colon).trim());
+    }
+    return keys;
+  }
+
+  /** The settings without their keys: a configuration may be logged, its keys never. */
+  @Override
+  public String toString() {
+    return "ServeConfig[db=" + db + ", host=" + host + ", port=" + port + ", api_key=***, scoped_keys="
+        + scopedKeys.size() + ", reads_need_key=" + readsNeedKey + ", max_request_bytes=" + maxRequestBytes
+        + ", item_queue=" + itemQueue + ", rate_limit=" + rateLimit + ", open_rate_limit=" + openRateLimit
+        + ", cors_origins=" + corsOrigins + ", follow_seconds=" + followSeconds + ", train_every=" + trainEvery
+        + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + "]";
   }
 
   private static boolean unknownUsers(String value) {

@@ -39,7 +39,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -86,10 +85,19 @@ public final class ShiftRecServer implements AutoCloseable {
   private static final Set<String> ONBOARDING_FIELDS = Set.of("text", "k", "domain");
 
   /**
-   * Who may call a route. READ routes are open when the configuration says so; PERSONAL ones (a user's profile and
-   * data) always need the key, as writes do, and their answers are never cached.
+   * Who may call a route. READ routes take any key, and no key when the configuration says reads are open; PERSONAL
+   * ones (a user's data) need a write key, as writes do, and their answers are never cached; ADMIN ones an admin key.
    */
-  private enum Access { OPEN, READ, PERSONAL, WRITE }
+  private enum Access {
+    OPEN(null), READ(ApiKeys.Scope.READ), PERSONAL(ApiKeys.Scope.WRITE), WRITE(ApiKeys.Scope.WRITE),
+    ADMIN(ApiKeys.Scope.ADMIN);
+
+    final ApiKeys.Scope needs;
+
+    Access(ApiKeys.Scope needs) {
+      this.needs = needs;
+    }
+  }
 
   /** A route's path as a pattern over request paths, and the methods it answers. */
   private record Methods(Pattern path, Set<String> methods) {}
@@ -106,7 +114,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private final StoreFollower follower;
   private final Fallback fallback;
   private final Metrics metrics = new Metrics();
-  private final byte[] apiKey;
+  private final ApiKeys keys;
   private final RateLimits rateLimits;
   private final byte[] openApi;
   private final Javalin app;
@@ -123,9 +131,12 @@ public final class ShiftRecServer implements AutoCloseable {
     metrics.inFlight(inFlight::get);
     this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
     this.fallback = new Fallback(store);
-    this.follower = new StoreFollower(store, catalog, interests, fallback, loaded, config.followSeconds(),
+    Map<String, ApiKeys.Scope> configured = new LinkedHashMap<>();
+    config.scopedKeys().forEach((key, scope) -> configured.put(key, ApiKeys.Scope.parse(scope)));
+    configured.put(config.apiKey(), ApiKeys.Scope.ADMIN);
+    this.keys = new ApiKeys(configured, store);
+    this.follower = new StoreFollower(store, catalog, interests, fallback, keys, loaded, config.followSeconds(),
         config.trainEvery());
-    this.apiKey = config.apiKey().getBytes(StandardCharsets.UTF_8);
     this.rateLimits = new RateLimits(config.rateLimit(), config.openRateLimit());
     try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
       this.openApi = in.readAllBytes();
@@ -235,7 +246,10 @@ public final class ShiftRecServer implements AutoCloseable {
     route(r, "GET", "/items/{id}/similar", Access.READ, this::similar);
     route(r, "POST", "/onboarding", Access.READ, this::onboarding);
     route(r, "GET", "/models", Access.READ, ctx -> json(ctx, 200, models()));
-    route(r, "POST", "/models/{version}/activate", Access.WRITE, this::activate);
+    route(r, "POST", "/models/{version}/activate", Access.ADMIN, this::activate);
+    route(r, "GET", "/keys", Access.ADMIN, ctx -> json(ctx, 200, Map.of("keys", keys.list())));
+    route(r, "POST", "/keys", Access.ADMIN, this::createKey);
+    route(r, "DELETE", "/keys/{id}", Access.ADMIN, this::revokeKey);
   }
 
   /** The model registry: every version of the learned ranker, newest first, and which one is active and serving. */
@@ -362,30 +376,62 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /**
-   * Checks the key where the route needs one, and spends one request from the client's rate limit: the key's when the
-   * request carries the right one, else its address's (also for wrong keys, so guessing is slow).
+   * Checks the key where the route needs one, and spends one request from the client's rate limit: its key's when
+   * the request carries one of this server's, else its address's (also for wrong keys, so guessing is slow).
    */
   private void authorize(Context ctx, Access access) {
-    boolean keyed = hasKey(ctx);
-    long wait = rateLimits.waitNanos(keyed, keyed ? "" : ctx.ip());
+    ApiKeys.Holder holder = keyHolder(ctx);
+    long wait = rateLimits.waitNanos(holder != null, holder != null ? holder.id() : ctx.ip());
     if (wait > 0) {
       ctx.header("Retry-After", Long.toString(Math.max(1, (wait + 999_999_999L) / 1_000_000_000L)));
-      throw Problem.tooManyRequests(keyed ? config.rateLimit() : config.openRateLimit());
+      throw Problem.tooManyRequests(holder != null ? config.rateLimit() : config.openRateLimit());
     }
-    if (keyed || access == Access.OPEN || access == Access.READ && !config.readsNeedKey()) return;
-    String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.header("WWW-Authenticate", "Bearer realm=\"shiftrec\"");
-      throw Problem.unauthorized();
+    if (access == Access.OPEN || access == Access.READ && (holder != null || !config.readsNeedKey())) return;
+    if (holder == null) {
+      String header = ctx.header("Authorization");
+      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        ctx.header("WWW-Authenticate", "Bearer realm=\"shiftrec\"");
+        throw Problem.unauthorized();
+      }
+      throw Problem.forbidden();
     }
-    throw Problem.forbidden();
+    if (holder.scope().compareTo(access.needs) < 0) {
+      throw Problem.insufficientScope(holder.scope().wireName(), access.needs.wireName());
+    }
   }
 
-  private boolean hasKey(Context ctx) {
+  /** The holder of the key the request carries; null without one of this server's keys. */
+  private ApiKeys.Holder keyHolder(Context ctx) {
     String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
-    byte[] sent = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(sent, apiKey); // constant time: no timing oracle
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    return keys.holder(header.substring(7).trim()); // compared by digest: the time taken tells nothing of the key
+  }
+
+  // ------------------------------------------------------------------------------------------------ keys
+
+  private static final Set<String> KEY_FIELDS = Set.of("scope", "label");
+  private static final int MAX_LABEL_CHARS = 200;
+
+  /** {@code POST /keys}: a new key of a scope, kept in the store; the key is in this answer only. */
+  private void createKey(Context ctx) throws IOException {
+    ObjectNode body = objectBody(ctx, KEY_FIELDS, "a key request");
+    JsonNode scope = body.get("scope");
+    if (scope == null || !scope.isTextual() || !Set.of("read", "write", "admin").contains(scope.asText())) {
+      throw Problem.badParameter("scope", "expected read, write or admin, got " + (scope == null ? "nothing" : scope));
+    }
+    JsonNode label = body.get("label");
+    if (label != null && !label.isTextual()) throw Problem.badParameter("label", "expected a string, got " + type(label));
+    if (label != null && label.asText().length() > MAX_LABEL_CHARS) {
+      throw Problem.tooLong("label", label.asText().length(), MAX_LABEL_CHARS);
+    }
+    json(ctx, 201, keys.create(ApiKeys.Scope.parse(scope.asText()), label == null ? null : label.asText()));
+  }
+
+  private void revokeKey(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (keys.isConfigured(id)) throw Problem.configuredKey(id);
+    if (!keys.revoke(id)) throw Problem.notFound("key", id);
+    ctx.status(204);
   }
 
   // ------------------------------------------------------------------------------------------------ writes

@@ -27,6 +27,7 @@ final class StoreFollower implements AutoCloseable {
   private final LiveCatalog catalog;
   private final LiveInterests interests;
   private final Fallback fallback;
+  private final ApiKeys keys;
   private final long trainEvery;
   private final ScheduledExecutorService ticker;
   private final AtomicBoolean training = new AtomicBoolean();
@@ -36,12 +37,13 @@ final class StoreFollower implements AutoCloseable {
   private long lastTrainingFrom;
 
   /** @param seen the watermark read before the catalogue was loaded: anything written after it is taken in */
-  StoreFollower(Store store, LiveCatalog catalog, LiveInterests interests, Fallback fallback, Store.Watermark seen,
-                int seconds, long trainEvery) {
+  StoreFollower(Store store, LiveCatalog catalog, LiveInterests interests, Fallback fallback, ApiKeys keys,
+                Store.Watermark seen, int seconds, long trainEvery) {
     this.store = store;
     this.catalog = catalog;
     this.interests = interests;
     this.fallback = fallback;
+    this.keys = keys;
     this.seen = seen;
     this.trainEvery = trainEvery;
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -60,7 +62,7 @@ final class StoreFollower implements AutoCloseable {
     }
   }
 
-  /** One look at the store: models, items, events, popularity, and whether to retrain. */
+  /** One look at the store: models, items, events, popularity, keys, and whether to retrain. */
   synchronized void tick() {
     catalog.followActiveModel();
     Store.Watermark now = store.watermark();
@@ -71,6 +73,7 @@ final class StoreFollower implements AutoCloseable {
     if (now.eventSeq() > seen.eventSeq()) interests.followEvents(store.usersWithEventsAfter(seen.eventSeq()));
     seen = now;
     fallback.refresh(now);
+    keys.reload();
     if (trainEvery > 0) maybeTrain(now);
   }
 

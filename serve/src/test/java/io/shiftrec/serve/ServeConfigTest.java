@@ -1,6 +1,7 @@
 package io.shiftrec.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,25 @@ class ServeConfigTest {
     assertEquals(ServeConfig.DEFAULT_MAX_REQUEST_BYTES, c.maxRequestBytes());
     assertEquals(ServeConfig.DEFAULT_RATE_LIMIT, c.rateLimit());
     assertEquals(ServeConfig.DEFAULT_OPEN_RATE_LIMIT, c.openRateLimit());
+  }
+
+  @Test
+  void scopedKeysAreReadAndNeverPrinted() throws Exception {
+    String read = "read-key-0123456789", write = "write-key-0123456789";
+    ServeConfig c = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\napi_keys=read:" + read + ", write:" + write
+        + "\nunknown_users=not_found\n"), Map.of());
+    assertEquals(Map.of(read, "read", write, "write"), c.scopedKeys());
+    assertFalse(c.answerUnknownUsers());
+    assertFalse(c.toString().contains(KEY) || c.toString().contains(read) || c.toString().contains(write), c.toString());
+    IllegalArgumentException noScope = assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null,
+        null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_API_KEYS", read)));
+    assertTrue(noScope.getMessage().contains("api_keys") && !noScope.getMessage().contains(read), noScope.getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
+        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_API_KEYS", "root:" + read))).getMessage().contains("scope"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
+        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_API_KEYS", "read:short"))).getMessage().contains("at least 16"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
+        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_UNKNOWN_USERS", "404"))).getMessage().contains("unknown_users"));
   }
 
   @Test

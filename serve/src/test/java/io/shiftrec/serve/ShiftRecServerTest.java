@@ -536,6 +536,42 @@ class ShiftRecServerTest {
     assertTrue(all.containsAll(List.of("ann", "bob", "eve", "newcomer")), all.toString());
   }
 
+  // ------------------------------------------------------------------------------------------------ keys
+
+  @Test
+  void keysHaveScopesAndAreMadeListedAndRevokedByAnAdminKey() throws Exception {
+    Response made = call("POST", "/keys", "{\"scope\":\"read\",\"label\":\"web page\"}", KEY);
+    assertEquals(201, made.status(), made.body());
+    String read = made.json().get("key").asText();
+    String readId = made.json().get("id").asText();
+    String write = call("POST", "/keys", "{\"scope\":\"write\"}", KEY).json().get("key").asText();
+
+    assertEquals(200, call("GET", "/users/ann/recommendations", (byte[]) null, read).status());
+    Response narrow = call("POST", "/events", "[]", read);
+    assertEquals(403, narrow.status());
+    assertEquals("urn:shiftrec:problem:insufficient-scope", narrow.json().get("type").asText());
+    assertEquals("write", narrow.json().get("needs").asText());
+    assertEquals(403, call("GET", "/users/ann/profile", (byte[]) null, read).status(), "personal data needs write");
+    assertEquals(200, call("POST", "/events", "[]", write).status());
+    assertEquals(200, call("GET", "/users/ann/profile", (byte[]) null, write).status());
+    assertEquals(403, call("POST", "/keys", "{\"scope\":\"admin\"}", write).status(), "a write key makes no keys");
+    assertEquals(403, call("POST", "/models/1/activate", (byte[]) null, write).status(), "nor activates models");
+
+    Response list = call("GET", "/keys", (byte[]) null, KEY);
+    assertEquals(200, list.status(), list.body());
+    assertFalse(list.body().contains(read) || list.body().contains(write) || list.body().contains(KEY),
+        "no key is ever shown again");
+    JsonNode settings = list.json().get("keys").get(0);
+    assertEquals("settings", settings.get("source").asText());
+    assertEquals("admin", settings.get("scope").asText());
+    assertEquals(422, call("DELETE", "/keys/" + settings.get("id").asText(), (byte[]) null, KEY).status());
+
+    assertEquals(204, call("DELETE", "/keys/" + readId, (byte[]) null, KEY).status());
+    assertEquals(403, call("GET", "/users/ann/profile", (byte[]) null, read).status(), "revoked");
+    assertEquals(404, call("DELETE", "/keys/" + readId, (byte[]) null, KEY).status());
+    assertEquals("scope", call("POST", "/keys", "{\"scope\":\"root\"}", KEY).json().get("parameter").asText());
+  }
+
   // ------------------------------------------------------------------------------------------------ requests
 
   @Test
@@ -576,7 +612,7 @@ class ShiftRecServerTest {
     assertTrue(Set.of("notting", "love", "pride").contains(first.get("item").asText()), worded.body());
     assertEquals("Matches what you wrote", first.get("reason").asText());
     ServeConfig strict = new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, false, 64 * 1024, 0, 0, 0, Set.of(),
-        ServeConfig.DEFAULT_FOLLOW_SECONDS, 0, false);
+        ServeConfig.DEFAULT_FOLLOW_SECONDS, 0, false, Map.of());
     try (ShiftRecServer refusing = ShiftRecServer.start(strict)) {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + refusing.port()
           + "/users/stranger/recommendations")).build(), HttpResponse.BodyHandlers.ofString());

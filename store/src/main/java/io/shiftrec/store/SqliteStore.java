@@ -124,6 +124,8 @@ public final class SqliteStore implements Store {
     // added with the item API; items of older stores have no row: shown, times unknown
     s.execute("CREATE TABLE IF NOT EXISTS item_state(item TEXT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,"
         + " hidden INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID");
+    s.execute("CREATE TABLE IF NOT EXISTS api_keys(id TEXT PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE,"
+        + " scope TEXT NOT NULL, label TEXT, created_at INTEGER NOT NULL) WITHOUT ROWID");
     // deleting an item deletes the events naming it, and popularity counts them: neither scans every event
     s.execute("CREATE INDEX IF NOT EXISTS events_by_item ON events(item)");
   }
@@ -424,6 +426,53 @@ public final class SqliteStore implements Store {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  @Override
+  public void putApiKey(ApiKey key) {
+    writeLock.lock();
+    try (PreparedStatement ps = writer.prepareStatement("INSERT INTO api_keys VALUES(?, ?, ?, ?, ?)")) {
+      ps.setString(1, key.id());
+      ps.setBytes(2, key.sha256());
+      ps.setString(3, key.scope());
+      ps.setString(4, key.label());
+      ps.setLong(5, key.createdAtMillis());
+      ps.executeUpdate();
+      writer.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("cannot store API key " + key.id() + ": " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean deleteApiKey(String id) {
+    writeLock.lock();
+    try (PreparedStatement ps = writer.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
+      ps.setString(1, id);
+      boolean deleted = ps.executeUpdate() > 0;
+      writer.commit();
+      return deleted;
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw failure("cannot delete API key " + id + ": " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public List<ApiKey> apiKeys() {
+    return read("API keys", c -> {
+      List<ApiKey> out = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT id, sha256, scope, label, created_at FROM api_keys ORDER BY created_at, id")) {
+        while (rs.next()) out.add(new ApiKey(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+      }
+      return out;
+    });
   }
 
   private void rollbackQuietly() {

@@ -374,6 +374,23 @@ public abstract class StoreContract {
   }
 
   @Test
+  void apiKeysAreKeptByTheirHashAndForgotten() {
+    store.putApiKey(new Store.ApiKey("k1", new byte[] {1, 2, 3}, "read", "the shop's web page", 1000));
+    store.putApiKey(new Store.ApiKey("k2", new byte[] {4, 5, 6}, "admin", null, 2000));
+    store.close();
+    store = open(dir);
+    List<Store.ApiKey> keys = store.apiKeys();
+    assertEquals(List.of("k1", "k2"), keys.stream().map(Store.ApiKey::id).toList());
+    assertArrayEquals(new byte[] {1, 2, 3}, keys.get(0).sha256());
+    assertEquals("the shop's web page", keys.get(0).label());
+    assertThrows(StoreException.class, () -> store.putApiKey(new Store.ApiKey("k3", new byte[] {1, 2, 3}, "read",
+        null, 3000)), "one hash, one key");
+    assertTrue(store.deleteApiKey("k1"));
+    assertFalse(store.deleteApiKey("k1"));
+    assertEquals(List.of("k2"), store.apiKeys().stream().map(Store.ApiKey::id).toList());
+  }
+
+  @Test
   void aClosedTransactionRefusesMoreWrites() {
     Store.Transaction tx = store.begin();
     tx.commit();
