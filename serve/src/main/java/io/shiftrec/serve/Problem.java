@@ -78,6 +78,11 @@ final class Problem extends RuntimeException {
         + " settings (api_key, api_keys); remove it there", Map.of("key", id));
   }
 
+  static Problem appExists(String name) {
+    return new Problem(409, "app-exists", "App exists", "an app named '" + name + "' exists already",
+        Map.of("app", name));
+  }
+
   static Problem notFound(String kind, String id) {
     return new Problem(404, "unknown-" + kind, "Unknown " + kind, "unknown " + kind + " '" + id + "'",
         Map.of(kind, id));

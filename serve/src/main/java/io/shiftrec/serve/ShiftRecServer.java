@@ -104,44 +104,38 @@ public final class ShiftRecServer implements AutoCloseable {
 
   @FunctionalInterface
   private interface Route {
-    void handle(Context ctx) throws Exception;
+    void handle(Context ctx, App app) throws Exception;
   }
 
+  /** Where a route is: in every app (also under {@code /apps/{app}}), or once for the deployment. */
+  private enum Reach { APP, DEPLOYMENT }
+
+  /** The prefix of an app's routes; the routes without it are the default app's. */
+  private static final String APP_PREFIX = "/apps/{app}";
+
   private final ServeConfig config;
-  private final Store store;
-  private final LiveCatalog catalog;
-  private final LiveInterests interests;
-  private final StoreFollower follower;
-  private final Fallback fallback;
+  /** The app of the routes without {@code /apps/{app}}, over the store the server was started on. */
+  private final App defaultApp;
+  private final Apps apps;
   private final Metrics metrics = new Metrics();
-  private final ApiKeys keys;
   private final RateLimits rateLimits;
   private final byte[] openApi;
-  private final Javalin app;
+  private final Javalin http;
   /** Requests being answered, so shutting down can wait for them. */
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Every route path with its methods, in registration order: a known path with another method is a 405. */
   private final Map<String, Methods> methodsByPath = new LinkedHashMap<>();
 
-  private ShiftRecServer(ServeConfig config, Store store, LiveCatalog catalog, Store.Watermark loaded)
-      throws IOException {
+  private ShiftRecServer(ServeConfig config, App defaultApp, Apps apps) throws IOException {
     this.config = config;
-    this.store = store;
-    this.catalog = catalog;
+    this.defaultApp = defaultApp;
+    this.apps = apps;
     metrics.inFlight(inFlight::get);
-    this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
-    this.fallback = new Fallback(store);
-    Map<String, ApiKeys.Scope> configured = new LinkedHashMap<>();
-    config.scopedKeys().forEach((key, scope) -> configured.put(key, ApiKeys.Scope.parse(scope)));
-    configured.put(config.apiKey(), ApiKeys.Scope.ADMIN);
-    this.keys = new ApiKeys(configured, store);
-    this.follower = new StoreFollower(store, catalog, interests, fallback, keys, loaded, config.followSeconds(),
-        config.trainEvery());
     this.rateLimits = new RateLimits(config.rateLimit(), config.openRateLimit());
     try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
       this.openApi = in.readAllBytes();
     }
-    this.app = Javalin.create(c -> {
+    this.http = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.host = config.host();
       c.jetty.port = config.port();
@@ -167,18 +161,25 @@ public final class ShiftRecServer implements AutoCloseable {
     });
   }
 
-  /** Opens the store, loads the catalogue (encoding items not encoded yet) and starts listening. */
+  /**
+   * Opens the store and the other apps' stores, loads their catalogues (encoding items not encoded yet) and starts
+   * listening.
+   */
   public static ShiftRecServer start(ServeConfig config) throws IOException {
-    Store store = Stores.openExisting(config.db());
+    Map<String, ApiKeys.Scope> configured = new LinkedHashMap<>();
+    config.scopedKeys().forEach((key, scope) -> configured.put(key, ApiKeys.Scope.parse(scope)));
+    configured.put(config.apiKey(), ApiKeys.Scope.ADMIN);
+    App defaultApp = App.open(App.DEFAULT, config.db(), config, configured);
+    Apps apps = null;
     try {
-      Store.Watermark loaded = store.watermark(); // before the catalogue: what is written after it is followed
-      ShiftRecServer server = new ShiftRecServer(config, store, new LiveCatalog(store, config.itemQueue()), loaded);
-      server.app.start();
-      LiveCatalog.View view = server.catalog.view();
-      Store.Counts counts = store.counts();
-      LOG.info("serving {} on {}:{}: {} items, {} users, {} events, ranked by {}; following the store every {} s{}",
-          config.db(), config.host(), server.port(), view.catalog().size(), counts.users(), counts.events(),
-          view.recommender().model(), config.followSeconds(),
+      apps = Apps.open(config);
+      ShiftRecServer server = new ShiftRecServer(config, defaultApp, apps);
+      server.http.start();
+      LiveCatalog.View view = defaultApp.catalog.view();
+      Store.Counts counts = defaultApp.store.counts();
+      LOG.info("serving {} on {}:{}: {} items, {} users, {} events, ranked by {}; {} more apps; following the store"
+          + " every {} s{}", config.db(), config.host(), server.port(), view.catalog().size(), counts.users(),
+          counts.events(), view.recommender().model(), apps.names().size(), config.followSeconds(),
           config.trainEvery() > 0 ? ", retraining every " + config.trainEvery() + " events" : "");
       if (!config.readsNeedKey() && !isLoopback(config.host())) {
         LOG.warn("listening on {} with open reads: anyone who reaches this address reads recommendations without a "
@@ -186,7 +187,8 @@ public final class ShiftRecServer implements AutoCloseable {
       }
       return server;
     } catch (RuntimeException | IOException e) {
-      store.close();
+      if (apps != null) apps.close();
+      defaultApp.close();
       throw e;
     }
   }
@@ -206,7 +208,7 @@ public final class ShiftRecServer implements AutoCloseable {
 
   /** The port listened on (the one chosen when the configuration asked for port 0). */
   public int port() {
-    return app.port();
+    return http.port();
   }
 
   /**
@@ -215,20 +217,25 @@ public final class ShiftRecServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    follower.close();
-    app.stop();
-    catalog.close();
-    store.close();
+    http.stop();
+    apps.close();
+    defaultApp.close();
   }
 
   private void routes(JavalinDefaultRoutingApi r) {
-    route(r, "GET", "/health", Access.OPEN, ctx -> {
-      LiveCatalog.View view = catalog.view();
+    route(r, "GET", "/health", Access.OPEN, (ctx, app) -> {
+      LiveCatalog.View view = app.catalog.view();
       json(ctx, 200, Map.of("status", "ok", "items", view.catalog().size(), "model", view.recommender().model(),
           "retrieval", view.recommender().isIndexed() ? "ann" : "scan"));
     });
-    route(r, "GET", "/openapi.json", Access.OPEN, ctx -> ctx.contentType("application/json").result(openApi));
-    route(r, "GET", "/metrics", Access.READ, ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+    route(r, Reach.DEPLOYMENT, "GET", "/openapi.json", Access.OPEN,
+        (ctx, app) -> ctx.contentType("application/json").result(openApi));
+    route(r, Reach.DEPLOYMENT, "GET", "/metrics", Access.READ,
+        (ctx, app) -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()));
+    route(r, Reach.DEPLOYMENT, "GET", "/apps", Access.ADMIN,
+        (ctx, app) -> json(ctx, 200, Map.of("apps", apps.names())));
+    route(r, Reach.DEPLOYMENT, "POST", "/apps", Access.ADMIN, this::createApp);
+    route(r, Reach.DEPLOYMENT, "DELETE", "/apps/{name}", Access.ADMIN, this::deleteApp);
     route(r, "POST", "/items", Access.WRITE, this::upsertItems);
     route(r, "POST", "/events", Access.WRITE, this::insertEvents);
     route(r, "GET", "/items", Access.READ, this::listItems);
@@ -245,18 +252,18 @@ public final class ShiftRecServer implements AutoCloseable {
     route(r, "DELETE", "/users/{id}", Access.WRITE, this::deleteUser);
     route(r, "GET", "/items/{id}/similar", Access.READ, this::similar);
     route(r, "POST", "/onboarding", Access.READ, this::onboarding);
-    route(r, "GET", "/models", Access.READ, ctx -> json(ctx, 200, models()));
+    route(r, "GET", "/models", Access.READ, (ctx, app) -> json(ctx, 200, models(app)));
     route(r, "POST", "/models/{version}/activate", Access.ADMIN, this::activate);
-    route(r, "GET", "/keys", Access.ADMIN, ctx -> json(ctx, 200, Map.of("keys", keys.list())));
+    route(r, "GET", "/keys", Access.ADMIN, (ctx, app) -> json(ctx, 200, Map.of("keys", app.keys.list())));
     route(r, "POST", "/keys", Access.ADMIN, this::createKey);
     route(r, "DELETE", "/keys/{id}", Access.ADMIN, this::revokeKey);
   }
 
   /** The model registry: every version of the learned ranker, newest first, and which one is active and serving. */
-  private Map<String, Object> models() {
-    List<Store.ArtifactInfo> versions = store.artifactVersions(RankerArtifact.NAME);
-    long active = store.servingVersion(RankerArtifact.NAME);
-    long serving = catalog.servingVersion();
+  private Map<String, Object> models(App app) {
+    List<Store.ArtifactInfo> versions = app.store.artifactVersions(RankerArtifact.NAME);
+    long active = app.store.servingVersion(RankerArtifact.NAME);
+    long serving = app.catalog.servingVersion();
     List<Map<String, Object>> list = new ArrayList<>();
     for (int v = versions.size() - 1; v >= 0; v--) {
       Store.ArtifactInfo info = versions.get(v);
@@ -279,7 +286,7 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** Switches to a stored version (a rollback when older); one that cannot be served is refused, the active stays. */
-  private void activate(Context ctx) {
+  private void activate(Context ctx, App app) {
     String text = ctx.pathParam("version");
     long version;
     try {
@@ -287,25 +294,43 @@ public final class ShiftRecServer implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw Problem.unknownModelVersion(text);
     }
-    if (store.artifact(RankerArtifact.NAME, version).isEmpty()) throw Problem.unknownModelVersion(text);
+    if (app.store.artifact(RankerArtifact.NAME, version).isEmpty()) throw Problem.unknownModelVersion(text);
     try {
-      catalog.activate(version);
+      app.catalog.activate(version);
     } catch (IllegalArgumentException e) {
       LOG.error("model version {} refused: {}", version, e.getMessage());
       throw Problem.unservableModel(text, e.getMessage());
     }
-    json(ctx, 200, models());
+    json(ctx, 200, models(app));
   }
 
-  /** Registers a route behind the access check, with its errors answered as problems and its latency measured. */
+  /** {@link #route(JavalinDefaultRoutingApi, Reach, String, String, Access, Route)} in every app. */
   private void route(JavalinDefaultRoutingApi r, String method, String path, Access access, Route route) {
+    route(r, Reach.APP, method, path, access, route);
+  }
+
+  /**
+   * Registers a route behind the access check, with its errors answered as problems and its latency measured; an
+   * app's route twice, for the default app and under {@code /apps/{app}}. Deployment routes are checked against the
+   * default app's keys.
+   */
+  private void route(JavalinDefaultRoutingApi r, Reach reach, String method, String path, Access access,
+                     Route route) {
+    register(r, method, path, access, route, false);
+    if (reach == Reach.APP) register(r, method, APP_PREFIX + path, access, route, true);
+  }
+
+  private void register(JavalinDefaultRoutingApi r, String method, String path, Access access, Route route,
+                        boolean named) {
+    boolean personal = access == Access.PERSONAL || path.startsWith("/users/") || path.startsWith(APP_PREFIX + "/users/");
     io.javalin.http.Handler handler = ctx -> {
       long start = System.nanoTime();
       inFlight.incrementAndGet();
       try {
-        if (access == Access.PERSONAL || path.startsWith("/users/")) ctx.header("Cache-Control", "no-store");
-        authorize(ctx, access);
-        route.handle(ctx);
+        if (personal) ctx.header("Cache-Control", "no-store");
+        App app = named ? app(ctx.pathParam("app")) : defaultApp;
+        authorize(ctx, access, app);
+        route.handle(ctx, app);
       } catch (Problem p) {
         problem(ctx, p);
       } catch (IOException | UncheckedIOException e) { // the client's body: cut short, or broken framing
@@ -379,8 +404,8 @@ public final class ShiftRecServer implements AutoCloseable {
    * Checks the key where the route needs one, and spends one request from the client's rate limit: its key's when
    * the request carries one of this server's, else its address's (also for wrong keys, so guessing is slow).
    */
-  private void authorize(Context ctx, Access access) {
-    ApiKeys.Holder holder = keyHolder(ctx);
+  private void authorize(Context ctx, Access access, App app) {
+    ApiKeys.Holder holder = keyHolder(ctx, app);
     long wait = rateLimits.waitNanos(holder != null, holder != null ? holder.id() : ctx.ip());
     if (wait > 0) {
       ctx.header("Retry-After", Long.toString(Math.max(1, (wait + 999_999_999L) / 1_000_000_000L)));
@@ -400,11 +425,41 @@ public final class ShiftRecServer implements AutoCloseable {
     }
   }
 
-  /** The holder of the key the request carries; null without one of this server's keys. */
-  private ApiKeys.Holder keyHolder(Context ctx) {
+  /** The holder of the key the request carries; null without one of this server's app.keys. */
+  private ApiKeys.Holder keyHolder(Context ctx, App app) {
     String header = ctx.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
-    return keys.holder(header.substring(7).trim()); // compared by digest: the time taken tells nothing of the key
+    return app.keys.holder(header.substring(7).trim()); // compared by digest: the time taken tells nothing of the key
+  }
+
+  /** The app a request's path names ({@code default} is the default app). */
+  private App app(String name) {
+    if (name.equals(App.DEFAULT)) return defaultApp;
+    App app = apps.get(name);
+    if (app == null) throw Problem.notFound("app", name);
+    return app;
+  }
+
+  // ------------------------------------------------------------------------------------------------ apps
+
+  private static final Set<String> APP_FIELDS = Set.of("name");
+
+  /** {@code POST /apps}: an empty app and its first admin key, in this answer only. */
+  private void createApp(Context ctx, App app) throws IOException {
+    JsonNode name = objectBody(ctx, APP_FIELDS, "an app").get("name");
+    if (name == null || !name.isTextual() || !App.NAME.matcher(name.asText()).matches()) {
+      throw Problem.badParameter("name", "expected a name of 1 to 63 lower-case letters, digits and '-', starting"
+          + " with a letter or digit, got " + (name == null ? "nothing" : name));
+    }
+    json(ctx, 201, apps.create(name.asText()));
+  }
+
+  /** {@code DELETE /apps/{name}}: the app and everything it keeps. */
+  private void deleteApp(Context ctx, App app) {
+    String name = ctx.pathParam("name");
+    if (name.equals(App.DEFAULT)) throw Problem.badParameter("name", "the default app is the server's own store");
+    if (!apps.delete(name)) throw Problem.notFound("app", name);
+    ctx.status(204);
   }
 
   // ------------------------------------------------------------------------------------------------ keys
@@ -413,7 +468,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private static final int MAX_LABEL_CHARS = 200;
 
   /** {@code POST /keys}: a new key of a scope, kept in the store; the key is in this answer only. */
-  private void createKey(Context ctx) throws IOException {
+  private void createKey(Context ctx, App app) throws IOException {
     ObjectNode body = objectBody(ctx, KEY_FIELDS, "a key request");
     JsonNode scope = body.get("scope");
     if (scope == null || !scope.isTextual() || !Set.of("read", "write", "admin").contains(scope.asText())) {
@@ -424,46 +479,46 @@ public final class ShiftRecServer implements AutoCloseable {
     if (label != null && label.asText().length() > MAX_LABEL_CHARS) {
       throw Problem.tooLong("label", label.asText().length(), MAX_LABEL_CHARS);
     }
-    json(ctx, 201, keys.create(ApiKeys.Scope.parse(scope.asText()), label == null ? null : label.asText()));
+    json(ctx, 201, app.keys.create(ApiKeys.Scope.parse(scope.asText()), label == null ? null : label.asText()));
   }
 
-  private void revokeKey(Context ctx) {
+  private void revokeKey(Context ctx, App app) {
     String id = ctx.pathParam("id");
-    if (keys.isConfigured(id)) throw Problem.configuredKey(id);
-    if (!keys.revoke(id)) throw Problem.notFound("key", id);
+    if (app.keys.isConfigured(id)) throw Problem.configuredKey(id);
+    if (!app.keys.revoke(id)) throw Problem.notFound("key", id);
     ctx.status(204);
   }
 
   // ------------------------------------------------------------------------------------------------ writes
 
-  private void upsertItems(Context ctx) throws IOException {
+  private void upsertItems(Context ctx, App app) throws IOException {
     List<JsonNode> rows = arrayBody(ctx, GenericBatch.ITEMS, MAX_BATCH_ITEMS);
     boolean queued = config.itemQueue() > 0;
     List<Item> items;
     try {
-      items = queued ? catalog.enqueue(rows) : catalog.upsert(rows);
+      items = queued ? app.catalog.enqueue(rows) : app.catalog.upsert(rows);
     } catch (ImportRejectedException e) {
       throw rejected(e.report());
     }
     metrics.itemsUpserted(items.size());
     if (queued) {
-      json(ctx, 202, Map.of("upserted", items.size(), "queued_items", catalog.queuedItems()));
+      json(ctx, 202, Map.of("upserted", items.size(), "queued_items", app.catalog.queuedItems()));
     } else {
-      json(ctx, 200, Map.of("upserted", items.size(), "catalog_items", catalog.view().catalog().size()));
+      json(ctx, 200, Map.of("upserted", items.size(), "catalog_items", app.catalog.view().catalog().size()));
     }
   }
 
   /** Answers only after the transaction committed (the store syncs each commit to disk). */
-  private void insertEvents(Context ctx) throws IOException {
+  private void insertEvents(Context ctx, App app) throws IOException {
     List<JsonNode> rows = arrayBody(ctx, GenericBatch.EVENTS, MAX_BATCH_EVENTS);
     GenericBatch.Inserted inserted;
     try {
-      inserted = GenericBatch.insertEvents(store, rows);
+      inserted = GenericBatch.insertEvents(app.store, rows);
     } catch (ImportRejectedException e) {
       throw rejected(e.report());
     }
     ImportReport report = inserted.report();
-    interests.stored(inserted.events(), report.events().stored() == inserted.events().size());
+    app.interests.stored(inserted.events(), report.events().stored() == inserted.events().size());
     metrics.eventsStored(report.events().stored());
     json(ctx, 200, Map.of("received", rows.size(), "stored", report.events().stored()));
   }
@@ -487,16 +542,16 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** Deletes the user, their events and the cached vectors of their texts in one transaction. */
-  private void deleteUser(Context ctx) {
+  private void deleteUser(Context ctx, App app) {
     String id = ctx.pathParam("id");
-    List<Event> history = store.eventsOf(id);
+    List<Event> history = app.store.eventsOf(id);
     boolean deleted;
-    try (Store.Transaction tx = store.begin()) {
+    try (Store.Transaction tx = app.store.begin()) {
       deleted = tx.deleteUser(id);
-      StoreEncoding.forgetBehaviourText(tx, StoreEncoding.settings(store), history);
+      StoreEncoding.forgetBehaviourText(tx, StoreEncoding.settings(app.store), history);
       tx.commit();
     }
-    interests.forget(List.of(id));
+    app.interests.forget(List.of(id));
     if (!deleted) throw Problem.notFound("user", id);
     ctx.status(204);
   }
@@ -509,9 +564,9 @@ public final class ShiftRecServer implements AutoCloseable {
       Set.of("id", "domain", "title", "text", "categories", "language", "attributes", "hidden");
   private static final Set<String> USER_FIELDS = Set.of("id", "split", "attributes");
 
-  private void getItem(Context ctx) {
+  private void getItem(Context ctx, App app) {
     String id = ctx.pathParam("id");
-    json(ctx, 200, itemDocument(store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
+    json(ctx, 200, itemDocument(app.store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
   }
 
   /** An item in the generic import format (so it can be posted back as it is), with what the service keeps beside. */
@@ -532,20 +587,20 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** {@code GET /items}: a page in id order, filtered by domain, category and last change. */
-  private void listItems(Context ctx) {
+  private void listItems(Context ctx, App app) {
     String after = cursorParam(ctx);
     int limit = rangeParam(ctx, "limit", 100, 1, MAX_PAGE);
     String domain = ctx.queryParam("domain");
     String category = ctx.queryParam("category");
     long since = instantParam(ctx, "updated_since");
-    List<Store.StoredItem> page = store.itemPage(new Store.ItemPage(after, limit, domain, category, since));
+    List<Store.StoredItem> page = app.store.itemPage(new Store.ItemPage(after, limit, domain, category, since));
     List<Map<String, Object>> items = new ArrayList<>(page.size());
     for (Store.StoredItem stored : page) items.add(itemDocument(stored));
     json(ctx, 200, page(items, page.size() == limit ? page.get(page.size() - 1).item().id() : null));
   }
 
   /** {@code PUT /items/{id}}: the whole item, stored, encoded and recommendable before the answer. */
-  private void putItem(Context ctx) throws IOException {
+  private void putItem(Context ctx, App app) throws IOException {
     String id = ctx.pathParam("id");
     ObjectNode body = objectBody(ctx, ITEM_FIELDS, "an item");
     Boolean hidden = hiddenField(body);
@@ -554,14 +609,14 @@ public final class ShiftRecServer implements AutoCloseable {
       throw Problem.badParameter("id", "the body's id " + given + " is not the path's '" + id + "'");
     }
     body.put("id", id);
-    writeItem(ctx, id, body, hidden);
+    writeItem(ctx, app, id, body, hidden);
   }
 
   /**
    * {@code PATCH /items/{id}}: a JSON merge patch (RFC 7396) over the stored item: given fields replace theirs,
    * {@code null} removes an optional one, {@code attributes} merge key by key. {@code hidden} alone re-encodes nothing.
    */
-  private void patchItem(Context ctx) throws IOException {
+  private void patchItem(Context ctx, App app) throws IOException {
     String id = ctx.pathParam("id");
     ObjectNode patch = objectBody(ctx, ITEM_FIELDS, "an item patch");
     Boolean hidden = hiddenField(patch);
@@ -570,9 +625,9 @@ public final class ShiftRecServer implements AutoCloseable {
       throw Problem.badParameter("id", "an item's id cannot change (the body says " + given + ")");
     }
     patch.remove("id");
-    Store.StoredItem stored = store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id));
+    Store.StoredItem stored = app.store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id));
     if (patch.isEmpty()) {
-      writeItem(ctx, id, null, hidden);
+      writeItem(ctx, app, id, null, hidden);
       return;
     }
     ObjectNode merged = JSON.valueToTree(itemDocument(stored));
@@ -592,21 +647,21 @@ public final class ShiftRecServer implements AutoCloseable {
         merged.set(f.getKey(), f.getValue());
       }
     }
-    writeItem(ctx, id, merged, hidden);
+    writeItem(ctx, app, id, merged, hidden);
   }
 
   /** Stores the item row (null: none) and then its hidden state (null: unchanged), and answers with the item. */
-  private void writeItem(Context ctx, String id, ObjectNode row, Boolean hidden) {
+  private void writeItem(Context ctx, App app, String id, ObjectNode row, Boolean hidden) {
     if (row != null) {
       try {
-        catalog.upsert(List.of(row));
+        app.catalog.upsert(List.of(row));
       } catch (ImportRejectedException e) {
         throw rejected(e.report());
       }
       metrics.itemsUpserted(1);
     }
-    if (hidden != null && !catalog.setHidden(id, hidden)) throw Problem.notFound("item", id);
-    json(ctx, 200, itemDocument(store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
+    if (hidden != null && !app.catalog.setHidden(id, hidden)) throw Problem.notFound("item", id);
+    json(ctx, 200, itemDocument(app.store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
   }
 
   private static Boolean hiddenField(ObjectNode body) {
@@ -617,17 +672,17 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** Deletes the item and every event naming it; it leaves recommendations, similar items and the index at once. */
-  private void deleteItem(Context ctx) {
+  private void deleteItem(Context ctx, App app) {
     String id = ctx.pathParam("id");
-    if (!catalog.delete(id)) throw Problem.notFound("item", id);
+    if (!app.catalog.delete(id)) throw Problem.notFound("item", id);
     ctx.status(204);
   }
 
-  private void getUser(Context ctx) {
+  private void getUser(Context ctx, App app) {
     String id = ctx.pathParam("id");
-    User user = store.user(id).orElseThrow(() -> Problem.notFound("user", id));
+    User user = app.store.user(id).orElseThrow(() -> Problem.notFound("user", id));
     Map<String, Object> doc = userDocument(user);
-    doc.put("events", store.eventCount(id));
+    doc.put("events", app.store.eventCount(id));
     json(ctx, 200, doc);
   }
 
@@ -640,17 +695,17 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** {@code GET /users}: a page in id order. */
-  private void listUsers(Context ctx) {
+  private void listUsers(Context ctx, App app) {
     String after = cursorParam(ctx);
     int limit = rangeParam(ctx, "limit", 100, 1, MAX_PAGE);
-    List<User> page = store.userPage(after, limit);
+    List<User> page = app.store.userPage(after, limit);
     List<Map<String, Object>> users = new ArrayList<>(page.size());
     for (User u : page) users.add(userDocument(u));
     json(ctx, 200, page(users, page.size() == limit ? page.get(page.size() - 1).id() : null));
   }
 
   /** {@code PUT /users/{id}}: the user's split and attributes (their events stay). */
-  private void putUser(Context ctx) throws IOException {
+  private void putUser(Context ctx, App app) throws IOException {
     String id = ctx.pathParam("id");
     ObjectNode body = objectBody(ctx, USER_FIELDS, "a user");
     JsonNode given = body.get("id");
@@ -659,12 +714,12 @@ public final class ShiftRecServer implements AutoCloseable {
     }
     body.put("id", id);
     try {
-      GenericBatch.upsertUsers(store, List.of(body));
+      GenericBatch.upsertUsers(app.store, List.of(body));
     } catch (ImportRejectedException e) {
       throw rejected(e.report());
     }
-    Map<String, Object> doc = userDocument(store.user(id).orElseThrow(() -> Problem.notFound("user", id)));
-    doc.put("events", store.eventCount(id));
+    Map<String, Object> doc = userDocument(app.store.user(id).orElseThrow(() -> Problem.notFound("user", id)));
+    doc.put("events", app.store.eventCount(id));
     json(ctx, 200, doc);
   }
 
@@ -725,24 +780,24 @@ public final class ShiftRecServer implements AutoCloseable {
    * A user's page of recommendations. A user with no events (or one the store does not know, unless configured to
    * answer 404) is answered by the {@link Fallback} chain.
    */
-  private void recommendations(Context ctx) {
+  private void recommendations(Context ctx, App app) {
     String user = ctx.pathParam("id");
-    LiveCatalog.View view = catalog.view();
+    LiveCatalog.View view = app.catalog.view();
     RecommendRequest request = recommendRequest(ctx, view);
     Map<String, String> context = contextParam(ctx);
     String text = ctx.queryParam("text");
     if (text != null) checkText("text", text);
-    if (store.eventCount(user) == 0) {
-      if (!config.answerUnknownUsers() && store.user(user).isEmpty()) throw Problem.notFound("user", user);
+    if (app.store.eventCount(user) == 0) {
+      if (!config.answerUnknownUsers() && app.store.user(user).isEmpty()) throw Problem.notFound("user", user);
       List<Recommendation> fromText = text == null || text.isBlank() ? List.of()
-          : fromText(text, view, request.offset() + request.k(), request.domain()).recs();
-      List<Recommendation> recs = fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
+          : fromText(app, text, view, request.offset() + request.k(), request.domain()).recs();
+      List<Recommendation> recs = app.fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
           fromText);
       json(ctx, 200, Documents.recommendations(user, Fallback.MODEL, recs));
       return;
     }
     String key = ctx.queryString() == null ? "" : ctx.queryString();
-    List<Recommendation> recs = interests.recommend(user, view, request, context, key);
+    List<Recommendation> recs = app.interests.recommend(user, view, request, context, key);
     json(ctx, 200, Documents.recommendations(user, view.recommender().model(), recs));
   }
 
@@ -816,22 +871,22 @@ public final class ShiftRecServer implements AutoCloseable {
     return context;
   }
 
-  private void profile(Context ctx) {
-    String user = knownUser(ctx);
-    LiveCatalog.View view = catalog.view();
-    List<Event> history = store.eventsOf(user);
-    json(ctx, 200, interests.withInterests(user, view, u -> Documents.profile(user, history, u, view.recommender())));
+  private void profile(Context ctx, App app) {
+    String user = knownUser(ctx, app);
+    LiveCatalog.View view = app.catalog.view();
+    List<Event> history = app.store.eventsOf(user);
+    json(ctx, 200, app.interests.withInterests(user, view, u -> Documents.profile(user, history, u, view.recommender())));
   }
 
-  private void export(Context ctx) {
+  private void export(Context ctx, App app) {
     String id = ctx.pathParam("id");
-    User user = store.user(id).orElseThrow(() -> Problem.notFound("user", id));
+    User user = app.store.user(id).orElseThrow(() -> Problem.notFound("user", id));
     Map<String, Object> u = new LinkedHashMap<>();
     u.put("id", user.id());
     if (user.split() != null) u.put("split", user.split());
     u.put("attributes", user.attributes());
     List<Map<String, Object>> events = new ArrayList<>();
-    for (Event e : store.eventsOf(id)) events.add(genericEvent(e));
+    for (Event e : app.store.eventsOf(id)) events.add(genericEvent(e));
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("user", u);
     doc.put("events", events);
@@ -853,10 +908,10 @@ public final class ShiftRecServer implements AutoCloseable {
     return m;
   }
 
-  private void similar(Context ctx) {
+  private void similar(Context ctx, App app) {
     String id = ctx.pathParam("id");
     int k = rangeParam(ctx, "k", 10, 1, MAX_K);
-    LiveCatalog.View view = catalog.view();
+    LiveCatalog.View view = app.catalog.view();
     String domain = domainParam(ctx.queryParam("domain"), view);
     Catalog centred = view.centred();
     int index = centred.indexOf(id);
@@ -869,7 +924,7 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** Recommendations for someone with no history, from a text saying what they like. */
-  private void onboarding(Context ctx) throws IOException {
+  private void onboarding(Context ctx, App app) throws IOException {
     JsonNode body = jsonBody(ctx);
     if (!body.isObject()) throw Problem.badRequest("expected a JSON object {\"text\": …, \"k\": …}, got " + type(body));
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
@@ -892,9 +947,9 @@ public final class ShiftRecServer implements AutoCloseable {
     if (domainNode != null && !domainNode.isTextual()) {
       throw Problem.badParameter("domain", "expected a string, got " + type(domainNode));
     }
-    LiveCatalog.View view = catalog.view();
+    LiveCatalog.View view = app.catalog.view();
     String domain = domainParam(domainNode == null ? null : domainNode.asText(), view);
-    TextAnswer answer = fromText(text.asText(), view, k, domain);
+    TextAnswer answer = fromText(app, text.asText(), view, k, domain);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("model", answer.model());
     doc.put("items", Documents.items(answer.recs()));
@@ -904,11 +959,11 @@ public final class ShiftRecServer implements AutoCloseable {
   /** Recommendations for a text of taste, and the space its language put it in. */
   private record TextAnswer(String model, List<Recommendation> recs) {}
 
-  private TextAnswer fromText(String text, LiveCatalog.View view, int k, String domain) {
-    LiveCatalog.Query query = catalog.encode(text);
+  private TextAnswer fromText(App app, String text, LiveCatalog.View view, int k, String domain) {
+    LiveCatalog.Query query = app.catalog.encode(text);
     Catalog.Space space = view.centred().spaces().get(query.model());
     float[] placed = space == null ? null : space.place(query.vector());
-    LiveCatalog.Onboarding built = placed == null ? null : catalog.onboarding(view);
+    LiveCatalog.Onboarding built = placed == null ? null : app.catalog.onboarding(view);
     StatedTasteRanker taste = built == null ? null : built.rankers().get(query.model());
     // a ranker ranks the catalogue it was built over, which may be a few writes older than the newest
     List<Recommendation> recs = placed == null ? List.of()
@@ -924,9 +979,9 @@ public final class ShiftRecServer implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------ parameters
 
-  private String knownUser(Context ctx) {
+  private static String knownUser(Context ctx, App app) {
     String id = ctx.pathParam("id");
-    if (store.user(id).isEmpty()) throw Problem.notFound("user", id);
+    if (app.store.user(id).isEmpty()) throw Problem.notFound("user", id);
     return id;
   }
 

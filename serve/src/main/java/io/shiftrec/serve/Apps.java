@@ -1,0 +1,108 @@
+package io.shiftrec.serve;
+
+import io.shiftrec.core.Stores;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The apps of a deployment beside the default one, each in a store file of its own in a folder next to the default
+ * store ({@code shop.db} keeps its apps in {@code shop-apps/}). Made and dropped through {@code /apps} by an admin
+ * key of the default app; a new app's first admin key is in the answer that made it.
+ */
+final class Apps implements AutoCloseable {
+  private final ServeConfig config;
+  private final Path folder;
+  private final Map<String, App> open = new ConcurrentHashMap<>();
+
+  private Apps(ServeConfig config, Path folder) {
+    this.config = config;
+    this.folder = folder;
+  }
+
+  /** Opens every app found in the deployment's folder. */
+  static Apps open(ServeConfig config) {
+    Path db = Path.of(config.db()).toAbsolutePath();
+    String file = db.getFileName().toString();
+    Path folder = db.resolveSibling((file.endsWith(".db") ? file.substring(0, file.length() - 3) : file) + "-apps");
+    Apps apps = new Apps(config, folder);
+    if (!Files.isDirectory(folder)) return apps;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.db")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString().replaceFirst("\\.db$", "");
+        if (App.NAME.matcher(name).matches()) apps.open.put(name, App.open(name, f.toString(), config, Map.of()));
+      }
+    } catch (IOException e) {
+      apps.close();
+      throw new UncheckedIOException("cannot read the apps in " + folder, e);
+    } catch (RuntimeException e) {
+      apps.close();
+      throw e;
+    }
+    return apps;
+  }
+
+  /** The app of that name; null when there is none. */
+  App get(String name) {
+    return open.get(name);
+  }
+
+  List<String> names() {
+    List<String> names = new ArrayList<>(open.keySet());
+    names.sort(null);
+    return names;
+  }
+
+  /**
+   * Makes an empty app and its first admin key. Returns {@code {name, created_at, key}}; the key is in this answer
+   * only.
+   *
+   * @throws Problem 409 when an app of that name exists
+   */
+  synchronized Map<String, Object> create(String name) {
+    if (name.equals(App.DEFAULT) || open.containsKey(name)) throw Problem.appExists(name);
+    Path file = folder.resolve(name + ".db");
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make " + folder, e);
+    }
+    Stores.open(file.toString()).close(); // an empty store, its schema made
+    App app = App.open(name, file.toString(), config, Map.of());
+    open.put(name, app);
+    Map<String, Object> key = app.keys.create(ApiKeys.Scope.ADMIN, "made with the app");
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("name", name);
+    doc.put("created_at", Instant.now().toString());
+    doc.put("key", key);
+    return doc;
+  }
+
+  /** Drops an app and deletes its store: its catalogue, users, events, models and keys. False when there is none. */
+  synchronized boolean delete(String name) {
+    App app = open.remove(name);
+    if (app == null) return false;
+    app.close();
+    Path file = folder.resolve(name + ".db");
+    try {
+      for (String suffix : List.of("", "-wal", "-shm")) Files.deleteIfExists(Path.of(file + suffix));
+    } catch (IOException e) {
+      throw new UncheckedIOException("app " + name + " is closed but its store " + file + " could not be deleted", e);
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (App app : open.values()) app.close();
+    open.clear();
+  }
+}
