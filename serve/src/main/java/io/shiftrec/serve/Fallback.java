@@ -1,6 +1,7 @@
 package io.shiftrec.serve;
 
 import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Recommendation;
 import io.shiftrec.core.Store;
@@ -10,13 +11,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 
 /**
  * How a user with no history is answered: what they wrote about their taste first (when a request carries text),
  * then what is popular (in the domain asked for, else everywhere), then what is newest. Popularity counts every
- * stored event; the counts are read again when events have arrived and {@value #REFRESH_MILLIS} ms have passed, so a
- * newcomer's request never counts the whole event table.
+ * stored event: this server's own writes are counted as they are acknowledged, and the whole table is counted again
+ * (for what other processes wrote) when the store moved and {@value #REFRESH_MILLIS} ms have passed, so a newcomer's
+ * request never counts the whole event table.
  */
 final class Fallback {
   /** The name answers from the chain carry where a model name stands. */
@@ -25,8 +28,11 @@ final class Fallback {
   /** Newest items kept: enough for every page a request may ask for after hidden and filtered items. */
   private static final int NEWEST_KEPT = 2_000;
 
-  /** Popularity by item id and the newest ids, as read at {@code eventSeq}. */
-  private record Counts(Map<String, Long> byItem, List<String> newest, long eventSeq, long itemChange, long atMillis) {}
+  /**
+   * Popularity by item id and the newest ids, as read at a watermark; this server's writes since are added to both.
+   */
+  private record Counts(ConcurrentHashMap<String, Long> byItem, List<String> newest, long eventSeq, long itemChange,
+                        long atMillis) {}
 
   private final Store store;
   private volatile Counts counts;
@@ -37,15 +43,39 @@ final class Fallback {
   }
 
   private Counts read(Store.Watermark at) {
-    return new Counts(Map.copyOf(store.eventCountsByItem()), List.copyOf(store.newestItems(NEWEST_KEPT)),
+    return new Counts(new ConcurrentHashMap<>(store.eventCountsByItem()), List.copyOf(store.newestItems(NEWEST_KEPT)),
         at.eventSeq(), at.itemChange(), System.currentTimeMillis());
+  }
+
+  /** Counts events this server stored (acknowledged), so the next newcomer sees them. */
+  void counted(List<Event> events) {
+    Map<String, Long> byItem = counts.byItem();
+    for (Event e : events) if (e.item() != null) byItem.merge(e.item(), 1L, Long::sum);
+  }
+
+  /** Puts items this server stored for the first time at the head of the newest, the last stored first. */
+  synchronized void added(List<String> ids) {
+    if (ids.isEmpty()) return;
+    Counts known = counts;
+    java.util.LinkedHashSet<String> newest = new java.util.LinkedHashSet<>();
+    for (int i = ids.size() - 1; i >= 0; i--) newest.add(ids.get(i));
+    for (String id : known.newest()) {
+      if (newest.size() == NEWEST_KEPT) break;
+      newest.add(id);
+    }
+    counts = new Counts(known.byItem(), List.copyOf(newest), known.eventSeq(), known.itemChange(), known.atMillis());
   }
 
   /** Counts again when the store moved and the counts are older than {@value #REFRESH_MILLIS} ms. */
   void refresh(Store.Watermark now) {
     Counts known = counts;
     boolean moved = now.eventSeq() != known.eventSeq() || now.itemChange() != known.itemChange();
-    if (moved && System.currentTimeMillis() - known.atMillis() >= REFRESH_MILLIS) counts = read(now);
+    if (moved && System.currentTimeMillis() - known.atMillis() >= REFRESH_MILLIS) {
+      Counts fresh = read(now);
+      synchronized (this) {
+        counts = fresh;
+      }
+    }
   }
 
   /**

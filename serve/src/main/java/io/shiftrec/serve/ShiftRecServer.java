@@ -494,18 +494,27 @@ public final class ShiftRecServer implements AutoCloseable {
   private void upsertItems(Context ctx, App app) throws IOException {
     List<JsonNode> rows = arrayBody(ctx, GenericBatch.ITEMS, MAX_BATCH_ITEMS);
     boolean queued = config.itemQueue() > 0;
+    Catalog before = app.catalog.view().catalog();
     List<Item> items;
     try {
       items = queued ? app.catalog.enqueue(rows) : app.catalog.upsert(rows);
     } catch (ImportRejectedException e) {
       throw rejected(e.report());
     }
+    app.fallback.added(newIds(before, items));
     metrics.itemsUpserted(items.size());
     if (queued) {
       json(ctx, 202, Map.of("upserted", items.size(), "queued_items", app.catalog.queuedItems()));
     } else {
       json(ctx, 200, Map.of("upserted", items.size(), "catalog_items", app.catalog.view().catalog().size()));
     }
+  }
+
+  /** The ids of the items that {@code before} did not hold: those stored for the first time. */
+  private static List<String> newIds(Catalog before, List<Item> items) {
+    List<String> ids = new ArrayList<>();
+    for (Item item : items) if (before.indexOf(item.id()) < 0) ids.add(item.id());
+    return ids;
   }
 
   /** Answers only after the transaction committed (the store syncs each commit to disk). */
@@ -518,7 +527,9 @@ public final class ShiftRecServer implements AutoCloseable {
       throw rejected(e.report());
     }
     ImportReport report = inserted.report();
-    app.interests.stored(inserted.events(), report.events().stored() == inserted.events().size());
+    boolean allNew = report.events().stored() == inserted.events().size();
+    app.interests.stored(inserted.events(), allNew);
+    if (allNew) app.fallback.counted(inserted.events()); // else the next count from the store sets it right
     metrics.eventsStored(report.events().stored());
     json(ctx, 200, Map.of("received", rows.size(), "stored", report.events().stored()));
   }
@@ -653,8 +664,9 @@ public final class ShiftRecServer implements AutoCloseable {
   /** Stores the item row (null: none) and then its hidden state (null: unchanged), and answers with the item. */
   private void writeItem(Context ctx, App app, String id, ObjectNode row, Boolean hidden) {
     if (row != null) {
+      Catalog before = app.catalog.view().catalog();
       try {
-        app.catalog.upsert(List.of(row));
+        app.fallback.added(newIds(before, app.catalog.upsert(List.of(row))));
       } catch (ImportRejectedException e) {
         throw rejected(e.report());
       }

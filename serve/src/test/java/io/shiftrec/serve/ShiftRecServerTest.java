@@ -465,8 +465,14 @@ class ShiftRecServerTest {
     assertEquals("hidden", badPatch.json().get("parameter").asText());
     assertEquals(400, call("PATCH", "/items/kettle", "{\"colour\":\"red\"}", KEY).status(), "unknown field");
 
+    assertEquals(200, call("POST", "/events", "[{\"user\":\"tea\",\"item\":\"kettle\",\"type\":\"purchase\","
+        + "\"timestamp\":1000},{\"user\":\"tea\",\"item\":\"pan\",\"type\":\"view\",\"timestamp\":1001}]", KEY).status());
+    assertEquals(2, call("GET", "/users/tea", (byte[]) null, KEY).json().get("events").asInt());
     long embeddingsBefore = embeddings();
     assertEquals(204, call("DELETE", "/items/kettle", (byte[]) null, KEY).status());
+    assertEquals(1, call("GET", "/users/tea", (byte[]) null, KEY).json().get("events").asInt(), "its events went too");
+    assertFalse(call("GET", "/users/tea/export", (byte[]) null, KEY).body().contains("kettle"));
+    assertFalse(ids(get("/users/tea/recommendations?k=10")).contains("kettle"));
     assertEquals(404, get("/items/kettle").status());
     assertFalse(ids(get("/items/pan/similar?k=10")).contains("kettle"), "a deleted item is similar no more");
     assertTrue(embeddings() < embeddingsBefore, "its text vector is gone");
@@ -592,6 +598,8 @@ class ShiftRecServerTest {
       assertEquals(200, call("POST", "/apps/shop/events", "[{\"user\":\"ann\",\"item\":\"teapot\","
           + "\"type\":\"purchase\",\"timestamp\":1000}]", shopKey).status());
       assertEquals(List.of("cups"), ids(call("GET", "/apps/shop/users/ann/recommendations", (byte[]) null, shopKey)));
+      assertEquals(List.of("teapot", "cups"), ids(call("GET", "/apps/shop/users/stranger/recommendations", (byte[]) null,
+          shopKey)), "a new app's newcomers get what was taken, then what is new, at once");
       assertEquals(1, call("GET", "/apps/shop/users/ann", (byte[]) null, shopKey).json().get("events").asInt());
       assertEquals(2, call("GET", "/users/ann", (byte[]) null, KEY).json().get("events").asInt(), "the default ann");
       assertEquals(404, get("/items/teapot").status(), "the shop's items are not the default app's");
