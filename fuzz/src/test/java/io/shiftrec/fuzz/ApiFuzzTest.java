@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -59,6 +61,9 @@ class ApiFuzzTest {
   static FuzzClient client;
   static FuzzClient lockedClient;
 
+  /** The documented operations the hostile requests came from, over every property. */
+  static final Set<String> fuzzed = ConcurrentHashMap.newKeySet();
+
   /** This property's answers and defects. */
   final FuzzReport report = new FuzzReport(KEY, 2);
   int hangs;
@@ -86,6 +91,16 @@ class ApiFuzzTest {
 
   @AfterContainer
   static void stop() throws IOException {
+    try {
+      List<String> missed = new ArrayList<>(fuzzer.operations());
+      missed.removeAll(fuzzed);
+      if (!missed.isEmpty()) throw new AssertionError("documented operations no hostile request came from: " + missed);
+    } finally {
+      close();
+    }
+  }
+
+  private static void close() throws IOException {
     if (store != null) store.close();
     if (locked != null) locked.close();
     if (server != null) server.close();
@@ -126,6 +141,7 @@ class ApiFuzzTest {
   /** Sends the request, and after an accepted write the reads of what it stored, recording every answer. */
   private void exchange(FuzzClient via, ApiFuzzer.Request request) {
     if (hangs >= MAX_HANGS) return;
+    fuzzed.add(request.operation());
     FuzzClient.Result result = record(via.exchange(request));
     Statistics.label("status").collect(status(result));
     for (ApiFuzzer.Request read : fuzzer.readsAfter(request, result.response().status())) {
