@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -67,15 +68,22 @@ final class ExportRecommendationsCommand implements Callable<Integer> {
     if (!(diversity >= 0 && diversity <= 1)) {
       throw new IllegalArgumentException("--diversity must be between 0 and 1, got " + diversity);
     }
-    ItemFilter itemFilter;
-    try {
-      itemFilter = filter == null ? null : ItemFilter.parse(filter);
-    } catch (ItemFilter.BadFilter e) {
-      throw new IllegalArgumentException("--filter: " + e.getMessage());
+    if (filter != null) { // refused before the catalogue loads: the time fields are known by name
+      try {
+        ItemFilter.parse(filter, Map.of("created_at", item -> null, "updated_at", item -> null));
+      } catch (ItemFilter.BadFilter e) {
+        throw new IllegalArgumentException("--filter: " + e.getMessage());
+      }
     }
     List<String> ids = users == null ? null : readIds(users);
     try (Store store = Stores.openExisting(db);
          BatchRecommendations batch = new BatchRecommendations(store)) {
+      ItemFilter itemFilter;
+      try {
+        itemFilter = filter == null ? null : ItemFilter.parse(filter, batch.filterFields());
+      } catch (ItemFilter.BadFilter e) {
+        throw new IllegalArgumentException("--filter: " + e.getMessage());
+      }
       if (domain != null && !batch.hasDomain(domain)) throw new IllegalArgumentException("unknown domain '" + domain + "'");
       if (ids == null) ids = store.users().stream().map(User::id).toList();
       RecommendRequest request = new RecommendRequest(k, 0, domain, itemFilter, Set.of(), List.of(), explain, diversity);

@@ -27,6 +27,9 @@ public interface Store extends AutoCloseable {
   /** One page of items in id order, after the cursor, matching the page's filters. */
   List<StoredItem> itemPage(ItemPage page);
 
+  /** When each item was first stored and last changed (Unix milliseconds), by id; items stored before are absent. */
+  Map<String, long[]> itemTimes();
+
   /** Ids of the items hidden from recommendations (they keep their history). */
   Set<String> hiddenItems();
 

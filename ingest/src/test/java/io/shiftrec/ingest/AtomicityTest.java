@@ -148,6 +148,7 @@ class AtomicityTest {
     @Override public Optional<StoredItem> storedItem(String id) { return delegate.storedItem(id); }
     @Override public List<StoredItem> itemPage(ItemPage page) { return delegate.itemPage(page); }
     @Override public java.util.Set<String> hiddenItems() { return delegate.hiddenItems(); }
+    @Override public Map<String, long[]> itemTimes() { return delegate.itemTimes(); }
     @Override public List<String> newestItems(int limit) { return delegate.newestItems(limit); }
     @Override public Map<String, Long> eventCountsByItem() { return delegate.eventCountsByItem(); }
     @Override public Optional<User> user(String id) { return delegate.user(id); }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -43,13 +44,24 @@ public final class ItemFilter implements Predicate<Item> {
    * @throws BadFilter naming the problem and its column
    */
   public static ItemFilter parse(String text) {
+    return parse(text, Map.of());
+  }
+
+  /**
+   * Parses a filter that may also name {@code moreFields}: text fields the caller keeps beside its items (the service's
+   * {@code created_at} and {@code updated_at}, as ISO-8601 instants, which compare in time order as text). A field
+   * whose function gives null for an item is missing for it.
+   *
+   * @throws BadFilter naming the problem and its column
+   */
+  public static ItemFilter parse(String text, Map<String, Function<Item, Object>> moreFields) {
     Objects.requireNonNull(text, "text");
     int length = text.codePointCount(0, text.length());
     if (length > MAX_LENGTH) {
       throw new BadFilter(MAX_LENGTH + 1, String.format(Locale.ROOT,
           "filter is %,d characters long; the limit is %,d", length, MAX_LENGTH));
     }
-    return new ItemFilter(text, new Parser(text).filter());
+    return new ItemFilter(text, new Parser(text, moreFields).filter());
   }
 
   /** Whether the item passes. */
@@ -167,8 +179,11 @@ public final class ItemFilter implements Predicate<Item> {
     /** The token before, as messages name it. */
     private String after;
 
-    Parser(String src) {
+    private final Map<String, Function<Item, Object>> moreFields;
+
+    Parser(String src, Map<String, Function<Item, Object>> moreFields) {
       this.src = src;
+      this.moreFields = moreFields;
       advance();
     }
 
@@ -312,7 +327,12 @@ public final class ItemFilter implements Predicate<Item> {
         case "categories" -> new Field("categories", Item::categories, false, false);
         case "attributes" -> bracketAttribute();
         default -> {
-          if (!lower.startsWith("attributes.")) throw bad(at, "unknown field '" + word + "' (fields: " + FIELDS + ")");
+          if (moreFields.containsKey(lower)) yield new Field(lower, moreFields.get(lower), true, false);
+          if (!lower.startsWith("attributes.")) {
+            throw bad(at, "unknown field '" + word + "' (fields: " + FIELDS
+                + (moreFields.isEmpty() ? "" : ", " + String.join(", ", new java.util.TreeSet<>(moreFields.keySet())))
+                + ")");
+          }
           String name = word.substring("attributes.".length());
           if (name.isEmpty()) throw bad(at, "expected an attribute name after 'attributes.'");
           if (name.indexOf('.') >= 0) {

@@ -43,6 +43,21 @@ class ItemFilterTest {
   }
 
   @Test
+  void readsFieldsTheCallerKeepsBesideItems() {
+    Map<String, String> created = Map.of("b1", "2026-11-03T10:00:00Z", "m1", "2026-12-01T09:30:00.250Z");
+    Map<String, java.util.function.Function<Item, Object>> times = Map.of("created_at", item -> created.get(item.id()));
+    ItemFilter recent = ItemFilter.parse("created_at >= \"2026-12-01\"", times);
+    assertEquals(List.of("m1"), ITEMS.stream().filter(recent).map(Item::id).toList());
+    ItemFilter older = ItemFilter.parse("CREATED_AT < \"2026-12\"", times); // the pan has no time: missing
+    assertEquals(List.of("b1"), ITEMS.stream().filter(older).map(Item::id).toList());
+    ItemFilter.BadFilter unknown = assertThrows(ItemFilter.BadFilter.class,
+        () -> ItemFilter.parse("updated_at > \"2026\"", times));
+    assertTrue(unknown.getMessage().contains("unknown field 'updated_at'") && unknown.getMessage().contains("created_at"),
+        unknown.getMessage());
+    assertThrows(ItemFilter.BadFilter.class, () -> ItemFilter.parse("created_at > \"2026\""), "not without the field");
+  }
+
+  @Test
   void comparesNumbersNumerically() {
     assertEquals(List.of("b1"), passing("attributes.price < 20"));
     assertEquals(List.of("b1", "m1"), passing("attributes.price <= 20"));

@@ -21,6 +21,7 @@ final class App implements AutoCloseable {
   final LiveInterests interests;
   final Fallback fallback;
   final ApiKeys keys;
+  final ItemTimes times;
   final StoreFollower follower;
 
   private App(String name, Store store, LiveCatalog catalog, ApiKeys keys, Store.Watermark loaded,
@@ -31,8 +32,9 @@ final class App implements AutoCloseable {
     this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
     this.fallback = new Fallback(store);
     this.keys = keys;
-    this.follower = new StoreFollower(store, catalog, interests, fallback, keys, loaded, config.followSeconds(),
-        config.trainEvery());
+    this.times = new ItemTimes(store);
+    this.follower = new StoreFollower(store, catalog, interests, fallback, keys, times, loaded,
+        config.followSeconds(), config.trainEvery());
   }
 
   /**

@@ -19,6 +19,7 @@ public final class BatchRecommendations implements AutoCloseable {
   private final LiveCatalog catalog;
   private final LiveCatalog.View view;
   private final Fallback fallback;
+  private final ItemTimes times;
 
   /** Loads the store's catalogue (encoding items not encoded yet) and its active model. */
   public BatchRecommendations(Store store) {
@@ -26,6 +27,12 @@ public final class BatchRecommendations implements AutoCloseable {
     this.catalog = LiveCatalog.forBatch(store);
     this.view = catalog.view();
     this.fallback = new Fallback(store);
+    this.times = new ItemTimes(store);
+  }
+
+  /** The fields a filter may name beside the item's own: {@code created_at}, {@code updated_at}. */
+  public Map<String, java.util.function.Function<io.shiftrec.core.Item, Object>> filterFields() {
+    return times.fields();
   }
 
   /** What ranks users with a history: the active learned ranker and its version, or the interests alone. */

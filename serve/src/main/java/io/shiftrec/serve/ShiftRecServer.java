@@ -50,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -502,6 +503,7 @@ public final class ShiftRecServer implements AutoCloseable {
       throw rejected(e.report());
     }
     app.fallback.added(newIds(before, items));
+    app.times.refresh(items.stream().map(Item::id).toList());
     metrics.itemsUpserted(items.size());
     if (queued) {
       json(ctx, 202, Map.of("upserted", items.size(), "queued_items", app.catalog.queuedItems()));
@@ -673,6 +675,7 @@ public final class ShiftRecServer implements AutoCloseable {
       metrics.itemsUpserted(1);
     }
     if (hidden != null && !app.catalog.setHidden(id, hidden)) throw Problem.notFound("item", id);
+    app.times.refresh(List.of(id));
     json(ctx, 200, itemDocument(app.store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
   }
 
@@ -687,6 +690,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private void deleteItem(Context ctx, App app) {
     String id = ctx.pathParam("id");
     if (!app.catalog.delete(id)) throw Problem.notFound("item", id);
+    app.times.refresh(List.of(id));
     ctx.status(204);
   }
 
@@ -795,7 +799,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private void recommendations(Context ctx, App app) {
     String user = ctx.pathParam("id");
     LiveCatalog.View view = app.catalog.view();
-    RecommendRequest request = recommendRequest(ctx, view);
+    RecommendRequest request = recommendRequest(ctx, view, app.times.fields());
     Map<String, String> context = contextParam(ctx);
     String text = ctx.queryParam("text");
     if (text != null) checkText("text", text);
@@ -820,11 +824,13 @@ public final class ShiftRecServer implements AutoCloseable {
   private static final int MAX_BOOSTS = 10;
 
   /** k, offset, domain, filter, exclude, boost, explain and diversity of a recommendation request, validated. */
-  private static RecommendRequest recommendRequest(Context ctx, LiveCatalog.View view) {
+  private static RecommendRequest recommendRequest(Context ctx, LiveCatalog.View view,
+                                                   Map<String, Function<Item, Object>> moreFields) {
     int k = rangeParam(ctx, "k", 10, 1, MAX_K);
     int offset = rangeParam(ctx, "offset", 0, 0, MAX_PAGE_END - k);
     String domain = domainParam(ctx.queryParam("domain"), view);
-    ItemFilter filter = ctx.queryParam("filter") == null ? null : filterParam("filter", ctx.queryParam("filter"));
+    ItemFilter filter = ctx.queryParam("filter") == null ? null
+        : filterParam("filter", ctx.queryParam("filter"), moreFields);
     Set<String> exclude = new LinkedHashSet<>();
     for (String list : ctx.queryParams("exclude")) {
       for (String id : list.split(",")) if (!id.isBlank()) exclude.add(id.trim());
@@ -837,21 +843,21 @@ public final class ShiftRecServer implements AutoCloseable {
       throw Problem.badParameter("boost", boostTexts.size() + " boosts, more than the " + MAX_BOOSTS + " accepted");
     }
     List<RecommendRequest.Boost> boosts = new ArrayList<>();
-    for (String b : boostTexts) boosts.add(boostParam(b));
+    for (String b : boostTexts) boosts.add(boostParam(b, moreFields));
     return new RecommendRequest(k, offset, domain, filter, exclude, boosts, boolParam(ctx, "explain"),
         doubleParam(ctx, "diversity", 0.2));
   }
 
-  private static ItemFilter filterParam(String name, String text) {
+  private static ItemFilter filterParam(String name, String text, Map<String, Function<Item, Object>> moreFields) {
     try {
-      return ItemFilter.parse(text);
+      return ItemFilter.parse(text, moreFields);
     } catch (ItemFilter.BadFilter e) {
       throw Problem.badParameter(name, e.getMessage());
     }
   }
 
   /** {@code LIFT:FILTER}, e.g. {@code 1.5:"Comedy" in categories}. */
-  private static RecommendRequest.Boost boostParam(String text) {
+  private static RecommendRequest.Boost boostParam(String text, Map<String, Function<Item, Object>> moreFields) {
     int colon = text.indexOf(':');
     if (colon < 0) {
       throw Problem.badParameter("boost", "expected LIFT:FILTER such as 1.5:\"Comedy\" in categories, got '"
@@ -865,7 +871,7 @@ public final class ShiftRecServer implements AutoCloseable {
           + "'");
     }
     if (!(Math.abs(lift) <= 10)) throw Problem.badParameter("boost", "the lift must be between -10 and 10");
-    return new RecommendRequest.Boost(filterParam("boost", text.substring(colon + 1)), lift);
+    return new RecommendRequest.Boost(filterParam("boost", text.substring(colon + 1), moreFields), lift);
   }
 
   /** The scenario of a request: every {@code context[key]=value} query parameter. */

@@ -28,6 +28,7 @@ final class StoreFollower implements AutoCloseable {
   private final LiveInterests interests;
   private final Fallback fallback;
   private final ApiKeys keys;
+  private final ItemTimes times;
   private final long trainEvery;
   private final ScheduledExecutorService ticker;
   private final AtomicBoolean training = new AtomicBoolean();
@@ -38,12 +39,13 @@ final class StoreFollower implements AutoCloseable {
 
   /** @param seen the watermark read before the catalogue was loaded: anything written after it is taken in */
   StoreFollower(Store store, LiveCatalog catalog, LiveInterests interests, Fallback fallback, ApiKeys keys,
-                Store.Watermark seen, int seconds, long trainEvery) {
+                ItemTimes times, Store.Watermark seen, int seconds, long trainEvery) {
     this.store = store;
     this.catalog = catalog;
     this.interests = interests;
     this.fallback = fallback;
     this.keys = keys;
+    this.times = times;
     this.seen = seen;
     this.trainEvery = trainEvery;
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -67,7 +69,9 @@ final class StoreFollower implements AutoCloseable {
     catalog.followActiveModel();
     Store.Watermark now = store.watermark();
     if (now.itemChange() > seen.itemChange()) {
-      int changed = catalog.followItems(store.itemsChangedAfter(seen.itemChange()));
+      List<String> ids = store.itemsChangedAfter(seen.itemChange());
+      times.refresh(ids);
+      int changed = catalog.followItems(ids);
       if (changed > 0) LOG.info("took in {} items written by another process", changed);
     }
     if (now.eventSeq() > seen.eventSeq()) interests.followEvents(store.usersWithEventsAfter(seen.eventSeq()));

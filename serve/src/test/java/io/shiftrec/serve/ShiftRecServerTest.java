@@ -440,11 +440,16 @@ class ShiftRecServerTest {
     assertFalse(alien.json().get("hidden").asBoolean());
     assertTrue(alien.json().has("created_at"), alien.body());
 
+    String start = java.time.Instant.now().minusMillis(1).toString();
     Response put = call("PUT", "/items/kettle", "{\"domain\":\"kitchen\",\"title\":\"Electric Kettle\","
         + "\"text\":\"A kettle that boils water for tea in two minutes.\",\"attributes\":{\"price\":25}}", KEY);
     assertEquals(200, put.status(), put.body());
     assertEquals("kettle", put.json().get("id").asText());
     assertTrue(ids(get("/items/pan/similar?k=10")).contains("kettle"), "a put item is similar at once");
+    assertEquals(List.of("kettle"), ids(get("/users/ann/recommendations?k=10&filter="
+        + encode("created_at >= \"" + start + "\""))), "only what was stored since");
+    assertEquals("kettle", ids(get("/users/ann/recommendations?k=1&boost=" + encode("5:updated_at >= \"" + start + "\"")))
+        .get(0), "newer items lifted");
     Response wrongId = call("PUT", "/items/kettle", "{\"id\":\"pot\",\"domain\":\"kitchen\",\"title\":\"Pot\"}", KEY);
     assertEquals(400, wrongId.status());
     assertEquals("id", wrongId.json().get("parameter").asText());

@@ -580,6 +580,18 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public Map<String, long[]> itemTimes() {
+    return read("item times", c -> {
+      Map<String, long[]> out = new HashMap<>();
+      try (Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT item, created_at, updated_at FROM item_state")) {
+        while (rs.next()) out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Set<String> hiddenItems() {
     return read("hidden items", c -> {
       Set<String> out = new HashSet<>();

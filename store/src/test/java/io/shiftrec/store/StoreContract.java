@@ -340,6 +340,9 @@ public abstract class StoreContract {
       tx.commit();
     }
     assertEquals(List.of("m3"), store.newestItems(1), "an update does not make an item new");
+    long[] times = store.itemTimes().get("m1");
+    assertEquals(second.createdAtMillis(), times[0]);
+    assertEquals(second.updatedAtMillis(), times[1]);
     assertEquals("Alien (director's cut)", second.item().title());
   }
 
