@@ -86,7 +86,7 @@ final class ExportRecommendationsCommand implements Callable<Integer> {
       }
       if (domain != null && !batch.hasDomain(domain)) throw new IllegalArgumentException("unknown domain '" + domain + "'");
       if (ids == null) ids = store.users().stream().map(User::id).toList();
-      RecommendRequest request = new RecommendRequest(k, 0, domain, itemFilter, Set.of(), List.of(), explain, diversity);
+      RecommendRequest request = new RecommendRequest(k, 0, domain, itemFilter, Set.of(), List.of(), explain, diversity, null);
       long start = System.nanoTime();
       write(batch, request, ids);
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -157,8 +157,9 @@ public final class InterestRecommender {
     List<Recommendation> out = new ArrayList<>(request.k());
     for (int p = request.offset(); p < order.length; p++) {
       int item = candidates[order[p]];
-      String reason = request.explain() ? reason(item, user) : null;
-      out.add(new Recommendation(catalog.item(item), candidateScores[order[p]], reason));
+      String[] reason = request.explain() ? reason(item, user, request.language()) : null;
+      out.add(new Recommendation(catalog.item(item), candidateScores[order[p]], reason == null ? null : reason[0],
+          reason == null ? null : reason[1]));
     }
     return out;
   }
@@ -315,16 +316,25 @@ public final class InterestRecommender {
     return out;
   }
 
-  /** The interest that contributes most to the item's score, and its one or two liked members closest to it. */
-  private String reason(int item, UserInterests user) {
+  /**
+   * Why the item is recommended, with the user's own words and without them ({@link Recommendation#impersonalReason}):
+   * the interest that contributes most to the item's score and its one or two liked members closest to it, or, from
+   * the learned ranker, the item chosen before or with it. Null when nothing supports it.
+   */
+  private String[] reason(int item, UserInterests user, String language) {
+    boolean zh = Reasons.chinese(language, catalog.item(item));
     if (ranking != null) {
       int chosenBefore = ranking.strongestPredecessor(item, user);
       if (chosenBefore >= 0) {
-        return Reasons.chosenNext(user.evidence(chosenBefore).event(), catalog.item(chosenBefore), catalog.item(item));
+        Event e = user.evidence(chosenBefore).event();
+        return new String[] {Reasons.chosenNext(e, catalog.item(chosenBefore), zh, true),
+            Reasons.chosenNext(e, catalog.item(chosenBefore), zh, false)};
       }
       int chosenWith = ranking.strongestNeighbour(item, user);
       if (chosenWith >= 0) {
-        return Reasons.chosenTogether(user.evidence(chosenWith).event(), catalog.item(chosenWith), catalog.item(item));
+        Event e = user.evidence(chosenWith).event();
+        return new String[] {Reasons.chosenTogether(e, catalog.item(chosenWith), zh, true),
+            Reasons.chosenTogether(e, catalog.item(chosenWith), zh, false)};
       }
     }
     if (catalog.spaceOf(item) == null) return null;
@@ -351,7 +361,8 @@ public final class InterestRecommender {
       events.add(user.evidence(h).event());
       items.add(catalog.item(h));
     }
-    return Reasons.because(events, items, catalog.item(item), label(served));
+    String label = label(served);
+    return new String[] {Reasons.because(events, items, label, zh, true), Reasons.because(events, items, label, zh, false)};
   }
 
   /** Up to two liked items among the interest's recent members, most similar to the item first. */

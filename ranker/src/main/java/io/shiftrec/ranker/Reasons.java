@@ -6,20 +6,22 @@ import io.shiftrec.core.Language;
 import java.util.List;
 import java.util.Locale;
 
-/** Sentences that say why an item was recommended, in the language of the recommended item. */
+/**
+ * Sentences that say why an item was recommended, in English or Chinese. Each comes in two forms: with the user's own
+ * words (a review they wrote) and without them, the form that may leave the server for a language model.
+ */
 final class Reasons {
   private Reasons() {}
 
-  /** "Because you rated “Alien (1979)” 5★" / "因为你给《三体》打了5星". */
-  static String because(Event evidence, Item evidenceItem, Item recommended) {
+  /** "Because you rated “Alien (1979)” 5★" / "因为你给《三体》打了5星"; with {@code words}, a review's text too. */
+  static String because(Event evidence, Item evidenceItem, boolean zh, boolean words) {
     String title = evidenceItem.title();
-    boolean zh = Language.CHINESE.equals(Language.of(recommended));
     return switch (evidence.type()) {
       case RATING -> evidence.hasValue()
           ? (zh ? "因为你给《" + title + "》打了" + stars(evidence.value()) + "星"
                 : "Because you rated “" + title + "” " + stars(evidence.value()) + "★")
           : (zh ? "因为你评价过《" + title + "》" : "Because you rated “" + title + "”");
-      case REVIEW -> evidence.text() != null && !evidence.text().isBlank()
+      case REVIEW -> words && evidence.text() != null && !evidence.text().isBlank()
           ? (zh ? "因为你评价《" + title + "》“" + evidence.text() + "”"
                 : "Because you described “" + title + "” as “" + evidence.text() + "”")
           : (zh ? "因为你评价过《" + title + "》" : "Because you reviewed “" + title + "”");
@@ -33,9 +35,9 @@ final class Reasons {
    * The evidence of an interest: "Because you rated “Alien (1979)” 5★ and “Aliens (1986)” 4★ (your Sci-Fi, Horror
    * interest)" / "因为你给《三体》打了5星、《球状闪电》打了4星（你的科幻兴趣）".
    */
-  static String because(List<Event> evidence, List<Item> evidenceItems, Item recommended, String interestLabel) {
-    boolean zh = Language.CHINESE.equals(Language.of(recommended));
-    StringBuilder s = new StringBuilder(because(evidence.get(0), evidenceItems.get(0), recommended));
+  static String because(List<Event> evidence, List<Item> evidenceItems, String interestLabel, boolean zh,
+                        boolean words) {
+    StringBuilder s = new StringBuilder(because(evidence.get(0), evidenceItems.get(0), zh, words));
     if (evidence.size() > 1) {
       Event e = evidence.get(1);
       String title = evidenceItems.get(1).title();
@@ -57,17 +59,20 @@ final class Reasons {
    * A collaborative reason: "Because you rated “Alien (1979)” 5★ (often chosen together)" /
    * "因为你给《三体》打了5星（常被一起选择）".
    */
-  static String chosenTogether(Event evidence, Item evidenceItem, Item recommended) {
-    boolean zh = Language.CHINESE.equals(Language.of(recommended));
-    return because(evidence, evidenceItem, recommended) + (zh ? "（常被一起选择）" : " (often chosen together)");
+  static String chosenTogether(Event evidence, Item evidenceItem, boolean zh, boolean words) {
+    return because(evidence, evidenceItem, zh, words) + (zh ? "（常被一起选择）" : " (often chosen together)");
   }
 
   /**
    * A sequential reason: "Because you rated “Alien (1979)” 5★ (often chosen next)" / "因为你给《三体》打了5星（常在其后被选择）".
    */
-  static String chosenNext(Event evidence, Item evidenceItem, Item recommended) {
-    boolean zh = Language.CHINESE.equals(Language.of(recommended));
-    return because(evidence, evidenceItem, recommended) + (zh ? "（常在其后被选择）" : " (often chosen next)");
+  static String chosenNext(Event evidence, Item evidenceItem, boolean zh, boolean words) {
+    return because(evidence, evidenceItem, zh, words) + (zh ? "（常在其后被选择）" : " (often chosen next)");
+  }
+
+  /** Whether reasons for {@code recommended} are written in Chinese: the language asked for, else the item's. */
+  static boolean chinese(String language, Item recommended) {
+    return Language.CHINESE.equals(language != null ? language : Language.of(recommended));
   }
 
   private static String stars(double v) {

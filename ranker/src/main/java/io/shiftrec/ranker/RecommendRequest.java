@@ -17,20 +17,27 @@ import java.util.function.Predicate;
  * @param boosts lifts for the items each accepts
  * @param explain whether each item carries a sentence saying why
  * @param diversity 0 ranks by relevance alone; towards 1, items similar to those already picked are pushed down
+ * @param language the language reasons are written in ({@code en} or {@code zh}); null for each item's own
  */
 public record RecommendRequest(int k, int offset, String domain, Predicate<Item> filter, Set<String> exclude,
-                               List<Boost> boosts, boolean explain, double diversity) {
+                               List<Boost> boosts, boolean explain, double diversity, String language) {
   public RecommendRequest {
     if (k < 1) throw new IllegalArgumentException("k must be positive, got " + k);
     if (offset < 0) throw new IllegalArgumentException("offset must not be negative, got " + offset);
     if (!(diversity >= 0 && diversity <= 1)) throw new IllegalArgumentException("diversity must be in [0, 1]");
     exclude = exclude == null ? Set.of() : Set.copyOf(exclude);
     boosts = boosts == null ? List.of() : List.copyOf(boosts);
+    if (language != null && !LANGUAGES.contains(language)) {
+      throw new IllegalArgumentException("reasons are written in en or zh, not '" + language + "'");
+    }
   }
+
+  /** The languages reasons are written in. */
+  public static final Set<String> LANGUAGES = Set.of("en", "zh");
 
   /** The first {@code k} items, nothing filtered, excluded or lifted. */
   public static RecommendRequest of(int k, String domain, boolean explain, double diversity) {
-    return new RecommendRequest(k, 0, domain, null, Set.of(), List.of(), explain, diversity);
+    return new RecommendRequest(k, 0, domain, null, Set.of(), List.of(), explain, diversity, null);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.shiftrec.serve;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
+import io.shiftrec.core.Language;
 import io.shiftrec.core.Recommendation;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.TopK;
@@ -90,7 +91,8 @@ final class Fallback {
     for (Recommendation r : fromText) {
       if (chain.size() == wanted) break;
       if (request.admits(r.item())) {
-        chain.putIfAbsent(r.item().id(), explained(r.item(), r.score(), "Matches what you wrote", request));
+        chain.putIfAbsent(r.item().id(), explained(r.item(), r.score(), request, "Matches what you wrote",
+            "符合你写下的喜好"));
       }
     }
     Counts known = counts;
@@ -99,7 +101,8 @@ final class Fallback {
       if (chain.size() >= wanted) break;
       int i = catalog.indexOf(id);
       if (i < 0 || chain.containsKey(id) || !shown.test(i) || !request.admits(catalog.item(i))) continue;
-      chain.put(id, explained(catalog.item(i), 0, "New in " + catalog.item(i).domain(), request));
+      String domain = catalog.item(i).domain();
+      chain.put(id, explained(catalog.item(i), 0, request, "New in " + domain, domain + "中的新品"));
     }
     List<Recommendation> page = new ArrayList<>(chain.values());
     return page.subList(Math.min(request.offset(), page.size()), page.size());
@@ -132,12 +135,18 @@ final class Fallback {
     int[] items = top.drain(best);
     for (int r = 0; r < items.length && chain.size() < wanted; r++) {
       Item item = catalog.item(items[r]);
-      String where = request.domain() != null ? "in " + item.domain() : "with everyone";
-      chain.put(item.id(), explained(item, best[r], "Popular " + where, request));
+      boolean inDomain = request.domain() != null;
+      chain.put(item.id(), explained(item, best[r], request,
+          inDomain ? "Popular in " + item.domain() : "Popular with everyone",
+          inDomain ? item.domain() + "中的热门" : "大家都喜欢"));
     }
   }
 
-  private static Recommendation explained(Item item, double score, String reason, RecommendRequest request) {
-    return new Recommendation(item, score, request.explain() ? reason : null);
+  /** The recommendation with its reason in the language asked for, else the item's, when reasons are asked for. */
+  private static Recommendation explained(Item item, double score, RecommendRequest request, String english,
+                                          String chinese) {
+    if (!request.explain()) return new Recommendation(item, score, null);
+    String language = request.language() != null ? request.language() : Language.of(item);
+    return new Recommendation(item, score, Language.CHINESE.equals(language) ? chinese : english);
   }
 }

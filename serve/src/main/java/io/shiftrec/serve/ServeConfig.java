@@ -16,11 +16,12 @@ import java.util.Set;
  * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES},
  * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}, {@code SHIFTREC_CORS_ORIGINS},
  * {@code SHIFTREC_FOLLOW_SECONDS}, {@code SHIFTREC_TRAIN_EVERY}, {@code SHIFTREC_UNKNOWN_USERS},
- * {@code SHIFTREC_API_KEYS}), else the config
+ * {@code SHIFTREC_API_KEYS}, {@code SHIFTREC_REASONS_ENDPOINT} and the other {@code reasons_} settings), else the config
  * file (a properties file:
  * {@code api_key}, {@code host}, {@code port}, {@code reads_need_key}, {@code max_request_bytes}, {@code item_queue},
  * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every},
- * {@code unknown_users}, {@code api_keys}),
+ * {@code unknown_users}, {@code api_keys}, {@code reasons_endpoint}, {@code reasons_model}, {@code reasons_key},
+ * {@code reasons_timeout_ms}, {@code reasons_personal_text}),
  * else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
@@ -41,6 +42,7 @@ import java.util.Set;
  * @param scopedKeys more keys, each with its scope ({@code read}, {@code write} or {@code admin}; setting
  *     {@code api_keys}: {@code scope:key} pairs separated by commas); several are valid at once, for rotation. Admin
  *     keys may also make and revoke keys kept in the store ({@code /keys})
+ * @param reasons a language model that rewrites reasons (an OpenAI-compatible endpoint), or null for the templates
  * @param answerUnknownUsers whether recommendations for a user the store does not know are answered by the
  *     fallback chain (popular, newest; {@code unknown_users=fallback}, the default) or refused with 404
  *     ({@code unknown_users=not_found})
@@ -48,7 +50,7 @@ import java.util.Set;
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
                           long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit,
                           Set<String> corsOrigins, int followSeconds, long trainEvery, boolean answerUnknownUsers,
-                          Map<String, String> scopedKeys) {
+                          Map<String, String> scopedKeys, ReasonModel reasons) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
@@ -59,7 +61,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public static final int DEFAULT_FOLLOW_SECONDS = 10;
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
       "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins", "follow_seconds",
-      "train_every", "unknown_users", "api_keys");
+      "train_every", "unknown_users", "api_keys", "reasons_endpoint", "reasons_model", "reasons_key",
+      "reasons_timeout_ms", "reasons_personal_text");
   private static final Set<String> SCOPES = Set.of("read", "write", "admin");
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
 
@@ -116,13 +119,13 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
                      int itemQueue, long rateLimit, long openRateLimit, Set<String> corsOrigins) {
     this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit, corsOrigins,
-        DEFAULT_FOLLOW_SECONDS, 0, true, Map.of());
+        DEFAULT_FOLLOW_SECONDS, 0, true, Map.of(), null);
   }
 
   /** This configuration looking for other processes' writes every {@code seconds} and retraining after {@code events}. */
   public ServeConfig withLifecycle(int seconds, long events) {
     return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
-        corsOrigins, seconds, events, answerUnknownUsers, scopedKeys);
+        corsOrigins, seconds, events, answerUnknownUsers, scopedKeys, reasons);
   }
 
   /**
@@ -157,7 +160,54 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT),
         s.list("cors_origins"), Math.toIntExact(Math.max(0, Math.min(Integer.MAX_VALUE,
             s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0),
-        unknownUsers(s.get("unknown_users", "fallback")), scopedKeys(s.get("api_keys", null)));
+        unknownUsers(s.get("unknown_users", "fallback")), scopedKeys(s.get("api_keys", null)), reasonModel(s));
+  }
+
+  /**
+   * A language model that rewrites the reasons: an OpenAI-compatible endpoint ({@code reasons_endpoint}, the base URL
+   * before {@code /chat/completions}, e.g. {@code http://127.0.0.1:11434/v1}), its {@code reasons_model}, an optional
+   * {@code reasons_key}, a latency budget ({@code reasons_timeout_ms}, default 1,500) after which the templates answer,
+   * and whether the user's own words (review texts) may be sent ({@code reasons_personal_text}, default false).
+   */
+  public record ReasonModel(String endpoint, String model, String key, int timeoutMillis, boolean personalText) {
+    public static final int DEFAULT_TIMEOUT_MILLIS = 1_500;
+
+    public ReasonModel {
+      if (endpoint == null || !endpoint.matches("https?://[^\\s]+")) {
+        throw new IllegalArgumentException("reasons_endpoint must be an http(s) URL such as http://127.0.0.1:11434/v1,"
+            + " got '" + endpoint + "'");
+      }
+      endpoint = endpoint.replaceAll("/+$", "");
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("reasons_model must name the model the endpoint serves");
+      }
+      if (timeoutMillis < 50 || timeoutMillis > 60_000) {
+        throw new IllegalArgumentException("reasons_timeout_ms must be between 50 and 60000, got " + timeoutMillis);
+      }
+    }
+
+    /** Never the key. */
+    @Override
+    public String toString() {
+      return "ReasonModel[endpoint=" + endpoint + ", model=" + model + ", key=" + (key == null ? "none" : "***")
+          + ", timeout_ms=" + timeoutMillis + ", personal_text=" + personalText + "]";
+    }
+  }
+
+  private static ReasonModel reasonModel(Settings s) {
+    String endpoint = s.get("reasons_endpoint", null);
+    if (endpoint == null) {
+      for (String other : new String[] {"reasons_model", "reasons_key", "reasons_timeout_ms", "reasons_personal_text"}) {
+        if (s.get(other, null) != null) {
+          throw new IllegalArgumentException(other + " is set but reasons_endpoint is not: set the endpoint too");
+        }
+      }
+      return null;
+    }
+    return new ReasonModel(endpoint, s.get("reasons_model", null), s.get("reasons_key", null),
+        Math.toIntExact(Math.max(0, Math.min(Integer.MAX_VALUE,
+            s.integer("reasons_timeout_ms", ReasonModel.DEFAULT_TIMEOUT_MILLIS)))),
+        s.bool("reasons_personal_text", false));
   }
 
   /** {@code scope:key,scope:key}. */
@@ -183,7 +233,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         + scopedKeys.size() + ", reads_need_key=" + readsNeedKey + ", max_request_bytes=" + maxRequestBytes
         + ", item_queue=" + itemQueue + ", rate_limit=" + rateLimit + ", open_rate_limit=" + openRateLimit
         + ", cors_origins=" + corsOrigins + ", follow_seconds=" + followSeconds + ", train_every=" + trainEvery
-        + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + "]";
+        + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + ", reasons=" + reasons + "]";
   }
 
   private static boolean unknownUsers(String value) {

@@ -118,6 +118,8 @@ public final class ShiftRecServer implements AutoCloseable {
   /** The app of the routes without {@code /apps/{app}}, over the store the server was started on. */
   private final App defaultApp;
   private final Apps apps;
+  /** Rewrites reasons with a language model; null when none is configured (the templates answer). */
+  private final GeneratedReasons generatedReasons;
   private final Metrics metrics = new Metrics();
   private final RateLimits rateLimits;
   private final byte[] openApi;
@@ -131,6 +133,7 @@ public final class ShiftRecServer implements AutoCloseable {
     this.config = config;
     this.defaultApp = defaultApp;
     this.apps = apps;
+    this.generatedReasons = config.reasons() == null ? null : new GeneratedReasons(config.reasons());
     metrics.inFlight(inFlight::get);
     this.rateLimits = new RateLimits(config.rateLimit(), config.openRateLimit());
     try (InputStream in = ShiftRecServer.class.getResourceAsStream("openapi.json")) {
@@ -809,12 +812,17 @@ public final class ShiftRecServer implements AutoCloseable {
           : fromText(app, text, view, request.offset() + request.k(), request.domain()).recs();
       List<Recommendation> recs = app.fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
           fromText);
-      json(ctx, 200, Documents.recommendations(user, Fallback.MODEL, recs));
+      json(ctx, 200, Documents.recommendations(user, Fallback.MODEL, worded(recs, request)));
       return;
     }
     String key = ctx.queryString() == null ? "" : ctx.queryString();
     List<Recommendation> recs = app.interests.recommend(user, view, request, context, key);
-    json(ctx, 200, Documents.recommendations(user, view.recommender().model(), recs));
+    json(ctx, 200, Documents.recommendations(user, view.recommender().model(), worded(recs, request)));
+  }
+
+  /** The reasons as the language model rewrites them, when one is configured and reasons were asked for. */
+  private List<Recommendation> worded(List<Recommendation> recs, RecommendRequest request) {
+    return generatedReasons == null || !request.explain() ? recs : generatedReasons.rewrite(recs, request.language());
   }
 
   /** The most exclusions one request may carry. */
@@ -844,8 +852,12 @@ public final class ShiftRecServer implements AutoCloseable {
     }
     List<RecommendRequest.Boost> boosts = new ArrayList<>();
     for (String b : boostTexts) boosts.add(boostParam(b, moreFields));
+    String language = ctx.queryParam("lang");
+    if (language != null && !RecommendRequest.LANGUAGES.contains(language)) {
+      throw Problem.badParameter("lang", "reasons are written in en or zh, got '" + language + "'");
+    }
     return new RecommendRequest(k, offset, domain, filter, exclude, boosts, boolParam(ctx, "explain"),
-        doubleParam(ctx, "diversity", 0.2));
+        doubleParam(ctx, "diversity", 0.2), language);
   }
 
   private static ItemFilter filterParam(String name, String text, Map<String, Function<Item, Object>> moreFields) {

@@ -122,7 +122,7 @@ class ModelLifecycleTest {
       }
       // the batch export answers as the server does, document for document (scores and reasons included)
       try (Store store = Stores.openExisting(db.toString()); BatchRecommendations batch = new BatchRecommendations(store)) {
-        RecommendRequest request = new RecommendRequest(10, 0, null, null, java.util.Set.of(), List.of(), true, 0.2);
+        RecommendRequest request = new RecommendRequest(10, 0, null, null, java.util.Set.of(), List.of(), true, 0.2, null);
         for (int u = 0; u < USERS; u += 5) {
           String user = train.userId(u);
           JsonNode answer = get(server, "/users/" + user + "/recommendations?k=10&explain=true");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,27 @@ class ServeConfigTest {
         Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_API_KEYS", "read:short"))).getMessage().contains("at least 16"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
         Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_UNKNOWN_USERS", "404"))).getMessage().contains("unknown_users"));
+  }
+
+  @Test
+  void aLanguageModelForReasonsIsCheckedAndItsKeyNeverPrinted() throws Exception {
+    ServeConfig c = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\nreasons_endpoint=http://127.0.0.1:11434/v1/"
+        + "\nreasons_model=qwen2.5:1.5b\nreasons_key=llm-secret-0123456789\n"), Map.of());
+    assertEquals("http://127.0.0.1:11434/v1", c.reasons().endpoint());
+    assertEquals(ServeConfig.ReasonModel.DEFAULT_TIMEOUT_MILLIS, c.reasons().timeoutMillis());
+    assertFalse(c.reasons().personalText(), "the user's own words stay unless allowed");
+    assertFalse(c.toString().contains("llm-secret"), c.toString());
+    assertEquals(null, ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY)).reasons());
+    for (Map<String, String> bad : List.of(Map.of("SHIFTREC_REASONS_ENDPOINT", "localhost:11434"),
+        Map.of("SHIFTREC_REASONS_ENDPOINT", "http://127.0.0.1:1/v1"),
+        Map.of("SHIFTREC_REASONS_MODEL", "m"),
+        Map.of("SHIFTREC_REASONS_ENDPOINT", "http://127.0.0.1:1/v1", "SHIFTREC_REASONS_MODEL", "m",
+            "SHIFTREC_REASONS_TIMEOUT_MS", "5"))) {
+      Map<String, String> env = new java.util.HashMap<>(bad);
+      env.put("SHIFTREC_API_KEY", KEY);
+      assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null, env))
+          .getMessage().contains("reasons_"), bad.toString());
+    }
   }
 
   @Test

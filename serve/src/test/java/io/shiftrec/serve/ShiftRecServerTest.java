@@ -668,7 +668,7 @@ class ShiftRecServerTest {
     assertTrue(Set.of("notting", "love", "pride").contains(first.get("item").asText()), worded.body());
     assertEquals("Matches what you wrote", first.get("reason").asText());
     ServeConfig strict = new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, false, 64 * 1024, 0, 0, 0, Set.of(),
-        ServeConfig.DEFAULT_FOLLOW_SECONDS, 0, false, Map.of());
+        ServeConfig.DEFAULT_FOLLOW_SECONDS, 0, false, Map.of(), null);
     try (ShiftRecServer refusing = ShiftRecServer.start(strict)) {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + refusing.port()
           + "/users/stranger/recommendations")).build(), HttpResponse.BodyHandlers.ofString());
