@@ -16,16 +16,59 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The apps of a deployment beside the default one, each in a store file of its own in a folder next to the default
  * store ({@code shop.db} keeps its apps in {@code shop-apps/}). Made and dropped through {@code /apps} by an admin
- * key of the default app; a new app's first admin key is in the answer that made it.
+ * key of the default app; a new app's first admin key is in the answer that made it. Every {@code follow_seconds} the
+ * folder is read again, so an app another server on the same folder made or dropped is served or dropped here too.
  */
 final class Apps implements AutoCloseable {
   private final ServeConfig config;
   private final Path folder;
   private final Map<String, App> open = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService ticker;
 
   private Apps(ServeConfig config, Path folder) {
     this.config = config;
     this.folder = folder;
+    this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "shiftrec-apps");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleWithFixedDelay(this::followSafely, config.followSeconds(), config.followSeconds(),
+        java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private void followSafely() {
+    try {
+      follow();
+    } catch (RuntimeException e) { // the next look tries again; the apps open keep serving
+      org.slf4j.LoggerFactory.getLogger(Apps.class).error("could not read the apps in {}", folder, e);
+    }
+  }
+
+  /** Serves the apps another server made in the folder and drops those it deleted. */
+  synchronized void follow() {
+    Map<String, Path> onDisk = stores();
+    for (Map.Entry<String, Path> e : onDisk.entrySet()) {
+      if (!open.containsKey(e.getKey())) open.put(e.getKey(), App.open(e.getKey(), e.getValue().toString(), config, Map.of()));
+    }
+    for (String name : List.copyOf(open.keySet())) {
+      if (!onDisk.containsKey(name)) open.remove(name).close();
+    }
+  }
+
+  /** The app stores in the folder, by name. */
+  private Map<String, Path> stores() {
+    Map<String, Path> found = new LinkedHashMap<>();
+    if (!Files.isDirectory(folder)) return found;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.db")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString().replaceFirst("\\.db$", "");
+        if (App.NAME.matcher(name).matches()) found.put(name, f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the apps in " + folder, e);
+    }
+    return found;
   }
 
   /** Opens every app found in the deployment's folder. */
@@ -34,15 +77,8 @@ final class Apps implements AutoCloseable {
     String file = db.getFileName().toString();
     Path folder = db.resolveSibling((file.endsWith(".db") ? file.substring(0, file.length() - 3) : file) + "-apps");
     Apps apps = new Apps(config, folder);
-    if (!Files.isDirectory(folder)) return apps;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.db")) {
-      for (Path f : files) {
-        String name = f.getFileName().toString().replaceFirst("\\.db$", "");
-        if (App.NAME.matcher(name).matches()) apps.open.put(name, App.open(name, f.toString(), config, Map.of()));
-      }
-    } catch (IOException e) {
-      apps.close();
-      throw new UncheckedIOException("cannot read the apps in " + folder, e);
+    try {
+      apps.follow();
     } catch (RuntimeException e) {
       apps.close();
       throw e;
@@ -102,6 +138,7 @@ final class Apps implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    ticker.shutdownNow();
     for (App app : open.values()) app.close();
     open.clear();
   }

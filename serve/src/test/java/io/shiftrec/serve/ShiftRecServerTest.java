@@ -588,10 +588,13 @@ class ShiftRecServerTest {
 
   @Test
   void appsKeepTheirDataModelsAndKeysApart() throws Exception {
+    ShiftRecServer other = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, KEY, false, 64 * 1024, 0)
+        .withLifecycle(1, 0)); // a second server on the same store and apps folder
     Response made = call("POST", "/apps", "{\"name\":\"shop\"}", KEY);
     assertEquals(201, made.status(), made.body());
     String shopKey = made.json().get("key").get("key").asText();
     try {
+      assertEquals(200, awaitStatus(other, "/apps/shop/models", shopKey, 200), "the other server serves the new app");
       assertEquals(409, call("POST", "/apps", "{\"name\":\"shop\"}", KEY).status());
       assertEquals("name", call("POST", "/apps", "{\"name\":\"Shop!\"}", KEY).json().get("parameter").asText());
       assertTrue(call("GET", "/apps", (byte[]) null, KEY).json().get("apps").toString().contains("shop"));
@@ -626,6 +629,23 @@ class ShiftRecServerTest {
     assertEquals(404, call("GET", "/apps/shop/health", (byte[]) null, shopKey).status());
     assertFalse(java.nio.file.Files.exists(db.resolveSibling("serve-apps").resolve("shop.db")), "its store is gone");
     assertEquals(404, call("DELETE", "/apps/shop", (byte[]) null, KEY).status());
+    try {
+      assertEquals(404, awaitStatus(other, "/apps/shop/models", shopKey, 404), "and the other server drops it");
+    } finally {
+      other.close();
+    }
+  }
+
+  /** The status {@code server} answers for {@code path}, once it is {@code wanted} or after 10 s. */
+  static int awaitStatus(ShiftRecServer server, String path, String key, int wanted) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    int status;
+    do {
+      status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+          .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (status != wanted) Thread.sleep(100);
+    } while (status != wanted && System.nanoTime() < deadline);
+    return status;
   }
 
   // ------------------------------------------------------------------------------------------------ requests
