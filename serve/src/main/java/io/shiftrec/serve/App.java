@@ -41,12 +41,14 @@ final class App implements AutoCloseable {
    * Opens the app kept in {@code db}: loads its catalogue (encoding items not encoded yet) and active model.
    *
    * @param configuredKeys keys the settings give this app, beside those its store keeps
+   * @param encoders the server's language models, shared by its apps
    */
-  static App open(String name, String db, ServeConfig config, Map<String, ApiKeys.Scope> configuredKeys) {
+  static App open(String name, String db, ServeConfig config, Map<String, ApiKeys.Scope> configuredKeys,
+                  SharedEncoders encoders) {
     Store store = Stores.openExisting(db);
     try {
       Store.Watermark loaded = store.watermark(); // before the catalogue: what is written after it is followed
-      LiveCatalog catalog = new LiveCatalog(store, config.itemQueue());
+      LiveCatalog catalog = new LiveCatalog(store, config.itemQueue(), encoders);
       return new App(name, store, catalog, new ApiKeys(configuredKeys, store), loaded, config);
     } catch (RuntimeException e) {
       store.close();

@@ -23,11 +23,13 @@ final class Apps implements AutoCloseable {
   private final ServeConfig config;
   private final Path folder;
   private final Map<String, App> open = new ConcurrentHashMap<>();
+  private final SharedEncoders encoders;
   private final java.util.concurrent.ScheduledExecutorService ticker;
 
-  private Apps(ServeConfig config, Path folder) {
+  private Apps(ServeConfig config, Path folder, SharedEncoders encoders) {
     this.config = config;
     this.folder = folder;
+    this.encoders = encoders;
     this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "shiftrec-apps");
       t.setDaemon(true);
@@ -49,7 +51,7 @@ final class Apps implements AutoCloseable {
   synchronized void follow() {
     Map<String, Path> onDisk = stores();
     for (Map.Entry<String, Path> e : onDisk.entrySet()) {
-      if (!open.containsKey(e.getKey())) open.put(e.getKey(), App.open(e.getKey(), e.getValue().toString(), config, Map.of()));
+      if (!open.containsKey(e.getKey())) open.put(e.getKey(), App.open(e.getKey(), e.getValue().toString(), config, Map.of(), encoders));
     }
     for (String name : List.copyOf(open.keySet())) {
       if (!onDisk.containsKey(name)) open.remove(name).close();
@@ -72,11 +74,11 @@ final class Apps implements AutoCloseable {
   }
 
   /** Opens every app found in the deployment's folder. */
-  static Apps open(ServeConfig config) {
+  static Apps open(ServeConfig config, SharedEncoders encoders) {
     Path db = Path.of(config.db()).toAbsolutePath();
     String file = db.getFileName().toString();
     Path folder = db.resolveSibling((file.endsWith(".db") ? file.substring(0, file.length() - 3) : file) + "-apps");
-    Apps apps = new Apps(config, folder);
+    Apps apps = new Apps(config, folder, encoders);
     try {
       apps.follow();
     } catch (RuntimeException e) {
@@ -112,7 +114,7 @@ final class Apps implements AutoCloseable {
       throw new UncheckedIOException("cannot make " + folder, e);
     }
     Stores.open(file.toString()).close(); // an empty store, its schema made
-    App app = App.open(name, file.toString(), config, Map.of());
+    App app = App.open(name, file.toString(), config, Map.of(), encoders);
     open.put(name, app);
     Map<String, Object> key = app.keys.create(ApiKeys.Scope.ADMIN, "made with the app");
     Map<String, Object> doc = new LinkedHashMap<>();

@@ -97,22 +97,26 @@ public final class LiveCatalog implements AutoCloseable {
   /** Whether this catalogue answers one batch job: it indexes at once and builds no onboarding rankers. */
   private final boolean batch;
 
-  /** @param itemQueue room for stored items waiting to be encoded; 0 for synchronous item writes */
-  LiveCatalog(Store store, int itemQueue) {
-    this(store, itemQueue, false);
+  /**
+   * @param itemQueue room for stored items waiting to be encoded; 0 for synchronous item writes
+   * @param encoders the server's language models, shared with its other apps; null: the catalogue opens its own
+   */
+  LiveCatalog(Store store, int itemQueue, SharedEncoders encoders) {
+    this(store, itemQueue, false, encoders);
   }
 
   /** A catalogue for a batch job over the store: its view is indexed as the server's would be, before it returns. */
   static LiveCatalog forBatch(Store store) {
-    return new LiveCatalog(store, 0, true);
+    return new LiveCatalog(store, 0, true, null);
   }
 
-  private LiveCatalog(Store store, int itemQueue, boolean batch) {
+  private LiveCatalog(Store store, int itemQueue, boolean batch, SharedEncoders encoders) {
     this.batch = batch;
     this.store = store;
     StoreEncoding.Settings settings = StoreEncoding.settings(store);
     this.router = settings.router();
-    this.embedder = Embedder.bundled(store, settings.router(), settings.itemText());
+    this.embedder = encoders == null ? Embedder.bundled(store, settings.router(), settings.itemText())
+        : new Embedder(store, settings.router(), settings.itemText(), encoders.opener(settings.itemText().maxTokens()));
     LearnedRanking.Trained ranker = LearnedRanking.Trained.active(store, refusal -> LOG.error("{}; serving the"
         + " version before it, or the interests alone when none can be read", refusal));
     publish(View.of(StoreEncoding.catalog(store.items(), embedder, Progress.NONE), ranker, store.hiddenItems()));

@@ -118,6 +118,7 @@ public final class ShiftRecServer implements AutoCloseable {
   /** The app of the routes without {@code /apps/{app}}, over the store the server was started on. */
   private final App defaultApp;
   private final Apps apps;
+  private final SharedEncoders encoders;
   /** Rewrites reasons with a language model; null when none is configured (the templates answer). */
   private final GeneratedReasons generatedReasons;
   private final Metrics metrics = new Metrics();
@@ -129,10 +130,11 @@ public final class ShiftRecServer implements AutoCloseable {
   /** Every route path with its methods, in registration order: a known path with another method is a 405. */
   private final Map<String, Methods> methodsByPath = new LinkedHashMap<>();
 
-  private ShiftRecServer(ServeConfig config, App defaultApp, Apps apps) throws IOException {
+  private ShiftRecServer(ServeConfig config, App defaultApp, Apps apps, SharedEncoders encoders) throws IOException {
     this.config = config;
     this.defaultApp = defaultApp;
     this.apps = apps;
+    this.encoders = encoders;
     this.generatedReasons = config.reasons() == null ? null : new GeneratedReasons(config.reasons());
     metrics.inFlight(inFlight::get);
     this.rateLimits = new RateLimits(config.rateLimit(), config.openRateLimit());
@@ -173,11 +175,18 @@ public final class ShiftRecServer implements AutoCloseable {
     Map<String, ApiKeys.Scope> configured = new LinkedHashMap<>();
     config.scopedKeys().forEach((key, scope) -> configured.put(key, ApiKeys.Scope.parse(scope)));
     configured.put(config.apiKey(), ApiKeys.Scope.ADMIN);
-    App defaultApp = App.open(App.DEFAULT, config.db(), config, configured);
+    SharedEncoders encoders = new SharedEncoders();
+    App defaultApp;
+    try {
+      defaultApp = App.open(App.DEFAULT, config.db(), config, configured, encoders);
+    } catch (RuntimeException e) {
+      encoders.close();
+      throw e;
+    }
     Apps apps = null;
     try {
-      apps = Apps.open(config);
-      ShiftRecServer server = new ShiftRecServer(config, defaultApp, apps);
+      apps = Apps.open(config, encoders);
+      ShiftRecServer server = new ShiftRecServer(config, defaultApp, apps, encoders);
       server.http.start();
       LiveCatalog.View view = defaultApp.catalog.view();
       Store.Counts counts = defaultApp.store.counts();
@@ -193,6 +202,7 @@ public final class ShiftRecServer implements AutoCloseable {
     } catch (RuntimeException | IOException e) {
       if (apps != null) apps.close();
       defaultApp.close();
+      encoders.close();
       throw e;
     }
   }
@@ -224,6 +234,7 @@ public final class ShiftRecServer implements AutoCloseable {
     http.stop();
     apps.close();
     defaultApp.close();
+    encoders.close();
   }
 
   private void routes(JavalinDefaultRoutingApi r) {

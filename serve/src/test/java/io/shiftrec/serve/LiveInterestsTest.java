@@ -21,7 +21,7 @@ class LiveInterestsTest {
   @Test
   void aNewCatalogueDropsTheInterestsBuiltOnTheOldOne() throws Exception {
     try (Store store = Stores.openExisting(TestStore.create(dir).toString());
-         LiveCatalog catalog = new LiveCatalog(store, 0)) {
+         LiveCatalog catalog = new LiveCatalog(store, 0, null)) {
       LiveInterests interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
       LiveCatalog.View before = catalog.view();
       for (String user : List.of("ann", "bob", "eve")) {
