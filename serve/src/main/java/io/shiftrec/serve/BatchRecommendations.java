@@ -49,8 +49,9 @@ public final class BatchRecommendations implements AutoCloseable {
   public Map<String, Object> forUser(String user, RecommendRequest request) {
     List<Event> history = store.eventsOf(user);
     if (history.isEmpty()) {
+      Map<String, Object> attributes = store.user(user).map(io.shiftrec.core.User::attributes).orElse(Map.of());
       List<Recommendation> recs = fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
-          List.of());
+          List.of(), attributes);
       return Documents.recommendations(user, Fallback.MODEL, recs);
     }
     UserInterests interests = view.recommender().interests(history, catalog.behaviourText(view.centred(), history));

@@ -580,6 +580,7 @@ public final class ShiftRecServer implements AutoCloseable {
     }
     app.interests.forget(List.of(id));
     if (!deleted) throw Problem.notFound("user", id);
+    app.fallback.usersChanged();
     ctx.status(204);
   }
 
@@ -748,6 +749,7 @@ public final class ShiftRecServer implements AutoCloseable {
     } catch (ImportRejectedException e) {
       throw rejected(e.report());
     }
+    app.fallback.usersChanged();
     Map<String, Object> doc = userDocument(app.store.user(id).orElseThrow(() -> Problem.notFound("user", id)));
     doc.put("events", app.store.eventCount(id));
     json(ctx, 200, doc);
@@ -818,11 +820,12 @@ public final class ShiftRecServer implements AutoCloseable {
     String text = ctx.queryParam("text");
     if (text != null) checkText("text", text);
     if (app.store.eventCount(user) == 0) {
-      if (!config.answerUnknownUsers() && app.store.user(user).isEmpty()) throw Problem.notFound("user", user);
+      User known = app.store.user(user).orElse(null);
+      if (!config.answerUnknownUsers() && known == null) throw Problem.notFound("user", user);
       List<Recommendation> fromText = text == null || text.isBlank() ? List.of()
           : fromText(app, text, view, request.offset() + request.k(), request.domain()).recs();
       List<Recommendation> recs = app.fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
-          fromText);
+          fromText, known == null ? Map.of() : known.attributes());
       json(ctx, 200, Documents.recommendations(user, Fallback.MODEL, worded(recs, request)));
       return;
     }
