@@ -57,8 +57,11 @@ class CrashSafetyTest {
     for (int round = 0; round < 3; round++) {
       Server server = Server.start(db, dir.resolve("serve-" + round + ".log"));
       long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200 + random.nextInt(1000));
+      int before = acknowledged.size();
       try {
-        while (System.nanoTime() < killAt) {
+        // a random moment, but never before a few writes were acknowledged: on a loaded machine the first writes
+        // of a fresh process can take longer than the whole window
+        while (System.nanoTime() < killAt || acknowledged.size() - before < MIN_WRITES_PER_ROUND) {
           long ts = next++;
           HttpResponse<String> r = server.post("/events", "[{\"user\":\"writer\",\"item\":\"i1\",\"type\":\"click\","
               + "\"timestamp\":" + ts + "}]");
@@ -77,8 +80,10 @@ class CrashSafetyTest {
         assertTrue(stored.containsAll(acknowledged), "round " + round + ": an acknowledged event was lost");
       }
     }
-    assertTrue(acknowledged.size() > 10, "the writes ran: " + acknowledged.size());
+    assertTrue(acknowledged.size() >= 3 * MIN_WRITES_PER_ROUND, "the writes ran: " + acknowledged.size());
   }
+
+  private static final int MIN_WRITES_PER_ROUND = 5;
 
   @Test
   void anItemBatchKilledMidwayIsStoredWholeOrNotAtAll() throws Exception {
