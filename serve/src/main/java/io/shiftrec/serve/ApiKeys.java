@@ -79,6 +79,12 @@ final class ApiKeys {
     return byDigest.get(ByteBuffer.wrap(sha256(key)));
   }
 
+  /** The scope of the key of this id; null when this server accepts no such key (any more: it was revoked). */
+  Scope scopeOf(String id) {
+    for (Holder h : byDigest.values()) if (h.id().equals(id)) return h.scope();
+    return null;
+  }
+
   /** A new key kept in the store. The key itself is in the answer only: nothing keeps it. */
   Map<String, Object> create(Scope scope, String label) {
     byte[] secret = new byte[24];

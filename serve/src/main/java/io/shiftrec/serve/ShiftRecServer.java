@@ -154,6 +154,8 @@ public final class ShiftRecServer implements AutoCloseable {
       });
       c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems()));
       routes(c.routes);
+      // the dashboard's HTML pages under /ui, with their own sign-in and sessions (Dashboard)
+      new Dashboard(this, config, defaultApp, apps, rateLimits).routes(c.routes);
       c.routes.before(ctx -> {
         ctx.header("X-Content-Type-Options", "nosniff");
         String origin = ctx.header("Origin");
@@ -275,7 +277,7 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** The model registry: every version of the learned ranker, newest first, and which one is active and serving. */
-  private Map<String, Object> models(App app) {
+  static Map<String, Object> models(App app) {
     List<Store.ArtifactInfo> versions = app.store.artifactVersions(RankerArtifact.NAME);
     long active = app.store.servingVersion(RankerArtifact.NAME);
     long serving = app.catalog.servingVersion();
@@ -302,7 +304,12 @@ public final class ShiftRecServer implements AutoCloseable {
 
   /** Switches to a stored version (a rollback when older); one that cannot be served is refused, the active stays. */
   private void activate(Context ctx, App app) {
-    String text = ctx.pathParam("version");
+    activate(app, ctx.pathParam("version"));
+    json(ctx, 200, models(app));
+  }
+
+  /** Activates the version {@code text} names, or throws the problem that refuses it. */
+  static void activate(App app, String text) {
     long version;
     try {
       version = Long.parseLong(text);
@@ -316,7 +323,6 @@ public final class ShiftRecServer implements AutoCloseable {
       LOG.error("model version {} refused: {}", version, e.getMessage());
       throw Problem.unservableModel(text, e.getMessage());
     }
-    json(ctx, 200, models(app));
   }
 
   /** {@link #route(JavalinDefaultRoutingApi, Reach, String, String, Access, Route)} in every app. */
@@ -536,6 +542,14 @@ public final class ShiftRecServer implements AutoCloseable {
   /** Answers only after the transaction committed (the store syncs each commit to disk). */
   private void insertEvents(Context ctx, App app) throws IOException {
     List<JsonNode> rows = arrayBody(ctx, GenericBatch.EVENTS, MAX_BATCH_EVENTS);
+    json(ctx, 200, Map.of("received", rows.size(), "stored", storeEvents(app, rows)));
+  }
+
+  /**
+   * Stores a batch of events whole (or throws the problem naming its bad rows) and takes them in; returns how many
+   * were new.
+   */
+  long storeEvents(App app, List<JsonNode> rows) {
     GenericBatch.Inserted inserted;
     try {
       inserted = GenericBatch.insertEvents(app.store, rows);
@@ -547,7 +561,7 @@ public final class ShiftRecServer implements AutoCloseable {
     app.interests.stored(inserted.events(), allNew);
     if (allNew) app.fallback.counted(inserted.events()); // else the next count from the store sets it right
     metrics.eventsStored(report.events().stored());
-    json(ctx, 200, Map.of("received", rows.size(), "stored", report.events().stored()));
+    return report.events().stored();
   }
 
   /** 422 when every bad row is only implausible (it names the first one's field), else 400. */
@@ -598,7 +612,7 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** An item in the generic import format (so it can be posted back as it is), with what the service keeps beside. */
-  private static Map<String, Object> itemDocument(Store.StoredItem stored) {
+  static Map<String, Object> itemDocument(Store.StoredItem stored) {
     Item item = stored.item();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", item.id());
@@ -819,6 +833,18 @@ public final class ShiftRecServer implements AutoCloseable {
     Map<String, String> context = contextParam(ctx);
     String text = ctx.queryParam("text");
     if (text != null) checkText("text", text);
+    json(ctx, 200, recommend(app, user, view, request, context, text,
+        ctx.queryString() == null ? "" : ctx.queryString()));
+  }
+
+  /**
+   * A user's recommendations as {@code GET /users/{id}/recommendations} answers them: from their interests, or from
+   * the fallback chain (with {@code text}, what they wrote, when not null) while they have no events.
+   *
+   * @param key says everything of the request and context: an answer kept for the same key may be given again
+   */
+  Map<String, Object> recommend(App app, String user, LiveCatalog.View view, RecommendRequest request,
+                                Map<String, String> context, String text, String key) {
     if (app.store.eventCount(user) == 0) {
       User known = app.store.user(user).orElse(null);
       if (!config.answerUnknownUsers() && known == null) throw Problem.notFound("user", user);
@@ -826,12 +852,10 @@ public final class ShiftRecServer implements AutoCloseable {
           : fromText(app, text, view, request.offset() + request.k(), request.domain()).recs();
       List<Recommendation> recs = app.fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
           fromText, known == null ? Map.of() : known.attributes());
-      json(ctx, 200, Documents.recommendations(user, Fallback.MODEL, worded(recs, request)));
-      return;
+      return Documents.recommendations(user, Fallback.MODEL, worded(recs, request));
     }
-    String key = ctx.queryString() == null ? "" : ctx.queryString();
     List<Recommendation> recs = app.interests.recommend(user, view, request, context, key);
-    json(ctx, 200, Documents.recommendations(user, view.recommender().model(), worded(recs, request)));
+    return Documents.recommendations(user, view.recommender().model(), worded(recs, request));
   }
 
   /** The reasons as the language model rewrites them, when one is configured and reasons were asked for. */
@@ -957,14 +981,21 @@ public final class ShiftRecServer implements AutoCloseable {
     int k = rangeParam(ctx, "k", 10, 1, MAX_K);
     LiveCatalog.View view = app.catalog.view();
     String domain = domainParam(ctx.queryParam("domain"), view);
+    json(ctx, 200, Map.of("item", id, "items", Documents.items(similar(view, id, k, domain))));
+  }
+
+  /**
+   * The {@code k} shown items nearest to item {@code id} (of {@code domain} when not null); a 404 problem for an
+   * unknown item.
+   */
+  static List<Recommendation> similar(LiveCatalog.View view, String id, int k, String domain) {
     Catalog centred = view.centred();
     int index = centred.indexOf(id);
     if (index < 0) throw Problem.notFound("item", id);
     Catalog.Space space = centred.spaceOf(index);
     java.util.function.IntPredicate shown = view.shown(centred, domain);
-    List<Recommendation> similar = space == null ? List.of()
+    return space == null ? List.of()
         : NearestItems.of(centred, space, centred.vector(index), k, i -> i != index && shown.test(i));
-    json(ctx, 200, Map.of("item", id, "items", Documents.items(similar)));
   }
 
   /** Recommendations for someone with no history, from a text saying what they like. */
@@ -1001,9 +1032,9 @@ public final class ShiftRecServer implements AutoCloseable {
   }
 
   /** Recommendations for a text of taste, and the space its language put it in. */
-  private record TextAnswer(String model, List<Recommendation> recs) {}
+  record TextAnswer(String model, List<Recommendation> recs) {}
 
-  private TextAnswer fromText(App app, String text, LiveCatalog.View view, int k, String domain) {
+  static TextAnswer fromText(App app, String text, LiveCatalog.View view, int k, String domain) {
     LiveCatalog.Query query = app.catalog.encode(text);
     Catalog.Space space = view.centred().spaces().get(query.model());
     float[] placed = space == null ? null : space.place(query.vector());
@@ -1017,7 +1048,7 @@ public final class ShiftRecServer implements AutoCloseable {
     return new TextAnswer(query.model(), recs);
   }
 
-  private static void checkText(String name, String text) {
+  static void checkText(String name, String text) {
     if (text.length() > MAX_ONBOARDING_CHARS) throw Problem.tooLong(name, text.length(), MAX_ONBOARDING_CHARS);
   }
 
