@@ -91,7 +91,8 @@ final class BenchCommand {
       description = "Recall@10 and query latency of the approximate nearest-neighbour index against an exact scan of"
           + " the same vectors, in the same run, at several index settings.")
   static final class Ann implements Callable<Integer> {
-    @Option(names = "--db", description = "Store whose item embeddings are indexed (centred, as scoring uses them)."
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      description = "Store whose item embeddings are indexed (centred, as scoring uses them)."
         + " Default: the quickstart store when it exists, else synthetic vectors.")
     String db;
 
@@ -142,7 +143,8 @@ final class BenchCommand {
       description = "Recommendations with and without behaviour text (reviews, tags, queries) for the users of a store"
           + " who wrote any: HR@10 and NDCG@10 of each user's last liked item, history before it only.")
   static final class Text implements Callable<Integer> {
-    @Option(names = "--db", required = true, description = "Store with events that carry text.")
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = "Store with events that carry text.")
     String db;
 
     @Override
@@ -189,7 +191,8 @@ final class BenchCommand {
           + " p50/p90/p99 latency and requests per second for recommendations alone and for a 90/10 read/write mix."
           + " The writes are stored: run it on a copy of the store.")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--db", required = true, description = "Store with users, items and encoded embeddings.")
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = "Store with users, items and encoded embeddings.")
     String db;
 
     @Mixin LoadOptions load;
@@ -214,7 +217,8 @@ final class BenchCommand {
       if (out != null) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "serve");
-        doc.put("dataset", dataset != null ? dataset : Path.of(db).getFileName().toString().replaceFirst("\\.db$", ""));
+        doc.put("dataset", dataset != null ? dataset : db.startsWith("jdbc:") ? Stores.describe(db)
+            : Path.of(db).getFileName().toString().replaceFirst("\\.db$", ""));
         doc.putAll(figures);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), doc);
       }
@@ -246,7 +250,8 @@ final class BenchCommand {
           + " events so the server retrains, and measures again while it trains and after the new version serves."
           + " The events are stored: run it on a copy of the store.")
   static final class Retrain implements Callable<Integer> {
-    @Option(names = "--db", required = true, description = "Store with users, items, events and encoded embeddings.")
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = "Store with users, items, events and encoded embeddings.")
     String db;
 
     @Mixin LoadOptions load;
@@ -270,7 +275,8 @@ final class BenchCommand {
           + " p50/p99 per window. Targets: no errors, memory flat after the warm-up. The writes are stored: run it on"
           + " a copy of the store.")
   static final class Soak implements Callable<Integer> {
-    @Option(names = "--db", required = true, description = "Store with users, items and encoded embeddings.")
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = "Store with users, items and encoded embeddings.")
     String db;
 
     @Option(names = "--minutes", defaultValue = "30", description = "How long. Default: ${DEFAULT-VALUE}.")

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         "With --repair, move them in one transaction into quarantine tables (quarantined_events, quarantined_users,"
             + " quarantined_items), each row with the rule it broke."})
 final class CheckCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "Store file.")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP)
   String db;
 
   @Option(names = "--repair", description = "Set the rows aside instead of only listing them.")

@@ -63,7 +63,8 @@ final class EvaluateCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(names = "--cache", defaultValue = ".shiftrec/embeddings.db",
-      description = "Store that caches item embeddings between runs. Default: ${DEFAULT-VALUE}.")
+      description = "Store that caches item embeddings between runs: a SQLite file or a jdbc:postgresql:// URL."
+          + " Default: ${DEFAULT-VALUE}.")
   String cache;
 
   @Mixin EncodingOptions encoding;

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         + " the document GET /users/{id}/recommendations answers for the same model version: for e-mail and other"
         + " offline jobs. Users with no history get the fallback chain (popular, then newest).")
 final class ExportRecommendationsCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "Store file.")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP)
   String db;
 
   @Option(names = "--out", required = true, description = "The JSON-lines file to write (replaced whole at the end).")

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = "Import a dataset folder into the store, then encode the items' text.")
 final class ImportCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "Store file (created if missing).")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP
+      + " A missing file is created; a PostgreSQL database must exist, and its tables are made.")
   String db;
 
   @Option(names = "--format", required = true,
@@ -57,8 +59,8 @@ final class ImportCommand implements Callable<Integer> {
         System.out.println(encoded.summary());
       }
       Store.Counts c = store.counts();
-      System.out.printf("store %s: %,d items, %,d users, %,d events, %,d embeddings%n", db, c.items(), c.users(),
-          c.events(), c.embeddings());
+      System.out.printf("store %s: %,d items, %,d users, %,d events, %,d embeddings%n", Stores.describe(db), c.items(),
+          c.users(), c.events(), c.embeddings());
     }
     return 0;
   }

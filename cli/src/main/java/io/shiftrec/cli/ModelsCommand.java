@@ -26,7 +26,8 @@ final class ModelsCommand {
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "Every version, newest first: when it was made, the data it saw, its validation metric.")
   static final class ListVersions implements Callable<Integer> {
-    @Option(names = "--db", required = true, description = "Store file.")
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP)
     String db;
 
     @Option(names = "--json", description = "The registry as JSON, as GET /models answers it.")
@@ -53,7 +54,7 @@ final class ModelsCommand {
           return 0;
         }
         if (versions.isEmpty()) {
-          System.out.println("no model trained yet: ./shiftrec train --db " + db);
+          System.out.println("no model trained yet: ./shiftrec train --db " + Stores.describe(db));
           return 0;
         }
         System.out.printf(Locale.ROOT, "%-8s %-7s %-20s %12s %11s %9s%n", "version", "active", "created", "events",
@@ -82,7 +83,8 @@ final class ModelsCommand {
       description = "Make a stored version the active one (a rollback when it is older). The version is read first:"
           + " one that cannot be served is refused and the active one stays.")
   static final class Activate implements Callable<Integer> {
-    @Option(names = "--db", required = true, description = "Store file.")
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP)
     String db;
 
     @Parameters(index = "0", paramLabel = "VERSION", description = "A version as models list shows it.")

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "profile", mixinStandardHelpOptions = true,
     description = "Print a user's interests (labels, weights, activity) and the timeline of detected migrations.")
 final class ProfileCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "Store file.")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP)
   String db;
 
   @Option(names = "--user", required = true, description = "User id.")

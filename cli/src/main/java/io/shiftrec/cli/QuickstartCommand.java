@@ -29,7 +29,9 @@ final class QuickstartCommand implements Callable<Integer> {
   static final String DEFAULT_DB = ".shiftrec/quickstart.db";
   private static final long SEED = 42;
 
-  @Option(names = "--db", defaultValue = DEFAULT_DB, description = "Store file. Default: ${DEFAULT-VALUE}.")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      defaultValue = DEFAULT_DB, description = ShiftRec.STORE_HELP
+      + " Default: ${DEFAULT-VALUE}.")
   String db;
 
   @Option(names = "--users", split = ",", defaultValue = "1,414,599",
@@ -75,7 +77,7 @@ final class QuickstartCommand implements Callable<Integer> {
       }
     }
     System.out.printf("%nDone in %.0f s. Store: %s — try ./shiftrec recommend --db %s --user 42 --explain%n",
-        (System.nanoTime() - start) / 1e9, db, db);
+        (System.nanoTime() - start) / 1e9, Stores.describe(db), Stores.describe(db));
     return 0;
   }
 

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "recommend", mixinStandardHelpOptions = true, description = "Recommend items for a user.")
 final class RecommendCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "Store file.")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP)
   String db;
 
   @Option(names = "--user", required = true, description = "User id.")
@@ -75,8 +76,9 @@ final class RecommendCommand implements Callable<Integer> {
       LearnedRanking.Trained ranker = model.equals(ShiftRecModel.NAME) ? null
           : LearnedRanking.Trained.active(store, refusal -> System.err.println("shiftrec recommend: " + refusal));
       if (ranker == null && model.equals(LearnedRankerModel.NAME)) {
-        throw new IllegalArgumentException("no " + LearnedRankerModel.NAME + " in " + db + ": run ./shiftrec train --db "
-            + db + " first");
+        String named = Stores.describe(db);
+        throw new IllegalArgumentException("no " + LearnedRankerModel.NAME + " in " + named + ": run ./shiftrec train"
+            + " --db " + named + " first");
       }
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog, ranker).hiding(store.hiddenItems());
       UserInterests interests = recommender.interests(history,

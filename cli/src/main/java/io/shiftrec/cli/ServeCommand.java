@@ -1,5 +1,6 @@
 package io.shiftrec.cli;
 
+import io.shiftrec.core.Stores;
 import io.shiftrec.serve.ServeConfig;
 import io.shiftrec.serve.ShiftRecServer;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
         "Settings come from the options, else the environment (SHIFTREC_API_KEY, SHIFTREC_HOST, SHIFTREC_PORT,"
             + " SHIFTREC_READS_NEED_KEY, SHIFTREC_MAX_REQUEST_BYTES, SHIFTREC_ITEM_QUEUE, SHIFTREC_RATE_LIMIT, SHIFTREC_OPEN_RATE_LIMIT), else --config. An API key of 16 characters or more is required."})
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "Store file.")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = ShiftRec.STORE_HELP)
   String db;
 
   @Option(names = "--port", description = "Port to listen on (0: any free one). Default: 8080.")
@@ -40,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
       stopped.countDown();
     }, "shiftrec-shutdown"));
     System.err.printf("shiftrec serve: listening on http://%s:%d (store %s; reads %s)%n", settings.host(),
-        server.port(), db, settings.readsNeedKey() ? "need the API key" : "open");
+        server.port(), Stores.describe(db), settings.readsNeedKey() ? "need the API key" : "open");
     stopped.await();
     return 0;
   }

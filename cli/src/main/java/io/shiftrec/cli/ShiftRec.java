@@ -11,6 +11,11 @@ import picocli.CommandLine;
         CheckCommand.class,
         CommandLine.HelpCommand.class})
 public final class ShiftRec {
+  /** What every command says of its store option, --db, which is also --store. */
+  static final String STORE_HELP = "The store: a SQLite file, or a PostgreSQL database as a JDBC URL"
+      + " (jdbc:postgresql://HOST:PORT/DB?user=…&password=…; scripts/dev-postgres start prints one). --store is the"
+      + " same option.";
+
   public static void main(String[] args) {
     System.exit(run(args));
   }

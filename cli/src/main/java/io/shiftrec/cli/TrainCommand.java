@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
         + " hyperparameters and seed. A new " + LearnedRankerModel.NAME + " becomes the active version: recommend"
         + " and every server on the store switch to it (see models).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--db", required = true, description = "Store to read events from and save the models in.")
+  @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
+      required = true, description = "Where events are read and the models saved. "
+      + ShiftRec.STORE_HELP)
   String db;
 
   @Option(names = "--models", split = ",", defaultValue = LearnedRankerModel.NAME, description = "Any of "

@@ -31,7 +31,11 @@ class FollowTest {
 
   @Test
   void theServerFollowsTrainImportAndActivateByTheCommandLine() throws Exception {
-    String db = dir.resolve("follow.db").toString();
+    follows(dir, dir.resolve("follow.db").toString());
+  }
+
+  /** The whole story on the store at {@code db} (a file, or a database server), with {@code dir} for files. */
+  static void follows(Path dir, String db) throws Exception {
     Path first = Files.createDirectories(dir.resolve("first"));
     writeStore(first);
     ShiftRecCommandTest.Run imported = ShiftRecCommandTest.run("import", "--db", db, "--format", "generic", "--path",
@@ -42,12 +46,12 @@ class FollowTest {
       assertTrue(get(server, "/models").get("active").isNull(), "nothing trained yet");
       String before = topItem(server, "u0");
 
-      run("train", "--db", db, "--no-validation");
+      run(dir, "train", "--db", db, "--no-validation");
       await(server, "/models", m -> "1".equals(m.get("serving").asText()));
       assertEquals("shiftrec-learned v1", get(server, "/users/u0/recommendations?k=3").get("model").asText());
-      run("train", "--db", db, "--no-validation", "--seed", "7");
+      run(dir, "train", "--db", db, "--no-validation", "--seed", "7");
       await(server, "/models", m -> "2".equals(m.get("serving").asText()));
-      run("models", "activate", "1", "--db", db);
+      run(dir, "models", "activate", "1", "--db", db);
       await(server, "/models", m -> "1".equals(m.get("serving").asText()) && m.get("versions").size() == 2);
 
       Path second = Files.createDirectories(dir.resolve("second"));
@@ -55,7 +59,7 @@ class FollowTest {
           + "A story of space and aliens aboard a starship\n", StandardCharsets.UTF_8);
       Files.writeString(second.resolve("events.csv"), "user,item,type,value,timestamp\nu0," + before
           + ",rating,5,9000\n", StandardCharsets.UTF_8);
-      run("import", "--db", db, "--format", "generic", "--path", second.toString());
+      run(dir, "import", "--db", db, "--format", "generic", "--path", second.toString());
       await(server, "/items/late/similar?k=3", similar -> similar.get("items").size() > 0);
       await(server, "/users/u0/recommendations?k=3&diversity=0",
           r -> !r.get("items").get(0).get("item").asText().equals(before));
@@ -85,7 +89,7 @@ class FollowTest {
   }
 
   /** {@code shiftrec ARGS} in a process of its own, which must succeed. */
-  private void run(String... args) throws Exception {
+  private static void run(Path dir, String... args) throws Exception {
     Path log = Files.createTempFile(dir, args[0], ".log");
     Process p = CrashSafetyTest.launch(log, args);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", args) + " did not end");

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * store ({@code shop.db} keeps its apps in {@code shop-apps/}). Made and dropped through {@code /apps} by an admin
  * key of the default app; a new app's first admin key is in the answer that made it. Every {@code follow_seconds} the
  * folder is read again, so an app another server on the same folder made or dropped is served or dropped here too.
+ * A deployment whose store is a database server ({@code jdbc:postgresql:…}) has no folder, and so no other apps.
  */
 final class Apps implements AutoCloseable {
   private final ServeConfig config;
@@ -61,7 +62,7 @@ final class Apps implements AutoCloseable {
   /** The app stores in the folder, by name. */
   private Map<String, Path> stores() {
     Map<String, Path> found = new LinkedHashMap<>();
-    if (!Files.isDirectory(folder)) return found;
+    if (folder == null || !Files.isDirectory(folder)) return found;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.db")) {
       for (Path f : files) {
         String name = f.getFileName().toString().replaceFirst("\\.db$", "");
@@ -75,10 +76,7 @@ final class Apps implements AutoCloseable {
 
   /** Opens every app found in the deployment's folder. */
   static Apps open(ServeConfig config, SharedEncoders encoders) {
-    Path db = Path.of(config.db()).toAbsolutePath();
-    String file = db.getFileName().toString();
-    Path folder = db.resolveSibling((file.endsWith(".db") ? file.substring(0, file.length() - 3) : file) + "-apps");
-    Apps apps = new Apps(config, folder, encoders);
+    Apps apps = new Apps(config, folderOf(config.db()), encoders);
     try {
       apps.follow();
     } catch (RuntimeException e) {
@@ -86,6 +84,14 @@ final class Apps implements AutoCloseable {
       throw e;
     }
     return apps;
+  }
+
+  /** The folder beside a store file that keeps its apps; null for a database server's store. */
+  private static Path folderOf(String location) {
+    if (location.startsWith("jdbc:")) return null;
+    Path db = Path.of(location).toAbsolutePath();
+    String file = db.getFileName().toString();
+    return db.resolveSibling((file.endsWith(".db") ? file.substring(0, file.length() - 3) : file) + "-apps");
   }
 
   /** The app of that name; null when there is none. */
@@ -107,6 +113,7 @@ final class Apps implements AutoCloseable {
    */
   synchronized Map<String, Object> create(String name) {
     if (name.equals(App.DEFAULT) || open.containsKey(name)) throw Problem.appExists(name);
+    if (folder == null) throw Problem.appsNeedAFileStore();
     Path file = folder.resolve(name + ".db");
     try {
       Files.createDirectories(folder);

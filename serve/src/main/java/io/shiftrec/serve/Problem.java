@@ -83,6 +83,12 @@ final class Problem extends RuntimeException {
         Map.of("app", name));
   }
 
+  /** Apps keep store files beside the deployment's own: a deployment on a database server has none. */
+  static Problem appsNeedAFileStore() {
+    return new Problem(409, "apps-need-a-file-store", "Apps need a file store", "this deployment's store is a"
+        + " database server; apps are kept in store files beside a file store, so none can be made here", Map.of());
+  }
+
   static Problem notFound(String kind, String id) {
     return new Problem(404, "unknown-" + kind, "Unknown " + kind, "unknown " + kind + " '" + id + "'",
         Map.of(kind, id));

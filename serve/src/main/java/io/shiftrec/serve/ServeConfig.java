@@ -1,6 +1,7 @@
 package io.shiftrec.serve;
 
 import io.shiftrec.core.Parameters;
+import io.shiftrec.core.Stores;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -229,8 +230,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   /** The settings without their keys: a configuration may be logged, its keys never. */
   @Override
   public String toString() {
-    return "ServeConfig[db=" + db + ", host=" + host + ", port=" + port + ", api_key=***, scoped_keys="
-        + scopedKeys.size() + ", reads_need_key=" + readsNeedKey + ", max_request_bytes=" + maxRequestBytes
+    return "ServeConfig[db=" + Stores.describe(db) + ", host=" + host + ", port=" + port + ", api_key=***,"
+        + " scoped_keys=" + scopedKeys.size() + ", reads_need_key=" + readsNeedKey + ", max_request_bytes=" + maxRequestBytes
         + ", item_queue=" + itemQueue + ", rate_limit=" + rateLimit + ", open_rate_limit=" + openRateLimit
         + ", cors_origins=" + corsOrigins + ", follow_seconds=" + followSeconds + ", train_every=" + trainEvery
         + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + ", reasons=" + reasons + "]";

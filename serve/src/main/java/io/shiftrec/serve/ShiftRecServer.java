@@ -193,8 +193,8 @@ public final class ShiftRecServer implements AutoCloseable {
       LiveCatalog.View view = defaultApp.catalog.view();
       Store.Counts counts = defaultApp.store.counts();
       LOG.info("serving {} on {}:{}: {} items, {} users, {} events, ranked by {}; {} more apps; following the store"
-          + " every {} s{}", config.db(), config.host(), server.port(), view.catalog().size(), counts.users(),
-          counts.events(), view.recommender().model(), apps.names().size(), config.followSeconds(),
+          + " every {} s{}", Stores.describe(config.db()), config.host(), server.port(), view.catalog().size(),
+          counts.users(), counts.events(), view.recommender().model(), apps.names().size(), config.followSeconds(),
           config.trainEvery() > 0 ? ", retraining every " + config.trainEvery() + " events" : "");
       if (!config.readsNeedKey() && !isLoopback(config.host())) {
         LOG.warn("listening on {} with open reads: anyone who reaches this address reads recommendations without a "

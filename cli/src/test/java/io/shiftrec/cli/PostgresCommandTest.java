@@ -1,0 +1,131 @@
+package io.shiftrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shiftrec.cli.ShiftRecCommandTest.Run;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.store.postgres.PostgresTestDatabases;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands on a PostgreSQL store ({@code --store jdbc:postgresql://…}, or the same URL as {@code --db}), on the
+ * test server of {@link PostgresTestDatabases}: what they do on a store file, and never a password in what they print.
+ */
+class PostgresCommandTest {
+  @RegisterExtension static final PostgresTestDatabases databases = new PostgresTestDatabases();
+
+  @TempDir Path dir;
+
+  /** Twelve films, ten users who each watched six of them. */
+  private Path dataset() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    List<String> items = new ArrayList<>(List.of("id,domain,title,text"));
+    String[] kinds = {"space and aliens aboard a starship", "love and romance in London", "a heist in the city"};
+    for (int i = 0; i < 12; i++) items.add("m" + i + ",movies,Movie number " + i + ",A story of " + kinds[i % 3]);
+    Files.writeString(data.resolve("items.csv"), String.join("\n", items), StandardCharsets.UTF_8);
+    List<String> events = new ArrayList<>(List.of("user,item,type,timestamp"));
+    for (int u = 0; u < 10; u++) for (int i = 0; i < 6; i++) events.add("u" + u + ",m" + ((u + i) % 12) + ",view," + i);
+    Files.writeString(data.resolve("events.csv"), String.join("\n", events), StandardCharsets.UTF_8);
+    return data;
+  }
+
+  @Test
+  void importRecommendTrainAndCheckThroughAStoreUrl() throws Exception {
+    String url = databases.urlFor("commands");
+    String password = url.substring(url.indexOf("password=") + "password=".length());
+    Path data = dataset();
+
+    Run imported = ShiftRecCommandTest.run("import", "--store", url, "--format", "generic", "--path", data.toString());
+    assertEquals(0, imported.code(), imported.err());
+    assertTrue(imported.out().contains("12 items, 10 users, 60 events"), imported.out());
+    assertFalse(imported.out().contains(password) || imported.err().contains(password), "the password is not shown");
+    Run again = ShiftRecCommandTest.run("import", "--db", url, "--format", "generic", "--path", data.toString());
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("12 items, 10 users, 60 events"), "a second import stores nothing twice");
+
+    Run rec = ShiftRecCommandTest.run("recommend", "--store", url, "--user", "u0", "-k", "3", "--explain");
+    assertEquals(0, rec.code(), rec.err());
+    assertTrue(rec.out().contains("Recommendations for user u0 (6 events in history; ranked by shiftrec):"),
+        rec.out());
+    assertTrue(rec.out().contains(" 3. "), rec.out());
+
+    Run trained = ShiftRecCommandTest.run("train", "--store", url, "--no-validation");
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(trained.out().contains("saved shiftrec-learned version 1 (active): 10 users, 12 items, 60 interactions"),
+        trained.out());
+    Run ranked = ShiftRecCommandTest.run("recommend", "--store", url, "--user", "u0", "-k", "3", "--json");
+    assertEquals(0, ranked.code(), ranked.err());
+    assertTrue(ranked.out().contains("\"model\" : \"shiftrec-learned v1\""), ranked.out());
+    assertTrue(ShiftRecCommandTest.run("models", "list", "--store", url).out().contains("1        *"));
+    assertEquals(0, ShiftRecCommandTest.run("profile", "--store", url, "--user", "u0").code());
+    Run checked = ShiftRecCommandTest.run("check", "--store", url);
+    assertEquals(0, checked.code(), checked.err());
+    assertTrue(checked.out().contains("every stored row keeps the rules"), checked.out());
+
+    Path out = dir.resolve("recs.jsonl");
+    Run exported = ShiftRecCommandTest.run("export-recommendations", "--store", url, "--out", out.toString(), "-k",
+        "2");
+    assertEquals(0, exported.code(), exported.err());
+    assertEquals(10, Files.readAllLines(out).size());
+
+    try (Store store = Stores.openExisting(url)) {
+      assertEquals(new Store.Counts(12, 10, 60, store.counts().embeddings()), store.counts());
+      assertTrue(store.counts().embeddings() >= 12, "the items were encoded into the database");
+    }
+  }
+
+  @Test
+  void aMissingDatabaseFailsInOneLineWithoutThePassword() {
+    String url = PostgresTestDatabases.withDatabase(databases.urlFor("present"), "shiftrec_no_such_db");
+    Run missing = ShiftRecCommandTest.run("recommend", "--store", url, "--user", "u0");
+    assertEquals(1, missing.code());
+    assertTrue(missing.err().startsWith("shiftrec recommend: cannot open store jdbc:postgresql://")
+        && missing.err().contains("shiftrec_no_such_db") && missing.err().strip().lines().count() == 1, missing.err());
+    String password = url.substring(url.indexOf("password=") + "password=".length());
+    assertFalse(missing.err().contains(password), missing.err());
+  }
+
+  /** A server on the database: it answers, makes no apps (they are store files), and logs no password. */
+  @Test
+  void aServerOnTheDatabaseServesAndMakesNoApps() throws Exception {
+    String url = databases.urlFor("serve");
+    String password = url.substring(url.indexOf("password=") + "password=".length());
+    assertEquals(0, ShiftRecCommandTest.run("import", "--store", url, "--format", "generic", "--path",
+        dataset().toString()).code());
+    Path log = dir.resolve("serve.log");
+    CrashSafetyTest.Server server = CrashSafetyTest.Server.start(url, log);
+    try {
+      HttpResponse<String> recs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          server.uri("/users/u0/recommendations?k=2")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, recs.statusCode(), recs.body());
+      assertTrue(recs.body().contains("\"user\":\"u0\""), recs.body());
+      HttpResponse<String> app = server.post("/apps", "{\"name\":\"shop\"}");
+      assertEquals(409, app.statusCode(), app.body());
+      assertTrue(app.body().contains("apps-need-a-file-store"), app.body());
+    } finally {
+      server.kill9();
+    }
+    String logged = Files.readString(log);
+    assertTrue(logged.contains("password=***"), logged);
+    assertFalse(logged.contains(password), logged);
+  }
+
+  /** Several processes on one database: a server follows what the command line trains, activates and imports. */
+  @Test
+  void theServerFollowsTheCommandLineOnTheSameDatabase() throws Exception {
+    FollowTest.follows(dir, databases.urlFor("follow"));
+  }
+}
