@@ -62,6 +62,33 @@ public final class SqliteStore extends JdbcStore {
     return config.createConnection(url);
   }
 
+  /**
+   * Events are numbered by AUTOINCREMENT: a plain rowid gives a number again once the newest events are deleted (a
+   * user or item deleted), and a process following the store by event number would miss the events that reuse them.
+   */
+  private static final String EVENTS_COLUMNS = "seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+      + " user TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, item TEXT REFERENCES items(id),"
+      + " type TEXT NOT NULL, value REAL, ts INTEGER, position INTEGER, domain TEXT, text TEXT,"
+      + " context TEXT NOT NULL, fingerprint BLOB NOT NULL UNIQUE";
+
+  /** Rebuilds the events table of a store made before events were numbered by AUTOINCREMENT, in one transaction. */
+  private static void eventNumbersNeverReused(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'")) {
+      if (!rs.next() || rs.getString(1).contains("AUTOINCREMENT")) return;
+    }
+    s.execute("BEGIN IMMEDIATE");
+    try {
+      s.execute("CREATE TABLE events_renumbered(" + EVENTS_COLUMNS + ")");
+      s.execute("INSERT INTO events_renumbered SELECT * FROM events ORDER BY seq");
+      s.execute("DROP TABLE events"); // its indexes go with it and are made again below
+      s.execute("ALTER TABLE events_renumbered RENAME TO events");
+      s.execute("COMMIT");
+    } catch (SQLException e) {
+      s.execute("ROLLBACK");
+      throw e;
+    }
+  }
+
   private static void createSchema(Statement s) throws SQLException {
     s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
@@ -75,10 +102,8 @@ public final class SqliteStore extends JdbcStore {
         + " text TEXT, categories TEXT NOT NULL, language TEXT, attributes TEXT NOT NULL) WITHOUT ROWID");
     s.execute("CREATE TABLE IF NOT EXISTS users(id TEXT PRIMARY KEY, split TEXT, attributes TEXT NOT NULL)"
         + " WITHOUT ROWID");
-    s.execute("CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY,"
-        + " user TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, item TEXT REFERENCES items(id),"
-        + " type TEXT NOT NULL, value REAL, ts INTEGER, position INTEGER, domain TEXT, text TEXT,"
-        + " context TEXT NOT NULL, fingerprint BLOB NOT NULL UNIQUE)");
+    s.execute("CREATE TABLE IF NOT EXISTS events(" + EVENTS_COLUMNS + ")");
+    eventNumbersNeverReused(s);
     s.execute("CREATE INDEX IF NOT EXISTS events_by_user ON events(user, coalesce(ts, position), seq)");
     s.execute("CREATE TABLE IF NOT EXISTS embeddings(model TEXT NOT NULL, text_hash TEXT NOT NULL,"
         + " vector BLOB NOT NULL, PRIMARY KEY(model, text_hash)) WITHOUT ROWID");

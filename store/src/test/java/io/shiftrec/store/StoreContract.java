@@ -394,6 +394,26 @@ public abstract class StoreContract {
   }
 
   @Test
+  void eventNumbersAreNeverGivenAgainAfterTheNewestEventsAreDeleted() {
+    seed();
+    try (Store.Transaction tx = store.begin()) {
+      tx.insertEvents(List.of(rating("late", "m1", 3, 500)));
+      tx.commit();
+    }
+    Store.Watermark seen = store.watermark();
+    try (Store.Transaction tx = store.begin()) { // the newest events go
+      assertTrue(tx.deleteUser("late"));
+      tx.commit();
+    }
+    try (Store.Transaction tx = store.begin()) {
+      tx.insertEvents(List.of(rating("next", "m2", 4, 600)));
+      tx.commit();
+    }
+    assertEquals(java.util.Set.of("next"), store.usersWithEventsAfter(seen.eventSeq()),
+        "a follower that saw the deleted events still finds the new one");
+  }
+
+  @Test
   void aClosedTransactionRefusesMoreWrites() {
     Store.Transaction tx = store.begin();
     tx.commit();
