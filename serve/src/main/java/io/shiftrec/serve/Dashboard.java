@@ -96,6 +96,7 @@ final class Dashboard {
   private final RateLimits rateLimits;
   private final DashboardSessions sessions = new DashboardSessions();
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
+  private final EvaluationReports reports;
 
   Dashboard(ShiftRecServer server, ServeConfig config, App defaultApp, Apps apps, RateLimits rateLimits) {
     this.server = server;
@@ -103,6 +104,7 @@ final class Dashboard {
     this.defaultApp = defaultApp;
     this.apps = apps;
     this.rateLimits = rateLimits;
+    this.reports = new EvaluationReports(config.reportsDir());
   }
 
   void routes(JavalinDefaultRoutingApi r) {
@@ -127,6 +129,11 @@ final class Dashboard {
     page(r, "GET", "/ui/try", Need.READ, this::tryIt);
     page(r, "GET", "/ui/models", Need.READ, this::models);
     page(r, "POST", "/ui/models/{version}/activate", Need.ADMIN, this::activate);
+    page(r, "GET", "/ui/evaluation", Need.READ, rq -> rq.page(200, EvaluationPages.list(rq.who(), reports,
+        reports.list())));
+    page(r, "GET", "/ui/evaluation/compare", Need.READ, this::compare);
+    page(r, "GET", "/ui/evaluation/{report}", Need.READ, rq -> rq.page(200, EvaluationPages.report(rq.who(),
+        reports.get(rq.ctx.pathParam("report")), reports.list().reports())));
     page(r, "GET", "/ui/*", Need.NONE, rq -> {
       throw Problem.http(404, "Not found", "there is no page at this address");
     });
@@ -476,6 +483,18 @@ final class Dashboard {
     }
     LOG.info("dashboard: model version {} of app {} activated by key {}", version, rq.app.name, rq.session.keyId());
     rq.seeOther("/ui/models?activated=" + Html.encode(version));
+  }
+
+  /** Two reports side by side ({@code ?a=NAME&b=NAME}, names of the reports folder's listing). */
+  private void compare(Request rq) {
+    String a = rq.ctx.queryParam("a");
+    String b = rq.ctx.queryParam("b");
+    if (!reports.configured()) throw Problem.http(404, "No reports folder", EvaluationReports.noFolder());
+    if (a == null || a.isBlank() || b == null || b.isBlank()) {
+      throw Problem.http(400, "Two reports needed", "choose two reports to compare, A and B, on the Evaluation"
+          + " page");
+    }
+    rq.page(200, EvaluationPages.compare(rq.who(), reports.get(a), reports.get(b), reports.list().reports()));
   }
 
   // ------------------------------------------------------------------------------------------------ assets

@@ -46,9 +46,10 @@ final class DashboardPages {
 
   // ------------------------------------------------------------------------------------------------ the frame
 
-  private static Html shell(Who who, String title, String current, Html main, boolean plots) {
+  static Html shell(Who who, String title, String current, Html main, boolean plots) {
     Html.Builder nav = Html.builder();
-    for (String[] link : new String[][] {{"/ui", "Overview"}, {"/ui/try", "Try it"}, {"/ui/models", "Models"}}) {
+    for (String[] link : new String[][] {{"/ui", "Overview"}, {"/ui/try", "Try it"}, {"/ui/models", "Models"},
+        {"/ui/evaluation", "Evaluation"}}) {
       nav.add(link[1].equals(current) ? "<li><a href=\"{}\" aria-current=\"page\">{}</a></li>"
           : "<li><a href=\"{}\">{}</a></li>", link[0], link[1]);
     }
@@ -619,7 +620,7 @@ final class DashboardPages {
         : MINUTE.format(Instant.parse(instant.toString())) + " UTC";
   }
 
-  private static String count(long n) {
+  static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
@@ -635,7 +636,7 @@ final class DashboardPages {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
-  private static String capitalise(String s) {
+  static String capitalise(String s) {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1) + (s.endsWith(".") ? "" : ".");
   }
 }

@@ -17,12 +17,12 @@ import java.util.Set;
  * {@code SHIFTREC_HOST}, {@code SHIFTREC_PORT}, {@code SHIFTREC_READS_NEED_KEY}, {@code SHIFTREC_MAX_REQUEST_BYTES},
  * {@code SHIFTREC_ITEM_QUEUE}, {@code SHIFTREC_RATE_LIMIT}, {@code SHIFTREC_OPEN_RATE_LIMIT}, {@code SHIFTREC_CORS_ORIGINS},
  * {@code SHIFTREC_FOLLOW_SECONDS}, {@code SHIFTREC_TRAIN_EVERY}, {@code SHIFTREC_UNKNOWN_USERS},
- * {@code SHIFTREC_API_KEYS}, {@code SHIFTREC_REASONS_ENDPOINT} and the other {@code reasons_} settings), else the config
+ * {@code SHIFTREC_API_KEYS}, {@code SHIFTREC_REPORTS_DIR}, {@code SHIFTREC_REASONS_ENDPOINT} and the other {@code reasons_} settings), else the config
  * file (a properties file:
  * {@code api_key}, {@code host}, {@code port}, {@code reads_need_key}, {@code max_request_bytes}, {@code item_queue},
  * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every},
  * {@code unknown_users}, {@code api_keys}, {@code reasons_endpoint}, {@code reasons_model}, {@code reasons_key},
- * {@code reasons_timeout_ms}, {@code reasons_personal_text}),
+ * {@code reasons_timeout_ms}, {@code reasons_personal_text}, {@code reports_dir}),
  * else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
@@ -47,11 +47,13 @@ import java.util.Set;
  * @param answerUnknownUsers whether recommendations for a user the store does not know are answered by the
  *     fallback chain (popular, newest; {@code unknown_users=fallback}, the default) or refused with 404
  *     ({@code unknown_users=not_found})
+ * @param reportsDir the folder of evaluation reports ({@code shiftrec evaluate --out} JSON files) the dashboard's
+ *     Evaluation page lists and draws, or null for none; it must be an existing folder
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
                           long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit,
                           Set<String> corsOrigins, int followSeconds, long trainEvery, boolean answerUnknownUsers,
-                          Map<String, String> scopedKeys, ReasonModel reasons) {
+                          Map<String, String> scopedKeys, ReasonModel reasons, Path reportsDir) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
@@ -63,7 +65,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
       "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins", "follow_seconds",
       "train_every", "unknown_users", "api_keys", "reasons_endpoint", "reasons_model", "reasons_key",
-      "reasons_timeout_ms", "reasons_personal_text");
+      "reasons_timeout_ms", "reasons_personal_text", "reports_dir");
   private static final Set<String> SCOPES = Set.of("read", "write", "admin");
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
 
@@ -96,6 +98,9 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
             + " characters; keys must have at least " + MIN_KEY_CHARS);
       }
     }
+    if (reportsDir != null && !Files.isDirectory(reportsDir)) {
+      throw new IllegalArgumentException("reports_dir: '" + reportsDir + "' is not an existing folder");
+    }
     corsOrigins = Set.copyOf(corsOrigins);
     for (String origin : corsOrigins) {
       if (!ORIGIN.matcher(origin).matches()) {
@@ -103,6 +108,15 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
             + " (scheme and host, an optional port, no path, no wildcard)");
       }
     }
+  }
+
+  /** No folder of evaluation reports. */
+  public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
+                     int itemQueue, long rateLimit, long openRateLimit, Set<String> corsOrigins, int followSeconds,
+                     long trainEvery, boolean answerUnknownUsers, Map<String, String> scopedKeys,
+                     ReasonModel reasons) {
+    this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit, corsOrigins,
+        followSeconds, trainEvery, answerUnknownUsers, scopedKeys, reasons, null);
   }
 
   /** Synchronous item writes, no rate limits: for a server embedded in a program that drives it. */
@@ -126,7 +140,13 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   /** This configuration looking for other processes' writes every {@code seconds} and retraining after {@code events}. */
   public ServeConfig withLifecycle(int seconds, long events) {
     return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
-        corsOrigins, seconds, events, answerUnknownUsers, scopedKeys, reasons);
+        corsOrigins, seconds, events, answerUnknownUsers, scopedKeys, reasons, reportsDir);
+  }
+
+  /** This configuration with the dashboard's evaluation reports read from {@code folder} (null: none). */
+  public ServeConfig withReportsDir(Path folder) {
+    return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
+        corsOrigins, followSeconds, trainEvery, answerUnknownUsers, scopedKeys, reasons, folder);
   }
 
   /**
@@ -161,7 +181,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         s.integer("rate_limit", DEFAULT_RATE_LIMIT), s.integer("open_rate_limit", DEFAULT_OPEN_RATE_LIMIT),
         s.list("cors_origins"), Math.toIntExact(Math.max(0, Math.min(Integer.MAX_VALUE,
             s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0),
-        unknownUsers(s.get("unknown_users", "fallback")), scopedKeys(s.get("api_keys", null)), reasonModel(s));
+        unknownUsers(s.get("unknown_users", "fallback")), scopedKeys(s.get("api_keys", null)), reasonModel(s),
+        s.get("reports_dir", null) == null ? null : Path.of(s.get("reports_dir", null)));
   }
 
   /**
@@ -234,7 +255,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         + " scoped_keys=" + scopedKeys.size() + ", reads_need_key=" + readsNeedKey + ", max_request_bytes=" + maxRequestBytes
         + ", item_queue=" + itemQueue + ", rate_limit=" + rateLimit + ", open_rate_limit=" + openRateLimit
         + ", cors_origins=" + corsOrigins + ", follow_seconds=" + followSeconds + ", train_every=" + trainEvery
-        + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + ", reasons=" + reasons + "]";
+        + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + ", reasons=" + reasons + ", reports_dir=" + reportsDir + "]";
   }
 
   private static boolean unknownUsers(String value) {

@@ -85,6 +85,10 @@ class DashboardTest {
   @TempDir static Path dir;
   @TempDir static Path openDir;
   @TempDir static Path profileDir;
+  /** The server's reports folder: three real reports of {@code shiftrec evaluate}, a hostile one, two non-reports. */
+  @TempDir static Path reportsDir;
+  /** A report outside the folder, linked from inside it: never listed or read. */
+  @TempDir static Path outsideDir;
   static ShiftRecServer server;
   /** A second server whose reads are open: pages without signing in. */
   static ShiftRecServer open;
@@ -99,13 +103,45 @@ class DashboardTest {
     try (Store store = Stores.openExisting(db.toString())) {
       addDashboardData(store);
     }
-    server = ShiftRecServer.start(config(db, true));
+    addReports();
+    server = ShiftRecServer.start(config(db, true).withReportsDir(reportsDir));
     open = ShiftRecServer.start(config(TestStore.create(openDir), false));
   }
 
   private static ServeConfig config(Path db, boolean readsNeedKey) {
     return new ServeConfig(db.toString(), "127.0.0.1", 0, ADMIN, readsNeedKey, 1 << 20, 0, 0, 0, Set.of(), 10, 0,
         true, Map.of(WRITE, "write", READ, "read"), null);
+  }
+
+  /** A model name that would run a script if it reached a page as markup. */
+  private static final String HOSTILE_MODEL = "<img src=x onerror=\"document.title='pwned'\">&model";
+
+  private static void addReports() throws Exception {
+    long hour = 3_600_000L;
+    long t = 1_765_000_000_000L;
+    int n = 0;
+    for (String name : List.of("fk-cdsr-full.json", "ml1m-loo.json", "mls-loo.json")) {
+      try (var in = DashboardTest.class.getResourceAsStream("reports/" + name)) {
+        Path file = reportsDir.resolve(name);
+        Files.write(file, in.readAllBytes());
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(t + n++ * hour));
+      }
+    }
+    Path hostile = Files.writeString(reportsDir.resolve("hostile.json"), "{\"dataset\": \"<script>document.title="
+        + "'pwned'</script>\", \"protocol\": \"loo\", \"models\": {\"" + HOSTILE_MODEL.replace("\"", "\\\"")
+        + "\": {\"overall\": {\"NDCG@10\": 0.1234, \"HR@10\": 0.2, \"users\": 7}, \"ci95\": {\"NDCG@10\": [0.1, 0.15]},"
+        + " \"segments\": {\"<b>seg</b>\": {\"users\": 3, \"NDCG@10\": 0.3}}}}}");
+    Files.setLastModifiedTime(hostile, java.nio.file.attribute.FileTime.fromMillis(t - hour));
+    Files.writeString(reportsDir.resolve("broken.json"), "{\"models\": ");
+    Files.writeString(reportsDir.resolve("settings.json"), "{\"port\": 8080}");
+    Files.writeString(reportsDir.resolve("notes.txt"), "not JSON, not listed");
+    Path secret = Files.writeString(outsideDir.resolve("secret.json"), "{\"dataset\": \"secret-outside\","
+        + " \"models\": {\"m\": {\"overall\": {\"NDCG@10\": 0.5}}}}");
+    try {
+      Files.createSymbolicLink(reportsDir.resolve("linked.json"), secret);
+    } catch (UnsupportedOperationException | java.io.IOException e) {
+      // no links on this file system: nothing to refuse
+    }
   }
 
   /** Films of two tastes, their text telling them apart: a user's attention can move from one to the other. */
@@ -502,6 +538,87 @@ class DashboardTest {
     }
   }
 
+  // ------------------------------------------------------------------------------------------------ evaluation
+
+  @Test
+  void theEvaluationPagesListDrawAndCompareReportsUnderThePolicy() throws Exception {
+    String cookie = signIn(server, READ)[0];
+    Page list = get(server, "/ui/evaluation", cookie);
+    assertEquals(200, list.status());
+    assertTrue(list.body().contains("href=\"/ui/evaluation/mls-loo.json\"") && list.body().contains("movielens-1m")
+        && list.body().contains("amazon-food-kitchen"), list.body());
+    assertTrue(list.body().contains("broken.json") && list.body().contains("settings.json"), "non-reports named");
+    assertFalse(list.body().contains("notes.txt"), "only JSON files");
+    assertFalse(list.body().contains("linked.json") || list.body().contains("secret-outside"),
+        "a link out of the folder is not listed");
+    assertTrue(list.body().indexOf("mls-loo.json") < list.body().indexOf("fk-cdsr-full.json"), "newest first");
+    assertTrue(list.body().contains("href=\"/ui/evaluation\" aria-current=\"page\""), "in the navigation");
+    for (String path : List.of("/ui/evaluation", "/ui/evaluation/mls-loo.json", "/ui/evaluation/hostile.json",
+        "/ui/evaluation/compare?a=ml1m-loo.json&b=mls-loo.json", "/ui/evaluation/nothing.json",
+        "/ui/evaluation/broken.json")) {
+      Page p = get(server, path, cookie);
+      assertEquals(Dashboard.CSP, p.header("Content-Security-Policy"), path);
+      assertTrue(p.body().startsWith("<!DOCTYPE html>"), path);
+      assertFalse(Pattern.compile("<[^>]*\\s(style|on[a-z]+)=|<style|<script(?![^>]*\\ssrc=\"/ui/assets/)",
+          Pattern.CASE_INSENSITIVE).matcher(p.body()).find(), path + ": an inline style, handler or script");
+    }
+    Page report = get(server, "/ui/evaluation/mls-loo.json", cookie);
+    assertEquals(200, report.status());
+    String body = report.body();
+    assertTrue(body.contains("<figcaption>NDCG@10</figcaption>"), "a chart per headline metric");
+    assertTrue(body.indexOf("<figcaption>NDCG@10") < body.indexOf("<figcaption>HR@10")
+        && body.indexOf("<figcaption>HR@10") < body.indexOf("<figcaption>MRR")
+        && body.indexOf("<figcaption>MRR") < body.indexOf("<figcaption>Recall@10"), "NDCG@10 first, then HR@10, MRR");
+    assertTrue(body.contains("0.0751 <span class=\"ci\">["), "shiftrec-learned's NDCG@10 with its interval");
+    assertTrue(body.contains("id=\"segments\"") && body.contains("drifting") && body.contains("no users in this"
+        + " segment"), "segments, the empty cold one said in words");
+    assertTrue(body.contains("id=\"paired\"") && body.contains("0.1021"), "the paired test and its p-value");
+    Page compare = get(server, "/ui/evaluation/compare?a=ml1m-loo.json&b=mls-loo.json", cookie);
+    assertEquals(200, compare.status());
+    assertTrue(compare.body().contains("different datasets"), "reports of two datasets are flagged");
+    assertTrue(compare.body().contains("id=\"compare\"") && compare.body().contains("0.0751"), "B's numbers");
+
+    Page hostile = get(server, "/ui/evaluation/hostile.json", cookie);
+    assertEquals(200, hostile.status());
+    assertFalse(hostile.body().contains("<img src=x") || hostile.body().contains("<script>document")
+        || hostile.body().contains("<b>seg"), "report data is text");
+    assertTrue(hostile.body().contains("&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;&amp;model"),
+        "the model name escaped");
+  }
+
+  @Test
+  void badReportsAndPathTricksGetReadableMessagesAndNoFileOutsideTheFolder() throws Exception {
+    String cookie = signIn(server, READ)[0];
+    Page unknown = get(server, "/ui/evaluation/nothing.json", cookie);
+    assertEquals(404, unknown.status());
+    assertTrue(unknown.body().contains("There is no report ‘nothing.json’"), unknown.body());
+    Page broken = get(server, "/ui/evaluation/broken.json", cookie);
+    assertEquals(422, broken.status());
+    assertTrue(broken.body().contains("not an evaluation report: not valid JSON"), broken.body());
+    Page settings = get(server, "/ui/evaluation/settings.json", cookie);
+    assertEquals(422, settings.status());
+    assertTrue(settings.body().contains("no &quot;models&quot; object"), settings.body());
+    Page noPair = get(server, "/ui/evaluation/compare?a=mls-loo.json", cookie);
+    assertEquals(400, noPair.status());
+    assertTrue(noPair.body().contains("Choose two reports"), noPair.body());
+    String secretPath = outsideDir.resolve("secret.json").toString();
+    for (String path : List.of("/ui/evaluation/linked.json", "/ui/evaluation/..%2F..%2Fpom.xml",
+        "/ui/evaluation/%2E%2E", "/ui/evaluation/..%5Csecret.json", "/ui/evaluation/notes.txt",
+        "/ui/evaluation/compare?a=mls-loo.json&b=" + URLEncoder.encode("../secret.json", StandardCharsets.UTF_8),
+        "/ui/evaluation/compare?a=mls-loo.json&b=" + URLEncoder.encode(secretPath, StandardCharsets.UTF_8),
+        "/ui/evaluation/compare?a=mls-loo.json&b=linked.json")) {
+      Page p = get(server, path, cookie);
+      assertTrue(p.status() >= 400 && p.status() < 500, path + ": " + p.status());
+      assertFalse(p.body().contains("secret-outside") || p.body().contains("<artifactId>"), path);
+    }
+    // reads need a key like the other read pages; a server without a folder says how to set one
+    assertEquals(303, get(server, "/ui/evaluation/mls-loo.json", null).status());
+    Page none = get(open, "/ui/evaluation", null);
+    assertEquals(200, none.status());
+    assertTrue(none.body().contains("reports_dir") && none.body().contains("SHIFTREC_REPORTS_DIR"), none.body());
+    assertEquals(404, get(open, "/ui/evaluation/mls-loo.json", null).status());
+  }
+
   // ------------------------------------------------------------------------------------------------ in Chromium
 
   /** The browser, started once; skipped with the reason when Debian's Chromium or its driver is missing. */
@@ -749,6 +866,48 @@ class DashboardTest {
     b.findElement(By.cssSelector("#recommendations tbody tr a")); // the page works: the recommendations are there
     assertEquals("User " + HOSTILE_USER + " · ShiftRec", b.getTitle(), "no script of the data ran");
     assertNoConsoleErrors(b, "hostile data");
+  }
+
+  @Test
+  void theEvaluationAndComparePagesDrawRealReportsWithoutConsoleErrors() throws Exception {
+    WebDriver b = browser();
+    signInInBrowser(b, READ, "/ui");
+    b.findElement(By.linkText("Evaluation")).click();
+    waitFor(b, () -> b.getTitle().startsWith("Evaluation"));
+    assertEquals(4, b.findElements(By.cssSelector("#reports tbody tr")).size(), text(b, "#reports"));
+    assertNoConsoleErrors(b, "evaluation list");
+    screenshot(b, "evaluation-list");
+    b.findElement(By.linkText("fk-cdsr-full.json")).click();
+    waitFor(b, () -> b.getTitle().startsWith("Report fk-cdsr-full.json"));
+    WebElement ndcg = b.findElement(By.cssSelector("figure.chart"));
+    assertEquals("NDCG@10", ndcg.findElement(By.tagName("figcaption")).getText());
+    assertEquals(2, ndcg.findElements(By.cssSelector("rect.bar")).size(), "a bar per model");
+    assertEquals(2, ndcg.findElements(By.cssSelector("path.whisker")).size(), "an interval per model");
+    assertTrue(ndcg.findElement(By.tagName("svg")).getSize().getWidth() > 300, "the chart is drawn wide");
+    String metrics = text(b, "#metrics");
+    assertTrue(metrics.contains("NDCG@10") && metrics.contains("next-item-svd") && metrics.contains("shiftrec-learned"),
+        metrics);
+    assertTrue(text(b, "#segments").contains("domain:kitchen"), text(b, "#segments"));
+    assertTrue(text(b, "#paired").contains("0.0223"), text(b, "#paired"));
+    assertNoConsoleErrors(b, "a report");
+    screenshot(b, "evaluation-report");
+
+    new Select(b.findElement(By.id("compare-a"))).selectByValue("ml1m-loo.json");
+    new Select(b.findElement(By.id("compare-b"))).selectByValue("mls-loo.json");
+    b.findElement(By.cssSelector("form[action='/ui/evaluation/compare'] button")).click();
+    waitFor(b, () -> b.getTitle().startsWith("Compare"));
+    String table = text(b, "#compare");
+    assertTrue(table.contains("NDCG@10") && table.contains("0.0751") && table.contains("shiftrec-learned"), table);
+    assertEquals(4, b.findElements(By.cssSelector("#chart-compare rect.bar")).size(), "two models in two reports");
+    assertNoConsoleErrors(b, "compare");
+    screenshot(b, "evaluation-compare");
+
+    b.get(url("/ui/evaluation/hostile.json"));
+    assertEquals("Report hostile.json · ShiftRec", b.getTitle(), "no script of the report ran");
+    assertTrue(text(b, "#metrics").contains(HOSTILE_MODEL), "the hostile name as text");
+    assertTrue(b.findElements(By.cssSelector("main img, main script")).isEmpty());
+    b.get(url("/ui/evaluation/nothing.json"));
+    assertTrue(text(b, "main [role=alert]").contains("There is no report"), "a readable message");
   }
 
   @Test

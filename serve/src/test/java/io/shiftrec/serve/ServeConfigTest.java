@@ -47,6 +47,18 @@ class ServeConfigTest {
   }
 
   @Test
+  void theReportsFolderMustExist() throws Exception {
+    assertEquals(null, ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY)).reportsDir());
+    assertEquals(dir, ServeConfig.resolve("db", null, file("api_key=" + KEY + "\nreports_dir=" + dir + "\n"), Map.of())
+        .reportsDir());
+    assertEquals(dir, ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_REPORTS_DIR",
+        dir.toString())).reportsDir());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null,
+        null, Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_REPORTS_DIR", dir.resolve("nowhere").toString())));
+    assertTrue(missing.getMessage().contains("reports_dir"), missing.getMessage());
+  }
+
+  @Test
   void scopedKeysAreReadAndNeverPrinted() throws Exception {
     String read = "read-key-0123456789", write = "write-key-0123456789";
     ServeConfig c = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\napi_keys=read:" + read + ", write:" + write
