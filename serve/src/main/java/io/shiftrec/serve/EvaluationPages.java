@@ -45,7 +45,8 @@ final class EvaluationPages {
     } else {
       Html.Builder rows = Html.builder();
       for (EvaluationReports.Report r : listing.reports()) {
-        rows.add("<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        rows.add("<tr><th scope=\"row\" class=\"nowrap\"><a href=\"{}\">{}</a></th><td>{}</td><td>{}</td>"
+            + "<td class=\"nowrap\">{}</td><td>{}</td></tr>",
             href(r.name()), r.name(), r.dataset(), r.protocol(), MINUTE.format(r.written()) + " UTC",
             String.join(", ", r.models()));
       }
@@ -89,9 +90,9 @@ final class EvaluationPages {
     }
     return Html.of("""
         <section aria-labelledby="compare-h"><h2 id="compare-h">Compare two reports</h2>
-        <form class="inline" method="get" action="/ui/evaluation/compare">
+        <form class="stack narrow" method="get" action="/ui/evaluation/compare">
         <label for="compare-a">Report A</label><select id="compare-a" name="a">{}</select>
-        <label for="compare-b">Report B</label><select id="compare-b" name="b">{}</select>
+        <label for="compare-b">Report B (the differences are B − A)</label><select id="compare-b" name="b">{}</select>
         <button type="submit">Compare</button>
         </form></section>
         """, as.build(), bs.build());
@@ -237,9 +238,10 @@ final class EvaluationPages {
     }
     Html.Builder defs = Html.builder();
     JsonNode definitions = json.path("definitions");
+    Set<String> defined = new LinkedHashSet<>();
     for (String segment : ordered) {
       String key = segment.startsWith("domain:") ? "domain:X" : segment;
-      if (definitions.path(key).isTextual()) {
+      if (definitions.path(key).isTextual() && defined.add(key)) {
         defs.add("<dt>{}</dt><dd>{}</dd>", key, definitions.get(key).asText());
       }
     }
@@ -307,7 +309,8 @@ final class EvaluationPages {
         if (va.isNumber() && vb.isNumber()) {
           double d = vb.asDouble() - va.asDouble();
           diff = signed(d);
-          change = va.asDouble() == 0 ? "—" : String.format(Locale.ROOT, "%+.1f%%", 100 * d / Math.abs(va.asDouble()));
+          change = va.asDouble() == 0 ? "—" : String.format(Locale.ROOT, "%+.1f%%", 100 * d / Math.abs(va.asDouble()))
+              .replace('-', '−');
           JsonNode ca = ma.path("ci95").path(metric);
           JsonNode cb = mb.path("ci95").path(metric);
           if (ca.size() == 2 && cb.size() == 2) {
@@ -351,9 +354,9 @@ final class EvaluationPages {
         <th scope="col" class="num">Change</th><th scope="col">95% intervals</th></tr></thead><tbody>{}</tbody></table></div>
         </section>
         {}
-        """, comparable ? Html.EMPTY : DashboardPages.message(true, "These reports are of different datasets or"
-            + " protocols (" + a.dataset() + ", " + a.protocol() + " against " + b.dataset() + ", " + b.protocol()
-            + "): their numbers measure different things."),
+        """, comparable ? Html.EMPTY : Html.of("<p class=\"message warn\" role=\"note\"><strong>Note:</strong> these"
+            + " reports are of different datasets or protocols ({}, {} against {}, {}): their numbers measure"
+            + " different things.</p>", a.dataset(), a.protocol(), b.dataset(), b.protocol()),
         href(a.name()), a.name(), facts(a), href(b.name()), b.name(), facts(b), chartMetric,
         bars.isEmpty() ? Html.EMPTY : chart("chart-compare", chartMetric, bars), rows.build(),
         compareForm(all, a.name(), b.name()));

@@ -251,7 +251,8 @@ class DashboardTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
+    if (reportsDir != null) Files.deleteIfExists(reportsDir.resolve("linked.json")); // the link, not its target
     if (browser != null) browser.quit();
     if (driverService != null) driverService.stop();
     if (server != null) server.close();
@@ -891,6 +892,10 @@ class DashboardTest {
     assertTrue(text(b, "#paired").contains("0.0223"), text(b, "#paired"));
     assertNoConsoleErrors(b, "a report");
     screenshot(b, "evaluation-report");
+    ((JavascriptExecutor) b).executeScript("document.querySelector('#table-h').scrollIntoView()");
+    screenshot(b, "evaluation-report-tables");
+    ((JavascriptExecutor) b).executeScript("document.querySelector('#segments-h').scrollIntoView()");
+    screenshot(b, "evaluation-report-segments");
 
     new Select(b.findElement(By.id("compare-a"))).selectByValue("ml1m-loo.json");
     new Select(b.findElement(By.id("compare-b"))).selectByValue("mls-loo.json");
@@ -901,6 +906,8 @@ class DashboardTest {
     assertEquals(4, b.findElements(By.cssSelector("#chart-compare rect.bar")).size(), "two models in two reports");
     assertNoConsoleErrors(b, "compare");
     screenshot(b, "evaluation-compare");
+    ((JavascriptExecutor) b).executeScript("document.querySelector('#diff-h').scrollIntoView()");
+    screenshot(b, "evaluation-compare-table");
 
     b.get(url("/ui/evaluation/hostile.json"));
     assertEquals("Report hostile.json · ShiftRec", b.getTitle(), "no script of the report ran");
