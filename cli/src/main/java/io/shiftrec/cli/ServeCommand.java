@@ -22,13 +22,16 @@ final class ServeCommand implements Callable<Integer> {
   Integer port;
 
   @Option(names = "--config", description = "Properties file: api_key, host (default 127.0.0.1), port,"
-      + " reads_need_key (default true; false opens recommendations, similar items and onboarding), max_request_bytes (default 10485760), item_queue (default 0: item writes"
+      + " reads_need_key (default true; false opens the reads: recommendations, similar items, onboarding, items, models), max_request_bytes (default 10485760), item_queue (default 0: item writes"
       + " answer when recommendable; N: they answer when stored, up to N items wait to be encoded), rate_limit"
       + " (default 1000 requests a second with the key, twice that in a burst; 0: none), open_rate_limit (default 20"
       + " a second for each address without the key), cors_origins, follow_seconds (default 10: how often the server"
       + " takes in models trained or activated, items and events imported by other processes), train_every (default"
-      + " 0: never; N: retrain in the background after N new events). Each may also come from the environment as"
-      + " SHIFTREC_<NAME>.")
+      + " 0: never; N: retrain in the background after N new events), api_keys (more keys: read:KEY,write:KEY,…),"
+      + " unknown_users (fallback, the default, or not_found), reports_dir (the folder of evaluate's reports the"
+      + " dashboard draws), reasons_endpoint, reasons_model, reasons_key, reasons_timeout_ms (default 1500) and"
+      + " reasons_personal_text (default false) for a language model that rewrites reasons. Each may also come from"
+      + " the environment as SHIFTREC_<NAME>.")
   Path config;
 
   @Override
