@@ -110,6 +110,7 @@ final class Dashboard {
   void routes(JavalinDefaultRoutingApi r) {
     r.get("/ui/assets/{name}", this::asset);
     page(r, "GET", "/ui", Need.READ, this::overview);
+    page(r, "GET", "/ui/activity", Need.READ, rq -> rq.page(200, DashboardPages.activity(eventsPerMinute(rq.app))));
     page(r, "GET", "/ui/login", Need.NONE, this::loginForm);
     page(r, "POST", "/ui/login", Need.NONE, this::login);
     page(r, "POST", "/ui/logout", Need.NONE, this::logout);
@@ -339,7 +340,11 @@ final class Dashboard {
     LiveCatalog.View view = app.catalog.view();
     List<User> users = rq.may(ApiKeys.Scope.WRITE) ? app.store.userPage(null, 10) : null;
     rq.page(200, DashboardPages.overview(rq.who(), view, app.store.counts(), ShiftRecServer.models(app),
-        app.store.itemPage(new io.shiftrec.core.Store.ItemPage(null, 12, null, null, 0)), users));
+        app.store.itemPage(new io.shiftrec.core.Store.ItemPage(null, 12, null, null, 0)), users, eventsPerMinute(app)));
+  }
+
+  private static long[] eventsPerMinute(App app) {
+    return app.follower.eventRate.perMinute(System.currentTimeMillis(), DashboardPages.ACTIVITY_MINUTES);
   }
 
   /** A user's page; {@code message} (when not null) says how posting an event went. */

@@ -151,8 +151,44 @@ final class DashboardPages {
 
   // ------------------------------------------------------------------------------------------------ overview
 
+  /** Minutes the overview's activity chart shows. */
+  static final int ACTIVITY_MINUTES = 30;
+
+  /**
+   * Events stored per minute over the last half hour, as bars with the figures in words; it asks for itself again
+   * every ten seconds (htmx), so the overview stays live.
+   */
+  static Html activity(long[] perMinute) {
+    long total = 0, peak = 0;
+    for (long c : perMinute) {
+      total += c;
+      peak = Math.max(peak, c);
+    }
+    long last = perMinute.length == 0 ? 0 : perMinute[perMinute.length - 1];
+    double top = Math.max(1, peak);
+    int width = 600, height = 120, barWidth = width / Math.max(1, perMinute.length);
+    Html.Builder bars = Html.builder();
+    for (int m = 0; m < perMinute.length; m++) {
+      double h = (height - 20) * perMinute[m] / top;
+      bars.add("<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{} min ago: {}</title></rect>",
+          m * barWidth + 1, String.format(java.util.Locale.ROOT, "%.1f", height - 16 - h), barWidth - 2,
+          String.format(java.util.Locale.ROOT, "%.1f", h), perMinute.length - m, count(perMinute[m]));
+    }
+    return Html.of("""
+        <section id="activity" aria-labelledby="activity-h" hx-get="/ui/activity" hx-trigger="every 10s" hx-swap="outerHTML">
+        <h2 id="activity-h">Events per minute</h2>
+        <p>Last minute: <strong id="events-last-minute">{}</strong> · last {} minutes: <strong id="events-recent">{}</strong> · busiest minute: {}</p>
+        <figure class="chart"><svg viewBox="0 0 {} {}" role="img" aria-labelledby="activity-t" xmlns="http://www.w3.org/2000/svg">
+        <title id="activity-t">Events stored in each of the last {} minutes, oldest first</title>{}
+        <text x="0" y="{}">{} min ago</text><text x="{}" y="{}" text-anchor="end">now</text></svg></figure>
+        <p class="hint">Every writer of the store counts (this server, others, the command line), as the server reads the store every follow_seconds.</p>
+        </section>
+        """, count(last), perMinute.length, count(total), count(peak), width, height, perMinute.length, bars.build(),
+        height - 2, perMinute.length, width, height - 2);
+  }
+
   static Html overview(Who who, LiveCatalog.View view, Store.Counts counts, Map<String, Object> models,
-                       List<Store.StoredItem> someItems, List<User> someUsers) {
+                       List<Store.StoredItem> someItems, List<User> someUsers, long[] eventsPerMinute) {
     Catalog catalog = view.catalog();
     Map<String, Map<String, Integer>> byDomain = new TreeMap<>();
     for (int i = 0; i < catalog.size(); i++) {
@@ -197,6 +233,7 @@ final class DashboardPages {
         <div class="card"><h2>Active model</h2>{}<p><a href="/ui/models">All versions</a></p></div>
         <div class="card"><h2>Health</h2><p class="big ok-text" id="health">OK</p><p>Ranked by {}; retrieval: {}</p></div>
         </section>
+        {}
         <div class="columns">
         <section aria-labelledby="by-domain">
         <h2 id="by-domain">Items by domain and language</h2>
@@ -215,7 +252,8 @@ final class DashboardPages {
         </div>
         """, who.app(), count(catalog.size()), count(view.hidden().size()), count(counts.users()),
         count(counts.events()), model, view.recommender().model(),
-        view.recommender().isIndexed() ? "approximate (ANN index)" : "exact scan", rows.build(),
+        view.recommender().isIndexed() ? "approximate (ANN index)" : "exact scan", activity(eventsPerMinute),
+        rows.build(),
         items.isEmpty() ? Html.of("<li>No items yet.</li>") : items.build(), users);
 
     return shell(who, "Overview", "Overview", main, false);

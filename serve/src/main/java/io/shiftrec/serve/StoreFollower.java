@@ -29,6 +29,8 @@ final class StoreFollower implements AutoCloseable {
   private final Fallback fallback;
   private final ApiKeys keys;
   private final ItemTimes times;
+  /** Events stored per minute by every writer of the store, as the watermark shows them. */
+  final EventRate eventRate = new EventRate();
   private final long trainEvery;
   private final ScheduledExecutorService ticker;
   private final AtomicBoolean training = new AtomicBoolean();
@@ -53,6 +55,7 @@ final class StoreFollower implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    eventRate.record(System.currentTimeMillis(), seen.eventSeq());
     ticker.scheduleWithFixedDelay(this::tickSafely, seconds, seconds, TimeUnit.SECONDS);
   }
 
@@ -76,6 +79,7 @@ final class StoreFollower implements AutoCloseable {
     }
     if (now.eventSeq() > seen.eventSeq()) interests.followEvents(store.usersWithEventsAfter(seen.eventSeq()));
     seen = now;
+    eventRate.record(System.currentTimeMillis(), now.eventSeq());
     fallback.refresh(now);
     keys.reload();
     if (trainEvery > 0) maybeTrain(now);

@@ -345,6 +345,20 @@ class DashboardTest {
   }
 
   @Test
+  void theOverviewShowsEventsPerMinuteAndAsksForThemAgain() throws Exception {
+    String cookie = signIn(server, WRITE)[0];
+    Page overview = get(server, "/ui", cookie);
+    assertTrue(overview.body().contains("id=\"activity\"") && overview.body().contains("hx-get=\"/ui/activity\""),
+        overview.body());
+    Page activity = get(server, "/ui/activity", cookie);
+    assertEquals(200, activity.status());
+    Matcher lastMinute = Pattern.compile("id=\"events-last-minute\">([0-9,]+)<").matcher(activity.body());
+    assertTrue(lastMinute.find(), activity.body());
+    assertEquals(DashboardPages.ACTIVITY_MINUTES, activity.body().split("<rect ").length - 1, "one bar a minute");
+    assertEquals(303, get(server, "/ui/activity", null).status(), "a read, behind the sign-in");
+  }
+
+  @Test
   void theScriptsComeFromTheServersOwnJars() throws Exception {
     for (String name : List.of("htmx.min.js", "uPlot.iife.min.js", "uPlot.min.css", "dashboard.js",
         "dashboard.css", "favicon.svg")) {
