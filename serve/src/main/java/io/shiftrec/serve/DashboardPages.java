@@ -419,7 +419,32 @@ final class DashboardPages {
     }
     if (spaces.isEmpty()) spaces.add("<p>No interests yet.</p>");
     return Html.of("<section id=\"interests\" aria-labelledby=\"interests-h\"{}><h2 id=\"interests-h\">Interests"
-        + "</h2>{}</section>", outOfBand(outOfBand), spaces.build());
+        + "</h2>{}{}</section>", outOfBand(outOfBand), spaces.build(), byDomain(profile));
+  }
+
+  /** A user active in several domains: each domain's own interests (the profile's {@code domains}). */
+  @SuppressWarnings("unchecked")
+  private static Html byDomain(Map<String, Object> profile) {
+    Object domains = profile.get("domains");
+    if (!(domains instanceof Map<?, ?> byDomain) || byDomain.isEmpty()) return Html.EMPTY;
+    Html.Builder rows = Html.builder();
+    for (Map.Entry<?, ?> d : byDomain.entrySet()) {
+      for (Object io : (List<Object>) d.getValue()) {
+        Map<String, Object> i = (Map<String, Object>) io;
+        double share = ((Number) i.get("share")).doubleValue();
+        rows.add("<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            d.getKey(), named(i.get("label"), i.get("id")), percent(share), i.get("events"),
+            String.join(", ", (List<String>) i.get("recent_items")));
+      }
+    }
+    return Html.of("""
+        <h3 id="by-domain-h">Interests per domain</h3>
+        <table class="interests" aria-labelledby="by-domain-h"><thead><tr><th scope="col">Domain</th>
+        <th scope="col">Interest</th><th scope="col">Share in the domain</th><th scope="col" class="num">Events</th>
+        <th scope="col">Recent items</th></tr></thead><tbody>{}</tbody></table>
+        <p class="hint">Interests built from each domain's events alone. Carrying interests from one domain to another
+        in what is served is not built yet.</p>
+        """, rows.build());
   }
 
   /**

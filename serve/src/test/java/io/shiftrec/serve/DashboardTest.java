@@ -359,6 +359,21 @@ class DashboardTest {
   }
 
   @Test
+  void aUserActiveInSeveralDomainsSeesEachDomainsInterests() throws Exception {
+    HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(uri(server, "/events"))
+        .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("[{\"user\":\"kai\",\"item\":\"alien\",\"type\":\"rating\","
+            + "\"value\":5,\"timestamp\":1000},{\"user\":\"kai\",\"item\":\"knife\",\"type\":\"purchase\","
+            + "\"timestamp\":2000}]")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, posted.statusCode(), posted.body());
+    Page kai = get(server, "/ui/users/kai", signIn(server, WRITE)[0]);
+    assertEquals(200, kai.status());
+    assertTrue(kai.body().contains("Interests per domain"), kai.body());
+    String table = kai.body().substring(kai.body().indexOf("Interests per domain"));
+    assertTrue(table.contains(">kitchen<") && table.contains(">movies<"), table);
+  }
+
+  @Test
   void theScriptsComeFromTheServersOwnJars() throws Exception {
     for (String name : List.of("htmx.min.js", "uPlot.iife.min.js", "uPlot.min.css", "dashboard.js",
         "dashboard.css", "favicon.svg")) {
