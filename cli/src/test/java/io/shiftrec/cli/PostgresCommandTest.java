@@ -128,4 +128,63 @@ class PostgresCommandTest {
   void theServerFollowsTheCommandLineOnTheSameDatabase() throws Exception {
     FollowTest.follows(dir, databases.urlFor("follow"));
   }
+
+  /** SQLite to PostgreSQL and back: everything kept, the same recommendations from each, the same model serving. */
+  @Test
+  void aStoreCopiedToPostgresAndBackKeepsEverything() throws Exception {
+    String file = dir.resolve("a.db").toString(), url = databases.urlFor("copy"), back = dir.resolve("b.db").toString();
+    String password = url.substring(url.indexOf("password=") + "password=".length());
+    CopyCommandTest.makeStore(dir, file);
+    Run there = ShiftRecCommandTest.run("copy", "--from", file, "--to", url, "--batch", "5");
+    assertEquals(0, there.code(), there.err());
+    assertFalse(there.out().contains(password) || there.err().contains(password), "the password is not shown");
+    CopyCommandTest.assertSameStore(file, url);
+    Run again = ShiftRecCommandTest.run("copy", "--from", file, "--to", url);
+    assertEquals(1, again.code());
+    assertTrue(again.err().contains("is not empty") && !again.err().contains(password), again.err());
+    Run home = ShiftRecCommandTest.run("copy", "--from", url, "--to", back);
+    assertEquals(0, home.code(), home.err());
+    CopyCommandTest.assertSameStore(file, back);
+  }
+
+  /** The PostgreSQL backup the documentation gives: pg_dump, then pg_restore into an empty database. */
+  @Test
+  void pgDumpAndPgRestoreKeepEverything() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("pg_dump") && onPath("pg_restore"),
+        "pg_dump and pg_restore are not installed");
+    String url = databases.urlFor("dumped"), restored = databases.urlFor("restored");
+    Run made = ShiftRecCommandTest.run("copy", "--from", seeded(), "--to", url);
+    assertEquals(0, made.code(), made.err());
+    Path dump = dir.resolve("store.dump");
+    exec("pg_dump", "--format=custom", "--file=" + dump, url.substring("jdbc:".length()));
+    exec("pg_restore", "--no-owner", "--dbname=" + restored.substring("jdbc:".length()), dump.toString());
+    CopyCommandTest.assertSameStore(url, restored);
+    Run backup = ShiftRecCommandTest.run("backup", "--db", url, "--out", dir.resolve("x").toString());
+    assertEquals(1, backup.code());
+    assertTrue(backup.err().contains("pg_dump --format=custom"), backup.err());
+  }
+
+  private Path seededStore;
+
+  /** A SQLite store made by {@link CopyCommandTest#makeStore}, once per test. */
+  private String seeded() throws Exception {
+    if (seededStore == null) {
+      seededStore = dir.resolve("seed.db");
+      CopyCommandTest.makeStore(dir, seededStore.toString());
+    }
+    return seededStore.toString();
+  }
+
+  private static boolean onPath(String program) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(d, program))) return true;
+    }
+    return false;
+  }
+
+  private void exec(String... command) throws Exception {
+    Path log = dir.resolve(command[0] + ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertEquals(0, p.waitFor(), command[0] + ": " + Files.readString(log));
+  }
 }
