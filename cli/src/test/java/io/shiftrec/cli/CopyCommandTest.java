@@ -23,11 +23,8 @@ class CopyCommandTest {
   /** Users whose recommendations a copy must give alike. */
   static final List<String> SOME_USERS = List.of("u0", "u3", "u7");
 
-  /**
-   * Twelve films, ten users who each watched six of them, u0 two more at one time (their order is arrival order),
-   * imported and encoded; trained twice, the first version active; one film hidden; one API key.
-   */
-  static void makeStore(Path dir, String location) throws Exception {
+  /** Twelve films, ten users who each watched six of them: the folder of a generic dataset. */
+  static Path films(Path dir) throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     List<String> items = new ArrayList<>(List.of("id,domain,title,text"));
     String[] kinds = {"space and aliens aboard a starship", "love and romance in London", "a heist in the city"};
@@ -35,9 +32,18 @@ class CopyCommandTest {
     Files.writeString(data.resolve("items.csv"), String.join("\n", items), StandardCharsets.UTF_8);
     List<String> events = new ArrayList<>(List.of("user,item,type,timestamp"));
     for (int u = 0; u < 10; u++) for (int i = 0; i < 6; i++) events.add("u" + u + ",m" + ((u + i) % 12) + ",view," + i);
-    events.add("u0,m11,view,9");
-    events.add("u0,m9,view,9");
     Files.writeString(data.resolve("events.csv"), String.join("\n", events), StandardCharsets.UTF_8);
+    return data;
+  }
+
+  /**
+   * The {@link #films}, u0 with two more at one time (their order is arrival order), imported and encoded; trained
+   * twice, the first version active; one film hidden; one API key.
+   */
+  static void makeStore(Path dir, String location) throws Exception {
+    Path data = films(dir);
+    Files.writeString(data.resolve("events.csv"), "\nu0,m11,view,9\nu0,m9,view,9", StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
     Run imported = run("import", "--db", location, "--format", "generic", "--path", data.toString());
     assertEquals(0, imported.code(), imported.err());
     Run first = run("train", "--db", location, "--no-validation");

@@ -11,11 +11,8 @@ import io.shiftrec.store.postgres.PostgresTestDatabases;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +28,7 @@ class PostgresCommandTest {
 
   /** Twelve films, ten users who each watched six of them. */
   private Path dataset() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    List<String> items = new ArrayList<>(List.of("id,domain,title,text"));
-    String[] kinds = {"space and aliens aboard a starship", "love and romance in London", "a heist in the city"};
-    for (int i = 0; i < 12; i++) items.add("m" + i + ",movies,Movie number " + i + ",A story of " + kinds[i % 3]);
-    Files.writeString(data.resolve("items.csv"), String.join("\n", items), StandardCharsets.UTF_8);
-    List<String> events = new ArrayList<>(List.of("user,item,type,timestamp"));
-    for (int u = 0; u < 10; u++) for (int i = 0; i < 6; i++) events.add("u" + u + ",m" + ((u + i) % 12) + ",view," + i);
-    Files.writeString(data.resolve("events.csv"), String.join("\n", events), StandardCharsets.UTF_8);
-    return data;
+    return CopyCommandTest.films(dir);
   }
 
   @Test
