@@ -8,7 +8,7 @@ import picocli.CommandLine;
     description = "A recommender for users whose interests move.",
     subcommands = {QuickstartCommand.class, ImportCommand.class, RecommendCommand.class, ProfileCommand.class,
         TrainCommand.class, ModelsCommand.class, ExportRecommendationsCommand.class, EvaluateCommand.class, ServeCommand.class, BenchCommand.class,
-        CheckCommand.class,
+        CheckCommand.class, CopyCommand.class, BackupCommand.class, RestoreCommand.class,
         CommandLine.HelpCommand.class})
 public final class ShiftRec {
   /** What every command says of its store option, --db, which is also --store. */

@@ -11,11 +11,8 @@ import io.shiftrec.store.postgres.PostgresTestDatabases;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +28,7 @@ class PostgresCommandTest {
 
   /** Twelve films, ten users who each watched six of them. */
   private Path dataset() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    List<String> items = new ArrayList<>(List.of("id,domain,title,text"));
-    String[] kinds = {"space and aliens aboard a starship", "love and romance in London", "a heist in the city"};
-    for (int i = 0; i < 12; i++) items.add("m" + i + ",movies,Movie number " + i + ",A story of " + kinds[i % 3]);
-    Files.writeString(data.resolve("items.csv"), String.join("\n", items), StandardCharsets.UTF_8);
-    List<String> events = new ArrayList<>(List.of("user,item,type,timestamp"));
-    for (int u = 0; u < 10; u++) for (int i = 0; i < 6; i++) events.add("u" + u + ",m" + ((u + i) % 12) + ",view," + i);
-    Files.writeString(data.resolve("events.csv"), String.join("\n", events), StandardCharsets.UTF_8);
-    return data;
+    return CopyCommandTest.films(dir);
   }
 
   @Test
@@ -127,5 +116,64 @@ class PostgresCommandTest {
   @Test
   void theServerFollowsTheCommandLineOnTheSameDatabase() throws Exception {
     FollowTest.follows(dir, databases.urlFor("follow"));
+  }
+
+  /** SQLite to PostgreSQL and back: everything kept, the same recommendations from each, the same model serving. */
+  @Test
+  void aStoreCopiedToPostgresAndBackKeepsEverything() throws Exception {
+    String file = dir.resolve("a.db").toString(), url = databases.urlFor("copy"), back = dir.resolve("b.db").toString();
+    String password = url.substring(url.indexOf("password=") + "password=".length());
+    CopyCommandTest.makeStore(dir, file);
+    Run there = ShiftRecCommandTest.run("copy", "--from", file, "--to", url, "--batch", "5");
+    assertEquals(0, there.code(), there.err());
+    assertFalse(there.out().contains(password) || there.err().contains(password), "the password is not shown");
+    CopyCommandTest.assertSameStore(file, url);
+    Run again = ShiftRecCommandTest.run("copy", "--from", file, "--to", url);
+    assertEquals(1, again.code());
+    assertTrue(again.err().contains("is not empty") && !again.err().contains(password), again.err());
+    Run home = ShiftRecCommandTest.run("copy", "--from", url, "--to", back);
+    assertEquals(0, home.code(), home.err());
+    CopyCommandTest.assertSameStore(file, back);
+  }
+
+  /** The PostgreSQL backup the documentation gives: pg_dump, then pg_restore into an empty database. */
+  @Test
+  void pgDumpAndPgRestoreKeepEverything() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("pg_dump") && onPath("pg_restore"),
+        "pg_dump and pg_restore are not installed");
+    String url = databases.urlFor("dumped"), restored = databases.urlFor("restored");
+    Run made = ShiftRecCommandTest.run("copy", "--from", seeded(), "--to", url);
+    assertEquals(0, made.code(), made.err());
+    Path dump = dir.resolve("store.dump");
+    exec("pg_dump", "--format=custom", "--file=" + dump, url.substring("jdbc:".length()));
+    exec("pg_restore", "--no-owner", "--dbname=" + restored.substring("jdbc:".length()), dump.toString());
+    CopyCommandTest.assertSameStore(url, restored);
+    Run backup = ShiftRecCommandTest.run("backup", "--db", url, "--out", dir.resolve("x").toString());
+    assertEquals(1, backup.code());
+    assertTrue(backup.err().contains("pg_dump --format=custom"), backup.err());
+  }
+
+  private Path seededStore;
+
+  /** A SQLite store made by {@link CopyCommandTest#makeStore}, once per test. */
+  private String seeded() throws Exception {
+    if (seededStore == null) {
+      seededStore = dir.resolve("seed.db");
+      CopyCommandTest.makeStore(dir, seededStore.toString());
+    }
+    return seededStore.toString();
+  }
+
+  private static boolean onPath(String program) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(d, program))) return true;
+    }
+    return false;
+  }
+
+  private void exec(String... command) throws Exception {
+    Path log = dir.resolve(command[0] + ".log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertEquals(0, p.waitFor(), command[0] + ": " + Files.readString(log));
   }
 }

@@ -68,11 +68,26 @@ public interface Store extends AutoCloseable {
   /** Cached embeddings of {@code model} for the given text hashes; hashes never encoded are absent from the map. */
   Map<String, float[]> embeddings(String model, Collection<String> textHashes);
 
+  /**
+   * Every cached embedding, ordered by model then text hash, read a batch at a time: what a copy of the whole store
+   * walks without holding it all.
+   */
+  void forEachEmbedding(Consumer<Embedding> consumer);
+
   /** Stores embeddings keyed by text hash, in a transaction of its own; existing keys are overwritten. */
   void putEmbeddings(String model, Map<String, float[]> byTextHash);
 
   /** Saves a new version of a named artefact (model weights, factors) and returns its version, starting at 1. */
   long putArtifact(String name, Map<String, Object> metadata, byte[] data);
+
+  /**
+   * Keeps one version of a named artefact exactly as given (its version, time, metadata and data), in a transaction
+   * of its own: a copy of another store's. StoreException when that version is stored already.
+   */
+  void putArtifactVersion(Artifact artifact);
+
+  /** The names of the stored artefacts, in order. */
+  List<String> artifactNames();
 
   default Optional<Artifact> latestArtifact(String name) {
     return artifactBefore(name, Long.MAX_VALUE);
@@ -139,6 +154,12 @@ public interface Store extends AutoCloseable {
     /** Inserts items or replaces those with the same id. */
     void upsertItems(List<Item> items);
 
+    /**
+     * Inserts items or replaces those with the same id, keeping the hidden state and times given with each: a copy
+     * of another store's items. An item with no times and shown (stored before the store kept them) gets none.
+     */
+    void upsertStoredItems(List<StoredItem> items);
+
     /** Inserts users or replaces those with the same id. */
     void upsertUsers(List<User> users);
 
@@ -192,6 +213,9 @@ public interface Store extends AutoCloseable {
   record ApiKey(String id, byte[] sha256, String scope, String label, long createdAtMillis) {}
 
   record Counts(long items, long users, long events, long embeddings) {}
+
+  /** A cached embedding: the vector {@code model} gave the text with hash {@code textHash}. */
+  record Embedding(String model, String textHash, float[] vector) {}
 
   record Artifact(String name, long version, long createdAtMillis, Map<String, Object> metadata, byte[] data) {}
 

@@ -122,6 +122,7 @@ class AtomicityTest {
         private int batches;
 
         @Override public void upsertItems(List<Item> items) { tx.upsertItems(items); }
+        @Override public void upsertStoredItems(List<StoredItem> items) { tx.upsertStoredItems(items); }
         @Override public void upsertUsers(List<User> users) { tx.upsertUsers(users); }
 
         @Override
@@ -183,6 +184,9 @@ class AtomicityTest {
       return delegate.putArtifact(name, metadata, data);
     }
     @Override public Optional<Artifact> latestArtifact(String name) { return delegate.latestArtifact(name); }
+    @Override public void forEachEmbedding(Consumer<Embedding> consumer) { delegate.forEachEmbedding(consumer); }
+    @Override public void putArtifactVersion(Artifact artifact) { delegate.putArtifactVersion(artifact); }
+    @Override public List<String> artifactNames() { return delegate.artifactNames(); }
     @Override public List<ApiKey> apiKeys() { return delegate.apiKeys(); }
     @Override public void putApiKey(ApiKey key) { delegate.putApiKey(key); }
     @Override public boolean deleteApiKey(String id) { return delegate.deleteApiKey(id); }

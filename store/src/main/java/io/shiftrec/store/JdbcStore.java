@@ -156,7 +156,22 @@ public abstract class JdbcStore implements Store {
 
     @Override
     public void upsertItems(List<Item> items) {
+      long now = System.currentTimeMillis();
+      upsert(items.stream().map(it -> new StoredItem(it, false, now, now)).toList(), false);
+    }
+
+    @Override
+    public void upsertStoredItems(List<StoredItem> items) {
+      upsert(items, true);
+    }
+
+    /**
+     * Writes the items, then their state: for a new item the times given; for one stored already only its change
+     * time, unless {@code asGiven} (a copy), which keeps every field given.
+     */
+    private void upsert(List<StoredItem> stored, boolean asGiven) {
       checkOpen();
+      List<Item> items = stored.stream().map(StoredItem::item).toList();
       for (Item it : items) {
         checkTexts("item", it.id(), "id", it.id(), "domain", it.domain(), "title", it.title(), "text", it.text(),
             "language", it.language());
@@ -176,16 +191,21 @@ public abstract class JdbcStore implements Store {
           ps.addBatch();
         }
         ps.executeBatch();
-        long now = System.currentTimeMillis();
-        try (PreparedStatement state = writer.prepareStatement("INSERT INTO item_state VALUES(?, FALSE, ?, ?)"
-            + " ON CONFLICT(item) DO UPDATE SET updated_at = excluded.updated_at")) {
-          for (Item it : items) {
-            state.setString(1, it.id());
-            state.setLong(2, now);
-            state.setLong(3, now);
+        try (PreparedStatement state = writer.prepareStatement("INSERT INTO item_state VALUES(?, ?, ?, ?)"
+            + " ON CONFLICT(item) DO UPDATE SET " + (asGiven ? "hidden = excluded.hidden,"
+            + " created_at = excluded.created_at, " : "") + "updated_at = excluded.updated_at")) {
+          boolean any = false;
+          for (StoredItem it : stored) {
+            // an item of an older store, with no state of its own, stays without
+            if (asGiven && !it.hidden() && it.createdAtMillis() == 0 && it.updatedAtMillis() == 0) continue;
+            state.setString(1, it.item().id());
+            state.setBoolean(2, it.hidden());
+            state.setLong(3, it.createdAtMillis());
+            state.setLong(4, it.updatedAtMillis());
             state.addBatch();
+            any = true;
           }
-          state.executeBatch();
+          if (any) state.executeBatch();
         }
         recordItemChanges(items.stream().map(Item::id).toList());
       } catch (SQLException e) {
@@ -447,6 +467,38 @@ public abstract class JdbcStore implements Store {
           return rs.getLong(1);
         }
       }
+    });
+  }
+
+  @Override
+  public void putArtifactVersion(Artifact a) {
+    write("store artefact " + a.name() + " v" + a.version(), c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifacts VALUES(?, ?, ?, ?, ?)")) {
+        ps.setString(1, a.name());
+        ps.setLong(2, a.version());
+        ps.setLong(3, a.createdAtMillis());
+        ps.setString(4, json(a.metadata()));
+        ps.setBytes(5, a.data());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public List<String> artifactNames() {
+    return read("artefact names", c -> rows(c, "SELECT DISTINCT name FROM artifacts ORDER BY name", TEXT));
+  }
+
+  @Override
+  public void forEachEmbedding(Consumer<Embedding> consumer) {
+    readAll("embeddings", c -> {
+      try (Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT model, text_hash, vector FROM embeddings ORDER BY model, text_hash")) {
+        while (rs.next()) {
+          consumer.accept(new Embedding(rs.getString(1), rs.getString(2), Vectors.fromBytes(rs.getBytes(3))));
+        }
+      }
+      return null;
     });
   }
 

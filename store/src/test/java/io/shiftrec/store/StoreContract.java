@@ -209,6 +209,40 @@ public abstract class StoreContract {
     assertArrayEquals(new byte[] {1, 2, 3}, a.data());
   }
 
+  /** What a copy of a whole store reads and writes: every embedding, every artefact as it was, items as stored. */
+  @Test
+  void aCopyReadsEveryEmbeddingAndKeepsArtefactsAndItemsAsGiven() {
+    store.putEmbeddings("zh", Map.of("h1", new float[] {0.5f, 0.5f}));
+    store.putEmbeddings("en", Map.of("h2", new float[] {0f, 1f}, "h1", new float[] {1f, 0f}));
+    List<Store.Embedding> all = new ArrayList<>();
+    store.forEachEmbedding(all::add);
+    assertEquals(List.of("en/h1", "en/h2", "zh/h1"), all.stream().map(e -> e.model() + "/" + e.textHash()).toList());
+    assertArrayEquals(new float[] {0f, 1f}, all.get(1).vector());
+
+    assertEquals(List.of(), store.artifactNames());
+    store.putArtifactVersion(new Store.Artifact("ranker", 3, 1234L, Map.of("n", 3), new byte[] {3}));
+    store.putArtifactVersion(new Store.Artifact("als", 1, 1000L, Map.of(), new byte[] {1}));
+    assertThrows(StoreException.class,
+        () -> store.putArtifactVersion(new Store.Artifact("als", 1, 1L, Map.of(), new byte[] {9})));
+    assertEquals(List.of("als", "ranker"), store.artifactNames());
+    Store.Artifact kept = store.artifact("ranker", 3).orElseThrow();
+    assertEquals(1234L, kept.createdAtMillis());
+    assertEquals(3, ((Number) kept.metadata().get("n")).intValue());
+    assertEquals(4, store.putArtifact("ranker", Map.of(), new byte[] {4}), "new versions count on from the copied");
+
+    try (Store.Transaction tx = store.begin()) {
+      tx.upsertStoredItems(List.of(new Store.StoredItem(item("m1", "movies", "Alien"), true, 100L, 200L),
+          new Store.StoredItem(item("m2", "movies", "Heat"), false, 0L, 0L)));
+      tx.commit();
+    }
+    assertEquals(new Store.StoredItem(item("m1", "movies", "Alien"), true, 100L, 200L),
+        store.storedItem("m1").orElseThrow());
+    assertEquals(new Store.StoredItem(item("m2", "movies", "Heat"), false, 0L, 0L),
+        store.storedItem("m2").orElseThrow());
+    assertEquals(java.util.Set.of("m1"), store.hiddenItems());
+    assertTrue(store.watermark().itemChange() > 0, "the copied items are changes a follower finds");
+  }
+
   @Test
   void embeddingsAreKeyedByModelAndTextHash() {
     store.putEmbeddings("en", Map.of("h1", new float[] {1f, 0f}, "h2", new float[] {0f, 1f}));
