@@ -340,7 +340,8 @@ final class Dashboard {
     LiveCatalog.View view = app.catalog.view();
     List<User> users = rq.may(ApiKeys.Scope.WRITE) ? app.store.userPage(null, 10) : null;
     rq.page(200, DashboardPages.overview(rq.who(), view, app.store.counts(), ShiftRecServer.models(app),
-        app.store.itemPage(new io.shiftrec.core.Store.ItemPage(null, 12, null, null, 0)), users, eventsPerMinute(app)));
+        app.store.itemPage(new io.shiftrec.core.Store.ItemPage(null, 12, null, null, 0)), users, eventsPerMinute(app),
+        app.interests.migrationsSince(System.currentTimeMillis() - 24 * 3600 * 1000L)));
   }
 
   private static long[] eventsPerMinute(App app) {

@@ -151,6 +151,25 @@ final class DashboardPages {
 
   // ------------------------------------------------------------------------------------------------ overview
 
+  /** The migrations detected in the last day, the newest ten linked. */
+  static Html migrations(List<LiveInterests.DetectedMigration> recent) {
+    Html.Builder rows = Html.builder();
+    for (int i = 0; i < Math.min(10, recent.size()); i++) {
+      LiveInterests.DetectedMigration m = recent.get(i);
+      rows.add("<li><a href=\"{}\">{}</a> <span class=\"muted\">{} UTC</span></li>", userHref(m.user()), m.user(),
+          java.time.Instant.ofEpochMilli(m.atMillis()).toString().substring(0, 16).replace('T', ' '));
+    }
+    return Html.of("""
+        <section id="migrations-today" aria-labelledby="migrations-h">
+        <h2 id="migrations-h">Migrations in the last day</h2>
+        <p><strong id="migrations-count">{}</strong> detected as events arrived (among the users this server keeps
+        interests of); the newest:</p>
+        {}
+        </section>
+        """, count(recent.size()), rows.isEmpty() ? Html.of("<p>None yet.</p>")
+            : Html.of("<ul class=\"links\">{}</ul>", rows.build()));
+  }
+
   /** Minutes the overview's activity chart shows. */
   static final int ACTIVITY_MINUTES = 30;
 
@@ -188,7 +207,8 @@ final class DashboardPages {
   }
 
   static Html overview(Who who, LiveCatalog.View view, Store.Counts counts, Map<String, Object> models,
-                       List<Store.StoredItem> someItems, List<User> someUsers, long[] eventsPerMinute) {
+                       List<Store.StoredItem> someItems, List<User> someUsers, long[] eventsPerMinute,
+                       List<LiveInterests.DetectedMigration> migrationsToday) {
     Catalog catalog = view.catalog();
     Map<String, Map<String, Integer>> byDomain = new TreeMap<>();
     for (int i = 0; i < catalog.size(); i++) {
@@ -252,7 +272,8 @@ final class DashboardPages {
         </div>
         """, who.app(), count(catalog.size()), count(view.hidden().size()), count(counts.users()),
         count(counts.events()), model, view.recommender().model(),
-        view.recommender().isIndexed() ? "approximate (ANN index)" : "exact scan", activity(eventsPerMinute),
+        view.recommender().isIndexed() ? "approximate (ANN index)" : "exact scan",
+        Html.of("{}{}", activity(eventsPerMinute), migrations(migrationsToday)),
         rows.build(),
         items.isEmpty() ? Html.of("<li>No items yet.</li>") : items.build(), users);
 

@@ -144,7 +144,9 @@ final class LiveInterests {
           entries.remove(e.user());
           continue;
         }
+        int before = migrationCount(entry.interests);
         entry.interests.add(e, catalog.behaviourText(entry.centred, List.of(e)));
+        if (migrationCount(entry.interests) > before) migrated(e.user());
         entry.lastClock = e.clock();
         entry.events++;
         entry.answers.clear();
@@ -174,6 +176,42 @@ final class LiveInterests {
   }
 
   private static final int FOLLOW_ONE_BY_ONE = 10_000;
+
+  /** A migration detected as an event arrived: whose, and when (Unix milliseconds). */
+  record DetectedMigration(String user, long atMillis) {}
+
+  /** Migrations detected lately, newest last; bounded, so a storm of them cannot grow memory. */
+  private final java.util.ArrayDeque<DetectedMigration> migrations = new java.util.ArrayDeque<>();
+  private static final int MIGRATIONS_KEPT = 1_000;
+
+  private static int migrationCount(UserInterests interests) {
+    int n = 0;
+    for (io.shiftrec.interest.InterestProfile p : interests.profiles().values()) n += p.migrations().size();
+    return n;
+  }
+
+  private void migrated(String user) {
+    synchronized (migrations) {
+      migrations.addLast(new DetectedMigration(user, System.currentTimeMillis()));
+      if (migrations.size() > MIGRATIONS_KEPT) migrations.removeFirst();
+    }
+  }
+
+  /**
+   * The migrations detected since {@code sinceMillis} as events arrived at this server (the users it keeps
+   * interests of), newest first, at most the last {@value #MIGRATIONS_KEPT}.
+   */
+  List<DetectedMigration> migrationsSince(long sinceMillis) {
+    List<DetectedMigration> out = new java.util.ArrayList<>();
+    synchronized (migrations) {
+      for (java.util.Iterator<DetectedMigration> it = migrations.descendingIterator(); it.hasNext(); ) {
+        DetectedMigration m = it.next();
+        if (m.atMillis() < sinceMillis) break;
+        out.add(m);
+      }
+    }
+    return out;
+  }
 
   /** Users whose interests are kept now. */
   int kept() {

@@ -374,6 +374,40 @@ class DashboardTest {
   }
 
   @Test
+  void aMigrationDetectedAsEventsArriveIsOnTheOverview() throws Exception {
+    List<String[]> space = films(SPACE, SPACE_PHRASES, "space", "Star Voyage");
+    List<String[]> romance = films(ROMANCE, ROMANCE_PHRASES, "love", "Paris Letters");
+    long t = 1_700_000_000L, day = 86_400;
+    StringBuilder first = new StringBuilder("[");
+    for (int i = 0; i < 30; i++) {
+      first.append(i == 0 ? "" : ",").append("{\"user\":\"lea\",\"item\":\"").append(space.get(i)[0])
+          .append("\",\"type\":\"rating\",\"value\":5,\"timestamp\":").append(t + i * day).append('}');
+    }
+    apiPost("/events", first.append(']').toString());
+    HttpResponse<String> recs = HTTP.send(HttpRequest.newBuilder(uri(server, "/users/lea/recommendations"))
+        .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, recs.statusCode(), "the server now keeps lea's interests"); // and updates them event by event
+    StringBuilder then = new StringBuilder("[");
+    for (int i = 0; i < 20; i++) {
+      then.append(i == 0 ? "" : ",").append("{\"user\":\"lea\",\"item\":\"").append(romance.get(i)[0])
+          .append("\",\"type\":\"rating\",\"value\":5,\"timestamp\":").append(t + (30 + i) * day).append('}');
+    }
+    apiPost("/events", then.append(']').toString());
+    Page overview = get(server, "/ui", signIn(server, WRITE)[0]);
+    Matcher count = Pattern.compile("id=\"migrations-count\">([0-9,]+)<").matcher(overview.body());
+    assertTrue(count.find(), overview.body());
+    assertTrue(Integer.parseInt(count.group(1).replace(",", "")) >= 1, count.group(1));
+    assertTrue(overview.body().contains("href=\"/ui/users/lea\""), "the user is linked");
+  }
+
+  private static void apiPost(String path, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(server, path)).header("Authorization", "Bearer " + ADMIN)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  @Test
   void theScriptsComeFromTheServersOwnJars() throws Exception {
     for (String name : List.of("htmx.min.js", "uPlot.iife.min.js", "uPlot.min.css", "dashboard.js",
         "dashboard.css", "favicon.svg")) {
