@@ -134,6 +134,12 @@ public interface Store extends AutoCloseable {
   /** The users with an event stored after event sequence number {@code seq} ({@link Watermark#eventSeq()}). */
   Set<String> usersWithEventsAfter(long seq);
 
+  /** Users with an event naming the item, in id order, at most {@code limit}, and how many there are in all. */
+  Takers usersOf(String item, int limit);
+
+  /** Some of the users who took an item, and how many did. */
+  record Takers(List<String> users, long total) {}
+
   /** How many events the user has. */
   long eventCount(String user);
 

@@ -171,6 +171,7 @@ class AtomicityTest {
     @Override public List<String> itemsChangedAfter(long change) { return delegate.itemsChangedAfter(change); }
     @Override public java.util.Set<String> usersWithEventsAfter(long seq) { return delegate.usersWithEventsAfter(seq); }
     @Override public long eventCount(String user) { return delegate.eventCount(user); }
+    @Override public Takers usersOf(String item, int limit) { return delegate.usersOf(item, limit); }
     @Override public List<ImplausibleRow> implausibleRows(boolean setAside) {
       return delegate.implausibleRows(setAside);
     }

@@ -435,8 +435,12 @@ final class Dashboard {
         "there is no item ‘" + id + "’ in app ‘" + app.name + "’"));
     LiveCatalog.View view = app.catalog.view();
     rq.page(200, DashboardPages.item(rq.who(), ShiftRecServer.itemDocument(stored), view.catalog().indexOf(id) >= 0
-        ? Documents.items(ShiftRecServer.similar(view, id, K, null)) : List.of()));
+        ? Documents.items(ShiftRecServer.similar(view, id, K, null)) : List.of(),
+        rq.may(ApiKeys.Scope.WRITE) ? app.store.usersOf(id, TAKERS_SHOWN) : null));
   }
+
+  /** Users listed on an item's page. */
+  private static final int TAKERS_SHOWN = 20;
 
   private void tryIt(Request rq) {
     App app = rq.app;

@@ -545,7 +545,7 @@ final class DashboardPages {
   // ------------------------------------------------------------------------------------------------ an item
 
   @SuppressWarnings("unchecked")
-  static Html item(Who who, Map<String, Object> doc, List<Map<String, Object>> similar) {
+  static Html item(Who who, Map<String, Object> doc, List<Map<String, Object>> similar, Store.Takers takers) {
     String id = String.valueOf(doc.get("id"));
     boolean hidden = Boolean.TRUE.equals(doc.get("hidden"));
     List<String> categories = (List<String>) doc.get("categories");
@@ -570,6 +570,7 @@ final class DashboardPages {
         <section id="similar" aria-labelledby="similar-h"><h2 id="similar-h">Similar items</h2>
         <p class="hint">Nearest by text, as <code>GET /items/{id}/similar</code> answers (hidden items are never offered).</p>
         {}</section>
+        <section id="takers" aria-labelledby="takers-h"><h2 id="takers-h">Who took it</h2>{}</section>
         """, language == null ? Html.EMPTY : Html.of(" lang=\"{}\"", language), doc.get("title"),
         hidden ? Html.of("<span class=\"badge warn\">Hidden</span> never recommended; its history still counts.")
             : Html.of("<span class=\"badge ok\">Shown</span> recommended where it fits."),
@@ -579,8 +580,20 @@ final class DashboardPages {
         attrs.isEmpty() ? Html.of("none") : Html.of("<ul class=\"plain\">{}</ul>", attrs.build()),
         language == null ? Html.EMPTY : Html.of(" lang=\"{}\"", language),
         doc.get("text") == null ? "No text: the title alone places it." : doc.get("text"),
-        similar.isEmpty() ? Html.of("<p>No similar items.</p>") : itemTable(similar, false, "Similarity"));
+        similar.isEmpty() ? Html.of("<p>No similar items.</p>") : itemTable(similar, false, "Similarity"),
+        takers(takers));
     return shell(who, String.valueOf(doc.get("title")), "", main, false);
+  }
+
+  /** The users with an event naming the item, linked; null when the key may not read users (personal data). */
+  private static Html takers(Store.Takers takers) {
+    if (takers == null) return Html.of("<p class=\"hint\">Signing in with a write key lists them here.</p>");
+    if (takers.total() == 0) return Html.of("<p>No one yet.</p>");
+    Html.Builder users = Html.builder();
+    for (String u : takers.users()) users.add("<li><a href=\"{}\">{}</a></li>", userHref(u), u);
+    return Html.of("<p><strong id=\"takers-count\">{}</strong> {}{}</p><ul class=\"links\">{}</ul>",
+        count(takers.total()), takers.total() == 1 ? "user" : "users",
+        takers.total() > takers.users().size() ? ", the first " + takers.users().size() + " by id:" : ":", users.build());
   }
 
   // ------------------------------------------------------------------------------------------------ try it

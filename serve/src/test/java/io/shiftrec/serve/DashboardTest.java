@@ -371,6 +371,9 @@ class DashboardTest {
     assertTrue(kai.body().contains("Interests per domain"), kai.body());
     String table = kai.body().substring(kai.body().indexOf("Interests per domain"));
     assertTrue(table.contains(">kitchen<") && table.contains(">movies<"), table);
+    Page knife = get(server, "/ui/items/knife", signIn(server, WRITE)[0]);
+    assertTrue(knife.body().contains("id=\"takers\"") && knife.body().contains("href=\"/ui/users/kai\""),
+        "who took it, linked");
   }
 
   @Test

@@ -854,6 +854,24 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public Takers usersOf(String item, int limit) {
+    return read("users of " + item, c -> {
+      List<String> users = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT \"user\" FROM events WHERE item = ?"
+          + " ORDER BY \"user\" LIMIT ?")) {
+        ps.setString(1, item);
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) users.add(rs.getString(1));
+        }
+      }
+      long total = first(c, "SELECT count(DISTINCT \"user\") FROM events WHERE item = ?", rs -> rs.getLong(1), item)
+          .orElseThrow();
+      return new Takers(users, total);
+    });
+  }
+
+  @Override
   public long eventCount(String user) {
     return read("event count of " + user, c -> first(c, "SELECT count(*) FROM events WHERE \"user\" = ?",
         rs -> rs.getLong(1), user).orElseThrow());

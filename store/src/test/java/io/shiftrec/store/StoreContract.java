@@ -403,6 +403,18 @@ public abstract class StoreContract {
   }
 
   @Test
+  void theUsersWhoTookAnItemAreListed() {
+    seed();
+    try (Store.Transaction tx = store.begin()) {
+      tx.insertEvents(List.of(rating("u0", "m1", 4, 300), rating("u1", "m1", 2, 400)));
+      tx.commit();
+    }
+    assertEquals(new Store.Takers(List.of("u0"), 2), store.usersOf("m1", 1), "each user once");
+    assertEquals(new Store.Takers(List.of("u0", "u1"), 2), store.usersOf("m1", 10));
+    assertEquals(new Store.Takers(List.of(), 0), store.usersOf("nothing", 10));
+  }
+
+  @Test
   void userPagesFollowTheCursor() {
     seed();
     assertEquals(List.of("u1"), store.userPage(null, 1).stream().map(User::id).toList());
