@@ -112,6 +112,44 @@ class PostgresCommandTest {
     assertFalse(logged.contains(password), logged);
   }
 
+  /**
+   * Two servers on one database, following it every 10 s (the default): an event posted to one changes what the
+   * other answers within two seconds, because the database tells every server of each commit.
+   */
+  @Test
+  void anEventPostedToOneServerChangesTheOthersAnswerAtOnce() throws Exception {
+    String url = databases.urlFor("two");
+    assertEquals(0, ShiftRecCommandTest.run("import", "--store", url, "--format", "generic", "--path",
+        dataset().toString()).code());
+    CrashSafetyTest.Server a = CrashSafetyTest.Server.start(url, dir.resolve("a.log"));
+    CrashSafetyTest.Server b = CrashSafetyTest.Server.start(url, dir.resolve("b.log"));
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest ask = HttpRequest.newBuilder(b.uri("/users/u0/recommendations?k=3")).build();
+      String before = http.send(ask, HttpResponse.BodyHandlers.ofString()).body(); // b keeps u0's interests now
+      java.util.regex.Matcher ids = java.util.regex.Pattern.compile("\"item\":\"([^\"]+)\"").matcher(before);
+      StringBuilder events = new StringBuilder("[");
+      for (int n = 0; ids.find(); n++) { // u0 takes what b recommends: b may recommend none of it again
+        events.append(n == 0 ? "" : ",").append("{\"user\":\"u0\",\"item\":\"").append(ids.group(1))
+            .append("\",\"type\":\"purchase\",\"timestamp\":").append(System.currentTimeMillis() / 1000 - 100 + n).append('}');
+      }
+      assertTrue(events.length() > 1, before);
+      long start = System.nanoTime();
+      assertEquals(200, a.post("/events", events.append(']').toString()).statusCode());
+      String after = before;
+      while (after.equals(before) && System.nanoTime() - start < 5_000_000_000L) {
+        Thread.sleep(20);
+        after = http.send(ask, HttpResponse.BodyHandlers.ofString()).body();
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertFalse(after.equals(before), "b still answers as before after " + millis + " ms");
+      assertTrue(millis < 2_000, "b changed after " + millis + " ms");
+    } finally {
+      a.kill9();
+      b.kill9();
+    }
+  }
+
   /** Several processes on one database: a server follows what the command line trains, activates and imports. */
   @Test
   void theServerFollowsTheCommandLineOnTheSameDatabase() throws Exception {

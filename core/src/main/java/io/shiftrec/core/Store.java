@@ -140,6 +140,15 @@ public interface Store extends AutoCloseable {
   /** Some of the users who took an item, and how many did. */
   record Takers(List<String> users, long total) {}
 
+  /**
+   * Calls {@code listener} soon after any process commits a write to the store, where the store can tell (PostgreSQL:
+   * LISTEN/NOTIFY), so a process that follows the store need not wait for its next look; stores that cannot tell
+   * (SQLite has no notice across processes) never call it. Closing the handle stops the calls.
+   */
+  default AutoCloseable onChange(Runnable listener) {
+    return () -> { };
+  }
+
   /** How many events the user has. */
   long eventCount(String user);
 

@@ -57,6 +57,25 @@ final class StoreFollower implements AutoCloseable {
     });
     eventRate.record(System.currentTimeMillis(), seen.eventSeq());
     ticker.scheduleWithFixedDelay(this::tickSafely, seconds, seconds, TimeUnit.SECONDS);
+    this.notices = store.onChange(this::nudge);
+  }
+
+  /** The store's notices of writes by any process, where it gives them: a look then, not at the next interval. */
+  private final AutoCloseable notices;
+  /** Whether a look asked for by a notice is waiting: notices arriving meanwhile ask for no more. */
+  private final AtomicBoolean nudged = new AtomicBoolean();
+
+  private void nudge() {
+    if (nudged.compareAndSet(false, true)) {
+      try {
+        ticker.execute(() -> {
+          nudged.set(false);
+          tickSafely();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        nudged.set(false);
+      }
+    }
   }
 
   private void tickSafely() {
@@ -130,6 +149,11 @@ final class StoreFollower implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      notices.close();
+    } catch (Exception ignored) {
+      // the listener thread ends with the process
+    }
     ticker.shutdownNow();
   }
 }

@@ -37,6 +37,44 @@ public final class PostgresStore extends JdbcStore {
   private static final String DISK_FULL = "53100";
 
   private final HikariDataSource pool;
+  /** The channel every write transaction notifies, for {@link #onChange}. */
+  private static final String CHANNEL = "shiftrec_store";
+
+  /**
+   * Listens on one connection of the pool for the notices write transactions send at commit (this process's own
+   * included) and calls {@code listener} once per wake, however many notices came; on a lost connection it listens
+   * again after a second.
+   */
+  @Override
+  public AutoCloseable onChange(Runnable listener) {
+    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread t = new Thread(() -> {
+      while (open.get()) {
+        try (Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement()) {
+          s.execute("LISTEN " + CHANNEL);
+          org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+          while (open.get()) {
+            org.postgresql.PGNotification[] notices = pg.getNotifications(1_000);
+            if (notices != null && notices.length > 0) listener.run();
+          }
+        } catch (SQLException | RuntimeException e) {
+          if (!open.get()) return;
+          try {
+            Thread.sleep(1_000);
+          } catch (InterruptedException stop) {
+            return;
+          }
+        }
+      }
+    }, "shiftrec-store-notices");
+    t.setDaemon(true);
+    t.start();
+    return () -> {
+      open.set(false);
+      t.interrupt();
+    };
+  }
+
   /** The write connection each thread holds, so a thread that asks twice is told and not left to wait for itself. */
   private final Map<Thread, Connection> writers = new ConcurrentHashMap<>();
 
@@ -79,6 +117,9 @@ public final class PostgresStore extends JdbcStore {
       try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
         lock.setLong(1, WRITE_LOCK);
         lock.execute();
+      }
+      try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', '')")) {
+        notify.execute(); // delivered when the transaction commits, never when it rolls back
       }
     } catch (SQLException | RuntimeException e) {
       c.close();
