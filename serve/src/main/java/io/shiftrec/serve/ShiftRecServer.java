@@ -646,11 +646,7 @@ public final class ShiftRecServer implements AutoCloseable {
     String id = ctx.pathParam("id");
     ObjectNode body = objectBody(ctx, ITEM_FIELDS, "an item");
     Boolean hidden = hiddenField(body);
-    JsonNode given = body.get("id");
-    if (given != null && !(given.isTextual() && given.asText().equals(id))) {
-      throw Problem.badParameter("id", "the body's id " + given + " is not the path's '" + id + "'");
-    }
-    body.put("id", id);
+    body.put("id", pathId(body, id));
     writeItem(ctx, app, id, body, hidden);
   }
 
@@ -662,10 +658,7 @@ public final class ShiftRecServer implements AutoCloseable {
     String id = ctx.pathParam("id");
     ObjectNode patch = objectBody(ctx, ITEM_FIELDS, "an item patch");
     Boolean hidden = hiddenField(patch);
-    JsonNode given = patch.get("id");
-    if (given != null && !(given.isTextual() && given.asText().equals(id))) {
-      throw Problem.badParameter("id", "an item's id cannot change (the body says " + given + ")");
-    }
+    pathId(patch, id);
     patch.remove("id");
     Store.StoredItem stored = app.store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id));
     if (patch.isEmpty()) {
@@ -706,6 +699,15 @@ public final class ShiftRecServer implements AutoCloseable {
     if (hidden != null && !app.catalog.setHidden(id, hidden)) throw Problem.notFound("item", id);
     app.times.refresh(List.of(id));
     json(ctx, 200, itemDocument(app.store.storedItem(id).orElseThrow(() -> Problem.notFound("item", id))));
+  }
+
+  /** The path's id, refusing a body that names another (an id is never changed by a write). */
+  private static String pathId(ObjectNode body, String id) {
+    JsonNode given = body.get("id");
+    if (given != null && !(given.isTextual() && given.asText().equals(id))) {
+      throw Problem.badParameter("id", "the body's id " + given + " is not the path's '" + id + "'");
+    }
+    return id;
   }
 
   private static Boolean hiddenField(ObjectNode body) {
@@ -753,11 +755,7 @@ public final class ShiftRecServer implements AutoCloseable {
   private void putUser(Context ctx, App app) throws IOException {
     String id = ctx.pathParam("id");
     ObjectNode body = objectBody(ctx, USER_FIELDS, "a user");
-    JsonNode given = body.get("id");
-    if (given != null && !(given.isTextual() && given.asText().equals(id))) {
-      throw Problem.badParameter("id", "the body's id " + given + " is not the path's '" + id + "'");
-    }
-    body.put("id", id);
+    body.put("id", pathId(body, id));
     try {
       GenericBatch.upsertUsers(app.store, List.of(body));
     } catch (ImportRejectedException e) {
