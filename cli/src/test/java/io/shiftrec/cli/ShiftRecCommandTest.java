@@ -166,6 +166,21 @@ class ShiftRecCommandTest {
     assertEquals(1, badBenchPath.code());
     assertTrue(badBenchPath.err().contains("no such folder"), badBenchPath.err());
 
+    Path recs = dir.resolve("recs.jsonl");
+    Run badFilter = run("export-recommendations", "--db", db, "--out", recs.toString(), "--filter", "colour = \"red\"");
+    assertEquals(1, badFilter.code());
+    assertTrue(badFilter.err().contains("--filter") && badFilter.err().contains("unknown field 'colour'"),
+        badFilter.err());
+    Run badExportK = run("export-recommendations", "--db", db, "--out", recs.toString(), "-k", "101");
+    assertEquals(1, badExportK.code());
+    assertTrue(badExportK.err().contains("-k must be between 1 and 100"), badExportK.err());
+    Files.writeString(dir.resolve("no-users.txt"), "\n\n");
+    Run noUsers = run("export-recommendations", "--db", db, "--out", recs.toString(), "--users",
+        dir.resolve("no-users.txt").toString());
+    assertEquals(1, noUsers.code());
+    assertTrue(noUsers.err().contains("holds no user ids"), noUsers.err());
+    assertTrue(Files.notExists(recs), "nothing is written for bad options");
+
     Run badFormat = run("import", "--db", db, "--format", "csv", "--path", data.toString());
     assertEquals(2, badFormat.code());
     assertTrue(badFormat.err().contains("--format"), badFormat.err());
