@@ -1,8 +1,6 @@
 package io.shiftrec.bench;
 
 import io.shiftrec.serve.LiveCatalog;
-import io.shiftrec.serve.ServeConfig;
-import io.shiftrec.serve.ShiftRecServer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +10,8 @@ import io.shiftrec.core.Stores;
 import io.shiftrec.core.User;
 import io.shiftrec.candidates.ShiftRecModel;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +28,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Drives a server on loopback from a fixed number of client threads, each sending its next request when the last
- * was answered, and prints latency percentiles and throughput: recommendations alone, then 90% recommendations with
- * 10% single-event writes. Writes go to the store given, so run it on a copy.
+ * Drives a server process on loopback with wrk ({@link WrkLoad}) and prints throughput, its ratio to {@code /health}
+ * of the same server in the same run, and latency percentiles: recommendations, a 90/10 read/write mix and similar
+ * items, with and without what the server keeps per user; then, one request at a time, how soon an event reaches
+ * the next recommendation, and item writes. Writes go to the store given, so run it on a copy. {@link Load} is the
+ * JVM client the one-at-a-time probes and the other server benchmarks use.
  */
 public final class ServeBenchmark {
   private static final int WARMUP_SECONDS = 3;
@@ -40,78 +42,150 @@ public final class ServeBenchmark {
 
   private ServeBenchmark() {}
 
-  /** The store's user ids and item ids, which the load picks from. */
+  /**
+   * The ids of the store's users with events (those the trained model ranks; a user without any is answered by the
+   * fallback chain) and of its items, which the load picks from.
+   */
   static List<List<String>> usersAndItems(String db) {
     List<String> users = new ArrayList<>();
     List<String> items = new ArrayList<>();
     try (Store store = Stores.openExisting(db)) {
-      for (User u : store.users()) users.add(u.id());
+      for (User u : store.users()) if (store.eventCount(u.id()) > 0) users.add(u.id());
       for (Item i : store.items()) items.add(i.id());
     }
-    if (users.isEmpty() || items.isEmpty()) throw new IllegalArgumentException("the store needs users and items");
+    if (users.isEmpty() || items.isEmpty()) {
+      throw new IllegalArgumentException("the store needs items and users with events");
+    }
     return List.of(users, items);
   }
 
   /** One kind of request's latencies (nanoseconds) and failures in a run. */
   record Tally(long[] nanos, int count, long failures) {}
 
+  /** What a server keeps per user in each measured configuration: its settings. */
+  private static final List<Map.Entry<String, Map<String, String>>> MODES = List.of(
+      Map.entry("nothing kept, every request ranked", Map.of("SHIFTREC_ANSWER_CACHE", "false",
+          "SHIFTREC_CANDIDATE_CACHE", "false")),
+      Map.entry("answer cache off", Map.of("SHIFTREC_ANSWER_CACHE", "false")),
+      Map.entry("default (answers and candidates kept)", Map.of()));
+
   /**
-   * Runs every measurement, printing a table, and returns the headline figures (the model, and per run p50, p90,
-   * p99 in ms and requests a second) for a machine-readable summary.
+   * Runs every measurement against a server process per configuration ({@link #MODES}), printing a table, and
+   * returns the figures for a machine-readable summary. Each configuration's runs are measured beside {@code /health}
+   * of the same server in the same run, as ratios; the last (the default) also measures how soon an event reaches
+   * the next recommendation and item writes.
+   *
+   * @param java the java executable and its options (the heap) for the server
+   * @param serve the rest of the server's command line: class path, main class, {@code serve --db DB --port 0}
+   * @param profiles when not null, each server records a flight recording into this folder, summarised after it
    */
-  public static Map<String, Object> run(PrintStream out, String db, int concurrency, int seconds, long seed,
-                                        int itemQueue) throws Exception {
+  public static Map<String, Object> run(PrintStream out, String db, List<String> java, List<String> serve,
+                                        int connections, int seconds, long seed, int itemQueue, Path profiles)
+      throws Exception {
     Map<String, Object> figures = new LinkedHashMap<>();
     List<List<String>> ids = usersAndItems(db);
     List<String> users = ids.get(0), items = ids.get(1);
     String key = UUID.randomUUID().toString();
-    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db, "127.0.0.1", 0, key, false,
-        ServeConfig.DEFAULT_MAX_REQUEST_BYTES, itemQueue))) {
-      String base = "http://127.0.0.1:" + server.port();
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      String retrieval = awaitIndex(client, base);
-      figures.put("model", retrieval);
-      figures.put("users", users.size());
-      figures.put("items", items.size());
-      figures.put("concurrency", concurrency);
-      figures.put("seconds", seconds);
-      Load load = new Load(client, base, key, users, items);
-      out.printf("%s: %,d users, %,d items, model %s; %d client threads, %d s per run after %d s warm-up, on %d"
-          + " cores%n", db, users.size(), items.size(), retrieval, concurrency, seconds, WARMUP_SECONDS,
-          Runtime.getRuntime().availableProcessors());
-      out.printf("%-22s %-10s %9s %9s %9s %9s %9s %8s%n", "run", "requests", "count", "req/s", "p50 ms", "p90 ms",
-          "p99 ms", "failed");
-      for (double writeShare : new double[] {0.0, 0.1}) {
-        String name = writeShare == 0 ? "recommend" : "90/10 read/write";
-        load.drive(concurrency, WARMUP_SECONDS, writeShare, seed);
-        Tally[] t = load.drive(concurrency, seconds, writeShare, seed + 1);
-        long total = t[0].count() + t[1].count();
-        print(out, name, "all", merge(t[0], t[1]), total / (double) seconds);
-        figures.put(writeShare == 0 ? "recommend" : "read_write_90_10", summary(merge(t[0], t[1]), seconds));
-        if (writeShare > 0) {
-          print(out, "", "recommend", t[0], t[0].count() / (double) seconds);
-          print(out, "", "events", t[1], t[1].count() / (double) seconds);
+    figures.put("users", users.size());
+    figures.put("items", items.size());
+    figures.put("connections", connections);
+    figures.put("seconds", seconds);
+    Map<String, Object> modes = new LinkedHashMap<>();
+    figures.put("modes", modes);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (int m = 0; m < MODES.size(); m++) {
+      String mode = MODES.get(m).getKey();
+      boolean last = m == MODES.size() - 1;
+      Map<String, String> settings = new LinkedHashMap<>(MODES.get(m).getValue());
+      if (itemQueue > 0) settings.put("SHIFTREC_ITEM_QUEUE", Integer.toString(itemQueue));
+      List<String> command = new ArrayList<>(java);
+      Path recording = profiles == null ? null : profiles.resolve("serve-" + (m + 1) + ".jfr");
+      if (recording != null) {
+        command.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+      }
+      command.addAll(serve);
+      Map<String, Object> row = new LinkedHashMap<>();
+      List<FlightProfile.Window> windows = new ArrayList<>();
+      try (ServerProcess server = ServerProcess.start(command, key, settings)) {
+        String base = "http://127.0.0.1:" + server.port();
+        String model = awaitReady(client, base, !"false".equals(settings.get("SHIFTREC_CANDIDATE_CACHE")));
+        figures.put("model", model);
+        if (m == 0) {
+          out.printf("%s: %,d users, %,d items; wrk, %d connections, %d s per run after %d s of"
+              + " warm-up, on %d cores; the server in a process of its own%n", db, users.size(), items.size(),
+              connections, seconds, WARMUP_SECONDS, Runtime.getRuntime().availableProcessors());
+        }
+        out.printf("%n%s (server pid %d, log %s; %s)%n", mode, server.pid(), server.log(), model);
+        out.printf("%-26s %9s %11s %9s %9s %9s %8s%n", "run", "req/s", "of /health", "p50 ms", "p90 ms", "p99 ms",
+            "failed");
+        WrkLoad wrk = new WrkLoad(base, key, users, items);
+        wrk.recommend(connections, WARMUP_SECONDS, seed);
+        Runs runs = new Runs(out, row, windows);
+        runs.measure("/health", "health", () -> wrk.get("/health", connections, seconds));
+        runs.measure("recommend, k = 10", "recommend", () -> wrk.recommend(connections, seconds, seed + 1));
+        runs.measure("90/10 read/write", "read_write_90_10", () -> wrk.readWrite(connections, seconds, 0.1, seed + 2));
+        runs.measure("similar items, k = 10", "similar", () -> wrk.similar(connections, seconds, seed + 3));
+        row.put("rss_mib", Math.round(server.rssMiB()));
+        row.put("peak_rss_mib", Math.round(server.peakRssMiB()));
+        out.printf("server memory: resident %.0f MiB now, %.0f MiB at most%n", server.rssMiB(), server.peakRssMiB());
+        if (last) {
+          figures.put("recommend", row.get("recommend"));
+          Load load = new Load(client, base, key, users, items);
+          out.println();
+          figures.put("event_to_recommendation", eventToRecommendation(out, load, seed));
+          out.println();
+          itemUpserts(out, load, seconds, itemQueue);
         }
       }
-      out.println();
-      eventToRecommendation(out, load, seed);
-      out.println();
-      itemUpserts(out, load, seconds, itemQueue);
+      modes.put(mode, row);
+      if (recording != null) {
+        out.println();
+        FlightProfile.print(out, recording, windows, 8);
+      }
     }
     return figures;
   }
 
-  /** p50, p90, p99 (ms), requests a second and failures of one run. */
-  private static Map<String, Object> summary(Tally t, int seconds) {
-    long[] sorted = Arrays.copyOf(t.nanos(), t.count());
-    Arrays.sort(sorted);
+  /**
+   * One server's runs, the first of which ({@code /health}) is the others' reference: each is printed, put in the
+   * figures under its key, and its stretch of time noted for the profile.
+   */
+  private static final class Runs {
+    private final PrintStream out;
+    private final Map<String, Object> figures;
+    private final List<FlightProfile.Window> windows;
+    private WrkLoad.Figures reference;
+
+    Runs(PrintStream out, Map<String, Object> figures, List<FlightProfile.Window> windows) {
+      this.out = out;
+      this.figures = figures;
+      this.windows = windows;
+    }
+
+    void measure(String label, String key, java.util.concurrent.Callable<WrkLoad.Figures> run) throws Exception {
+      Instant started = Instant.now();
+      WrkLoad.Figures f = run.call();
+      windows.add(new FlightProfile.Window(label, started, Instant.now()));
+      if (reference == null) reference = f;
+      figures.put(key, summary(f, reference));
+      print(out, label, f, reference);
+    }
+  }
+
+  private static Map<String, Object> summary(WrkLoad.Figures f, WrkLoad.Figures health) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("p50_ms", round(percentile(sorted, 0.50)));
-    m.put("p90_ms", round(percentile(sorted, 0.90)));
-    m.put("p99_ms", round(percentile(sorted, 0.99)));
-    m.put("per_second", Math.round(t.count() / (double) seconds));
-    m.put("failed", t.failures());
+    m.put("p50_ms", round(f.p50()));
+    m.put("p90_ms", round(f.p90()));
+    m.put("p99_ms", round(f.p99()));
+    m.put("per_second", Math.round(f.perSecond()));
+    m.put("of_health", Math.round(f.perSecond() / health.perSecond() * 10_000) / 10_000.0);
+    m.put("failed", f.failed());
     return m;
+  }
+
+  private static void print(PrintStream out, String run, WrkLoad.Figures f, WrkLoad.Figures health) {
+    out.printf("%-26s %,9.0f %11.4f %9.2f %9.2f %9.2f %8d%n", run, f.perSecond(), f.perSecond() / health.perSecond(),
+        f.p50(), f.p90(), f.p99(), f.failed());
   }
 
   private static double round(double v) {
@@ -182,7 +256,8 @@ public final class ServeBenchmark {
    * What one event adds to the user's next recommendation, one request at a time: per user, a recommendation
    * (answered from memory when asked before), then an event, then the recommendation that must take it in.
    */
-  private static void eventToRecommendation(PrintStream out, Load load, long seed) throws Exception {
+  private static Map<String, Object> eventToRecommendation(PrintStream out, Load load, long seed)
+      throws Exception {
     SplittableRandom random = new SplittableRandom(seed + 2);
     int n = Math.min(EVENT_PROBES, load.users().size());
     long[][] nanos = new long[3][n];
@@ -196,12 +271,16 @@ public final class ServeBenchmark {
     }
     out.printf("one user at a time, %d users: after an event the next recommendation takes it in%n", n);
     String[] names = {"repeat recommend", "event", "next recommend"};
+    Map<String, Object> figures = new LinkedHashMap<>();
     for (int r = 0; r < 3; r++) {
       long[] sorted = nanos[r].clone();
       Arrays.sort(sorted);
       out.printf("%-22s %-10s %,9d %9s %9.2f %9.2f %9.2f%n", names[r], "", n, "", percentile(sorted, 0.50),
           percentile(sorted, 0.90), percentile(sorted, 0.99));
+      figures.put(names[r].replace(' ', '_'), Map.of("p50_ms", round(percentile(sorted, 0.50)), "p99_ms",
+          round(percentile(sorted, 0.99))));
     }
+    return figures;
   }
 
   private static long timed(Load load, HttpRequest request) throws Exception {
@@ -212,22 +291,30 @@ public final class ServeBenchmark {
   }
 
   /**
-   * Waits (up to {@value #INDEX_WAIT_SECONDS} s) for the server to finish indexing the catalogue, so the runs
-   * measure the steady state; returns the model and the retrieval the server reports. A server ranking with a
-   * learned ranker builds no index: it scores the whole catalogue.
+   * Waits (up to {@value #INDEX_WAIT_SECONDS} s) for the server to finish what it does ahead of requests, so the runs
+   * measure the steady state: the catalogue's ANN index without a learned ranker; with one, and with
+   * {@code rankedAhead}, ranking its users (done once the count of ranked users stays put for three seconds). Returns
+   * the model and the retrieval the server reports.
    */
-  private static String awaitIndex(HttpClient client, String base) throws Exception {
+  private static String awaitReady(HttpClient client, String base, boolean rankedAhead) throws Exception {
     long deadline = System.nanoTime() + INDEX_WAIT_SECONDS * 1_000_000_000L;
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/health")).build();
+    long lastRanked = -1;
+    int still = 0;
     while (true) {
       JsonNode health = JSON.readTree(client.send(request, HttpResponse.BodyHandlers.ofString()).body());
       String retrieval = health.path("retrieval").asText();
       String model = health.path("model").asText();
-      if (retrieval.equals("ann") || health.path("items").asLong() < LiveCatalog.INDEX_FROM_ITEMS
-          || !model.equals(ShiftRecModel.NAME) || System.nanoTime() > deadline) {
-        return model + ", retrieval " + retrieval;
+      long ranked = health.path("ranked_users").asLong();
+      still = ranked > 0 && ranked == lastRanked ? still + 1 : 0;
+      lastRanked = ranked;
+      boolean ready = model.equals(ShiftRecModel.NAME)
+          ? retrieval.equals("ann") || health.path("items").asLong() < LiveCatalog.INDEX_FROM_ITEMS
+          : !rankedAhead || still >= 3;
+      if (ready || System.nanoTime() > deadline) {
+        return model + ", retrieval " + retrieval + (ranked > 0 ? ", " + ranked + " users ranked ahead" : "");
       }
-      Thread.sleep(500);
+      Thread.sleep(1_000);
     }
   }
 

@@ -1,17 +1,12 @@
 package io.shiftrec.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A long 90/10 read/write run against a server in a process of its own, so its memory is the server's alone: every
@@ -19,7 +14,6 @@ import java.util.regex.Pattern;
  * warm-up and zero errors are the targets. Writes are stored: run it on a copy.
  */
 public final class SoakBenchmark {
-  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
   private static final double WRITE_SHARE = 0.1;
 
   private SoakBenchmark() {}
@@ -33,15 +27,9 @@ public final class SoakBenchmark {
     List<List<String>> ids = ServeBenchmark.usersAndItems(db);
     List<String> users = ids.get(0), items = ids.get(1);
     String key = UUID.randomUUID().toString();
-    Path log = Files.createTempFile("shiftrec-soak", ".log");
-    ProcessBuilder builder = new ProcessBuilder(serverCommand).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("SHIFTREC_API_KEY", key);
-    builder.environment().put("SHIFTREC_READS_NEED_KEY", "false");
-    builder.environment().put("SHIFTREC_RATE_LIMIT", "0"); // one load generator: the limits would only refuse it
-    builder.environment().put("SHIFTREC_OPEN_RATE_LIMIT", "0");
-    Process server = builder.start();
-    try {
-      int port = awaitPort(server, log);
+    try (ServerProcess server = ServerProcess.start(serverCommand, key, java.util.Map.of())) {
+      int port = server.port();
+      Path log = server.log();
       ServeBenchmark.Load load = new ServeBenchmark.Load(HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1).build(), "http://127.0.0.1:" + port, key, users, items);
       out.printf("%s: %,d users, %,d items; server pid %d (log %s); %d client threads, 90/10 read/write, %d min in"
@@ -50,7 +38,7 @@ public final class SoakBenchmark {
       out.printf("%-8s %9s %7s %7s %9s %9s %9s %9s %9s %9s%n", "minute", "requests", "req/s", "errors",
           "read p50", "read p99", "read max", "write p99", "write max", "RSS MiB");
       out.printf("%-8d %9s %7s %7s %9s %9s %9s %9s %9s %9.0f%n", 0, "", "", "", "", "", "", "", "",
-          rssMiB(server.pid()));
+          server.rssMiB());
       List<ServeBenchmark.Tally> window = new ArrayList<>();
       long errors = 0, requests = 0;
       List<String> windows = new ArrayList<>();
@@ -63,7 +51,7 @@ public final class SoakBenchmark {
         out.printf("%-8d %,9d %7.0f %7d %9.2f %9.2f %9.2f %9.2f %9.2f %9.0f%n", minute, both.count(),
             both.count() / 60.0, both.failures(), ServeBenchmark.percentile(reads, 0.50),
             ServeBenchmark.percentile(reads, 0.99), ServeBenchmark.percentile(reads, 1.0),
-            ServeBenchmark.percentile(writes, 0.99), ServeBenchmark.percentile(writes, 1.0), rssMiB(server.pid()));
+            ServeBenchmark.percentile(writes, 0.99), ServeBenchmark.percentile(writes, 1.0), server.rssMiB());
         window.add(both);
         if (window.size() == windowMinutes || minute == minutes) {
           ServeBenchmark.Tally all = window.stream().reduce(ServeBenchmark::merge).orElseThrow();
@@ -78,9 +66,6 @@ public final class SoakBenchmark {
       out.println();
       for (String w : windows) out.println(w);
       out.printf("total: %,d requests, %d errors%n", requests, errors);
-    } finally {
-      server.destroy();
-      server.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -88,28 +73,5 @@ public final class SoakBenchmark {
     long[] nanos = Arrays.copyOf(t.nanos(), t.count());
     Arrays.sort(nanos);
     return nanos;
-  }
-
-  private static int awaitPort(Process server, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      Matcher m = LISTENING.matcher(Files.readString(log));
-      if (m.find()) return Integer.parseInt(m.group(1));
-      if (!server.isAlive()) throw new IllegalStateException("the server ended: " + Files.readString(log));
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("the server did not listen within 10 minutes; its log: " + log);
-  }
-
-  /** The process's resident memory from /proc (Linux); NaN elsewhere. */
-  private static double rssMiB(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux, or the process is gone
-    }
-    return Double.NaN;
   }
 }

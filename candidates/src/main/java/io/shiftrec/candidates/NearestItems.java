@@ -2,6 +2,7 @@ package io.shiftrec.candidates;
 
 import io.shiftrec.core.Recommendation;
 import io.shiftrec.core.TopK;
+import io.shiftrec.core.Vectors;
 
 import io.shiftrec.core.Catalog;
 import java.util.ArrayList;
@@ -23,9 +24,7 @@ public final class NearestItems {
     for (int r = 0; r < space.size(); r++) {
       int item = space.itemIndex[r];
       if (!eligible.test(item)) continue;
-      float dot = 0f;
-      for (int j = 0, o = r * d; j < d; j++) dot += query[j] * space.vectors[o + j];
-      top.offer(item, dot);
+      top.offer(item, Vectors.dot(space.vectors, r * d, query, d));
     }
     float[] scores = new float[k];
     int[] best = top.drain(scores);

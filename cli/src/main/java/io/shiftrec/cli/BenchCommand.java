@@ -187,21 +187,40 @@ final class BenchCommand {
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Starts the server on a store and drives it on loopback from a fixed number of client threads:"
-          + " p50/p90/p99 latency and requests per second for recommendations alone and for a 90/10 read/write mix."
-          + " The writes are stored: run it on a copy of the store.")
+      description = "Starts the server on a store, in a process of its own, three times (nothing kept per user, the"
+          + " answer cache off, the default) and drives it with wrk on loopback: requests a second, the ratio to"
+          + " /health of the same server in the same run, p50/p90/p99 latency and resident memory, for"
+          + " recommendations, a 90/10 read/write mix (each write for the user read next) and similar items; then how"
+          + " soon an event reaches the next recommendation, and item writes. Needs wrk (apt-get install wrk). The"
+          + " writes are stored: run it on a copy of the store.")
   static final class Serve implements Callable<Integer> {
     @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
-      required = true, description = "Store with users, items and encoded embeddings.")
+      required = true, description = "Store with users, items and encoded embeddings (it is written to: use a copy).")
     String db;
 
-    @Mixin LoadOptions load;
+    @Option(names = "--connections", defaultValue = "16",
+        description = "Connections wrk keeps open, one thread each. Default: ${DEFAULT-VALUE}.")
+    int connections;
+
+    @Option(names = "--seconds", defaultValue = "10",
+        description = "Measured seconds per run. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the users and items picked.")
+    long seed;
+
+    @Option(names = "--heap", defaultValue = "1g", description = "The server's -Xmx. Default: ${DEFAULT-VALUE}.")
+    String heap;
+
+    @Option(names = "--profile", paramLabel = "FOLDER",
+        description = "Record each server with the JDK Flight Recorder into this folder and print where its time went.")
+    Path profile;
 
     @Option(names = "--item-queue", defaultValue = "0",
         description = "Room for queued item writes (the server's item_queue); 0: synchronous. Default: ${DEFAULT-VALUE}.")
     int itemQueue;
 
-    @Option(names = "--out", description = "Also write the headline figures as JSON, for bench table.")
+    @Option(names = "--out", description = "Also write the figures as JSON, for bench table.")
     Path out;
 
     @Option(names = "--dataset", description = "The dataset the store holds, as evaluate names it (e.g."
@@ -210,15 +229,22 @@ final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      load.check();
+      if (connections < 1) throw new IllegalArgumentException("--connections must be positive, got " + connections);
+      if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
       if (itemQueue < 0) throw new IllegalArgumentException("--item-queue must not be negative, got " + itemQueue);
-      Map<String, Object> figures = ServeBenchmark.run(System.out, db, load.concurrency, load.seconds, load.seed,
-          itemQueue);
+      if (!heap.matches("\\d+[kmgKMG]?")) throw new IllegalArgumentException("--heap must be like 1g, got " + heap);
+      if (profile != null) Files.createDirectories(profile);
+      List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap);
+      List<String> serve = List.of("-cp", System.getProperty("java.class.path"), ShiftRec.class.getName(), "serve",
+          "--db", db, "--port", "0");
+      Map<String, Object> figures = ServeBenchmark.run(System.out, db, java, serve, connections, seconds, seed,
+          itemQueue, profile);
       if (out != null) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "serve");
         doc.put("dataset", dataset != null ? dataset : db.startsWith("jdbc:") ? Stores.describe(db)
             : Path.of(db).getFileName().toString().replaceFirst("\\.db$", ""));
+        doc.put("heap", heap);
         doc.putAll(figures);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), doc);
       }

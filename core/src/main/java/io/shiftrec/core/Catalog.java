@@ -149,7 +149,8 @@ public final class Catalog {
   public float similarity(int a, int b) {
     Space s = spaceOfItem[a];
     if (s == null || s != spaceOfItem[b]) return 0f;
-    return Vectors.dotAt(s.vectors, rowOfItem[a] * s.dimension, s.vectors, rowOfItem[b] * s.dimension, s.dimension);
+    return Vectors.dotUnrolled(s.vectors, rowOfItem[a] * s.dimension, s.vectors, rowOfItem[b] * s.dimension,
+        s.dimension);
   }
 
   /**

@@ -309,7 +309,8 @@ public final class ImplicitAls {
           b[f] += (1 + alpha) * yf;
           if (yf == 0) continue;
           int ao = f * k;
-          for (int g = 0; g < k; g++) a[ao + g] += alpha * yf * items[yo + g];
+          // the lower triangle alone: the factorisation and the solve read nothing above the diagonal
+          for (int g = 0; g <= f; g++) a[ao + g] += alpha * yf * items[yo + g];
         }
       }
       for (int f = 0; f < k; f++) a[f * k + f] += regularization;

@@ -107,6 +107,11 @@ public final class InterestRecommender {
     return !indexes.isEmpty();
   }
 
+  /** Whether a learned ranker ranks (rather than the interests alone). */
+  public boolean ranks() {
+    return ranking != null;
+  }
+
   /** What ranks: the learned ranker's name and version, or "shiftrec" (the interests alone). */
   public String model() {
     return ranking == null ? ShiftRecModel.NAME : ranking.version();
@@ -136,6 +141,62 @@ public final class InterestRecommender {
    * {@code offset} to {@code offset + k} of the user's list, those the request admits, boosted as it says.
    */
   public List<Recommendation> recommend(UserInterests user, RecommendRequest request) {
+    return recommend(user, request, null);
+  }
+
+  /**
+   * A learned ranker's candidates for one user and every item they may be recommended (unseen, not hidden), with the
+   * ranker's scores, in catalogue order: what a fresh ranking offers a request that narrows nothing. Kept per user
+   * between their events (the server does), it answers any page, boost or diversity of such a request without
+   * ranking again, with exactly the fresh ranking's items and scores.
+   */
+  public static final class RankedCandidates {
+    private final InterestRecommender rankedBy;
+    private final int[] items;
+    private final float[] scores;
+
+    private RankedCandidates(InterestRecommender rankedBy, int[] items, float[] scores) {
+      this.rankedBy = rankedBy;
+      this.items = items;
+      this.scores = scores;
+    }
+
+    /** How many items the ranker kept for the user. */
+    public int size() {
+      return items.length;
+    }
+
+    /** Bytes held, for the server's memory bound. */
+    public long bytes() {
+      return 16L + 8L * items.length;
+    }
+  }
+
+  /** The user's {@link RankedCandidates}; null without a learned ranker (retrieval by the index is cheap already). */
+  public RankedCandidates rankedCandidates(UserInterests user) {
+    if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
+    if (ranking == null) return null;
+    IntPredicate eligible = i -> !user.hasSeen(i) && !hidden.get(i);
+    float[] scores = new float[catalog.size()];
+    ranking.score(user, eligible, scores);
+    int n = 0;
+    for (int i = 0; i < scores.length; i++) if (scores[i] != Float.NEGATIVE_INFINITY && eligible.test(i)) n++;
+    int[] items = new int[n];
+    float[] kept = new float[n];
+    for (int i = 0, c = 0; i < scores.length; i++) {
+      if (scores[i] == Float.NEGATIVE_INFINITY || !eligible.test(i)) continue;
+      items[c] = i;
+      kept[c++] = scores[i];
+    }
+    return new RankedCandidates(this, items, kept);
+  }
+
+  /**
+   * {@link #recommend(UserInterests, RecommendRequest)}, from {@code ranked} (the user's candidates as this
+   * recommender ranked them) when the request narrows nothing; ranked afresh otherwise, or when {@code ranked} is
+   * null or another recommender's.
+   */
+  public List<Recommendation> recommend(UserInterests user, RecommendRequest request, RankedCandidates ranked) {
     if (user.catalog() != catalog) throw new IllegalArgumentException("interests of another catalogue");
     int picks = request.offset() + request.k();
     int want = picks * CANDIDATES_PER_PICK;
@@ -148,12 +209,14 @@ public final class InterestRecommender {
     IntPredicate eligible = i -> !user.hasSeen(i) && !hidden.get(i) && !excluded.get(i)
         && (admitsAll || request.admits(catalog.item(i)));
     TopK top = new TopK(want);
-    if (ranking != null) rank(user, eligible, request, top);
+    if (ranked != null && ranked.rankedBy == this && request.narrowsNothing()) {
+      offer(ranked.items, ranked.scores, ranked.items.length, eligible, request, top);
+    } else if (ranking != null) rank(user, eligible, request, top);
     else if (indexes.isEmpty()) scan(user, eligible, request, top);
     else retrieve(user, eligible, want, request, top);
     float[] candidateScores = new float[want];
     int[] candidates = top.drain(candidateScores);
-    int[] order = diversify(candidates, candidateScores, picks, request.diversity());
+    int[] order = diversify(catalog, candidates, candidateScores, picks, request.diversity());
     List<Recommendation> out = new ArrayList<>(request.k());
     for (int p = request.offset(); p < order.length; p++) {
       int item = candidates[order[p]];
@@ -283,8 +346,13 @@ public final class InterestRecommender {
    * Maximal marginal relevance: repeatedly picks the candidate maximising
    * {@code (1 − diversity)·relevance − diversity·max similarity to the picks so far}, relevance scaled to [0, 1].
    * Returns positions in {@code candidates}.
+   *
+   * <p>Lazily: a candidate's similarity to the picks only grows, so its value with the similarities computed so far
+   * bounds its value from above; only the candidate with the highest bound has its similarities brought up to date,
+   * and it is picked once they are. The picks (ties to the earlier candidate) are those of computing every
+   * similarity, for a few similarities per pick instead of one per candidate.
    */
-  private int[] diversify(int[] candidates, float[] scores, int k, double diversity) {
+  static int[] diversify(Catalog catalog, int[] candidates, float[] scores, int k, double diversity) {
     int n = candidates.length, picks = Math.min(k, n);
     int[] out = new int[picks];
     if (n == 0) return out;
@@ -292,25 +360,30 @@ public final class InterestRecommender {
     float range = best > worst ? best - worst : 1f;
     float[] maxSim = new float[n];
     Arrays.fill(maxSim, -1f);
+    int[] comparedWith = new int[n]; // picks folded into maxSim[c]
     boolean[] taken = new boolean[n];
     for (int p = 0; p < picks; p++) {
-      int choice = -1;
-      double choiceValue = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < n; c++) {
-        if (taken[c]) continue;
-        double relevance = (scores[c] - worst) / range;
-        double value = (1 - diversity) * relevance - (p == 0 ? 0 : diversity * maxSim[c]);
-        if (choice < 0 || value > choiceValue) { // a NaN score still yields a pick, never an index of −1
-          choiceValue = value;
-          choice = c;
-        }
-      }
-      taken[choice] = true;
-      out[p] = choice;
-      if (diversity > 0) {
+      while (true) {
+        int choice = -1;
+        double choiceBound = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < n; c++) {
-          if (!taken[c]) maxSim[c] = Math.max(maxSim[c], catalog.similarity(candidates[c], candidates[choice]));
+          if (taken[c]) continue;
+          double relevance = (scores[c] - worst) / range;
+          double bound = (1 - diversity) * relevance - (p == 0 ? 0 : diversity * maxSim[c]);
+          if (choice < 0 || bound > choiceBound) { // a NaN score still yields a pick, never an index of −1
+            choiceBound = bound;
+            choice = c;
+          }
         }
+        if (p == 0 || diversity == 0 || comparedWith[choice] == p) {
+          taken[choice] = true;
+          out[p] = choice;
+          break;
+        }
+        for (int q = comparedWith[choice]; q < p; q++) {
+          maxSim[choice] = Math.max(maxSim[choice], catalog.similarity(candidates[choice], candidates[out[q]]));
+        }
+        comparedWith[choice] = p;
       }
     }
     return out;

@@ -10,6 +10,7 @@ import io.shiftrec.candidates.ShiftRecModel;
 
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.Vectors;
 import io.shiftrec.interest.InterestProfile;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.learn.ImplicitAls;
@@ -82,6 +83,7 @@ public final class LearnedRanking {
   private final int recentItems;
   private final int candidates;
   private final int[] itemDomains; // per catalogue item, a domain index; null unless retrieval is per domain
+  private final int[] domainOf; // per catalogue item, a domain index
   private final int rank;
   private final float[] itemFactors; // catalogue order; zeros for items the model never saw
   private final ImplicitAls.FoldIn foldIn;
@@ -240,7 +242,8 @@ public final class LearnedRanking {
     }
     weights = artifact.weights().clone();
     candidates = artifact.candidates();
-    itemDomains = artifact.perDomain() ? domainIndices(catalog) : null;
+    domainOf = domainIndices(catalog);
+    itemDomains = artifact.perDomain() ? domainOf : null;
     rank = artifact.rank();
     int n = catalog.size();
     int[] row = new int[artifact.itemIds().length]; // artefact row → catalogue index, −1 when gone
@@ -415,11 +418,7 @@ public final class LearnedRanking {
   private void collaborative(int[] history, float[] out) {
     float[] x = new float[rank];
     foldIn.solve(history, history.length, x);
-    for (int i = 0, io = 0; i < out.length; i++, io += rank) {
-      float s = 0f;
-      for (int k = 0; k < rank; k++) s += x[k] * itemFactors[io + k];
-      out[i] = s;
-    }
+    for (int i = 0, io = 0; i < out.length; i++, io += rank) out[i] = Vectors.dot(itemFactors, io, x, rank);
   }
 
   private void neighbours(int[] history, int from, float[] out) {
@@ -438,7 +437,7 @@ public final class LearnedRanking {
   private void lastDomain(int[] history, float[] out) {
     Arrays.fill(out, 0f);
     if (history.length == 0) return;
-    String domain = catalog.item(history[history.length - 1]).domain();
-    for (int i = 0; i < out.length; i++) if (domain.equals(catalog.item(i).domain())) out[i] = 1f;
+    int domain = domainOf[history[history.length - 1]];
+    for (int i = 0; i < out.length; i++) if (domainOf[i] == domain) out[i] = 1f;
   }
 }

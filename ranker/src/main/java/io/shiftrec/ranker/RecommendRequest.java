@@ -51,6 +51,14 @@ public record RecommendRequest(int k, int offset, String domain, Predicate<Item>
     }
   }
 
+  /**
+   * Whether the request leaves every unseen item eligible (no domain, filter or exclusion), so the user's candidates
+   * ranked once ({@link InterestRecommender.RankedCandidates}) answer it as a fresh ranking would.
+   */
+  public boolean narrowsNothing() {
+    return domain == null && filter == null && exclude.isEmpty();
+  }
+
   /** Whether the item may be recommended under the request's domain, filter and exclusions (seen items aside). */
   public boolean admits(Item item) {
     return (domain == null || domain.equals(item.domain())) && !exclude.contains(item.id())

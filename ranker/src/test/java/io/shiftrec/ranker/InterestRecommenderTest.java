@@ -50,6 +50,62 @@ class InterestRecommenderTest {
   private final InterestRecommender recommender =
       new InterestRecommender(catalog, InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE);
 
+  /** The lazy diversity re-rank picks what computing every similarity picks, ties and equal scores included. */
+  @Test
+  void lazyDiversityPicksAsTheEagerOne() {
+    Random random = new Random(11);
+    Catalog.Builder b = Catalog.builder();
+    for (int i = 0; i < 300; i++) {
+      float[] v = new float[12];
+      for (int d = 0; d < v.length; d++) v[d] = (float) random.nextGaussian();
+      if (i % 50 == 1) v = new float[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}; // duplicates: equal similarities
+      b.add(new Item("i" + i, "m", "T" + i, null, List.of(), "en", Map.of()), "m", v);
+    }
+    Catalog catalog = b.build().centred();
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + random.nextInt(150);
+      int[] candidates = random.ints(0, 300).distinct().limit(n).toArray();
+      float[] scores = new float[n];
+      float s = 10f;
+      for (int c = 0; c < n; c++) scores[c] = s -= random.nextInt(3) == 0 ? 0f : random.nextFloat(); // some ties
+      int k = 1 + random.nextInt(30);
+      double diversity = trial % 10 == 0 ? 0 : trial % 10 == 1 ? 1 : random.nextDouble();
+      assertEquals(java.util.Arrays.toString(eagerly(catalog, candidates, scores, k, diversity)),
+          java.util.Arrays.toString(InterestRecommender.diversify(catalog, candidates, scores, k, diversity)),
+          "trial " + trial);
+    }
+  }
+
+  /** Maximal marginal relevance computing every candidate's similarity to every pick. */
+  private static int[] eagerly(Catalog catalog, int[] candidates, float[] scores, int k, double diversity) {
+    int n = candidates.length, picks = Math.min(k, n);
+    int[] out = new int[picks];
+    float best = scores[0], worst = scores[n - 1];
+    float range = best > worst ? best - worst : 1f;
+    float[] maxSim = new float[n];
+    java.util.Arrays.fill(maxSim, -1f);
+    boolean[] taken = new boolean[n];
+    for (int p = 0; p < picks; p++) {
+      int choice = -1;
+      double choiceValue = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < n; c++) {
+        if (taken[c]) continue;
+        double relevance = (scores[c] - worst) / range;
+        double value = (1 - diversity) * relevance - (p == 0 ? 0 : diversity * maxSim[c]);
+        if (choice < 0 || value > choiceValue) {
+          choiceValue = value;
+          choice = c;
+        }
+      }
+      taken[choice] = true;
+      out[p] = choice;
+      for (int c = 0; c < n; c++) {
+        if (!taken[c]) maxSim[c] = Math.max(maxSim[c], catalog.similarity(candidates[c], candidates[choice]));
+      }
+    }
+    return out;
+  }
+
   @Test
   void twoTastesBecomeTwoInterestsAndBothAreServed() {
     List<Event> history = List.of(rating("alien", 5, 1), rating("notting", 5, 2), rating("aliens", 4, 3),

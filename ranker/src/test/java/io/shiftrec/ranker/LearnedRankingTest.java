@@ -351,6 +351,33 @@ class LearnedRankingTest {
     assertArrayEquals(a, b);
   }
 
+  /**
+   * A user's candidates ranked once answer every request that narrows nothing (pages, boosts, diversity, reasons)
+   * with exactly the items and scores a fresh ranking gives; a request that narrows ranks afresh.
+   */
+  @Test
+  void rankedCandidatesAnswerAsAFreshRanking() {
+    InterestRecommender recommender = served(CATALOG).hiding(Set.of("i3"));
+    ItemFilter everyOther = ItemFilter.parse("id in (\"i40\", \"i42\", \"i44\")", Map.of());
+    for (String user : List.of("u0", "u1", "u5")) {
+      UserInterests interests = recommender.interests(historyOf(user), TextVectors.NONE);
+      InterestRecommender.RankedCandidates ranked = recommender.rankedCandidates(interests);
+      assertTrue(ranked.size() > 0 && ranked.size() < CATALOG.size(), "candidates: " + ranked.size());
+      List<RecommendRequest> requests = List.of(RecommendRequest.of(10, null, true, 0.2),
+          new RecommendRequest(5, 7, null, null, Set.of(), List.of(), false, 0.0, "zh"),
+          new RecommendRequest(8, 0, null, null, Set.of(), List.of(new RecommendRequest.Boost(
+              item -> item.id().endsWith("1"), 1.5)), true, 0.5, null),
+          new RecommendRequest(4, 0, null, everyOther, Set.of(), List.of(), false, 0.2, null),
+          new RecommendRequest(6, 0, null, null, Set.of("i0", "i41"), List.of(), false, 0.2, null));
+      for (RecommendRequest request : requests) {
+        List<Recommendation> fresh = recommender.recommend(interests, request);
+        List<Recommendation> fromRanked = recommender.recommend(interests, request, ranked);
+        assertEquals(fresh, fromRanked, user + ", " + request);
+        assertTrue(!fresh.isEmpty(), user + ", " + request);
+      }
+    }
+  }
+
   /** The ranking's score of every item for a user of the training data, interests built in the ranking's space. */
   private static float[] scoresOf(LearnedRanking ranking, String user) {
     UserInterests interests = new UserInterests(ranking.catalog(), InterestConfig.defaults());

@@ -29,7 +29,7 @@ final class App implements AutoCloseable {
     this.name = name;
     this.store = store;
     this.catalog = catalog;
-    this.interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
+    this.interests = new LiveInterests(store, catalog, config.userCache());
     this.fallback = new Fallback(store);
     this.keys = keys;
     this.times = new ItemTimes(store);
@@ -60,6 +60,7 @@ final class App implements AutoCloseable {
   @Override
   public void close() {
     follower.close();
+    interests.close();
     catalog.close();
     store.close();
   }

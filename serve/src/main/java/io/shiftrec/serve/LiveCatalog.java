@@ -54,12 +54,12 @@ public final class LiveCatalog implements AutoCloseable {
    * recommender over them. What is served and what the registry says serves change together, in one view.
    */
   record View(Catalog catalog, LearnedRanking.Trained ranker, InterestRecommender recommender, Set<String> domains,
-              Set<String> hidden) {
+              Set<String> hidden, SimilarItems similar) {
     static View of(Catalog catalog, LearnedRanking.Trained ranker, Set<String> hidden) {
       Set<String> domains = new HashSet<>();
       for (int i = 0; i < catalog.size(); i++) domains.add(catalog.item(i).domain());
       return new View(catalog, ranker, InterestRecommender.withDefaults(catalog, ranker).hiding(hidden), domains,
-          Set.copyOf(hidden));
+          Set.copyOf(hidden), new SimilarItems(catalog.size()));
     }
 
     /** The catalogue in the space scoring uses; the same object for a view and its indexed successor. */
@@ -69,7 +69,8 @@ public final class LiveCatalog implements AutoCloseable {
 
     /** This view with other items hidden: the same catalogue, interests and index. */
     View hiding(Set<String> ids) {
-      return new View(catalog, ranker, recommender.hiding(ids), domains, Set.copyOf(ids));
+      return new View(catalog, ranker, recommender.hiding(ids), domains, Set.copyOf(ids),
+          new SimilarItems(catalog.size()));
     }
 
     /** Items of {@code centred} (this view's or an older one's) that may be shown: not hidden, of the domain if any. */
@@ -138,7 +139,8 @@ public final class LiveCatalog implements AutoCloseable {
     synchronized (this) {
       View now = view; // items may have been hidden or shown meanwhile: the index serves the view as it is now
       if (sameCatalogue(now, fresh)) {
-        view = new View(now.catalog(), now.ranker(), indexed.hiding(now.hidden()), now.domains(), now.hidden());
+        view = new View(now.catalog(), now.ranker(), indexed.hiding(now.hidden()), now.domains(), now.hidden(),
+            now.similar());
       }
     }
   }

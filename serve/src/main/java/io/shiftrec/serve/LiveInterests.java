@@ -20,12 +20,13 @@ import java.util.function.Function;
  * costs one incremental update (independent of the user's history), not a replay. A user's interests are built from
  * their stored events on first use, and again after the catalogue changes, after an event arrives out of clock order
  * or as a duplicate, or after they fall out of the cache; the stored events stay the one durable record. The last
- * few answers per user are kept too, so a user who asks again before anything changed is answered from memory.
+ * few answers per user are kept too, so a user who asks again before anything changed is answered from memory,
+ * and the learned ranker's candidates for them, so that a request that only pages, boosts or diversifies differently
+ * is answered without ranking again ({@link ServeConfig.UserCache}).
  */
 final class LiveInterests {
-  /** Users kept by default: about 20 KB each for six interests of 384 dimensions. */
-  static final int DEFAULT_CAPACITY = 50_000;
   private final Store store;
+  private final ServeConfig.UserCache cache;
   private final LiveCatalog catalog;
   private final Map<String, Entry> entries;
   /** The catalogue the kept entries were built on. */
@@ -54,6 +55,8 @@ final class LiveInterests {
     long lastClock = Long.MIN_VALUE;
     /** The recommender the kept answers came from: another one (a model switched) answers afresh. */
     InterestRecommender answeredBy;
+    /** The ranker's candidates for the user, until their next event; null until asked. */
+    InterestRecommender.RankedCandidates ranked;
     /** Events taken in: the stored history's length, unless another process added events since. */
     long events;
 
@@ -63,9 +66,14 @@ final class LiveInterests {
     }
   }
 
-  /** @param capacity users kept; the least recently used one is dropped beyond it */
-  LiveInterests(Store store, LiveCatalog catalog, int capacity) {
+  LiveInterests(Store store, LiveCatalog catalog, ServeConfig.UserCache cache) {
     this.store = store;
+    this.cache = cache;
+    int capacity = cache.users();
+    precomputer = new Thread(this::precompute, "shiftrec-precompute");
+    precomputer.setDaemon(true);
+    precomputer.setPriority(Thread.MIN_PRIORITY);
+    if (cache.candidates()) precomputer.start();
     this.catalog = catalog;
     this.entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -108,15 +116,98 @@ final class LiveInterests {
   List<Recommendation> recommend(String user, LiveCatalog.View view, RecommendRequest request,
                                  Map<String, String> context, String requestKey) {
     return with(user, view, entry -> {
-      if (entry.answeredBy != view.recommender()) { // a model was activated since: its answers, not the old one's
+      InterestRecommender recommender = view.recommender();
+      if (entry.answeredBy != recommender) { // a model was activated since: its answers, not the old one's
         entry.answers.clear();
-        entry.answeredBy = view.recommender();
+        entry.ranked = null;
+        entry.answeredBy = recommender;
       }
-      return entry.answers.computeIfAbsent(requestKey, r -> {
-        UserInterests scenario = entry.interests.forContext(context);
-        return List.copyOf(view.recommender().recommend(scenario, request));
-      });
+      if (cache.answers()) {
+        List<Recommendation> kept = entry.answers.get(requestKey);
+        if (kept != null) return kept;
+      }
+      List<Recommendation> answer;
+      if (context.isEmpty() && cache.candidates() && request.narrowsNothing()) {
+        if (entry.ranked == null) entry.ranked = recommender.rankedCandidates(entry.interests);
+        answer = List.copyOf(recommender.recommend(entry.interests, request, entry.ranked));
+      } else {
+        answer = List.copyOf(recommender.recommend(entry.interests.forContext(context), request));
+      }
+      if (cache.answers()) entry.answers.put(requestKey, answer);
+      return answer;
     });
+  }
+
+  /** How long a catalogue and model must serve unchanged before users are ranked ahead of their requests. */
+  private static final long SETTLE_MILLIS = 2_000;
+  private final Thread precomputer;
+  private volatile boolean closed;
+  /** Users whose candidates the current recommender ranked ahead of their requests. */
+  private volatile int precomputed;
+
+  /**
+   * Ranks users ahead of their requests, as Gorse's workers do: once a catalogue and model have served unchanged for
+   * {@value #SETTLE_MILLIS} ms, the store's users with events (up to the number kept) get their interests and ranked
+   * candidates built, one at a time on one background thread. A request for a user not reached yet ranks them itself;
+   * an event still reaches the user's next answer at once, as it drops their candidates. A new catalogue or model
+   * starts it over.
+   */
+  private void precompute() {
+    InterestRecommender done = null;
+    while (!closed) {
+      try {
+        Thread.sleep(SETTLE_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      LiveCatalog.View view = catalog.view();
+      InterestRecommender recommender = view.recommender();
+      if (recommender == done) continue;
+      precomputed = 0;
+      if (!recommender.ranks()) {
+        done = recommender;
+        continue;
+      }
+      boolean finished = true;
+      int ranked = 0;
+      for (io.shiftrec.core.User u : store.users()) {
+        if (closed || catalog.view() != view) {
+          finished = false;
+          break;
+        }
+        if (ranked >= cache.users()) break;
+        try {
+          if (with(u.id(), view, entry -> rankAhead(entry, recommender))) precomputed = ++ranked;
+        } catch (RuntimeException e) { // a user the store cannot read now is ranked on request instead
+          org.slf4j.LoggerFactory.getLogger(LiveInterests.class).warn("could not rank user {} ahead: {}", u.id(),
+              e.toString());
+        }
+      }
+      if (finished) done = recommender;
+    }
+  }
+
+  /** Ranks the entry's user unless they have no events or are ranked already; whether they have candidates now. */
+  private static boolean rankAhead(Entry entry, InterestRecommender recommender) {
+    if (entry.events == 0) return false;
+    if (entry.answeredBy != recommender) {
+      entry.answers.clear();
+      entry.ranked = null;
+      entry.answeredBy = recommender;
+    }
+    if (entry.ranked == null) entry.ranked = recommender.rankedCandidates(entry.interests);
+    return true;
+  }
+
+  /** Users whose candidates were ranked ahead of their requests for the current catalogue and model. */
+  int precomputed() {
+    return precomputed;
+  }
+
+  /** Stops ranking ahead. */
+  void close() {
+    closed = true;
+    precomputer.interrupt();
   }
 
   private Entry build(String user, LiveCatalog.View view) {
@@ -150,6 +241,7 @@ final class LiveInterests {
         entry.lastClock = e.clock();
         entry.events++;
         entry.answers.clear();
+        entry.ranked = null;
       }
     }
   }

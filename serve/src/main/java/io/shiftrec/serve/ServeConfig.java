@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code api_key}, {@code host}, {@code port}, {@code reads_need_key}, {@code max_request_bytes}, {@code item_queue},
  * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every},
  * {@code unknown_users}, {@code api_keys}, {@code reasons_endpoint}, {@code reasons_model}, {@code reasons_key},
- * {@code reasons_timeout_ms}, {@code reasons_personal_text}, {@code reports_dir}),
+ * {@code reasons_timeout_ms}, {@code reasons_personal_text}, {@code reports_dir}, {@code cache_users},
+ * {@code answer_cache}, {@code candidate_cache}),
  * else its default.
  *
  * @param apiKey the key write and admin calls send as {@code Authorization: Bearer <key>}
@@ -49,11 +50,13 @@ import java.util.Set;
  *     ({@code unknown_users=not_found})
  * @param reportsDir the folder of evaluation reports ({@code shiftrec evaluate --out} JSON files) the dashboard's
  *     Evaluation page lists and draws, or null for none; it must be an existing folder
+ * @param userCache what the server keeps per user between their events ({@link UserCache})
  */
 public record ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey,
                           long maxRequestBytes, int itemQueue, long rateLimit, long openRateLimit,
                           Set<String> corsOrigins, int followSeconds, long trainEvery, boolean answerUnknownUsers,
-                          Map<String, String> scopedKeys, ReasonModel reasons, Path reportsDir) {
+                          Map<String, String> scopedKeys, ReasonModel reasons, Path reportsDir,
+                          UserCache userCache) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 10L << 20;
@@ -65,7 +68,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
       "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins", "follow_seconds",
       "train_every", "unknown_users", "api_keys", "reasons_endpoint", "reasons_model", "reasons_key",
-      "reasons_timeout_ms", "reasons_personal_text", "reports_dir");
+      "reasons_timeout_ms", "reasons_personal_text", "reports_dir", "cache_users", "answer_cache",
+      "candidate_cache");
   private static final Set<String> SCOPES = Set.of("read", "write", "admin");
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
 
@@ -101,6 +105,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
     if (reportsDir != null && !Files.isDirectory(reportsDir)) {
       throw new IllegalArgumentException("reports_dir: '" + reportsDir + "' is not an existing folder");
     }
+    if (userCache == null) userCache = UserCache.DEFAULTS;
     corsOrigins = Set.copyOf(corsOrigins);
     for (String origin : corsOrigins) {
       if (!ORIGIN.matcher(origin).matches()) {
@@ -108,6 +113,36 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
             + " (scheme and host, an optional port, no path, no wildcard)");
       }
     }
+  }
+
+  /**
+   * What the server keeps per user, each kept until the user's next event (or a new catalogue or model), so that a
+   * user who asks again is answered without recomputing. Answers never go stale: an event reaches the next answer.
+   *
+   * @param users users kept, least recently asked dropped first (setting {@code cache_users}, default
+   *     {@value #DEFAULT_USERS}): each holds their interests (about 20 KB for six interests of 384 dimensions) and
+   *     what the two flags keep
+   * @param answers the last few answers per user, by request ({@code answer_cache}, default true)
+   * @param candidates the learned ranker's candidates for the user with their scores, so that any request that
+   *     narrows nothing (no domain, filter or exclusion) pages, boosts and diversifies them without ranking again
+   *     ({@code candidate_cache}, default true; about 8 bytes per candidate, a few hundred to 1,300 per user)
+   */
+  public record UserCache(int users, boolean answers, boolean candidates) {
+    public static final int DEFAULT_USERS = 10_000;
+    public static final UserCache DEFAULTS = new UserCache(DEFAULT_USERS, true, true);
+
+    public UserCache {
+      if (users < 1) throw new IllegalArgumentException("cache_users must be at least 1, got " + users);
+    }
+  }
+
+  /** The default per-user cache. */
+  public ServeConfig(String db, String host, int port, String apiKey, boolean readsNeedKey, long maxRequestBytes,
+                     int itemQueue, long rateLimit, long openRateLimit, Set<String> corsOrigins, int followSeconds,
+                     long trainEvery, boolean answerUnknownUsers, Map<String, String> scopedKeys,
+                     ReasonModel reasons, Path reportsDir) {
+    this(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit, corsOrigins,
+        followSeconds, trainEvery, answerUnknownUsers, scopedKeys, reasons, reportsDir, UserCache.DEFAULTS);
   }
 
   /** No folder of evaluation reports. */
@@ -140,13 +175,19 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   /** This configuration looking for other processes' writes every {@code seconds} and retraining after {@code events}. */
   public ServeConfig withLifecycle(int seconds, long events) {
     return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
-        corsOrigins, seconds, events, answerUnknownUsers, scopedKeys, reasons, reportsDir);
+        corsOrigins, seconds, events, answerUnknownUsers, scopedKeys, reasons, reportsDir, userCache);
   }
 
   /** This configuration with the dashboard's evaluation reports read from {@code folder} (null: none). */
   public ServeConfig withReportsDir(Path folder) {
     return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
-        corsOrigins, followSeconds, trainEvery, answerUnknownUsers, scopedKeys, reasons, folder);
+        corsOrigins, followSeconds, trainEvery, answerUnknownUsers, scopedKeys, reasons, folder, userCache);
+  }
+
+  /** This configuration keeping {@code cache} per user. */
+  public ServeConfig withUserCache(UserCache cache) {
+    return new ServeConfig(db, host, port, apiKey, readsNeedKey, maxRequestBytes, itemQueue, rateLimit, openRateLimit,
+        corsOrigins, followSeconds, trainEvery, answerUnknownUsers, scopedKeys, reasons, reportsDir, cache);
   }
 
   /**
@@ -182,7 +223,10 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         s.list("cors_origins"), Math.toIntExact(Math.max(0, Math.min(Integer.MAX_VALUE,
             s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0),
         unknownUsers(s.get("unknown_users", "fallback")), scopedKeys(s.get("api_keys", null)), reasonModel(s),
-        s.get("reports_dir", null) == null ? null : Path.of(s.get("reports_dir", null)));
+        s.get("reports_dir", null) == null ? null : Path.of(s.get("reports_dir", null)),
+        new UserCache(Math.toIntExact(Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+            s.integer("cache_users", UserCache.DEFAULT_USERS)))), s.bool("answer_cache", true),
+            s.bool("candidate_cache", true)));
   }
 
   /**
@@ -255,7 +299,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
         + " scoped_keys=" + scopedKeys.size() + ", reads_need_key=" + readsNeedKey + ", max_request_bytes=" + maxRequestBytes
         + ", item_queue=" + itemQueue + ", rate_limit=" + rateLimit + ", open_rate_limit=" + openRateLimit
         + ", cors_origins=" + corsOrigins + ", follow_seconds=" + followSeconds + ", train_every=" + trainEvery
-        + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + ", reasons=" + reasons + ", reports_dir=" + reportsDir + "]";
+        + ", unknown_users=" + (answerUnknownUsers ? "fallback" : "not_found") + ", reasons=" + reasons + ", reports_dir=" + reportsDir + ", user_cache=" + userCache + "]";
   }
 
   private static boolean unknownUsers(String value) {

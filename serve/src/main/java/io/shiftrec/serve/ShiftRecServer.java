@@ -243,7 +243,8 @@ public final class ShiftRecServer implements AutoCloseable {
     route(r, "GET", "/health", Access.OPEN, (ctx, app) -> {
       LiveCatalog.View view = app.catalog.view();
       json(ctx, 200, Map.of("status", "ok", "items", view.catalog().size(), "model", view.recommender().model(),
-          "retrieval", view.recommender().isIndexed() ? "ann" : "scan"));
+          "retrieval", view.recommender().isIndexed() ? "ann" : "scan", "ranked_users",
+          app.interests.precomputed()));
     });
     route(r, Reach.DEPLOYMENT, "GET", "/openapi.json", Access.OPEN,
         (ctx, app) -> ctx.contentType("application/json").result(openApi));
@@ -990,10 +991,7 @@ public final class ShiftRecServer implements AutoCloseable {
     Catalog centred = view.centred();
     int index = centred.indexOf(id);
     if (index < 0) throw Problem.notFound("item", id);
-    Catalog.Space space = centred.spaceOf(index);
-    java.util.function.IntPredicate shown = view.shown(centred, domain);
-    return space == null ? List.of()
-        : NearestItems.of(centred, space, centred.vector(index), k, i -> i != index && shown.test(i));
+    return view.similar().of(centred, index, k, domain, view.shown(centred, domain), view.shown(centred, null));
   }
 
   /** Recommendations for someone with no history, from a text saying what they like. */

@@ -46,6 +46,58 @@ class LearnedRankerServeTest {
   @Test
   void servesTheSavedRanker() throws Exception {
     Path db = TestStore.create(dir);
+    saveAlienToPrideRanker(db);
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
+        ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
+      String base = "http://127.0.0.1:" + server.port();
+      assertEquals("shiftrec-learned v1", get(base + "/health").get("model").asText());
+      JsonNode answer = get(base + "/users/ann/recommendations?k=1&explain=true");
+      assertEquals("shiftrec-learned v1", answer.get("model").asText());
+      JsonNode first = answer.get("items").get(0);
+      assertEquals("pride", first.get("item").asText());
+      assertTrue(first.get("reason").asText().endsWith("(often chosen together)"), first.toString());
+    }
+  }
+
+  /**
+   * With a ranker, the server ranks every user with events ahead of their requests, and an event still reaches the
+   * user's next answer at once: it drops what was ranked ahead (the answer cache is off, so the ranked candidates
+   * answer).
+   */
+  @Test
+  void usersAreRankedAheadAndAnEventStillReachesTheNextAnswer() throws Exception {
+    Path db = TestStore.create(dir);
+    saveAlienToPrideRanker(db);
+    int withEvents = 0;
+    try (Store store = Stores.openExisting(db.toString())) {
+      for (io.shiftrec.core.User u : store.users()) if (store.eventCount(u.id()) > 0) withEvents++;
+    }
+    ServeConfig config = new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
+        ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0).withUserCache(new ServeConfig.UserCache(100, false, true));
+    try (ShiftRecServer server = ShiftRecServer.start(config)) {
+      String base = "http://127.0.0.1:" + server.port();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (get(base + "/health").get("ranked_users").asInt() < withEvents && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(withEvents, get(base + "/health").get("ranked_users").asInt());
+      assertEquals("pride", get(base + "/users/ann/recommendations?k=1").get("items").get(0).get("item").asText());
+      HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/events"))
+          .header("Authorization", "Bearer key-0123456789abcdef").header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("[{\"user\":\"ann\",\"item\":\"pride\",\"type\":\"rating\","
+              + "\"value\":5,\"timestamp\":" + (System.currentTimeMillis() / 1000) + "}]")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, posted.statusCode(), posted.body());
+      for (JsonNode item : get(base + "/users/ann/recommendations?k=5").get("items")) {
+        assertTrue(!item.get("item").asText().equals("pride"), "pride is ann's now: " + item);
+      }
+    }
+  }
+
+  /**
+   * Saves a ranker whose one feature is ItemKNN, with one neighbour list: Alien → Pride and Prejudice.
+   */
+  private static void saveAlienToPrideRanker(Path db) {
     try (Store store = Stores.openExisting(db.toString())) {
       List<Item> items = store.items();
       String[] ids = new String[items.size()];
@@ -61,16 +113,6 @@ class LearnedRankerServeTest {
           new float[ids.length], new ItemGraph(offsets, new int[] {pride}, new float[] {0.9f}),
           ItemGraph.empty(ids.length), new int[ids.length], "", null);
       store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
-    }
-    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
-        ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
-      String base = "http://127.0.0.1:" + server.port();
-      assertEquals("shiftrec-learned v1", get(base + "/health").get("model").asText());
-      JsonNode answer = get(base + "/users/ann/recommendations?k=1&explain=true");
-      assertEquals("shiftrec-learned v1", answer.get("model").asText());
-      JsonNode first = answer.get("items").get(0);
-      assertEquals("pride", first.get("item").asText());
-      assertTrue(first.get("reason").asText().endsWith("(often chosen together)"), first.toString());
     }
   }
 

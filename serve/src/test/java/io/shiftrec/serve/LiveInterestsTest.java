@@ -22,7 +22,7 @@ class LiveInterestsTest {
   void aNewCatalogueDropsTheInterestsBuiltOnTheOldOne() throws Exception {
     try (Store store = Stores.openExisting(TestStore.create(dir).toString());
          LiveCatalog catalog = new LiveCatalog(store, 0, null)) {
-      LiveInterests interests = new LiveInterests(store, catalog, LiveInterests.DEFAULT_CAPACITY);
+      LiveInterests interests = new LiveInterests(store, catalog, ServeConfig.UserCache.DEFAULTS);
       LiveCatalog.View before = catalog.view();
       for (String user : List.of("ann", "bob", "eve")) {
         interests.recommend(user, before, RecommendRequest.of(3, null, false, 0.2), Map.of(), "k=3");
@@ -36,6 +36,7 @@ class LiveInterestsTest {
       // a request still holding the old view is answered, and what it built is not kept
       interests.recommend("bob", before, RecommendRequest.of(3, null, false, 0.2), Map.of(), "k=3");
       assertEquals(1, interests.kept());
+      interests.close();
     }
   }
 }

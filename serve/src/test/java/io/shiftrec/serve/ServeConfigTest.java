@@ -59,6 +59,19 @@ class ServeConfigTest {
   }
 
   @Test
+  void whatIsKeptPerUserIsASetting() throws Exception {
+    assertEquals(ServeConfig.UserCache.DEFAULTS, ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY))
+        .userCache());
+    ServeConfig c = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\ncache_users=500\nanswer_cache=false\n"),
+        Map.of("SHIFTREC_CANDIDATE_CACHE", "false"));
+    assertEquals(new ServeConfig.UserCache(500, false, false), c.userCache());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
+        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_CACHE_USERS", "0"))).getMessage().contains("cache_users"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
+        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_ANSWER_CACHE", "sometimes"))).getMessage().contains("answer_cache"));
+  }
+
+  @Test
   void scopedKeysAreReadAndNeverPrinted() throws Exception {
     String read = "read-key-0123456789", write = "write-key-0123456789";
     ServeConfig c = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\napi_keys=read:" + read + ", write:" + write
