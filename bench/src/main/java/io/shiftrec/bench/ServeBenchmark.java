@@ -111,15 +111,17 @@ public final class ServeBenchmark {
         String model = awaitReady(client, base, !"false".equals(settings.get("SHIFTREC_CANDIDATE_CACHE")));
         figures.put("model", model);
         if (m == 0) {
-          out.printf("%s: %,d users, %,d items; wrk, %d connections, %d s per run after %d s of"
-              + " warm-up, on %d cores; the server in a process of its own%n", db, users.size(), items.size(),
+          out.printf("%s: %,d users, %,d items; wrk, %d connections, %d s per run after %d s of warm-up on each"
+              + " kind of read, on %d cores; the server in a process of its own%n", db, users.size(), items.size(),
               connections, seconds, WARMUP_SECONDS, Runtime.getRuntime().availableProcessors());
         }
         out.printf("%n%s (server pid %d, log %s; %s)%n", mode, server.pid(), server.log(), model);
         out.printf("%-26s %9s %11s %9s %9s %9s %8s%n", "run", "req/s", "of /health", "p50 ms", "p90 ms", "p99 ms",
             "failed");
         WrkLoad wrk = new WrkLoad(base, key, users, items);
+        wrk.get("/health", connections, WARMUP_SECONDS); // warm, as every run after it is
         wrk.recommend(connections, WARMUP_SECONDS, seed);
+        wrk.similar(connections, WARMUP_SECONDS, seed);
         Runs runs = new Runs(out, row, windows);
         runs.measure("/health", "health", () -> wrk.get("/health", connections, seconds));
         runs.measure("recommend, k = 10", "recommend", () -> wrk.recommend(connections, seconds, seed + 1));

@@ -30,8 +30,8 @@ final class ServeCommand implements Callable<Integer> {
       + " 0: never; N: retrain in the background after N new events), api_keys (more keys: read:KEY,write:KEY,…),"
       + " unknown_users (fallback, the default, or not_found), reports_dir (the folder of evaluate's reports the"
       + " dashboard draws), reasons_endpoint, reasons_model, reasons_key, reasons_timeout_ms (default 1500) and"
-      + " reasons_personal_text (default false) for a language model that rewrites reasons, cache_users (default"
-      + " 10000), answer_cache and candidate_cache (default true: a user's last answers, and the ranker's candidates"
+      + " reasons_personal_text (default false) for a language model that rewrites reasons, cache_mb (default a"
+      + " quarter of the heap: memory for users), answer_cache and candidate_cache (default true: a user's last answers, and the ranker's candidates"
       + " ranked ahead of requests, kept until their next event). Each may also come from the environment as"
       + " SHIFTREC_<NAME>.")
   Path config;

@@ -47,6 +47,8 @@ public final class UserInterests {
   private int[] historyItems = new int[16];
   private long[] historyClocks = new long[16];
   private int historySize;
+  /** The user's id as first taken in; every event kept carries this string. */
+  private String userId;
 
   /** The event that speaks most for an item, and its feedback weight. */
   public record Evidence(Event event, double weight) {}
@@ -90,6 +92,33 @@ public final class UserInterests {
     if (text != null && catalog.spaces().containsKey(text.model())) addText(item, event, text.model(), text.vector());
   }
 
+  /**
+   * The event with the catalogue's item id and the user's first id, the same string objects for every event kept:
+   * events read from a store carry ids of their own, two strings per event, most of what a long history holds.
+   */
+  private Event sharingIds(Event event, int item) {
+    if (userId == null) userId = event.user();
+    String itemId = catalog.item(item).id();
+    if (event.item() == itemId && event.user() == userId) return event;
+    return new Event(userId, itemId, event.type(), event.value(), event.timestamp(), event.position(), event.domain(),
+        event.text(), event.context());
+  }
+
+  /** What one event taken in holds, about: the event, its evidence and observation, their map entry and boxes. */
+  private static final long BYTES_PER_EVENT = 220;
+
+  /**
+   * About how many bytes of memory these interests hold (the events taken in and the interests' vectors), for a
+   * cache's memory bound.
+   */
+  public long estimatedBytes() {
+    long bytes = 512 + seen.size() / 8 + historyItems.length * 12L + observations.size() * BYTES_PER_EVENT;
+    for (InterestProfile p : profiles.values()) {
+      for (Interest interest : p.interests()) bytes += 256 + 16L * interest.centroid().length;
+    }
+    return bytes;
+  }
+
   private void markSeen(int item, long clock) {
     if (seen.get(item)) {
       for (int h = 0; h < historySize; h++) {
@@ -130,6 +159,7 @@ public final class UserInterests {
 
   private void addItem(int item, Event event) {
     double weight = Feedback.weight(event);
+    event = sharingIds(event, item);
     Evidence known = evidence.get(item);
     if (known == null) {
       evidence.put(item, new Evidence(event, weight));

@@ -429,7 +429,8 @@ public final class LiveCatalog implements AutoCloseable {
         }
         rankers.put(model, StatedTasteRanker.build(fresh.catalog(), model, histories, label -> {
           synchronized (this) { // the encoder is not thread-safe
-            return embedder.encodeText(label, model);
+            // cached in the store: a server that restarts does not open the language model (hundreds of MB) for them
+            return embedder.ensureEncodedTexts(List.of(label), model, Progress.NONE).get(label);
           }
         }));
       }

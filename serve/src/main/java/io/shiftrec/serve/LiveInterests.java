@@ -27,6 +27,7 @@ import java.util.function.Function;
 final class LiveInterests {
   private final Store store;
   private final ServeConfig.UserCache cache;
+  private final long budget;
   private final LiveCatalog catalog;
   private final Map<String, Entry> entries;
   /** The catalogue the kept entries were built on. */
@@ -59,6 +60,9 @@ final class LiveInterests {
     InterestRecommender.RankedCandidates ranked;
     /** Events taken in: the stored history's length, unless another process added events since. */
     long events;
+    /** The memory it was last weighed at ({@link #weigh}); counted in {@link #keptBytes} while {@code kept}. */
+    long weight;
+    boolean kept;
 
     Entry(Catalog centred, UserInterests interests) {
       this.centred = centred;
@@ -67,20 +71,92 @@ final class LiveInterests {
   }
 
   LiveInterests(Store store, LiveCatalog catalog, ServeConfig.UserCache cache) {
+    this(store, catalog, cache, cache.bytes());
+  }
+
+  /** @param budget bytes the kept users may hold (the cache's megabytes, or less in tests) */
+  LiveInterests(Store store, LiveCatalog catalog, ServeConfig.UserCache cache, long budget) {
     this.store = store;
     this.cache = cache;
-    int capacity = cache.users();
+    this.budget = budget;
     precomputer = new Thread(this::precompute, "shiftrec-precompute");
     precomputer.setDaemon(true);
     precomputer.setPriority(Thread.MIN_PRIORITY);
     if (cache.candidates()) precomputer.start();
     this.catalog = catalog;
-    this.entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > capacity;
+    this.entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true));
+  }
+
+  /** What the kept entries hold, about (their last weights); at most the cache's bytes after each {@link #trim}. */
+  private final java.util.concurrent.atomic.AtomicLong keptBytes = new java.util.concurrent.atomic.AtomicLong();
+  /** What one kept answer holds, about: a page of recommendations and its key. */
+  private static final long ANSWER_BYTES = 2_048;
+
+  /** Weighs the entry again (its holder holds its lock), counting the change while it is kept. */
+  private void weigh(Entry entry) {
+    long weight = 256 + entry.interests.estimatedBytes() + (entry.ranked == null ? 0 : entry.ranked.bytes())
+        + entry.answers.size() * ANSWER_BYTES;
+    synchronized (entries) {
+      if (entry.kept) keptBytes.addAndGet(weight - entry.weight);
+      entry.weight = weight;
+    }
+  }
+
+  private void keep(String user, Entry entry) {
+    synchronized (entries) {
+      Entry before = entries.put(user, entry);
+      if (before != null) dropped(before);
+      entry.kept = true;
+      keptBytes.addAndGet(entry.weight);
+    }
+  }
+
+  private void drop(String user) {
+    synchronized (entries) {
+      Entry removed = entries.remove(user);
+      if (removed != null) dropped(removed);
+    }
+  }
+
+  private void dropAll() {
+    synchronized (entries) {
+      for (Entry e : entries.values()) e.kept = false;
+      entries.clear();
+      keptBytes.set(0);
+    }
+  }
+
+  private void dropped(Entry entry) {
+    entry.kept = false;
+    keptBytes.addAndGet(-entry.weight);
+  }
+
+  /** Drops the users asked least recently until the kept entries fit the cache's memory. */
+  private void trim() {
+    synchronized (entries) {
+      for (var it = entries.values().iterator(); keptBytes.get() > budget && it.hasNext(); ) {
+        Entry e = it.next();
+        it.remove();
+        dropped(e);
       }
-    });
+    }
+  }
+
+  /** What the kept users hold, about, in bytes. */
+  long keptBytes() {
+    return keptBytes.get();
+  }
+
+  /**
+   * Whether the user is kept, with events, for {@code view}'s catalogue: then the store need not be asked whether they
+   * have any (events reach a kept user as they are stored, deletions drop them).
+   */
+  boolean hasEvents(String user, LiveCatalog.View view) {
+    Entry entry = entries.get(user);
+    if (entry == null || entry.centred != view.centred()) return false;
+    synchronized (entry) {
+      return entry.events > 0;
+    }
   }
 
   /** Applies {@code use} to the user's interests in {@code view}'s catalogue, holding the user's lock. */
@@ -93,7 +169,7 @@ final class LiveInterests {
     if (current != lastCatalog) {
       // every entry kept was built on an older catalogue and would be rebuilt on use; dropped now, none pins its
       // catalogue (a few MB each) until its user comes back
-      entries.clear();
+      dropAll();
       lastCatalog = current;
     }
     Entry entry = entries.get(user);
@@ -101,10 +177,18 @@ final class LiveInterests {
       int stripe = stripe(user);
       long before = writes.get(stripe);
       entry = build(user, view);
-      if (writes.get(stripe) == before && entry.centred == catalog.view().centred()) entries.put(user, entry);
+      if (writes.get(stripe) == before && entry.centred == catalog.view().centred()) keep(user, entry);
     }
-    synchronized (entry) {
-      return use.apply(entry);
+    try {
+      synchronized (entry) {
+        try {
+          return use.apply(entry);
+        } finally {
+          weigh(entry);
+        }
+      }
+    } finally {
+      trim();
     }
   }
 
@@ -170,12 +254,14 @@ final class LiveInterests {
       }
       boolean finished = true;
       int ranked = 0;
+      long started = System.nanoTime();
       for (io.shiftrec.core.User u : store.users()) {
         if (closed || catalog.view() != view) {
           finished = false;
           break;
         }
-        if (ranked >= cache.users()) break;
+        if (keptBytes.get() >= budget * 9 / 10) break; // more would drop users ranked before
+
         try {
           if (with(u.id(), view, entry -> rankAhead(entry, recommender))) precomputed = ++ranked;
         } catch (RuntimeException e) { // a user the store cannot read now is ranked on request instead
@@ -183,7 +269,12 @@ final class LiveInterests {
               e.toString());
         }
       }
-      if (finished) done = recommender;
+      if (finished) {
+        done = recommender;
+        org.slf4j.LoggerFactory.getLogger(LiveInterests.class).info("ranked {} users ahead of their requests in {}"
+            + " s; users kept take about {} MB of {} MB", ranked, (System.nanoTime() - started) / 1_000_000_000L,
+            keptBytes.get() >> 20, budget >> 20);
+      }
     }
   }
 
@@ -232,7 +323,7 @@ final class LiveInterests {
         // An event at or before the latest clock may already be in the history the entry was built from, or belong
         // before events already taken in: rebuild rather than guess.
         if (!allNew || e.clock() <= entry.lastClock || entry.centred != catalog.view().centred()) {
-          entries.remove(e.user());
+          drop(e.user());
           continue;
         }
         int before = migrationCount(entry.interests);
@@ -242,8 +333,10 @@ final class LiveInterests {
         entry.events++;
         entry.answers.clear();
         entry.ranked = null;
+        weigh(entry);
       }
     }
+    trim();
   }
 
   /**
@@ -254,7 +347,7 @@ final class LiveInterests {
   void followEvents(Set<String> users) {
     if (users.size() > FOLLOW_ONE_BY_ONE) { // a bulk import: rebuilding everyone on use is cheaper than counting
       for (String u : users) writes.incrementAndGet(stripe(u));
-      entries.clear();
+      dropAll();
       return;
     }
     for (String u : users) {
@@ -262,7 +355,7 @@ final class LiveInterests {
       Entry entry = entries.get(u);
       if (entry == null) continue;
       synchronized (entry) {
-        if (store.eventCount(u) != entry.events) entries.remove(u);
+        if (store.eventCount(u) != entry.events) drop(u);
       }
     }
   }
@@ -314,7 +407,7 @@ final class LiveInterests {
   void forget(Collection<String> users) {
     for (String u : users) {
       writes.incrementAndGet(stripe(u));
-      entries.remove(u);
+      drop(u);
     }
   }
 

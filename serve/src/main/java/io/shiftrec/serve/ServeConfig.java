@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code api_key}, {@code host}, {@code port}, {@code reads_need_key}, {@code max_request_bytes}, {@code item_queue},
  * {@code rate_limit}, {@code open_rate_limit}, {@code cors_origins}, {@code follow_seconds}, {@code train_every},
  * {@code unknown_users}, {@code api_keys}, {@code reasons_endpoint}, {@code reasons_model}, {@code reasons_key},
- * {@code reasons_timeout_ms}, {@code reasons_personal_text}, {@code reports_dir}, {@code cache_users},
+ * {@code reasons_timeout_ms}, {@code reasons_personal_text}, {@code reports_dir}, {@code cache_mb},
  * {@code answer_cache}, {@code candidate_cache}),
  * else its default.
  *
@@ -68,7 +68,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
   private static final Set<String> FILE_KEYS = Set.of("api_key", "host", "port", "reads_need_key",
       "max_request_bytes", "item_queue", "rate_limit", "open_rate_limit", "cors_origins", "follow_seconds",
       "train_every", "unknown_users", "api_keys", "reasons_endpoint", "reasons_model", "reasons_key",
-      "reasons_timeout_ms", "reasons_personal_text", "reports_dir", "cache_users", "answer_cache",
+      "reasons_timeout_ms", "reasons_personal_text", "reports_dir", "cache_mb", "answer_cache",
       "candidate_cache");
   private static final Set<String> SCOPES = Set.of("read", "write", "admin");
   private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile("https?://[^/\\s*]+");
@@ -119,20 +119,29 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
    * What the server keeps per user, each kept until the user's next event (or a new catalogue or model), so that a
    * user who asks again is answered without recomputing. Answers never go stale: an event reaches the next answer.
    *
-   * @param users users kept, least recently asked dropped first (setting {@code cache_users}, default
-   *     {@value #DEFAULT_USERS}): each holds their interests (about 20 KB for six interests of 384 dimensions) and
-   *     what the two flags keep
+   * @param megabytes memory for users (setting {@code cache_mb}; default a quarter of the heap): their interests
+   *     (about 220 bytes per event taken in, plus about 6 KB per interest of 384 dimensions) and what the two flags
+   *     keep; the users asked least recently are dropped beyond it
    * @param answers the last few answers per user, by request ({@code answer_cache}, default true)
-   * @param candidates the learned ranker's candidates for the user with their scores, so that any request that
-   *     narrows nothing (no domain, filter or exclusion) pages, boosts and diversifies them without ranking again
-   *     ({@code candidate_cache}, default true; about 8 bytes per candidate, a few hundred to 1,300 per user)
+   * @param candidates the learned ranker's candidates for the user with their scores, ranked ahead of requests in the
+   *     background, so that any request that narrows nothing (no domain, filter or exclusion) pages, boosts and
+   *     diversifies them without ranking again ({@code candidate_cache}, default true; about 8 bytes per candidate, a
+   *     few hundred to 1,300 per user)
    */
-  public record UserCache(int users, boolean answers, boolean candidates) {
-    public static final int DEFAULT_USERS = 10_000;
-    public static final UserCache DEFAULTS = new UserCache(DEFAULT_USERS, true, true);
+  public record UserCache(long megabytes, boolean answers, boolean candidates) {
+    public static final UserCache DEFAULTS = new UserCache(defaultMegabytes(), true, true);
 
     public UserCache {
-      if (users < 1) throw new IllegalArgumentException("cache_users must be at least 1, got " + users);
+      if (megabytes < 1) throw new IllegalArgumentException("cache_mb must be at least 1, got " + megabytes);
+    }
+
+    /** A quarter of the most heap this process may use. */
+    public static long defaultMegabytes() {
+      return Math.max(1, Runtime.getRuntime().maxMemory() / 4 / (1L << 20));
+    }
+
+    public long bytes() {
+      return megabytes << 20;
     }
   }
 
@@ -224,8 +233,7 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
             s.integer("follow_seconds", DEFAULT_FOLLOW_SECONDS)))), s.integer("train_every", 0),
         unknownUsers(s.get("unknown_users", "fallback")), scopedKeys(s.get("api_keys", null)), reasonModel(s),
         s.get("reports_dir", null) == null ? null : Path.of(s.get("reports_dir", null)),
-        new UserCache(Math.toIntExact(Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
-            s.integer("cache_users", UserCache.DEFAULT_USERS)))), s.bool("answer_cache", true),
+        new UserCache(s.integer("cache_mb", UserCache.defaultMegabytes()), s.bool("answer_cache", true),
             s.bool("candidate_cache", true)));
   }
 

@@ -844,7 +844,7 @@ public final class ShiftRecServer implements AutoCloseable {
    */
   Map<String, Object> recommend(App app, String user, LiveCatalog.View view, RecommendRequest request,
                                 Map<String, String> context, String text, String key) {
-    if (app.store.eventCount(user) == 0) {
+    if (!app.interests.hasEvents(user, view) && app.store.eventCount(user) == 0) {
       User known = app.store.user(user).orElse(null);
       if (!config.answerUnknownUsers() && known == null) throw Problem.notFound("user", user);
       List<Recommendation> fromText = text == null || text.isBlank() ? List.of()

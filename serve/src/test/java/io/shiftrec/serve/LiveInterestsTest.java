@@ -3,6 +3,7 @@ package io.shiftrec.serve;
 import io.shiftrec.ranker.RecommendRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +38,30 @@ class LiveInterestsTest {
       interests.recommend("bob", before, RecommendRequest.of(3, null, false, 0.2), Map.of(), "k=3");
       assertEquals(1, interests.kept());
       interests.close();
+    }
+  }
+
+  /** Users beyond the memory the cache may use are dropped, those asked least recently first. */
+  @Test
+  void keptUsersFitTheirMemory() throws Exception {
+    try (Store store = Stores.openExisting(TestStore.create(dir).toString());
+         LiveCatalog catalog = new LiveCatalog(store, 0, null)) {
+      LiveInterests unbounded = new LiveInterests(store, catalog, ServeConfig.UserCache.DEFAULTS);
+      RecommendRequest request = RecommendRequest.of(3, null, false, 0.2);
+      unbounded.recommend("ann", catalog.view(), request, Map.of(), "k=3");
+      long one = unbounded.keptBytes();
+      unbounded.recommend("bob", catalog.view(), request, Map.of(), "k=3");
+      long two = unbounded.keptBytes();
+      unbounded.close();
+      LiveInterests bounded = new LiveInterests(store, catalog, ServeConfig.UserCache.DEFAULTS, two + one / 2);
+      for (String user : List.of("ann", "bob", "ann", "eve")) {
+        bounded.recommend(user, catalog.view(), request, Map.of(), "k=3");
+        assertTrue(bounded.keptBytes() <= two + one / 2, "kept " + bounded.keptBytes());
+      }
+      assertEquals(2, bounded.kept(), "ann (asked again) and eve; bob was asked least recently");
+      bounded.recommend("ann", catalog.view(), request, Map.of(), "k=3");
+      assertEquals(2, bounded.kept());
+      bounded.close();
     }
   }
 }

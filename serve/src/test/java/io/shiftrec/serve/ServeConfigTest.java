@@ -62,11 +62,11 @@ class ServeConfigTest {
   void whatIsKeptPerUserIsASetting() throws Exception {
     assertEquals(ServeConfig.UserCache.DEFAULTS, ServeConfig.resolve("db", null, null, Map.of("SHIFTREC_API_KEY", KEY))
         .userCache());
-    ServeConfig c = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\ncache_users=500\nanswer_cache=false\n"),
+    ServeConfig c = ServeConfig.resolve("db", null, file("api_key=" + KEY + "\ncache_mb=500\nanswer_cache=false\n"),
         Map.of("SHIFTREC_CANDIDATE_CACHE", "false"));
     assertEquals(new ServeConfig.UserCache(500, false, false), c.userCache());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
-        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_CACHE_USERS", "0"))).getMessage().contains("cache_users"));
+        Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_CACHE_MB", "0"))).getMessage().contains("cache_mb"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ServeConfig.resolve("db", null, null,
         Map.of("SHIFTREC_API_KEY", KEY, "SHIFTREC_ANSWER_CACHE", "sometimes"))).getMessage().contains("answer_cache"));
   }
