@@ -59,7 +59,9 @@ class InterestRecommenderTest {
       float[] v = new float[12];
       for (int d = 0; d < v.length; d++) v[d] = (float) random.nextGaussian();
       if (i % 50 == 1) v = new float[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}; // duplicates: equal similarities
-      b.add(new Item("i" + i, "m", "T" + i, null, List.of(), "en", Map.of()), "m", v);
+      // a second space (cosine 0 across spaces) and items without a vector
+      String space = i % 7 == 0 ? "z" : "m";
+      b.add(new Item("i" + i, "m", "T" + i, null, List.of(), "en", Map.of()), space, i % 23 == 0 ? null : v);
     }
     Catalog catalog = b.build().centred();
     for (int trial = 0; trial < 200; trial++) {
