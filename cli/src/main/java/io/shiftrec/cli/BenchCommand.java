@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Table.class, BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
         BenchCommand.Serve.class, BenchCommand.Retrain.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
-        BenchCommand.Onboarding.class})
+        BenchCommand.Onboarding.class, BenchCommand.Kernels.class})
 final class BenchCommand {
 
   @Command(name = "table", mixinStandardHelpOptions = true,
@@ -248,6 +248,26 @@ final class BenchCommand {
         doc.putAll(figures);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), doc);
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "kernels", mixinStandardHelpOptions = true,
+      description = "JMH micro-benchmarks of the serving kernels on a synthetic catalogue of MovieLens 1M's size:"
+          + " dot products (one running sum, four), top-100 selection, the interests' kernel mixture over every item,"
+          + " an ANN query and the scan it replaces; microseconds per call, one forked JVM.")
+  static final class Kernels implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "1",
+        description = "Seconds per warm-up and per measured iteration (3 and 5 of them). Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+      if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
+      org.openjdk.jmh.runner.options.TimeValue each = org.openjdk.jmh.runner.options.TimeValue.seconds(seconds);
+      new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder()
+          .include(io.shiftrec.bench.KernelBenchmarks.class.getName()).forks(1).warmupIterations(3)
+          .warmupTime(each).measurementIterations(5).measurementTime(each).build()).run();
       return 0;
     }
   }

@@ -1,0 +1,125 @@
+package io.shiftrec.bench;
+
+import io.shiftrec.candidates.AnnIndex;
+import io.shiftrec.candidates.ShiftRecModel;
+import io.shiftrec.core.Catalog;
+import io.shiftrec.core.Event;
+import io.shiftrec.core.EventType;
+import io.shiftrec.core.Item;
+import io.shiftrec.core.TextVectors;
+import io.shiftrec.core.TopK;
+import io.shiftrec.core.Vectors;
+import io.shiftrec.interest.InterestConfig;
+import io.shiftrec.interest.InterestProfile;
+import io.shiftrec.interest.UserInterests;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * JMH micro-benchmarks of the serving kernels, on a synthetic catalogue the size of the MovieLens 1M subset (unit
+ * vectors of 384 dimensions): dot products, top-k selection, the interests' kernel mixture over every item, and one
+ * ANN query. Run by {@code ./shiftrec bench kernels}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class KernelBenchmarks {
+  private static final int DIMENSION = 384;
+
+  @Param("3883")
+  public int items;
+
+  private Catalog catalog;
+  private Catalog.Space space;
+  private float[] query;
+  private float[] scores;
+  private float[] out;
+  private InterestProfile profile;
+  private AnnIndex index;
+  private int[] found;
+
+  @Setup
+  public void setUp() {
+    SplittableRandom random = new SplittableRandom(42);
+    Catalog.Builder b = Catalog.builder();
+    for (int i = 0; i < items; i++) {
+      b.add(new Item("i" + i, "bench", "Item " + i, null, List.of(), "en", Map.of()), "m", unit(random));
+    }
+    catalog = b.build();
+    space = catalog.spaces().get("m");
+    query = unit(random);
+    scores = new float[items];
+    for (int i = 0; i < items; i++) scores[i] = (float) random.nextGaussian();
+    out = new float[items];
+    UserInterests user = new UserInterests(catalog, InterestConfig.defaults());
+    for (int e = 0; e < 163; e++) { // the MovieLens 1M subset's mean history
+      user.add(new Event("u", "i" + random.nextInt(items), EventType.RATING, 5, (long) e, null, null, null, Map.of()),
+          TextVectors.NONE);
+    }
+    profile = user.profiles().get("m");
+    index = AnnIndex.build(space, AnnIndex.Params.DEFAULT, 42);
+    found = new int[100];
+  }
+
+  private static float[] unit(SplittableRandom random) {
+    float[] v = new float[DIMENSION];
+    double norm = 0;
+    for (int d = 0; d < DIMENSION; d++) {
+      v[d] = (float) random.nextGaussian();
+      norm += v[d] * v[d];
+    }
+    for (int d = 0; d < DIMENSION; d++) v[d] /= (float) Math.sqrt(norm);
+    return v;
+  }
+
+  /** Cosine of two items, one running sum (how {@code Catalog.similarity} sums). */
+  @Benchmark
+  public float dotOneSum() {
+    return Vectors.dotAt(space.vectors, 0, space.vectors, DIMENSION, DIMENSION);
+  }
+
+  /** The same over four partial sums ({@code Vectors.dotUnrolled}, the diversity re-rank's). */
+  @Benchmark
+  public float dotFourSums() {
+    return Vectors.dotUnrolled(space.vectors, 0, space.vectors, DIMENSION, DIMENSION);
+  }
+
+  /** The 100 best of every item's score (a retriever's candidates). */
+  @Benchmark
+  public int[] topHundred() {
+    TopK top = new TopK(100);
+    for (int i = 0; i < scores.length; i++) top.offer(i, scores[i]);
+    return top.drain(null);
+  }
+
+  /** The interests' kernel mixture over every item (the ranker's costliest feature). */
+  @Benchmark
+  public float[] interestsOverCatalogue() {
+    ShiftRecModel.scoreSpace(profile, space, ShiftRecModel.DEFAULT_TEMPERATURE, out);
+    return out;
+  }
+
+  /** The 100 items nearest a vector through the HNSW index. */
+  @Benchmark
+  public int annQuery() {
+    return index.search(query, 100, i -> true, found, null);
+  }
+
+  /** The same by scanning every item (similar items' first answer). */
+  @Benchmark
+  public int[] scanQuery() {
+    TopK top = new TopK(100);
+    for (int r = 0; r < items; r++) top.offer(r, Vectors.dot(space.vectors, r * DIMENSION, query, DIMENSION));
+    return top.drain(null);
+  }
+}
