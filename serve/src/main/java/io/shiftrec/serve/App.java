@@ -25,11 +25,11 @@ final class App implements AutoCloseable {
   final StoreFollower follower;
 
   private App(String name, Store store, LiveCatalog catalog, ApiKeys keys, Store.Watermark loaded,
-              ServeConfig config) {
+              ServeConfig config, UserMemory memory) {
     this.name = name;
     this.store = store;
     this.catalog = catalog;
-    this.interests = new LiveInterests(store, catalog, config.userCache());
+    this.interests = new LiveInterests(store, catalog, config.userCache(), memory);
     this.fallback = new Fallback(store);
     this.keys = keys;
     this.times = new ItemTimes(store);
@@ -42,14 +42,15 @@ final class App implements AutoCloseable {
    *
    * @param configuredKeys keys the settings give this app, beside those its store keeps
    * @param encoders the server's language models, shared by its apps
+   * @param memory what the users kept by the server's apps may take together
    */
   static App open(String name, String db, ServeConfig config, Map<String, ApiKeys.Scope> configuredKeys,
-                  SharedEncoders encoders) {
+                  SharedEncoders encoders, UserMemory memory) {
     Store store = Stores.openExisting(db);
     try {
       Store.Watermark loaded = store.watermark(); // before the catalogue: what is written after it is followed
       LiveCatalog catalog = new LiveCatalog(store, config.itemQueue(), encoders);
-      return new App(name, store, catalog, new ApiKeys(configuredKeys, store), loaded, config);
+      return new App(name, store, catalog, new ApiKeys(configuredKeys, store), loaded, config, memory);
     } catch (RuntimeException e) {
       store.close();
       throw e;

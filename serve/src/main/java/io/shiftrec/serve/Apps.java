@@ -25,12 +25,14 @@ final class Apps implements AutoCloseable {
   private final Path folder;
   private final Map<String, App> open = new ConcurrentHashMap<>();
   private final SharedEncoders encoders;
+  private final UserMemory memory;
   private final java.util.concurrent.ScheduledExecutorService ticker;
 
-  private Apps(ServeConfig config, Path folder, SharedEncoders encoders) {
+  private Apps(ServeConfig config, Path folder, SharedEncoders encoders, UserMemory memory) {
     this.config = config;
     this.folder = folder;
     this.encoders = encoders;
+    this.memory = memory;
     this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "shiftrec-apps");
       t.setDaemon(true);
@@ -52,7 +54,8 @@ final class Apps implements AutoCloseable {
   synchronized void follow() {
     Map<String, Path> onDisk = stores();
     for (Map.Entry<String, Path> e : onDisk.entrySet()) {
-      if (!open.containsKey(e.getKey())) open.put(e.getKey(), App.open(e.getKey(), e.getValue().toString(), config, Map.of(), encoders));
+      if (!open.containsKey(e.getKey())) open.put(e.getKey(), App.open(e.getKey(), e.getValue().toString(), config, Map.of(), encoders,
+          memory));
     }
     for (String name : List.copyOf(open.keySet())) {
       if (!onDisk.containsKey(name)) open.remove(name).close();
@@ -75,8 +78,8 @@ final class Apps implements AutoCloseable {
   }
 
   /** Opens every app found in the deployment's folder. */
-  static Apps open(ServeConfig config, SharedEncoders encoders) {
-    Apps apps = new Apps(config, folderOf(config.db()), encoders);
+  static Apps open(ServeConfig config, SharedEncoders encoders, UserMemory memory) {
+    Apps apps = new Apps(config, folderOf(config.db()), encoders, memory);
     try {
       apps.follow();
     } catch (RuntimeException e) {
@@ -121,7 +124,7 @@ final class Apps implements AutoCloseable {
       throw new UncheckedIOException("cannot make " + folder, e);
     }
     Stores.open(file.toString()).close(); // an empty store, its schema made
-    App app = App.open(name, file.toString(), config, Map.of(), encoders);
+    App app = App.open(name, file.toString(), config, Map.of(), encoders, memory);
     open.put(name, app);
     Map<String, Object> key = app.keys.create(ApiKeys.Scope.ADMIN, "made with the app");
     Map<String, Object> doc = new LinkedHashMap<>();

@@ -27,7 +27,7 @@ import java.util.function.Function;
 final class LiveInterests {
   private final Store store;
   private final ServeConfig.UserCache cache;
-  private final long budget;
+  private final UserMemory memory;
   private final LiveCatalog catalog;
   private final Map<String, Entry> entries;
   /** The catalogue the kept entries were built on. */
@@ -70,15 +70,16 @@ final class LiveInterests {
     }
   }
 
+  /** An app alone on its memory: {@code cache}'s megabytes. */
   LiveInterests(Store store, LiveCatalog catalog, ServeConfig.UserCache cache) {
-    this(store, catalog, cache, cache.bytes());
+    this(store, catalog, cache, new UserMemory(cache.bytes()));
   }
 
-  /** @param budget bytes the kept users may hold (the cache's megabytes, or less in tests) */
-  LiveInterests(Store store, LiveCatalog catalog, ServeConfig.UserCache cache, long budget) {
+  /** @param memory what the kept users of every app of the server may hold together */
+  LiveInterests(Store store, LiveCatalog catalog, ServeConfig.UserCache cache, UserMemory memory) {
     this.store = store;
     this.cache = cache;
-    this.budget = budget;
+    this.memory = memory;
     precomputer = new Thread(this::precompute, "shiftrec-precompute");
     precomputer.setDaemon(true);
     precomputer.setPriority(Thread.MIN_PRIORITY);
@@ -97,7 +98,7 @@ final class LiveInterests {
     long weight = 256 + entry.interests.estimatedBytes() + (entry.ranked == null ? 0 : entry.ranked.bytes())
         + entry.answers.size() * ANSWER_BYTES;
     synchronized (entries) {
-      if (entry.kept) keptBytes.addAndGet(weight - entry.weight);
+      if (entry.kept) count(weight - entry.weight);
       entry.weight = weight;
     }
   }
@@ -107,7 +108,7 @@ final class LiveInterests {
       Entry before = entries.put(user, entry);
       if (before != null) dropped(before);
       entry.kept = true;
-      keptBytes.addAndGet(entry.weight);
+      count(entry.weight);
     }
   }
 
@@ -122,19 +123,19 @@ final class LiveInterests {
     synchronized (entries) {
       for (Entry e : entries.values()) e.kept = false;
       entries.clear();
-      keptBytes.set(0);
+      count(-keptBytes.get());
     }
   }
 
   private void dropped(Entry entry) {
     entry.kept = false;
-    keptBytes.addAndGet(-entry.weight);
+    count(-entry.weight);
   }
 
   /** Drops the users asked least recently until the kept entries fit the cache's memory. */
   private void trim() {
     synchronized (entries) {
-      for (var it = entries.values().iterator(); keptBytes.get() > budget && it.hasNext(); ) {
+      for (var it = entries.values().iterator(); memory.over() && it.hasNext(); ) {
         Entry e = it.next();
         it.remove();
         dropped(e);
@@ -142,7 +143,13 @@ final class LiveInterests {
     }
   }
 
-  /** What the kept users hold, about, in bytes. */
+  /** Counts a change of what this app's kept users hold, here and in the server's memory. */
+  private void count(long bytes) {
+    keptBytes.addAndGet(bytes);
+    memory.add(bytes);
+  }
+
+  /** What this app's kept users hold, about, in bytes. */
   long keptBytes() {
     return keptBytes.get();
   }
@@ -260,7 +267,7 @@ final class LiveInterests {
           finished = false;
           break;
         }
-        if (keptBytes.get() >= budget * 9 / 10) break; // more would drop users ranked before
+        if (memory.nearlyFull()) break; // more would drop users ranked before
 
         try {
           if (with(u.id(), view, entry -> rankAhead(entry, recommender))) precomputed = ++ranked;
@@ -272,8 +279,8 @@ final class LiveInterests {
       if (finished) {
         done = recommender;
         org.slf4j.LoggerFactory.getLogger(LiveInterests.class).info("ranked {} users ahead of their requests in {}"
-            + " s; users kept take about {} MB of {} MB", ranked, (System.nanoTime() - started) / 1_000_000_000L,
-            keptBytes.get() >> 20, budget >> 20);
+            + " s; users kept take about {} MB of the server's {} MB", ranked, (System.nanoTime() - started) / 1_000_000_000L,
+            keptBytes.get() >> 20, memory.budget() >> 20);
       }
     }
   }
@@ -295,10 +302,11 @@ final class LiveInterests {
     return precomputed;
   }
 
-  /** Stops ranking ahead. */
+  /** Stops ranking ahead and gives back what its users held to the server's memory. */
   void close() {
     closed = true;
     precomputer.interrupt();
+    dropAll();
   }
 
   private Entry build(String user, LiveCatalog.View view) {

@@ -119,7 +119,8 @@ public record ServeConfig(String db, String host, int port, String apiKey, boole
    * What the server keeps per user, each kept until the user's next event (or a new catalogue or model), so that a
    * user who asks again is answered without recomputing. Answers never go stale: an event reaches the next answer.
    *
-   * @param megabytes memory for users (setting {@code cache_mb}; default a quarter of the heap): their interests
+   * @param megabytes memory for the users of every app together (setting {@code cache_mb}; default a quarter of the
+   *     heap): their interests
    *     (about 220 bytes per event taken in, plus about 6 KB per interest of 384 dimensions) and what the two flags
    *     keep; the users asked least recently are dropped beyond it
    * @param answers the last few answers per user, by request ({@code answer_cache}, default true)

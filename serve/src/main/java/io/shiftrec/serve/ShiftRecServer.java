@@ -178,16 +178,17 @@ public final class ShiftRecServer implements AutoCloseable {
     config.scopedKeys().forEach((key, scope) -> configured.put(key, ApiKeys.Scope.parse(scope)));
     configured.put(config.apiKey(), ApiKeys.Scope.ADMIN);
     SharedEncoders encoders = new SharedEncoders();
+    UserMemory memory = new UserMemory(config.userCache().bytes()); // one budget for every app's users
     App defaultApp;
     try {
-      defaultApp = App.open(App.DEFAULT, config.db(), config, configured, encoders);
+      defaultApp = App.open(App.DEFAULT, config.db(), config, configured, encoders, memory);
     } catch (RuntimeException e) {
       encoders.close();
       throw e;
     }
     Apps apps = null;
     try {
-      apps = Apps.open(config, encoders);
+      apps = Apps.open(config, encoders, memory);
       ShiftRecServer server = new ShiftRecServer(config, defaultApp, apps, encoders);
       server.http.start();
       LiveCatalog.View view = defaultApp.catalog.view();

@@ -53,7 +53,8 @@ class LiveInterestsTest {
       unbounded.recommend("bob", catalog.view(), request, Map.of(), "k=3");
       long two = unbounded.keptBytes();
       unbounded.close();
-      LiveInterests bounded = new LiveInterests(store, catalog, ServeConfig.UserCache.DEFAULTS, two + one / 2);
+      LiveInterests bounded = new LiveInterests(store, catalog, ServeConfig.UserCache.DEFAULTS,
+          new UserMemory(two + one / 2));
       for (String user : List.of("ann", "bob", "ann", "eve")) {
         bounded.recommend(user, catalog.view(), request, Map.of(), "k=3");
         assertTrue(bounded.keptBytes() <= two + one / 2, "kept " + bounded.keptBytes());
@@ -61,6 +62,19 @@ class LiveInterestsTest {
       assertEquals(2, bounded.kept(), "ann (asked again) and eve; bob was asked least recently");
       bounded.recommend("ann", catalog.view(), request, Map.of(), "k=3");
       assertEquals(2, bounded.kept());
+      // a second app on the same server shares the memory: together they stay within it, and closing one gives
+      // back what its users held
+      UserMemory shared = new UserMemory(two + one / 2);
+      LiveInterests first = new LiveInterests(store, catalog, ServeConfig.UserCache.DEFAULTS, shared);
+      LiveInterests second = new LiveInterests(store, catalog, ServeConfig.UserCache.DEFAULTS, shared);
+      for (String user : List.of("ann", "bob")) first.recommend(user, catalog.view(), request, Map.of(), "k=3");
+      for (String user : List.of("eve", "ann")) second.recommend(user, catalog.view(), request, Map.of(), "k=3");
+      assertTrue(shared.used() <= two + one / 2, "kept " + shared.used());
+      assertEquals(first.keptBytes() + second.keptBytes(), shared.used());
+      first.close();
+      assertEquals(second.keptBytes(), shared.used());
+      second.close();
+      assertEquals(0, shared.used());
       bounded.close();
     }
   }
