@@ -238,5 +238,9 @@ public interface Store extends AutoCloseable {
   record ArtifactInfo(String name, long version, long createdAtMillis, Map<String, Object> metadata) {}
 
   /** The last event sequence number and the last item change number (0 for none). */
-  record Watermark(long eventSeq, long itemChange) {}
+  /**
+   * How far the store's writes have gone: the last event's sequence number, the item change counter, and how many
+   * users were deleted, so a process that keeps users in memory learns that another one deleted some.
+   */
+  record Watermark(long eventSeq, long itemChange, long userDeletions) {}
 }

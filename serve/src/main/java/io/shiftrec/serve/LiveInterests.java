@@ -233,6 +233,8 @@ final class LiveInterests {
   private static final long SETTLE_MILLIS = 2_000;
   private final Thread precomputer;
   private volatile boolean closed;
+  /** Set when every kept user was dropped: the ranking ahead starts over for the same recommender. */
+  private volatile boolean rankAgain;
   /** Users whose candidates the current recommender ranked ahead of their requests. */
   private volatile int precomputed;
 
@@ -253,6 +255,10 @@ final class LiveInterests {
       }
       LiveCatalog.View view = catalog.view();
       InterestRecommender recommender = view.recommender();
+      if (rankAgain) {
+        rankAgain = false;
+        done = null;
+      }
       if (recommender == done) continue;
       precomputed = 0;
       if (!recommender.ranks()) {
@@ -411,8 +417,26 @@ final class LiveInterests {
     return entries.size();
   }
 
-  /** Drops what is kept of these users (after they are deleted). */
-  void forget(Collection<String> users) {
+  /** Drops every kept user (after another process deleted some) and ranks users ahead again. */
+  void forgetAll() {
+    for (int s = 0; s < WRITE_STRIPES; s++) writes.incrementAndGet(s); // a build racing this is used once, not kept
+    dropAll();
+    rankAgain = true;
+  }
+
+  /** Users this server deleted and forgot, so the follower tells its own deletions from other processes'. */
+  private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
+
+  long forgotten() {
+    return forgotten.get();
+  }
+
+  /**
+   * Drops what is kept of these users (after this server deleted them; {@code deleted}: how many of them the store
+   * had, which the store's count of deletions rose by).
+   */
+  void forget(Collection<String> users, int deleted) {
+    forgotten.addAndGet(deleted);
     for (String u : users) {
       writes.incrementAndGet(stripe(u));
       drop(u);

@@ -594,7 +594,7 @@ public final class ShiftRecServer implements AutoCloseable {
       StoreEncoding.forgetBehaviourText(tx, StoreEncoding.settings(app.store), history);
       tx.commit();
     }
-    app.interests.forget(List.of(id));
+    app.interests.forget(List.of(id), deleted ? 1 : 0);
     if (!deleted) throw Problem.notFound("user", id);
     app.fallback.usersChanged();
     ctx.status(204);

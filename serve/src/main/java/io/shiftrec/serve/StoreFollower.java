@@ -36,6 +36,8 @@ final class StoreFollower implements AutoCloseable {
   private final AtomicBoolean training = new AtomicBoolean();
   /** What the server has taken in so far. */
   private Store.Watermark seen;
+  /** The users this server had deleted itself at the last look ({@link LiveInterests#forgotten}). */
+  private long forgottenSeen;
   /** The event watermark of the last training started here, so a failed one is not retried at once. */
   private long lastTrainingFrom;
 
@@ -97,6 +99,11 @@ final class StoreFollower implements AutoCloseable {
       if (changed > 0) LOG.info("took in {} items written by another process", changed);
     }
     if (now.eventSeq() > seen.eventSeq()) interests.followEvents(store.usersWithEventsAfter(seen.eventSeq()));
+    // another process deleted users (this one forgets its own at once): which, the store no longer knows, so every
+    // kept user is rebuilt from the store on next use and ranked ahead again
+    long forgotten = interests.forgotten();
+    if (now.userDeletions() - seen.userDeletions() > forgotten - forgottenSeen) interests.forgetAll();
+    forgottenSeen = forgotten;
     seen = now;
     eventRate.record(System.currentTimeMillis(), now.eventSeq());
     fallback.refresh(now);

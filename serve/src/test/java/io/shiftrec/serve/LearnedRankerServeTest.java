@@ -95,6 +95,34 @@ class LearnedRankerServeTest {
   }
 
   /**
+   * A user deleted by another process (another server on the same database) is forgotten by this one at its next
+   * look at the store, although it kept them ranked ahead: they are answered as a stranger, never from their history.
+   */
+  @Test
+  void aUserDeletedByAnotherProcessIsForgotten() throws Exception {
+    Path db = TestStore.create(dir);
+    saveAlienToPrideRanker(db);
+    ServeConfig config = new ServeConfig(db.toString(), "127.0.0.1", 0, "key-0123456789abcdef", false,
+        ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0).withLifecycle(1, 0);
+    try (ShiftRecServer server = ShiftRecServer.start(config)) {
+      String base = "http://127.0.0.1:" + server.port();
+      assertEquals("shiftrec-learned v1", get(base + "/users/ann/recommendations?k=1").get("model").asText());
+      try (Store other = Stores.openExisting(db.toString()); Store.Transaction tx = other.begin()) {
+        assertTrue(tx.deleteUser("ann"));
+        tx.commit();
+      }
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      String model = "";
+      while (System.nanoTime() < deadline) {
+        model = get(base + "/users/ann/recommendations?k=1&offset=" + (System.nanoTime() % 7)).get("model").asText();
+        if (model.equals("fallback")) break;
+        Thread.sleep(50);
+      }
+      assertEquals("fallback", model, "ann was deleted: no recommendations from her history");
+    }
+  }
+
+  /**
    * Saves a ranker whose one feature is ItemKNN, with one neighbour list: Alien → Pride and Prejudice.
    */
   private static void saveAlienToPrideRanker(Path db) {

@@ -339,7 +339,12 @@ public abstract class JdbcStore implements Store {
       // Events go with the user row (ON DELETE CASCADE).
       try (PreparedStatement ps = writer.prepareStatement("DELETE FROM users WHERE id = ?")) {
         ps.setString(1, id);
-        return ps.executeUpdate() > 0;
+        if (ps.executeUpdate() == 0) return false;
+        try (Statement counted = writer.createStatement()) { // other processes drop what they keep of the user
+          counted.executeUpdate("INSERT INTO meta(key, value) VALUES('user_deletions', 1) ON CONFLICT(key)"
+              + " DO UPDATE SET value = CAST(meta.value AS BIGINT) + 1");
+        }
+        return true;
       } catch (SQLException e) {
         throw failure("cannot delete user " + id + ": " + describe(e), e);
       }
@@ -837,8 +842,9 @@ public abstract class JdbcStore implements Store {
   @Override
   public Watermark watermark() {
     return read("watermark", c -> first(c, "SELECT (SELECT coalesce(max(seq), 0) FROM events),"
-        + " (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'item_change')",
-        rs -> new Watermark(rs.getLong(1), rs.getLong(2))).orElseThrow());
+        + " (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'item_change'),"
+        + " coalesce((SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'user_deletions'), 0)",
+        rs -> new Watermark(rs.getLong(1), rs.getLong(2), rs.getLong(3))).orElseThrow());
   }
 
   @Override

@@ -94,11 +94,13 @@ public abstract class StoreContract {
   @Test
   void deletingAUserRemovesTheUserAndEveryEventOfTheirsOnly() {
     seed();
+    long deletionsBefore = store.watermark().userDeletions();
     try (Store.Transaction tx = store.begin()) {
       assertTrue(tx.deleteUser("u1"));
       assertFalse(tx.deleteUser("nobody"));
       tx.commit();
     }
+    assertEquals(deletionsBefore + 1, store.watermark().userDeletions(), "the watermark counts the deletion");
     assertTrue(store.user("u1").isEmpty());
     assertTrue(store.eventsOf("u1").isEmpty());
     assertEquals(1, store.eventsOf("u2").size());
@@ -288,7 +290,7 @@ public abstract class StoreContract {
   @Test
   void theWatermarkFindsWhatWasWrittenSince() {
     Store.Watermark empty = store.watermark();
-    assertEquals(new Store.Watermark(0, 0), empty);
+    assertEquals(new Store.Watermark(0, 0, 0), empty);
     seed();
     Store.Watermark seeded = store.watermark();
     assertTrue(seeded.eventSeq() > 0 && seeded.itemChange() > 0, seeded.toString());
