@@ -93,10 +93,22 @@ final class LiveInterests {
   /** What one kept answer holds, about: a page of recommendations and its key. */
   private static final long ANSWER_BYTES = 2_048;
 
+  /**
+   * Makes the entry's kept answers and candidates those of {@code recommender} (its holder holds its lock): after a
+   * model was activated or items hidden, the old recommender's are dropped.
+   */
+  private static void answeringBy(Entry entry, InterestRecommender recommender) {
+    if (entry.answeredBy == recommender) return;
+    entry.answers.clear();
+    entry.ranked = null;
+    entry.answeredBy = recommender;
+  }
+
   /** Weighs the entry again (its holder holds its lock), counting the change while it is kept. */
   private void weigh(Entry entry) {
     long weight = 256 + entry.interests.estimatedBytes() + (entry.ranked == null ? 0 : entry.ranked.bytes())
         + entry.answers.size() * ANSWER_BYTES;
+    if (weight == entry.weight) return; // most requests: nothing to count, no lock to take
     synchronized (entries) {
       if (entry.kept) count(weight - entry.weight);
       entry.weight = weight;
@@ -134,6 +146,7 @@ final class LiveInterests {
 
   /** Drops the users asked least recently until the kept entries fit the cache's memory. */
   private void trim() {
+    if (!memory.over()) return;
     synchronized (entries) {
       for (var it = entries.values().iterator(); memory.over() && it.hasNext(); ) {
         Entry e = it.next();
@@ -208,11 +221,7 @@ final class LiveInterests {
                                  Map<String, String> context, String requestKey) {
     return with(user, view, entry -> {
       InterestRecommender recommender = view.recommender();
-      if (entry.answeredBy != recommender) { // a model was activated since: its answers, not the old one's
-        entry.answers.clear();
-        entry.ranked = null;
-        entry.answeredBy = recommender;
-      }
+      answeringBy(entry, recommender);
       if (cache.answers()) {
         List<Recommendation> kept = entry.answers.get(requestKey);
         if (kept != null) return kept;
@@ -294,11 +303,7 @@ final class LiveInterests {
   /** Ranks the entry's user unless they have no events or are ranked already; whether they have candidates now. */
   private static boolean rankAhead(Entry entry, InterestRecommender recommender) {
     if (entry.events == 0) return false;
-    if (entry.answeredBy != recommender) {
-      entry.answers.clear();
-      entry.ranked = null;
-      entry.answeredBy = recommender;
-    }
+    answeringBy(entry, recommender);
     if (entry.ranked == null) entry.ranked = recommender.rankedCandidates(entry.interests);
     return true;
   }
