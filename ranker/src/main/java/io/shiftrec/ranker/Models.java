@@ -11,6 +11,7 @@ import io.shiftrec.candidates.NextItemModel;
 import io.shiftrec.candidates.NextItemSvdModel;
 import io.shiftrec.candidates.PopularityModel;
 import io.shiftrec.candidates.ShiftRecModel;
+import io.shiftrec.sequence.SequenceModel;
 
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.learn.BprMf;
@@ -30,10 +31,10 @@ public final class Models {
   /** Every name {@link #create} accepts, in the order reports list them. */
   public static List<String> known() {
     return List.of(PopularityModel.NAME, DomainPopularityModel.NAME, ItemKnnModel.NAME, ItemKnnModel.RECENT,
-        NextItemModel.NAME, NextItemSvdModel.NAME, FactorModel.IALS, FactorModel.BPR, ContentModel.NAME,
-        ContentModel.ADAPTER, ShiftRecModel.NAME,
+        NextItemModel.NAME, NextItemSvdModel.NAME, SequenceModel.SASREC, FactorModel.IALS, FactorModel.BPR,
+        ContentModel.NAME, ContentModel.ADAPTER, ShiftRecModel.NAME,
         ShiftRecModel.SINGLE_INTEREST, ShiftRecModel.ZERO_SHOT, ShiftRecModel.TRANSFER, ShiftRecModel.ADAPTER,
-        LearnedRankerModel.NAME);
+        SequenceModel.TEXT, LearnedRankerModel.NAME);
   }
 
   /** Names of the baselines (everything that is not a ShiftRec variant). */
@@ -49,11 +50,12 @@ public final class Models {
     if (parts.length > 1 && !base.equals(FactorModel.IALS) && !base.equals(FactorModel.BPR)
         && !base.equals(LearnedRankerModel.NAME)
         && !base.equals(ContentModel.ADAPTER) && !base.equals(NextItemModel.NAME)
-        && !base.equals(NextItemSvdModel.NAME)) {
+        && !base.equals(NextItemSvdModel.NAME) && !base.equals(SequenceModel.SASREC)
+        && !base.equals(SequenceModel.TEXT)) {
       throw new IllegalArgumentException("model '" + base + "' takes no hyperparameters (only "
           + FactorModel.IALS + ", " + FactorModel.BPR + ", " + LearnedRankerModel.NAME + ", "
-          + ContentModel.ADAPTER + ", " + NextItemModel.NAME + " and "
-          + NextItemSvdModel.NAME + " do), got '" + name
+          + ContentModel.ADAPTER + ", " + NextItemModel.NAME + ", " + NextItemSvdModel.NAME + ", "
+          + SequenceModel.SASREC + " and " + SequenceModel.TEXT + " do), got '" + name
           + "'");
     }
     return switch (base) {
@@ -72,6 +74,7 @@ public final class Models {
         for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));
         yield new NextItemSvdModel(n, config);
       }
+      case SequenceModel.SASREC, SequenceModel.TEXT -> SequenceModel.parse(n);
       case FactorModel.IALS -> {
         ImplicitAls.Config config = ImplicitAls.Config.defaults();
         for (int p = 1; p < parts.length; p++) config = config.with(key(parts[p], name), value(parts[p]));

@@ -109,9 +109,10 @@ class ModelsTest {
 
   @Test
   void unknownModelNamesTheKnownOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("sasrec"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("bert4rec"));
     assertTrue(e.getMessage().contains(
-        "pop, pop-domain, itemknn, itemknn-recent, next-item, next-item-svd, ials, bpr, content"), e.getMessage());
+        "pop, pop-domain, itemknn, itemknn-recent, next-item, next-item-svd, sasrec, ials, bpr, content"),
+        e.getMessage());
   }
 
   @Test

@@ -1,0 +1,86 @@
+package io.shiftrec.sequence;
+
+import io.shiftrec.core.Parameters;
+import io.shiftrec.core.TrainingData;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hyperparameters of a self-attentive sequence model. The defaults are the SASRec paper's (Kang &amp; McAuley 2018,
+ * section IV-C): two blocks of one head, 50 dimensions, Adam at 0.001, batches of 128. The paper sets the history
+ * read and the dropout per dataset family: 200 items and 0.2 for MovieLens-1M (dense, long histories), 50 and 0.5
+ * for the sparse Amazon and Steam sets. {@code maxLength} and {@code dropout} 0 mean "by the data":
+ * {@link #forData} picks the dense family when the mean training history holds at least {@link #DENSE_MEAN_HISTORY}
+ * items (MovieLens-1M averages 163 per user, the paper's Amazon sets 7 to 9, Steam 12).
+ *
+ * <p>The loss is that of the generative-recommenders reproduction of SASRec, whose ML-1M figures the issue quotes: a
+ * softmax over the target and {@code negatives} items drawn uniformly for each batch (0: over every item), of the
+ * cosine between the user's state and each item divided by {@code temperature} (0: the plain dot product of the
+ * paper, which trains slower). Training stops when the validation NDCG@10 (each user's last training item,
+ * ranked from the items before it) has not improved for {@code patience} validations, one every
+ * {@code validateEvery} epochs, or after {@code maxEpochs} (100, as the reproduction's 101 epochs); the best
+ * validated weights are kept.
+ */
+public record SequenceConfig(int dim, int blocks, int heads, int maxLength, float dropout, float learningRate,
+                             int batchSize, int negatives, float temperature, int maxEpochs, int validateEvery,
+                             int patience) {
+  public static final int DENSE_MEAN_HISTORY = 50;
+
+  public SequenceConfig {
+    if (dim < 1 || blocks < 1 || heads < 1 || dim % heads != 0) {
+      throw new IllegalArgumentException("dim must be a positive multiple of heads and blocks positive, got dim "
+          + dim + ", heads " + heads + ", blocks " + blocks);
+    }
+    if (maxLength < 0 || dropout < 0f || dropout >= 1f || !(learningRate > 0f) || batchSize < 1 || negatives < 0
+        || !(temperature >= 0f) || maxEpochs < 1 || validateEvery < 1 || patience < 1) {
+      throw new IllegalArgumentException("maxlen, negatives and temperature must be ≥ 0, dropout in [0, 1), and lr, batch,"
+          + " epochs, validate-every and patience positive");
+    }
+  }
+
+  public static SequenceConfig defaults() {
+    return new SequenceConfig(50, 2, 1, 0, 0f, 0.001f, 128, 128, 0.05f, 100, 2, 5);
+  }
+
+  /** This config with the history length and dropout the paper uses for data like {@code train}, where unset. */
+  public SequenceConfig forData(TrainingData train) {
+    double mean = train.numUsers() == 0 ? 0 : (double) train.size() / train.numUsers();
+    boolean dense = mean >= DENSE_MEAN_HISTORY;
+    return new SequenceConfig(dim, blocks, heads, maxLength > 0 ? maxLength : dense ? 200 : 50,
+        dropout > 0f ? dropout : dense ? 0.2f : 0.5f, learningRate, batchSize, negatives, temperature, maxEpochs,
+        validateEvery, patience);
+  }
+
+  /** This config with one hyperparameter set from text, e.g. {@code with("dim", "64")}. */
+  public SequenceConfig with(String key, String value) {
+    Map<String, String> all = settable();
+    if (!all.containsKey(key)) throw Parameters.unknown("sequence model", key, List.copyOf(all.keySet()));
+    all.put(key, value);
+    String what = key + " of the sequence model";
+    return new SequenceConfig(Parameters.integer(what, all.get("dim")), Parameters.integer(what, all.get("blocks")),
+        Parameters.integer(what, all.get("heads")), Parameters.integer(what, all.get("maxlen")),
+        (float) Parameters.number(what, all.get("dropout")), (float) Parameters.number(what, all.get("lr")),
+        Parameters.integer(what, all.get("batch")), Parameters.integer(what, all.get("negatives")),
+        (float) Parameters.number(what, all.get("temperature")), Parameters.integer(what, all.get("epochs")), Parameters.integer(what, all.get("validate-every")),
+        Parameters.integer(what, all.get("patience")));
+  }
+
+  /** Every hyperparameter by its command-line name, with its value. */
+  public Map<String, String> settable() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("dim", Integer.toString(dim));
+    m.put("blocks", Integer.toString(blocks));
+    m.put("heads", Integer.toString(heads));
+    m.put("maxlen", Integer.toString(maxLength));
+    m.put("dropout", Float.toString(dropout));
+    m.put("lr", Float.toString(learningRate));
+    m.put("batch", Integer.toString(batchSize));
+    m.put("negatives", Integer.toString(negatives));
+    m.put("temperature", Float.toString(temperature));
+    m.put("epochs", Integer.toString(maxEpochs));
+    m.put("validate-every", Integer.toString(validateEvery));
+    m.put("patience", Integer.toString(patience));
+    return m;
+  }
+}
