@@ -97,7 +97,12 @@ final class SequenceTrainer {
           double lossSum = 0;
           for (int b = 0; b < batches.length; b += config.batchSize()) {
             int size = Math.min(config.batchSize(), batches.length - b);
-            lossSum += step(manager, params, adam, causal, examples, batches, b, size, random) * size;
+            double loss = step(manager, params, adam, causal, examples, batches, b, size, random);
+            if (!Double.isFinite(loss)) {
+              throw new IllegalStateException(name + ": training diverged (loss " + loss + ") at epoch " + epoch
+                  + "; try a lower lr");
+            }
+            lossSum += loss * size;
           }
           if (epoch % config.validateEvery() == 0 || epoch == config.maxEpochs()) {
             double ndcg = validate(manager, params, causal, examples);
@@ -344,6 +349,7 @@ final class SequenceTrainer {
       for (int r = 0; r < size; r++) {
         int k = first + r, target = e.validationTargets[k], row = r * numItems;
         float targetScore = scores[row + target];
+        if (Float.isNaN(targetScore)) continue; // a miss: never let scores that went wrong look like a perfect ranking
         for (int t = 0; t < maxLength; t++) {
           long item = e.validationInputs[k * maxLength + t];
           if (item > 0) scores[row + (int) item - 1] = Float.NEGATIVE_INFINITY;
