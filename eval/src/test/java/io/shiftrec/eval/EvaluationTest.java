@@ -142,10 +142,10 @@ class EvaluationTest {
 
   @Test
   void badOptionsFailBeforeAnyWorkNamingTheChoices() {
-    EvaluateOptions o = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "loo", List.of("pop", "sasrec"),
-        null);
+    EvaluateOptions o = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "loo",
+        List.of("pop", "bert4rec"), null);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(o, Progress.NONE));
-    assertTrue(e.getMessage().contains("sasrec") && e.getMessage().contains("itemknn"), e.getMessage());
+    assertTrue(e.getMessage().contains("bert4rec") && e.getMessage().contains("itemknn"), e.getMessage());
     EvaluateOptions p = EvaluateOptions.of(ImportFormat.GENERIC, Path.of("nowhere"), "cold-item", List.of("pop"), null)
         .withColdShare(1.0);
     e = assertThrows(IllegalArgumentException.class, () -> Evaluation.run(p, Progress.NONE));
