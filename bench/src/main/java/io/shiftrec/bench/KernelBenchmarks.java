@@ -12,6 +12,7 @@ import io.shiftrec.core.Vectors;
 import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.interest.InterestProfile;
 import io.shiftrec.interest.UserInterests;
+import io.shiftrec.sequence.SequenceNetwork;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -27,8 +28,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * JMH micro-benchmarks of the serving kernels, on a synthetic catalogue the size of the MovieLens 1M subset (unit
- * vectors of 384 dimensions): dot products, top-k selection, the interests' kernel mixture over every item, and one
- * ANN query. Run by {@code ./shiftrec bench kernels}.
+ * vectors of 384 dimensions): dot products, top-k selection, the interests' kernel mixture over every item, one
+ * ANN query, and the sequence models' forward pass (their serving cost; the time of a call does not depend on the
+ * weights' values, so they are drawn). Run by {@code ./shiftrec bench kernels}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +49,8 @@ public class KernelBenchmarks {
   private InterestProfile profile;
   private AnnIndex index;
   private int[] found;
+  private SequenceNetwork sequence;
+  private int[] history;
 
   @Setup
   public void setUp() {
@@ -69,6 +73,39 @@ public class KernelBenchmarks {
     profile = user.profiles().get("m");
     index = AnnIndex.build(space, AnnIndex.Params.DEFAULT, 42);
     found = new int[100];
+    sequence = drawnSequenceNetwork(random, items);
+    history = new int[SEQUENCE_LENGTH];
+    for (int t = 0; t < history.length; t++) history[t] = random.nextInt(items);
+  }
+
+  /** The sequence models' shape on MovieLens-like data: 50 dimensions, two blocks of one head, 200 items read. */
+  private static final int SEQUENCE_DIM = 50;
+  private static final int SEQUENCE_LENGTH = 200;
+
+  private static SequenceNetwork drawnSequenceNetwork(SplittableRandom random, int items) {
+    SequenceNetwork.Block[] blocks = new SequenceNetwork.Block[2];
+    int d = SEQUENCE_DIM, dd = SEQUENCE_DIM * SEQUENCE_DIM;
+    for (int b = 0; b < blocks.length; b++) {
+      blocks[b] = new SequenceNetwork.Block(ones(), drawn(random, d), drawn(random, dd), drawn(random, d),
+          drawn(random, dd), drawn(random, d), drawn(random, dd), drawn(random, d), drawn(random, dd),
+          drawn(random, d), ones(), drawn(random, d), drawn(random, dd), drawn(random, d), drawn(random, dd),
+          drawn(random, d));
+    }
+    return new SequenceNetwork(SEQUENCE_DIM, 1, SEQUENCE_LENGTH, drawn(random, items * SEQUENCE_DIM),
+        drawn(random, items * SEQUENCE_DIM), drawn(random, SEQUENCE_LENGTH * SEQUENCE_DIM), blocks, ones(),
+        drawn(random, SEQUENCE_DIM));
+  }
+
+  private static float[] drawn(SplittableRandom random, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) v[i] = (float) (random.nextGaussian() * 0.1);
+    return v;
+  }
+
+  private static float[] ones() {
+    float[] v = new float[SEQUENCE_DIM];
+    java.util.Arrays.fill(v, 1f);
+    return v;
   }
 
   private static float[] unit(SplittableRandom random) {
@@ -121,5 +158,16 @@ public class KernelBenchmarks {
     TopK top = new TopK(100);
     for (int r = 0; r < items; r++) top.offer(r, Vectors.dot(space.vectors, r * DIMENSION, query, DIMENSION));
     return top.drain(null);
+  }
+
+  /**
+   * One user scored by a sequence model ({@code sasrec}, {@code shiftrec-seq}): the forward pass over their latest
+   * 200 items, then every item's score. Sampled, so the report gives the percentiles.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  public float[] sequenceModelScoresAUser() {
+    sequence.score(sequence.state(history, 0, history.length), out);
+    return out;
   }
 }

@@ -255,7 +255,8 @@ final class BenchCommand {
   @Command(name = "kernels", mixinStandardHelpOptions = true,
       description = "JMH micro-benchmarks of the serving kernels on a synthetic catalogue of MovieLens 1M's size:"
           + " dot products (one running sum, four), top-100 selection, the interests' kernel mixture over every item,"
-          + " an ANN query and the scan it replaces; microseconds per call, one forked JVM.")
+          + " an ANN query and the scan it replaces, a sequence model scoring one user (sampled: percentiles);"
+          + " microseconds per call, one forked JVM.")
   static final class Kernels implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "1",
         description = "Seconds per warm-up and per measured iteration (3 and 5 of them). Default: ${DEFAULT-VALUE}.")

@@ -128,7 +128,8 @@ public final class SequenceModel implements Model {
   public Map<String, Object> fitted() {
     if (result == null) return Map.of();
     Map<String, Object> m = new LinkedHashMap<>(Parameters.inOrder("maxlen", used.maxLength(), "dropout",
-        used.dropout(), "epochs", result.epochs(), "best_epoch", result.bestEpoch(), "validation_ndcg10",
+        used.dropout(), "steps", result.steps(), "best_step", result.bestStep(), "epochs",
+        Math.round(result.epochs() * 10) / 10.0, "validation_ndcg10",
         Math.round(result.validationNdcg() * 10000) / 10000.0, "training_seconds",
         Math.round(result.seconds() * 10) / 10.0));
     if (residualMin > 0) m.put("residual_min", residualMin);

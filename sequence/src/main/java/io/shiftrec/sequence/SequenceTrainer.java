@@ -37,6 +37,8 @@ final class SequenceTrainer {
   private static final float ADAM_EPSILON = 1e-8f;
   private static final int VALIDATION_BATCH = 256;
   private static final int SORTED_RUN = 8;
+  /** Users ranked at each validation check, at most (drawn from the seed beyond that). */
+  private static final int VALIDATION_USERS = 3000;
   private static final float NORM_EPSILON = 1e-6f;
 
   static {
@@ -54,7 +56,8 @@ final class SequenceTrainer {
   }
 
   /** What training reached, for the report. */
-  record Result(SequenceNetwork network, int epochs, int bestEpoch, double validationNdcg, double seconds) {}
+  record Result(SequenceNetwork network, int steps, int bestStep, double epochs, double validationNdcg,
+                double seconds) {}
 
   private final TrainingData train;
   private final SequenceConfig config;
@@ -88,29 +91,33 @@ final class SequenceTrainer {
         NDArray causal = causalMask(manager);
         int[] order = new int[examples.trainingUsers];
         for (int i = 0; i < order.length; i++) order[i] = i;
+        int[] validators = validators(examples, random);
         Map<String, float[]> best = snapshot(params);
-        double bestNdcg = -1;
-        int bestEpoch = 0, sinceBest = 0, epoch = 0;
-        while (epoch < config.maxEpochs() && sinceBest < config.patience()) {
-          epoch++;
+        double bestNdcg = -1, lossSum = 0;
+        int bestStep = 0, sinceBest = 0, step = 0, losses = 0;
+        while (step < config.maxSteps() && sinceBest < config.patience()) {
           int[] batches = batchOrder(order, examples, random);
-          double lossSum = 0;
-          for (int b = 0; b < batches.length; b += config.batchSize()) {
+          for (int b = 0; b < batches.length && step < config.maxSteps() && sinceBest < config.patience();
+               b += config.batchSize()) {
             int size = Math.min(config.batchSize(), batches.length - b);
             double loss = step(manager, params, adam, causal, examples, batches, b, size, random);
+            step++;
             if (!Double.isFinite(loss)) {
-              throw new IllegalStateException(name + ": training diverged (loss " + loss + ") at epoch " + epoch
+              throw new IllegalStateException(name + ": training diverged (loss " + loss + ") at step " + step
                   + "; try a lower lr");
             }
-            lossSum += loss * size;
-          }
-          if (epoch % config.validateEvery() == 0 || epoch == config.maxEpochs()) {
-            double ndcg = validate(manager, params, causal, examples);
-            LOG.info("{}: epoch {}, loss {}, validation NDCG@10 {}", name, epoch,
-                String.format("%.4f", lossSum / order.length), String.format("%.4f", ndcg));
+            lossSum += loss;
+            losses++;
+            if (step % config.validateEvery() != 0 && step != config.maxSteps()) continue;
+            double ndcg = validate(manager, params, causal, examples, validators);
+            LOG.info("{}: step {} (epoch {}), loss {}, validation NDCG@10 {}", name, step,
+                String.format("%.1f", (double) step * config.batchSize() / order.length),
+                String.format("%.4f", lossSum / losses), String.format("%.4f", ndcg));
+            lossSum = 0;
+            losses = 0;
             if (ndcg > bestNdcg) {
               bestNdcg = ndcg;
-              bestEpoch = epoch;
+              bestStep = step;
               best = snapshot(params);
               sinceBest = 0;
             } else {
@@ -119,7 +126,9 @@ final class SequenceTrainer {
           }
         }
         SequenceNetwork network = network(best, manager);
-        return new Result(network, epoch, bestEpoch, bestNdcg, (System.nanoTime() - started) / 1e9);
+        double stepsPerEpoch = Math.ceil((double) order.length / config.batchSize());
+        return new Result(network, step, bestStep, step / stepsPerEpoch, bestNdcg,
+            (System.nanoTime() - started) / 1e9);
       }
     }
   }
@@ -326,9 +335,29 @@ final class SequenceTrainer {
     return x.div(x.square().sum(new int[] {-1}, true).add(NORM_EPSILON * NORM_EPSILON).sqrt());
   }
 
-  /** NDCG@10 of each validation user's last training item among every item they have not had. */
-  private double validate(NDManager manager, Map<String, NDArray> params, NDArray causal, Examples e) {
-    int users = e.trainingUsers;
+  /**
+   * The users whose validation item is ranked at each check: every one up to {@link #VALIDATION_USERS}, else that many
+   * drawn from the seed; by length, so a batch pads little.
+   */
+  private int[] validators(Examples e, SplittableRandom random) {
+    int[] all = new int[e.trainingUsers];
+    for (int i = 0; i < all.length; i++) all[i] = i;
+    if (all.length > VALIDATION_USERS) {
+      shuffle(all, random);
+      all = Arrays.copyOf(all, VALIDATION_USERS);
+    }
+    Integer[] boxed = new Integer[all.length];
+    for (int i = 0; i < all.length; i++) boxed[i] = all[i];
+    Arrays.sort(boxed, (a, b) -> e.validationLengths[a] != e.validationLengths[b]
+        ? Integer.compare(e.validationLengths[a], e.validationLengths[b]) : Integer.compare(a, b));
+    for (int i = 0; i < all.length; i++) all[i] = boxed[i];
+    return all;
+  }
+
+  /** NDCG@10 of each validator's last training item among every item they have not had. */
+  private double validate(NDManager manager, Map<String, NDArray> params, NDArray causal, Examples e,
+                          int[] validators) {
+    int users = validators.length;
     double sum = 0;
     for (int first = 0; first < users; first += VALIDATION_BATCH) {
       int size = Math.min(VALIDATION_BATCH, users - first);
@@ -336,10 +365,11 @@ final class SequenceTrainer {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         int length = 0;
-        for (int r = 0; r < size; r++) length = Math.max(length, e.validationLengths[first + r]);
+        for (int r = 0; r < size; r++) length = Math.max(length, e.validationLengths[validators[first + r]]);
         long[] input = new long[size * length];
         for (int r = 0; r < size; r++) {
-          System.arraycopy(e.validationInputs, (first + r) * maxLength + maxLength - length, input, r * length, length);
+          System.arraycopy(e.validationInputs, validators[first + r] * maxLength + maxLength - length, input,
+              r * length, length);
         }
         NDArray inputs = manager.create(input, new Shape(size, length));
         NDArray table = itemTable.rows(params);
@@ -347,7 +377,7 @@ final class SequenceTrainer {
         scores = last.matMul(outputRows(table).transpose()).toFloatArray();
       }
       for (int r = 0; r < size; r++) {
-        int k = first + r, target = e.validationTargets[k], row = r * numItems;
+        int k = validators[first + r], target = e.validationTargets[k], row = r * numItems;
         float targetScore = scores[row + target];
         if (Float.isNaN(targetScore)) continue; // a miss: never let scores that went wrong look like a perfect ranking
         for (int t = 0; t < maxLength; t++) {

@@ -29,8 +29,8 @@ class SequenceModelTest {
 
   static SequenceConfig small() {
     return SequenceConfig.defaults().with("dim", "16").with("maxlen", "8").with("dropout", "0.1")
-        .with("negatives", "16").with("batch", "32").with("lr", "0.005").with("epochs", "40")
-        .with("patience", "40");
+        .with("negatives", "16").with("batch", "32").with("lr", "0.005").with("steps", "120")
+        .with("validate-every", "6").with("patience", "20");
   }
 
   /**
@@ -106,7 +106,7 @@ class SequenceModelTest {
   @Test
   void theSameSeedGivesTheSameModel() {
     TrainingData train = ring(30, 40, 10, 3);
-    SequenceConfig config = small().with("epochs", "4");
+    SequenceConfig config = small().with("steps", "8");
     float[] a = new float[30], b = new float[30];
     SequenceModel first = SequenceModel.sasrec(SequenceModel.SASREC, config);
     first.fit(train, 5);
@@ -122,7 +122,7 @@ class SequenceModelTest {
   /** PyTorch's native library comes from the Maven artefacts: the engine starts with downloads forbidden. */
   @Test
   void theEngineStartsWithoutANetwork() {
-    SequenceModel model = SequenceModel.sasrec(SequenceModel.SASREC, small().with("epochs", "1"));
+    SequenceModel model = SequenceModel.sasrec(SequenceModel.SASREC, small().with("steps", "1"));
     model.fit(ring(30, 8, 5, 1), 1);
     assertEquals("true", System.getProperty("ai.djl.offline"));
     assertEquals(30, model.network().numItems());
