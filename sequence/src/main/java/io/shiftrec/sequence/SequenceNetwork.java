@@ -1,5 +1,8 @@
 package io.shiftrec.sequence;
 
+import io.shiftrec.core.Vectors;
+import java.util.Arrays;
+
 /**
  * A trained self-attentive sequence model (SASRec, Kang &amp; McAuley, ICDM 2018) as plain float arrays, and its
  * forward pass for one user: the items of a history, each an input vector plus the vector of its position, go
@@ -93,7 +96,7 @@ public final class SequenceNetwork {
     }
     float[] q = new float[n * dim], keys = new float[n * dim], values = new float[n * dim];
     float[] queries = new float[n * dim], attended = new float[n * dim], inner = new float[n * dim];
-    float[] weights = new float[n];
+    float[] weights = new float[n], keysByDimension = new float[n * dim];
     for (int b = 0; b < blocks.length; b++) {
       // the last block's output is read at the last position only, so only that row is computed past keys/values
       int first = b == blocks.length - 1 ? n - 1 : 0;
@@ -102,7 +105,7 @@ public final class SequenceNetwork {
       affine(x, 0, n, block.key, block.keyBias, keys);
       affine(x, 0, n, block.value, block.valueBias, values);
       affine(q, first, n, block.query, block.queryBias, queries);
-      attend(queries, keys, values, first, n, weights, attended);
+      attend(queries, keys, values, first, n, weights, keysByDimension, attended);
       affine(attended, first, n, block.output, block.outputBias, inner);
       for (int i = first * dim; i < n * dim; i++) x[i] = q[i] + inner[i];
       layerNorm(x, first, n, block.feedForwardGamma, block.feedForwardBeta, q);
@@ -121,38 +124,43 @@ public final class SequenceNetwork {
   /** Every item's score for a state: its dot product with the item's scoring vector. */
   public void score(float[] state, float[] scoresOut) {
     int ni = numItems();
-    for (int i = 0; i < ni; i++) {
-      float s = 0f;
-      int row = i * dim;
-      for (int c = 0; c < dim; c++) s += state[c] * scoring[row + c];
-      scoresOut[i] = s;
-    }
+    for (int i = 0; i < ni; i++) scoresOut[i] = Vectors.dotUnrolled(scoring, i * dim, state, 0, dim);
   }
 
-  /** Causal attention of rows {@code first .. n-1}: each query reads the keys and values up to its own position. */
+  /**
+   * Causal attention of rows {@code first .. n-1}: each query reads the keys and values up to its own position. The
+   * keys are read transposed (a row per dimension), so a query's scores and its output are running sums along rows,
+   * loops the JIT vectorises, where a dot product per key would be a reduction it does not.
+   */
   private void attend(float[] queries, float[] keys, float[] values, int first, int n, float[] weights,
-                      float[] out) {
+                      float[] keysByDimension, float[] out) {
+    for (int s = 0; s < n; s++) {
+      for (int c = 0; c < dim; c++) keysByDimension[c * n + s] = keys[s * dim + c];
+    }
     int headDim = dim / heads;
     float scale = (float) (1.0 / Math.sqrt(headDim));
     for (int t = first; t < n; t++) {
       for (int h = 0; h < heads; h++) {
         int offset = h * headDim;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int s = 0; s <= t; s++) {
-          float dot = 0f;
-          for (int c = 0; c < headDim; c++) dot += queries[t * dim + offset + c] * keys[s * dim + offset + c];
-          weights[s] = dot * scale;
-          max = Math.max(max, weights[s]);
+        Arrays.fill(weights, 0, t + 1, 0f);
+        for (int c = offset; c < offset + headDim; c++) {
+          float q = queries[t * dim + c] * scale;
+          int row = c * n;
+          for (int s = 0; s <= t; s++) weights[s] += q * keysByDimension[row + s];
         }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int s = 0; s <= t; s++) max = Math.max(max, weights[s]);
         float sum = 0f;
         for (int s = 0; s <= t; s++) {
           weights[s] = (float) Math.exp(weights[s] - max);
           sum += weights[s];
         }
-        for (int c = 0; c < headDim; c++) out[t * dim + offset + c] = 0f;
+        int row = t * dim + offset;
+        Arrays.fill(out, row, row + headDim, 0f);
         for (int s = 0; s <= t; s++) {
           float w = weights[s] / sum;
-          for (int c = 0; c < headDim; c++) out[t * dim + offset + c] += w * values[s * dim + offset + c];
+          int from = s * dim + offset;
+          for (int c = 0; c < headDim; c++) out[row + c] += w * values[from + c];
         }
       }
     }
