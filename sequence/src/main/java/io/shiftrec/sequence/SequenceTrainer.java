@@ -65,6 +65,8 @@ final class SequenceTrainer {
   private final int numItems;
   private final int maxLength;
   private final int dim;
+  /** Each parameter's shape, recorded by {@link #snapshot} so the kept weights can be rebuilt as arrays. */
+  private final Map<String, Shape> shapes = new LinkedHashMap<>();
 
   SequenceTrainer(TrainingData train, SequenceConfig config, ItemTable itemTable) {
     this.train = train;
@@ -438,8 +440,6 @@ final class SequenceTrainer {
         w.get("finalGamma"), w.get("finalBeta"));
   }
 
-  private final Map<String, Shape> shapes = new LinkedHashMap<>();
-
   private Map<String, float[]> snapshot(Map<String, NDArray> params) {
     Map<String, float[]> copy = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -459,7 +459,7 @@ final class SequenceTrainer {
     return x.reshape(batch, -1, heads, headDim).transpose(0, 2, 1, 3);
   }
 
-  private static NDArray embed(NDArray table, NDArray indices) {
+  static NDArray embed(NDArray table, NDArray indices) {
     return table.getNDArrayInternal().embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
   }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.shiftrec.core.Catalog;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -25,6 +26,8 @@ final class TextItems implements SequenceTrainer.ItemTable {
   private final List<NDArray> vectors = new ArrayList<>();
   /** Row of the stacked [padding, space 1 .. space k, no text] table for each table row (0 = padding). */
   private NDArray order;
+  /** 1 over the rows of items with a residual, 0 elsewhere. */
+  private NDArray residualMask;
 
   /**
    * @param centred    the catalogue, its spaces centred (the directions that tell items apart)
@@ -52,12 +55,10 @@ final class TextItems implements SequenceTrainer.ItemTable {
     order = manager.create(rows);
     params.put("text.none", SequenceTrainer.xavier(manager, random, 1, dim));
     float[] mask = new float[(numItems + 1) * dim];
-    for (int i = 0; i < numItems; i++) if (residual[i]) java.util.Arrays.fill(mask, (i + 1) * dim, (i + 2) * dim, 1f);
+    for (int i = 0; i < numItems; i++) if (residual[i]) Arrays.fill(mask, (i + 1) * dim, (i + 2) * dim, 1f);
     params.put("residuals", manager.zeros(new Shape(numItems + 1, dim)));
     residualMask = manager.create(mask, new Shape(numItems + 1, dim));
   }
-
-  private NDArray residualMask;
 
   @Override
   public NDArray rows(Map<String, NDArray> params) {
@@ -70,8 +71,7 @@ final class TextItems implements SequenceTrainer.ItemTable {
     }
     parts.add(none);
     NDArray stacked = NDArrays.concat(parts, 0);
-    NDArray table = stacked.getNDArrayInternal().embedding(order, stacked, ai.djl.ndarray.types.SparseFormat.DENSE)
-        .singletonOrThrow();
+    NDArray table = SequenceTrainer.embed(stacked, order);
     return table.add(params.get("residuals").mul(residualMask));
   }
 }
