@@ -139,6 +139,58 @@ public class KernelBenchmarks {
     return top.drain(null);
   }
 
+  /**
+   * The sums under two features of a ranking, by plain loops or by the JDK's Vector API ({@link VectorApiKernel}):
+   * eight interests against every item's 384 coordinates, and the next-item rules' three windows against every
+   * item's 512 factors.
+   */
+  @State(Scope.Thread)
+  public static class ColumnProducts {
+    @Param({"plain", "vector-api"})
+    public String kernel;
+
+    @Param({"interests", "rules"})
+    public String shape;
+
+    private float[][] columns;
+    private int dimension;
+    private float[][] queries;
+    private float[][] products;
+
+    @Setup
+    public void setUp(KernelBenchmarks catalogue) {
+      SplittableRandom random = new SplittableRandom(7);
+      boolean interests = shape.equals("interests");
+      dimension = interests ? DIMENSION : RULES_RANK;
+      columns = interests ? catalogue.space.columns() : drawnColumns(random, RULES_RANK, catalogue.items);
+      queries = new float[interests ? INTERESTS : RULES_WINDOWS][];
+      for (int q = 0; q < queries.length; q++) queries[q] = drawn(random, dimension);
+      products = new float[queries.length][catalogue.items];
+    }
+  }
+
+  /** Interests a user of the MovieLens 1M subset holds in one space, about; the rules' rank and windows. */
+  private static final int INTERESTS = 8;
+  private static final int RULES_RANK = 512;
+  private static final int RULES_WINDOWS = 3;
+
+  private static float[][] drawnColumns(SplittableRandom random, int dimension, int items) {
+    float[][] columns = new float[dimension][];
+    for (int j = 0; j < dimension; j++) columns[j] = drawn(random, items);
+    return columns;
+  }
+
+  /** Every query against every item's column-major coordinates: {@link ColumnProducts}. */
+  @Benchmark
+  public float[][] queriesAgainstEveryItem(ColumnProducts p) {
+    if (p.kernel.equals("plain")) {
+      VectorApiKernel.plainProducts(p.columns, p.dimension, p.queries, p.queries.length, 0, items, p.products);
+    } else {
+      VectorApiKernel.products(p.columns, p.dimension, p.queries, p.queries.length, 0, items, p.products);
+    }
+    return p.products;
+  }
+
   /** The interests' kernel mixture over every item (the ranker's costliest feature). */
   @Benchmark
   public float[] interestsOverCatalogue() {

@@ -255,7 +255,8 @@ final class BenchCommand {
   @Command(name = "kernels", mixinStandardHelpOptions = true,
       description = "JMH micro-benchmarks of the serving kernels on a synthetic catalogue of MovieLens 1M's size:"
           + " dot products (one running sum, four), top-100 selection, the interests' kernel mixture over every item,"
-          + " an ANN query and the scan it replaces, a sequence model scoring one user (sampled: percentiles);"
+          + " the interests' and the next-item rules' products by plain loops and by the JDK's Vector API, an ANN"
+          + " query and the scan it replaces, a sequence model scoring one user (sampled: percentiles);"
           + " microseconds per call, one forked JVM.")
   static final class Kernels implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "1",
@@ -266,9 +267,11 @@ final class BenchCommand {
     public Integer call() throws Exception {
       if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
       org.openjdk.jmh.runner.options.TimeValue each = org.openjdk.jmh.runner.options.TimeValue.seconds(seconds);
+      // the forked JVM has the Vector API's module, whose kernel is measured beside the product's plain loops
       new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder()
           .include(io.shiftrec.bench.KernelBenchmarks.class.getName()).forks(1).warmupIterations(3)
-          .warmupTime(each).measurementIterations(5).measurementTime(each).build()).run();
+          .warmupTime(each).measurementIterations(5).measurementTime(each)
+          .jvmArgsAppend("--add-modules", "jdk.incubator.vector").build()).run();
       return 0;
     }
   }
