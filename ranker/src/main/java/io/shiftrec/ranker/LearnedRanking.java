@@ -9,6 +9,7 @@ import io.shiftrec.candidates.NextItemSvdModel;
 import io.shiftrec.candidates.ShiftRecModel;
 
 import io.shiftrec.core.Catalog;
+import io.shiftrec.core.IdleCore;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Vectors;
 import io.shiftrec.interest.InterestProfile;
@@ -47,7 +48,8 @@ import java.util.function.IntPredicate;
  * candidates orders only the union of each part's top items, as in training. Items added after training have no
  * factors, neighbours or popularity: they score on their text (the interests) alone.
  *
- * <p>Thread-safe: built once per catalogue, every call keeps its state on its own stack.
+ * <p>Thread-safe: built once per catalogue, every call keeps its state to itself (the features that read item
+ * factors computed on an idle core when there is one: {@link IdleCore}).
  */
 public final class LearnedRanking {
   private enum Feature {
@@ -57,6 +59,11 @@ public final class LearnedRanking {
     /** Features of the request and the item's standing rather than a part's score: not standardised, no retrieval. */
     boolean describesRequest() {
       return this == LAST_DOMAIN || this == COLD_ITEM || this == COLD_ITEM_TEXT;
+    }
+
+    /** Parts that score from item factors: half a ranking's work, computed beside the others. */
+    boolean readsFactors() {
+      return this == IALS || this == NEXT_ITEM_SVD;
     }
 
     /** Parts that read the latest items, which a ranker may read over other history lengths ({@code name@N}). */
@@ -352,9 +359,30 @@ public final class LearnedRanking {
     int n = catalog.size();
     int[] history = user.itemsByClock();
     float[][] values = new float[features.length][n];
-    smoothedRules(history, values);
+    // the parts that read item factors (the low-rank rules, iALS), about half the work, on an idle core if any
+    IdleCore.both(() -> features(user, history, false, values), () -> features(user, history, true, values));
     int retrievers = 0; // the standardised parts and popularity, first: they retrieve the candidates
+    for (int f = 0; f < features.length; f++) if (!features[f].describesRequest()) retrievers = f + 1;
+    boolean[] keep = null;
+    if (candidates > 0) {
+      boolean[] excluded = new boolean[n];
+      for (int i = 0; i < n; i++) excluded[i] = !eligible.test(i);
+      keep = itemDomains == null ? LearnedRankerModel.candidates(values, retrievers, excluded, candidates)
+          : LearnedRankerModel.candidatesPerDomain(values, retrievers, excluded, candidates, itemDomains);
+    }
+    Arrays.fill(scoresOut, 0f);
+    LearnedRankerModel.rank(values, keep, weights, trees, blend, scoresOut);
+  }
+
+  /**
+   * Writes into {@code values} the features that read item factors ({@code factorParts}) or every other one, each
+   * standardised over the catalogue unless it describes the request; the two sets share no feature.
+   */
+  private void features(UserInterests user, int[] history, boolean factorParts, float[][] values) {
+    if (factorParts) smoothedRules(history, values);
+    int n = catalog.size();
     for (int f = 0; f < features.length; f++) {
+      if (features[f].readsFactors() != factorParts) continue;
       float[] feature = values[f];
       switch (features[f]) {
         case INTERESTS -> interests(user, feature);
@@ -366,22 +394,10 @@ public final class LearnedRanking {
         case LOG_POPULARITY -> System.arraycopy(logPopularity, 0, feature, 0, n);
         case LAST_DOMAIN -> lastDomain(history, feature);
         case COLD_ITEM -> cold(null, feature);
-        case COLD_ITEM_TEXT -> cold(values[textFeature], feature);
+        case COLD_ITEM_TEXT -> cold(values[textFeature], feature); // the interests, standardised above
       }
-      if (!features[f].describesRequest()) {
-        LearnedRankerModel.standardise(feature);
-        retrievers = f + 1;
-      }
+      if (!features[f].describesRequest()) LearnedRankerModel.standardise(feature);
     }
-    boolean[] keep = null;
-    if (candidates > 0) {
-      boolean[] excluded = new boolean[n];
-      for (int i = 0; i < n; i++) excluded[i] = !eligible.test(i);
-      keep = itemDomains == null ? LearnedRankerModel.candidates(values, retrievers, excluded, candidates)
-          : LearnedRankerModel.candidatesPerDomain(values, retrievers, excluded, candidates, itemDomains);
-    }
-    Arrays.fill(scoresOut, 0f);
-    LearnedRankerModel.rank(values, keep, weights, trees, blend, scoresOut);
   }
 
   /** The low-rank rules' features, every history length in one pass over the factors. */
