@@ -21,6 +21,8 @@ import io.shiftrec.bench.AnnBenchmark;
 import io.shiftrec.candidates.AnnIndex;
 import io.shiftrec.bench.BehaviourTextBenchmark;
 import io.shiftrec.ranker.InterestRecommender;
+import io.shiftrec.ranker.LearnedRanking;
+import io.shiftrec.bench.RankBenchmark;
 import io.shiftrec.bench.RetrievalBenchmark;
 import io.shiftrec.fuzz.FuzzBenchmark;
 import io.shiftrec.bench.RetrainBenchmark;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Table.class, BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
         BenchCommand.Serve.class, BenchCommand.Retrain.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
-        BenchCommand.Onboarding.class, BenchCommand.Kernels.class})
+        BenchCommand.Onboarding.class, BenchCommand.Kernels.class, BenchCommand.Rank.class})
 final class BenchCommand {
 
   @Command(name = "table", mixinStandardHelpOptions = true,
@@ -134,6 +136,50 @@ final class BenchCommand {
         }
         System.out.println();
         RetrievalBenchmark.run(System.out, scan, histories, AnnIndex.Params.DEFAULT, seed);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "rank", mixinStandardHelpOptions = true,
+      description = "How long one ranking by the store's active learned ranker takes (what the server does for a user"
+          + " after their event): real users of the store ranked one after another by one thread, an idle machine,"
+          + " for milliseconds per ranking; then by every core at once, a busy server, for rankings a second.")
+  static final class Rank implements Callable<Integer> {
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL", required = true,
+        description = "Store with a trained ranker (./shiftrec train).")
+    String db;
+
+    @Option(names = "--users", defaultValue = "400",
+        description = "Users with events, spread over the store. Default: ${DEFAULT-VALUE}.")
+    int users;
+
+    @Option(names = "--passes", defaultValue = "5",
+        description = "Measured passes over the users, after one of warm-up. Default: ${DEFAULT-VALUE}.")
+    int passes;
+
+    @Option(names = "--threads", description = "Threads ranking at once in the second run. Default: the cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+      if (users < 1) throw new IllegalArgumentException("--users must be positive, got " + users);
+      if (passes < 1) throw new IllegalArgumentException("--passes must be positive, got " + passes);
+      int parallel = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      if (parallel < 1) throw new IllegalArgumentException("--threads must be positive, got " + parallel);
+      try (Store store = Stores.openExisting(db)) {
+        LearnedRanking.Trained ranker = LearnedRanking.Trained.active(store, refused -> System.err.println(refused));
+        if (ranker == null) throw new IllegalArgumentException("no trained ranker in " + db + ": run train first");
+        InterestRecommender recommender = InterestRecommender.withDefaults(StoreEncoding.catalog(store,
+            new ConsoleProgress()), ranker);
+        List<String> withEvents = new ArrayList<>();
+        for (User u : store.users()) if (store.eventCount(u.id()) > 0) withEvents.add(u.id());
+        List<List<Event>> histories = new ArrayList<>();
+        int step = Math.max(1, withEvents.size() / users);
+        for (int u = 0; u < withEvents.size() && histories.size() < users; u += step) {
+          histories.add(store.eventsOf(withEvents.get(u)));
+        }
+        RankBenchmark.run(System.out, recommender, histories, passes, parallel);
       }
       return 0;
     }

@@ -4,13 +4,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Two independent pieces of one computation, the second offered to an idle core: the caller runs the first while a
  * thread of the common pool may take the second; when none has taken it by the time the first is done, the caller
- * runs it too. An idle machine answers one request in about the time of the longer piece; a busy one (every core
- * serving requests, the pool's thread waiting its turn) loses nothing, since the work is never queued behind other
- * requests' pieces. Each piece computes what it would alone, so results do not depend on who ran it.
+ * runs it too. An idle machine answers one request in about the time of the longer piece. While as many calls are
+ * under way as the machine has pairs of cores, the others run both pieces themselves: the cores are busy, and a
+ * piece handed to the pool would only wait for a turn while its caller waits for it. Each piece computes what it
+ * would alone, so results do not depend on who ran it.
  */
 public final class IdleCore {
   private IdleCore() {}
@@ -22,6 +24,24 @@ public final class IdleCore {
 
   /** {@link #both(Runnable, Runnable)} offering the second piece to {@code idle}, which may run it or not. */
   static void both(Runnable first, Runnable second, Executor idle) {
+    int now = inProgress.incrementAndGet();
+    try {
+      if (now * 2 > CORES) { // the other cores are busy with calls like this one: a piece offered would wait
+        first.run();
+        second.run();
+        return;
+      }
+      offer(first, second, idle);
+    } finally {
+      inProgress.decrementAndGet();
+    }
+  }
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Calls of {@link #both} under way in this JVM. */
+  private static final AtomicInteger inProgress = new AtomicInteger();
+
+  private static void offer(Runnable first, Runnable second, Executor idle) {
     Offered offered = new Offered(second);
     idle.execute(offered);
     try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,35 @@ class IdleCoreTest {
       worker[0].start();
     });
     assertEquals(1, runs.get());
+  }
+
+  /**
+   * A second call while one is under way offers its piece only where the machine has a pair of cores for each; on
+   * a 2-core machine it runs both pieces itself.
+   */
+  @Test
+  void callsBeyondThePairsOfCoresRunBothPiecesThemselves() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1), release = new CountDownLatch(1);
+    Thread first = new Thread(() -> IdleCore.both(() -> {
+      inside.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, () -> { }, Runnable::run));
+    first.start();
+    try {
+      inside.await();
+      List<Runnable> offered = new ArrayList<>();
+      int[] runs = new int[1];
+      IdleCore.both(() -> { }, () -> runs[0]++, offered::add);
+      assertEquals(1, runs[0]);
+      assertEquals(2 * 2 > Runtime.getRuntime().availableProcessors() ? 0 : 1, offered.size());
+    } finally {
+      release.countDown();
+      first.join();
+    }
   }
 
   @Test
