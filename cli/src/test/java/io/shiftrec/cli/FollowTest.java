@@ -102,7 +102,7 @@ class FollowTest {
   }
 
   /** Polls a route until its answer passes {@code done}, for at most {@link #WITHIN}. */
-  private static void await(CrashSafetyTest.Server server, String path, Predicate<JsonNode> done) throws Exception {
+  static void await(CrashSafetyTest.Server server, String path, Predicate<JsonNode> done) throws Exception {
     long deadline = System.nanoTime() + WITHIN.toNanos();
     String last = null;
     while (System.nanoTime() < deadline) {
@@ -115,7 +115,7 @@ class FollowTest {
     throw new AssertionError(path + " did not show the change within " + WITHIN.toSeconds() + " s: " + last);
   }
 
-  private static JsonNode get(CrashSafetyTest.Server server, String path) throws Exception {
+  static JsonNode get(CrashSafetyTest.Server server, String path) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri(path))
         .header("Authorization", "Bearer " + CrashSafetyTest.KEY).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), path + ": " + r.body());

@@ -150,6 +150,38 @@ class PostgresCommandTest {
     }
   }
 
+  /**
+   * Two servers on one database: an item written to one is similar to others and recommended by the other, and a
+   * model activated on one is served by the other, each within the follower's look at the store.
+   */
+  @Test
+  void anItemWrittenAndAModelActivatedOnOneServerAreServedByTheOther() throws Exception {
+    String url = databases.urlFor("items_models");
+    assertEquals(0, ShiftRecCommandTest.run("import", "--store", url, "--format", "generic", "--path",
+        dataset().toString()).code());
+    assertEquals(0, ShiftRecCommandTest.run("train", "--store", url, "--no-validation").code());
+    assertEquals(0, ShiftRecCommandTest.run("train", "--store", url, "--no-validation", "--seed", "7").code());
+    CrashSafetyTest.Server a = CrashSafetyTest.Server.start(url, dir.resolve("a.log"));
+    CrashSafetyTest.Server b = CrashSafetyTest.Server.start(url, dir.resolve("b.log"));
+    try {
+      String recommended = "/users/u0/recommendations?k=3&domain=documentaries";
+      assertEquals("2", FollowTest.get(b, "/models").get("serving").asText());
+      assertEquals(200, a.post("/items", "[{\"id\":\"late\",\"domain\":\"documentaries\",\"title\":\"A late"
+          + " documentary\",\"text\":\"A story of space and aliens aboard a starship\"}]").statusCode());
+      FollowTest.await(b, "/items/late/similar?k=3", similar -> similar.get("items").size() == 3);
+      // the only item of its domain: recommended to a user who never met it once the other server knows it
+      FollowTest.await(b, recommended, r -> r.get("items").size() == 1
+          && r.get("items").get(0).get("item").asText().equals("late"));
+
+      assertEquals(200, a.post("/models/1/activate", "").statusCode());
+      FollowTest.await(b, "/models", m -> "1".equals(m.get("serving").asText()));
+      assertEquals("shiftrec-learned v1", FollowTest.get(b, recommended).get("model").asText());
+    } finally {
+      a.kill9();
+      b.kill9();
+    }
+  }
+
   /** Several processes on one database: a server follows what the command line trains, activates and imports. */
   @Test
   void theServerFollowsTheCommandLineOnTheSameDatabase() throws Exception {
