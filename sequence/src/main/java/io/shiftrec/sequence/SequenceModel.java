@@ -133,6 +133,7 @@ public final class SequenceModel implements Model {
         Math.round(result.validationNdcg() * 10000) / 10000.0, "training_seconds",
         Math.round(result.seconds() * 10) / 10.0));
     if (residualMin > 0) m.put("residual_min", residualMin);
+    if (result.skippedSteps() > 0) m.put("skipped_steps", result.skippedSteps());
     return m;
   }
 }

@@ -8,6 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.shiftrec.core.TrainingData;
 import java.util.ArrayList;
@@ -40,10 +42,30 @@ final class SequenceTrainer {
   /** Users ranked at each validation check, at most (drawn from the seed beyond that). */
   private static final int VALIDATION_USERS = 3000;
   private static final float NORM_EPSILON = 1e-6f;
+  /**
+   * Steps in a row whose gradients were not all finite numbers after which training gives up. Now and then one step
+   * gives such a gradient, on two threads and not repeatably (about one training in six of SequenceModelTest's ring
+   * saw one, in the item table's gradient, its loss finite); the cause is not found. Such a step is skipped, as
+   * mixed-precision training skips an overflowed step, and counted in the report.
+   */
+  private static final int SKIPPED_IN_A_ROW = 10;
+
+  /**
+   * The setting of Intel MKL (PyTorch's CPU matrix library) under which its results do not depend on where the
+   * arrays happen to lie in memory. Without it, a matrix product takes another code path from one run to the next,
+   * the last bits of the sums differ, and a training of thousands of steps is not repeatable (measured on Amazon
+   * Food–Kitchen: the loss after 400 steps differed in the fourth digit between runs of one seed). MKL reads it from
+   * the environment once, at load: the launcher and the build's test runs set it.
+   */
+  static final String REPRODUCIBLE_MKL = "AUTO,STRICT";
 
   static {
     // Models ship in Maven artifacts and the product runs without a network: never let DJL download anything.
     if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+    if (!REPRODUCIBLE_MKL.equals(System.getenv("MKL_CBWR"))) {
+      LOG.warn("MKL_CBWR is not {}: sequence models trained in this"
+          + " process may differ from run to run in their last bits (./shiftrec sets it)", REPRODUCIBLE_MKL);
+    }
   }
 
   /** How a variant turns its parameters into the item table, one row per item after a zero row for padding. */
@@ -57,7 +79,7 @@ final class SequenceTrainer {
 
   /** What training reached, for the report. */
   record Result(SequenceNetwork network, int steps, int bestStep, double epochs, double validationNdcg,
-                double seconds) {}
+                double seconds, int skippedSteps) {}
 
   private final TrainingData train;
   private final SequenceConfig config;
@@ -96,7 +118,7 @@ final class SequenceTrainer {
         int[] validators = validators(examples, random);
         Map<String, float[]> best = snapshot(params);
         double bestNdcg = -1, lossSum = 0;
-        int bestStep = 0, sinceBest = 0, step = 0, losses = 0;
+        int bestStep = 0, sinceBest = 0, step = 0, losses = 0, skipped = 0, skippedInARow = 0;
         while (step < config.maxSteps() && sinceBest < config.patience()) {
           int[] batches = batchOrder(order, examples, random);
           for (int b = 0; b < batches.length && step < config.maxSteps() && sinceBest < config.patience();
@@ -104,10 +126,16 @@ final class SequenceTrainer {
             int size = Math.min(config.batchSize(), batches.length - b);
             double loss = step(manager, params, adam, causal, examples, batches, b, size, random);
             step++;
-            if (!Double.isFinite(loss)) {
-              throw new IllegalStateException(name + ": training diverged (loss " + loss + ") at step " + step
-                  + "; try a lower lr");
+            if (!Double.isFinite(loss)) { // the step was not applied
+              skipped++;
+              LOG.warn("{}: step {} gave a gradient that is not a number; skipped", name, step);
+              if (++skippedInARow == SKIPPED_IN_A_ROW) {
+                throw new IllegalStateException(name + ": training diverged (" + SKIPPED_IN_A_ROW + " steps in a row"
+                    + " without finite gradients, up to step " + step + "); try a lower lr");
+              }
+              continue;
             }
+            skippedInARow = 0;
             lossSum += loss;
             losses++;
             if (step % config.validateEvery() != 0 && step != config.maxSteps()) continue;
@@ -130,7 +158,7 @@ final class SequenceTrainer {
         SequenceNetwork network = network(best, manager);
         double stepsPerEpoch = Math.ceil((double) order.length / config.batchSize());
         return new Result(network, step, bestStep, step / stepsPerEpoch, bestNdcg,
-            (System.nanoTime() - started) / 1e9);
+            (System.nanoTime() - started) / 1e9, skipped);
       }
     }
   }
@@ -234,8 +262,7 @@ final class SequenceTrainer {
         collector.backward(lossArray);
         loss = lossArray.getFloat();
       }
-      adam.update();
-      return loss;
+      return adam.update() ? loss : Double.NaN;
     }
   }
 
@@ -506,7 +533,7 @@ final class SequenceTrainer {
    * Adam (Kingma &amp; Ba) over the parameters, its moments kept beside them. DJL's own optimiser keeps its moments
    * in arrays created at the first update, which the per-batch scope that frees each step's arrays would free too.
    */
-  private static final class Adam {
+  static final class Adam {
     private final List<NDArray> weights = new ArrayList<>(), means = new ArrayList<>(), variances = new ArrayList<>();
     private final float rate;
     private int steps;
@@ -520,7 +547,18 @@ final class SequenceTrainer {
       }
     }
 
-    void update() {
+    /**
+     * Applies the gradients of the last backward pass and clears them; false, changing nothing but clearing them,
+     * when any is not a finite number.
+     */
+    boolean update() {
+      for (NDArray w : weights) {
+        NDArray g = w.getGradient();
+        if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+          for (NDArray each : weights) JniUtils.zeroGrad((PtNDArray) each);
+          return false;
+        }
+      }
       steps++;
       double correction1 = 1 - Math.pow(BETA1, steps), correction2 = 1 - Math.pow(BETA2, steps);
       float stepSize = (float) (rate * Math.sqrt(correction2) / correction1);
@@ -530,8 +568,9 @@ final class SequenceTrainer {
         means.get(i).muli(BETA1).addi(g.mul(1 - BETA1));
         variances.get(i).muli(BETA2).addi(g.square().muli(1 - BETA2));
         w.subi(means.get(i).div(variances.get(i).sqrt().add(epsilon)).muli(stepSize));
-        g.subi(g); // PyTorch adds each backward pass to the gradient: start the next batch from zero
+        JniUtils.zeroGrad((PtNDArray) w); // PyTorch adds each backward pass to the gradient: start the next from zero
       }
+      return true;
     }
   }
 }
