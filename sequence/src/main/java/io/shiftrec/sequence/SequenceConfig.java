@@ -19,17 +19,24 @@ import java.util.Map;
  * cosine between the user's state and each item divided by {@code temperature} (0: the plain dot product of the
  * paper, which trains slower).
  *
- * <p>Training runs for at most {@code maxSteps} batches: 2,400 are 100 epochs of the MovieLens 1M subset (2,999
- * users), what fits 15 minutes on two cores (the reproduction trains 101 epochs of all 6,040 users, about 4,800
- * steps). Every {@code validateEvery} steps (100: four epochs there) the validation NDCG@10 is measured (each user's
- * last training item, ranked from the items before it, over up to 3,000 users); training stops when it has not
- * improved for {@code patience} checks, and the best checked weights are kept. Counted in steps, not epochs, the
- * rule means the same on 610 users as on 50,000: a small set is not stopped after a few dozen steps.
+ * <p>Training runs for at most {@code maxSteps} batches, with the validation NDCG@10 measured every
+ * {@code validateEvery} steps (each user's last training item, ranked from the items before it, over up to 3,000
+ * users); it stops when that has not improved for {@code patience} checks, and the best checked weights are kept.
+ * Both 0 mean "by the data" ({@link #forData}): on dense data 2,400 steps checked every 100, 100 epochs of the
+ * MovieLens 1M subset (2,999 users) and what fits 15 minutes on two cores (the reproduction trains 101 epochs of all
+ * 6,040 users, about 4,800 steps), counted in steps so that a small dense set (610 users, 5 steps an epoch) is not
+ * stopped after a few dozen; on sparse data {@value #SPARSE_EPOCHS} epochs checked once an epoch: on Amazon
+ * Food–Kitchen (53,061 users) 2,400 steps were 1.4 epochs after the early stop, and the validation NDCG@10 of its
+ * first checks was noise around 0.002 while it still rose after 18 epochs (docs/BENCHMARKS.md, "Sequence models").
  */
 public record SequenceConfig(int dim, int blocks, int heads, int maxLength, float dropout, float learningRate,
                              int batchSize, int negatives, float temperature, int maxSteps, int validateEvery,
                              int patience) {
   public static final int DENSE_MEAN_HISTORY = 50;
+  /** Epochs a sparse set trains for at most, checked once an epoch. */
+  static final int SPARSE_EPOCHS = 20;
+  private static final int DENSE_STEPS = 2400;
+  private static final int DENSE_VALIDATE_EVERY = 100;
 
   public SequenceConfig {
     if (dim < 1 || blocks < 1 || heads < 1 || dim % heads != 0) {
@@ -37,23 +44,28 @@ public record SequenceConfig(int dim, int blocks, int heads, int maxLength, floa
           + dim + ", heads " + heads + ", blocks " + blocks);
     }
     if (maxLength < 0 || dropout < 0f || dropout >= 1f || !(learningRate > 0f) || batchSize < 1 || negatives < 0
-        || !(temperature >= 0f) || maxSteps < 1 || validateEvery < 1 || patience < 1) {
-      throw new IllegalArgumentException("maxlen, negatives and temperature must be ≥ 0, dropout in [0, 1), and lr, batch,"
-          + " steps, validate-every and patience positive");
+        || !(temperature >= 0f) || maxSteps < 0 || validateEvery < 0 || patience < 1) {
+      throw new IllegalArgumentException("maxlen, negatives, temperature, steps and validate-every must be ≥ 0 (0 for"
+          + " maxlen, steps and validate-every: by the data), dropout in [0, 1), and lr, batch and patience positive");
     }
   }
 
   public static SequenceConfig defaults() {
-    return new SequenceConfig(50, 2, 1, 0, 0f, 0.001f, 128, 128, 0.05f, 2400, 100, 5);
+    return new SequenceConfig(50, 2, 1, 0, 0f, 0.001f, 128, 128, 0.05f, 0, 0, 5);
   }
 
-  /** This config with the history length and dropout the paper uses for data like {@code train}, where unset. */
+  /**
+   * This config with the history length and dropout the paper uses for data like {@code train}, and the training
+   * schedule for it, where unset.
+   */
   public SequenceConfig forData(TrainingData train) {
     double mean = train.numUsers() == 0 ? 0 : (double) train.size() / train.numUsers();
     boolean dense = mean >= DENSE_MEAN_HISTORY;
+    int epoch = Math.max(1, (train.numUsers() + batchSize - 1) / batchSize);
     return new SequenceConfig(dim, blocks, heads, maxLength > 0 ? maxLength : dense ? 200 : 50,
-        dropout > 0f ? dropout : dense ? 0.2f : 0.5f, learningRate, batchSize, negatives, temperature, maxSteps,
-        validateEvery, patience);
+        dropout > 0f ? dropout : dense ? 0.2f : 0.5f, learningRate, batchSize, negatives, temperature,
+        maxSteps > 0 ? maxSteps : dense ? DENSE_STEPS : SPARSE_EPOCHS * epoch,
+        validateEvery > 0 ? validateEvery : dense ? DENSE_VALIDATE_EVERY : epoch, patience);
   }
 
   /** This config with one hyperparameter set from text, e.g. {@code with("dim", "64")}. */
