@@ -26,8 +26,8 @@ import java.util.Map;
  * MovieLens 1M subset (2,999 users) and what fits 15 minutes on two cores (the reproduction trains 101 epochs of all
  * 6,040 users, about 4,800 steps), counted in steps so that a small dense set (610 users, 5 steps an epoch) is not
  * stopped after a few dozen; on sparse data {@value #SPARSE_EPOCHS} epochs checked once an epoch: on Amazon
- * Food–Kitchen (53,061 users) 2,400 steps were 1.4 epochs after the early stop, and the validation NDCG@10 of its
- * first checks was noise around 0.002 while it still rose after 18 epochs (docs/BENCHMARKS.md, "Sequence models").
+ * Food–Kitchen (53,061 users) the step schedule stopped after 1.4 epochs, the validation NDCG@10 of its first checks
+ * noise around 0.002, where 20 epochs found the best at the sixteenth (docs/BENCHMARKS.md, "Sequence models").
  */
 public record SequenceConfig(int dim, int blocks, int heads, int maxLength, float dropout, float learningRate,
                              int batchSize, int negatives, float temperature, int maxSteps, int validateEvery,
