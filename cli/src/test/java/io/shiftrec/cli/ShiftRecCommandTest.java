@@ -147,6 +147,13 @@ class ShiftRecCommandTest {
     assertEquals(1, badUsers.code());
     assertTrue(badUsers.err().contains("--users must not be negative"), badUsers.err());
 
+    Run badPasses = run("bench", "rank", "--db", db, "--passes", "0");
+    assertEquals(1, badPasses.code());
+    assertTrue(badPasses.err().contains("--passes must be positive"), badPasses.err());
+    Run untrained = run("bench", "rank", "--db", db);
+    assertEquals(1, untrained.code());
+    assertTrue(untrained.err().contains("no trained ranker"), untrained.err());
+
     Run badQueue = run("bench", "serve", "--db", db, "--item-queue", "-1");
     assertEquals(1, badQueue.code());
     assertTrue(badQueue.err().contains("--item-queue must not be negative"), badQueue.err());
