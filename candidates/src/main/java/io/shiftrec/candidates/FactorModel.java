@@ -32,27 +32,40 @@ public final class FactorModel implements Model {
   private final Map<String, Object> hyperparameters;
   private final int epochs;
   private final Trainer trainer;
+  private final ImplicitAls.Config alsConfig; // null unless iALS
   private Factors factors;
 
   private FactorModel(String name, String algorithm, Map<String, Object> hyperparameters, int epochs,
-                      Trainer trainer) {
+                      Trainer trainer, ImplicitAls.Config alsConfig) {
     this.name = name;
     this.algorithm = algorithm;
     this.hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     this.epochs = epochs;
     this.trainer = trainer;
+    this.alsConfig = alsConfig;
   }
 
   /** Implicit ALS on every available core (its result does not depend on the thread count). */
   public static FactorModel ials(String name, ImplicitAls.Config config) {
     int threads = Runtime.getRuntime().availableProcessors();
     return new FactorModel(name, IALS, config.toMap(), config.iterations(),
-        (data, seed, listener) -> ImplicitAls.fit(data, config, seed, threads, listener));
+        (data, seed, listener) -> ImplicitAls.fit(data, config, seed, threads, listener), config);
   }
 
   public static FactorModel bpr(String name, BprMf.Config config) {
     return new FactorModel(name, BPR, config.toMap(), config.epochs(),
-        (data, seed, listener) -> BprMf.fit(data, config, seed, listener));
+        (data, seed, listener) -> BprMf.fit(data, config, seed, listener), null);
+  }
+
+  /**
+   * This model, unfitted, with its iALS half-steps solved by {@code sweep} (e.g. on a Spark cluster): the same
+   * factors, computed elsewhere. A BPR model is returned as it is.
+   */
+  public FactorModel withSweep(ImplicitAls.Sweep sweep) {
+    if (alsConfig == null) return this;
+    ImplicitAls.Config config = alsConfig;
+    return new FactorModel(name, IALS, hyperparameters, epochs,
+        (data, seed, listener) -> ImplicitAls.fit(data, config, seed, sweep, listener), config);
   }
 
   /** The binary user × item matrix of the training data: what the factor models learn from. */

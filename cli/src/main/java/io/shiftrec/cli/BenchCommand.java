@@ -28,6 +28,8 @@ import io.shiftrec.fuzz.FuzzBenchmark;
 import io.shiftrec.bench.RetrainBenchmark;
 import io.shiftrec.bench.ServeBenchmark;
 import io.shiftrec.bench.SoakBenchmark;
+import io.shiftrec.bench.SyntheticData;
+import io.shiftrec.bench.ScaleBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +44,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
     subcommands = {BenchCommand.Table.class, BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
         BenchCommand.Serve.class, BenchCommand.Retrain.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
-        BenchCommand.Onboarding.class, BenchCommand.Kernels.class, BenchCommand.Rank.class})
+        BenchCommand.Onboarding.class, BenchCommand.Kernels.class, BenchCommand.Rank.class,
+        BenchCommand.Generate.class, BenchCommand.Scale.class})
 final class BenchCommand {
 
   @Command(name = "table", mixinStandardHelpOptions = true,
@@ -137,6 +140,122 @@ final class BenchCommand {
         System.out.println();
         RetrievalBenchmark.run(System.out, scan, histories, AnnIndex.Params.DEFAULT, seed);
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "A made-up catalogue, users and events of any size in the generic import format (items.jsonl,"
+          + " users.jsonl, events.jsonl), calibrated on Amazon Food–Kitchen or MovieLens 1M: item popularity, history"
+          + " lengths, domains, users moving between topics. Import it with import --format generic.")
+  static final class Generate implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "Folder to write (created if missing).")
+    Path out;
+
+    @Option(names = "--profile", defaultValue = "amazon",
+        description = "What the set imitates: amazon (two domains, short histories) or movielens (one domain, long"
+            + " histories of star ratings). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--items", defaultValue = "10k", description = "Items (k and M suffixes). Default: ${DEFAULT-VALUE}.")
+    String items;
+
+    @Option(names = "--events", defaultValue = "100k",
+        description = "Events; users are added until there are this many. Default: ${DEFAULT-VALUE}.")
+    String events;
+
+    @Option(names = "--popularity-exponent",
+        description = "The Zipf exponent items are drawn with, for a steeper or flatter popularity curve than the"
+            + " profile's. Default: the profile's.")
+    Double popularityExponent;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      SyntheticData.Profile p = SyntheticData.Profile.named(profile);
+      if (popularityExponent != null) p = p.withPopularityExponent(popularityExponent);
+      long start = System.nanoTime();
+      long itemCount = SyntheticData.count(items);
+      if (itemCount > Integer.MAX_VALUE) throw new IllegalArgumentException("--items must be at most 2^31 - 1");
+      SyntheticData.Summary s = SyntheticData.write(out, p, (int) itemCount, SyntheticData.count(events), seed);
+      System.out.printf(Locale.ROOT, "%s: %,d items, %,d users, %,d events in %.1f s%n", out, s.items(), s.users(),
+          s.events(), (System.nanoTime() - start) / 1e9);
+      System.out.printf(Locale.ROOT, "fitted popularity exponent %.2f (%s: %.2f), mean history %.1f (profile %.1f),"
+          + " users in two domains %.2f (profile %.2f)%n", s.popularityExponent(), p.imitates(),
+          p.observedExponent(), s.meanLength(), p.meanLength(), s.twoDomainShare(), p.twoDomainShare());
+      return 0;
+    }
+  }
+
+  @Command(name = "scale", mixinStandardHelpOptions = true,
+      description = "How the cost of each step grows with the data: per size, a synthetic set (bench generate) is"
+          + " imported, encoded, trained on and ranked from by the product's commands, each in a process of its own"
+          + " (time and peak resident memory), then the growth exponent of each step is fitted.")
+  static final class Scale implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", defaultValue = "10k:100k,30k:300k",
+        description = "ITEMS:EVENTS per size, comma-separated (k and M suffixes). Default: ${DEFAULT-VALUE}.")
+    List<String> sizes;
+
+    @Option(names = "--profile", defaultValue = "amazon",
+        description = "amazon or movielens (bench generate). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--work", required = true,
+        description = "Folder for the generated sets (deleted after import), the stores and each size's log.")
+    Path work;
+
+    @Option(names = "--postgres", paramLabel = "URL",
+        description = "A PostgreSQL server (JDBC URL) where each size gets a database of its own, dropped and made"
+            + " again. Default: SQLite files in the work folder.")
+    String postgres;
+
+    @Option(names = "--spark", description = "Encode and train with the Spark jobs (./shiftrec spark) on local[2]"
+        + " instead of in one process.")
+    boolean spark;
+
+    @Option(names = "--heap", defaultValue = "6g", description = "Each step's -Xmx. Default: ${DEFAULT-VALUE}.")
+    String heap;
+
+    @Option(names = "--rank-users", defaultValue = "200",
+        description = "Users ranked per size (bench rank --users). Default: ${DEFAULT-VALUE}.")
+    int rankUsers;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the sets. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", description = "Also write the figures as JSON.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      List<ScaleBenchmark.Size> parsed = new ArrayList<>();
+      for (String s : sizes) parsed.add(ScaleBenchmark.Size.parse(s));
+      SyntheticData.Profile p = SyntheticData.Profile.named(profile);
+      if (!heap.matches("\\d+[kmgKMG]?")) throw new IllegalArgumentException("--heap must be like 6g, got " + heap);
+      if (rankUsers < 1) throw new IllegalArgumentException("--rank-users must be positive, got " + rankUsers);
+      if (postgres != null && !postgres.startsWith("jdbc:postgresql:")) {
+        throw new IllegalArgumentException("--postgres must be a jdbc:postgresql: URL, got " + postgres);
+      }
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString(), "-Xmx" + heap));
+      if (System.getProperty("shiftrec.home") != null) {
+        command.add("-Dshiftrec.home=" + System.getProperty("shiftrec.home"));
+      }
+      List<String> sparkCommand = null;
+      if (spark) {
+        Path jar = Path.of(System.getProperty("shiftrec.home", "."), "spark", "target", "shiftrec-spark.jar");
+        if (!Files.isRegularFile(jar)) {
+          throw new IllegalArgumentException("no Spark jobs at " + jar + ": ./shiftrec spark --help builds them");
+        }
+        sparkCommand = new ArrayList<>(command);
+        sparkCommand.addAll(List.of("-jar", jar.toString()));
+      }
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), ShiftRec.class.getName()));
+      Map<String, Object> figures = ScaleBenchmark.run(System.out, command, sparkCommand, work, p, parsed, postgres,
+          rankUsers, seed);
+      if (out != null) new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.toFile(), figures);
       return 0;
     }
   }

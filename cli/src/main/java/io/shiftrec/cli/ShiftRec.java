@@ -6,7 +6,7 @@ import picocli.CommandLine;
 /** Entry point of the {@code shiftrec} command line. */
 @Command(name = "shiftrec", mixinStandardHelpOptions = true, versionProvider = ShiftRec.Version.class,
     description = "A recommender for users whose interests move.",
-    subcommands = {QuickstartCommand.class, ImportCommand.class, RecommendCommand.class, ProfileCommand.class,
+    subcommands = {QuickstartCommand.class, ImportCommand.class, EncodeCommand.class, RecommendCommand.class, ProfileCommand.class,
         TrainCommand.class, ModelsCommand.class, ExportRecommendationsCommand.class, EvaluateCommand.class, ServeCommand.class, BenchCommand.class,
         CheckCommand.class, CopyCommand.class, BackupCommand.class, RestoreCommand.class,
         CommandLine.HelpCommand.class})

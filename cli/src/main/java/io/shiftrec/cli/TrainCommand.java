@@ -5,8 +5,6 @@ import io.shiftrec.core.Stores;
 import io.shiftrec.ranker.LearnedRankerModel;
 import io.shiftrec.train.Training;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,17 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     Training.check(models); // a bad model name fails before the store is opened
     try (Store store = Stores.openExisting(db)) {
       for (Training.Saved saved : Training.run(store, settings, new ConsoleProgress())) {
-        Map<String, Object> m = saved.metadata();
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-            "saved %s version %d%s: %,d users, %,d items, %,d interactions", saved.name(), saved.version(),
-            isActive(store, saved) ? " (active)" : "", ((Number) m.get("users")).longValue(),
-            ((Number) m.get("items")).longValue(), ((Number) m.get("interactions")).longValue()));
-        if (m.get("rank") instanceof Number rank) line.append(", rank ").append(rank);
-        if (m.get("validation") instanceof Map<?, ?> v && v.get("value") instanceof Number ndcg) {
-          line.append(String.format(Locale.ROOT, ", validation %s %.4f", v.get("metric"), ndcg.doubleValue()));
-        }
-        line.append(String.format(Locale.ROOT, ", %.1f s", ((Number) m.get("train_seconds")).doubleValue()));
-        System.out.println(line);
+        System.out.println(saved.summary(isActive(store, saved)));
       }
     }
     return 0;

@@ -60,9 +60,16 @@ class ShiftRecCommandTest {
   void importThenRecommendWithReasons() throws Exception {
     Path data = englishDataset();
     String db = dir.resolve("s.db").toString();
-    Run imported = run("import", "--db", db, "--format", "generic", "--path", data.toString());
+    // importing and encoding as two steps, as a large catalogue may be
+    Run imported = run("import", "--db", db, "--format", "generic", "--path", data.toString(), "--no-encode");
     assertEquals(0, imported.code(), imported.err());
     assertTrue(imported.out().contains("5 items"), imported.out());
+    assertTrue(imported.out().contains(", 0 embeddings"), imported.out());
+    Run encoded = run("encode", "--db", db);
+    assertEquals(0, encoded.code(), encoded.err());
+    assertTrue(encoded.out().contains("encoded 5 items: 5 new embeddings"), encoded.out());
+    Run again = run("encode", "--db", db);
+    assertTrue(again.out().contains("encoded 5 items: 0 new embeddings, 5 from cache"), again.out());
 
     Run rec = run("recommend", "--db", db, "--user", "ann", "-k", "2", "--domain", "movies", "--explain");
     assertEquals(0, rec.code(), rec.err());
@@ -153,6 +160,25 @@ class ShiftRecCommandTest {
     Run untrained = run("bench", "rank", "--db", db);
     assertEquals(1, untrained.code());
     assertTrue(untrained.err().contains("no trained ranker"), untrained.err());
+
+    Run badProfile = run("bench", "generate", "--out", dir.resolve("gen").toString(), "--profile", "netflix");
+    assertEquals(1, badProfile.code());
+    assertTrue(badProfile.err().contains("unknown profile netflix"), badProfile.err());
+    Run tooFewItems = run("bench", "generate", "--out", dir.resolve("gen").toString(), "--items", "5");
+    assertEquals(1, tooFewItems.code());
+    assertTrue(tooFewItems.err().contains("--items must be at least 10"), tooFewItems.err());
+    assertTrue(Files.notExists(dir.resolve("gen")), "nothing is written for bad options");
+    Run badSize = run("bench", "scale", "--work", dir.resolve("scale").toString(), "--sizes", "10k");
+    assertEquals(1, badSize.code());
+    assertTrue(badSize.err().contains("a size is ITEMS:EVENTS"), badSize.err());
+    Run badServer = run("bench", "scale", "--work", dir.resolve("scale").toString(), "--postgres", "db.example");
+    assertEquals(1, badServer.code());
+    assertTrue(badServer.err().contains("--postgres must be a jdbc:postgresql: URL"), badServer.err());
+    assertTrue(Files.notExists(dir.resolve("scale")), "nothing is written for bad options");
+    Run noStoreToEncode = run("encode", "--db", dir.resolve("typo.db").toString());
+    assertEquals(1, noStoreToEncode.code());
+    assertTrue(noStoreToEncode.err().contains("no store at"), noStoreToEncode.err());
+    assertTrue(Files.notExists(dir.resolve("typo.db")), "a mistyped --db creates nothing");
 
     Run badQueue = run("bench", "serve", "--db", db, "--item-queue", "-1");
     assertEquals(1, badQueue.code());

@@ -5,11 +5,13 @@ import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
 import io.shiftrec.core.Progress;
 import io.shiftrec.core.Store;
+import io.shiftrec.core.TextEncoder;
 import io.shiftrec.core.TextVectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Set;
 
@@ -94,11 +96,21 @@ public final class StoreEncoding {
    * cached vector yet, and makes these settings the store's.
    */
   public static Encoded encodeCatalog(Store store, Settings settings, Progress progress) {
+    return encodeCatalog(store, settings, id -> BundledModels.open(id, settings.itemText().maxTokens(),
+        OnnxTextEncoder.DEFAULT_BATCH_SIZE), progress);
+  }
+
+  /**
+   * As {@link #encodeCatalog(Store, Settings, Progress)}, the texts encoded by the encoders {@code opener} opens for
+   * a bundled model's id (e.g. spread over a Spark cluster's executors); they must truncate as the settings say.
+   */
+  public static Encoded encodeCatalog(Store store, Settings settings, Function<String, ? extends TextEncoder> opener,
+                                      Progress progress) {
     long start = System.nanoTime();
     saveSettings(store, settings);
     List<Item> items = store.items();
     long before = store.counts().embeddings();
-    try (Embedder embedder = Embedder.bundled(store, settings.router(), settings.itemText())) {
+    try (Embedder embedder = new Embedder(store, settings.router(), settings.itemText(), opener)) {
       Map<String, Map<String, float[]>> vectors = embedder.ensureEncoded(items, progress);
       List<Event> texts = new ArrayList<>();
       store.forEachEvent(e -> {

@@ -34,6 +34,41 @@ public record Split(String protocol, TrainingData train, int[] testUsers, int[] 
     return targetOffsets[t + 1] - targetOffsets[t];
   }
 
+  /**
+   * This split with at most {@code max} of its test users, drawn without replacement for the seed and kept in their
+   * order (a full-ranking split only); this split itself when it has no more.
+   */
+  public Split sampleUsers(int max, long seed) {
+    if (max < 1) throw new IllegalArgumentException("max must be positive, got " + max);
+    if (candidates != null) throw new IllegalArgumentException("only a full-ranking split samples its users");
+    int n = testUsers.length;
+    if (n <= max) return this;
+    int[] order = new int[n];
+    for (int t = 0; t < n; t++) order[t] = t;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int t = 0; t < max; t++) {
+      int j = t + random.nextInt(n - t);
+      int swap = order[t];
+      order[t] = order[j];
+      order[j] = swap;
+    }
+    int[] kept = java.util.Arrays.copyOf(order, max);
+    java.util.Arrays.sort(kept);
+    int[] users = new int[max], offsets = new int[max + 1];
+    int total = 0;
+    for (int t : kept) total += numTargets(t);
+    int[] kTargets = new int[total];
+    for (int i = 0; i < max; i++) {
+      int t = kept[i];
+      users[i] = testUsers[t];
+      System.arraycopy(targets, targetOffsets[t], kTargets, offsets[i], numTargets(t));
+      offsets[i + 1] = offsets[i] + numTargets(t);
+    }
+    Map<String, Object> sampled = new LinkedHashMap<>(info);
+    sampled.put("test users sampled", max + " of " + n);
+    return new Split(protocol, train, users, offsets, kTargets, validation, null, sampled);
+  }
+
   /** How the targets are ranked, in words (for the report). */
   public String ranking() {
     return candidates == null ? Candidates.FULL : candidates.description();

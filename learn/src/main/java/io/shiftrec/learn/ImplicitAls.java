@@ -2,6 +2,7 @@ package io.shiftrec.learn;
 
 import io.shiftrec.core.Parameters;
 import io.shiftrec.core.Vectors;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +38,8 @@ public final class ImplicitAls {
    * @param iterations sweeps over users then items
    * @param cgSteps conjugate-gradient steps per row and sweep
    */
-  public record Config(int factors, float regularization, float alpha, int iterations, int cgSteps) {
+  public record Config(int factors, float regularization, float alpha, int iterations, int cgSteps)
+      implements Serializable {
     public Config {
       if (factors < 1 || iterations < 1 || cgSteps < 1) {
         throw new IllegalArgumentException("iALS factors, iterations and cg steps must be positive, got "
@@ -73,9 +75,31 @@ public final class ImplicitAls {
     }
   }
 
+  /**
+   * Where a half-step's rows are solved: {@link #threads} of this process, or the workers of a cluster (the Spark
+   * module's). Whichever runs it, a half-step solves each row with {@link #solveBlock} against the same fixed side
+   * and the same {@link #sweepGram YᵀY}, so the factors are the same bit for bit.
+   */
+  public interface Sweep extends AutoCloseable {
+    /** Solves every row of {@code rows} (row-major, k per row) against the fixed {@code cols}, in place. */
+    void solve(Interactions data, float[] rows, float[] cols, Config config);
+
+    /** The training over {@code data} has ended: whatever was kept for its rows may go. */
+    default void release(Interactions data) {}
+
+    @Override
+    default void close() {}
+  }
+
   /** Trains on {@code data} with {@code threads} workers; {@code listener} hears the loss after every sweep. */
   public static Factors fit(Interactions data, Config config, long seed, int threads, EpochListener listener) {
-    if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
+    try (Sweep sweep = threads(threads)) {
+      return fit(data, config, seed, sweep, listener);
+    }
+  }
+
+  /** Trains on {@code data}, each half-step solved by {@code sweep}; {@code listener} hears the loss every sweep. */
+  public static Factors fit(Interactions data, Config config, long seed, Sweep sweep, EpochListener listener) {
     int k = config.factors();
     Interactions byItem = data.transpose();
     SplittableRandom random = new SplittableRandom(seed);
@@ -85,21 +109,59 @@ public final class ImplicitAls {
     float[] itemFactors = Gaussian.fill(data.numItems() * k, scale, random);
     Factors current = new Factors(k, data.numUsers(), data.numItems(), userFactors, itemFactors,
         new float[data.numItems()]);
+    try {
+      for (int it = 1; it <= config.iterations(); it++) {
+        sweep.solve(data, userFactors, itemFactors, config);
+        sweep.solve(byItem, itemFactors, userFactors, config);
+        if (listener != EpochListener.NONE) listener.epochDone(it, loss(data, current, config), current);
+      }
+    } finally {
+      sweep.release(data);
+      sweep.release(byItem);
+    }
+    return current;
+  }
+
+  /** Half-steps on {@code threads} threads of this process (one: the caller's). */
+  public static Sweep threads(int threads) {
+    if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
     ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "shiftrec-ials");
       t.setDaemon(true);
       return t;
     });
-    try {
-      for (int it = 1; it <= config.iterations(); it++) {
-        solveRows(data, userFactors, itemFactors, config, pool, threads);
-        solveRows(byItem, itemFactors, userFactors, config, pool, threads);
-        if (listener != EpochListener.NONE) listener.epochDone(it, loss(data, current, config), current);
+    return new Sweep() {
+      @Override
+      public void solve(Interactions data, float[] rows, float[] cols, Config config) {
+        solveRows(data, rows, cols, config, pool, threads);
       }
-    } finally {
-      if (pool != null) pool.shutdownNow();
-    }
-    return current;
+
+      @Override
+      public void close() {
+        if (pool != null) pool.shutdownNow();
+      }
+    };
+  }
+
+  /**
+   * YᵀY of the fixed side as a half-step uses it: summed in double in one fixed order, then rounded to float
+   * (k × k, row-major).
+   */
+  public static float[] sweepGram(float[] cols, int numCols, int k) {
+    return toFloat(gram(cols, numCols, k));
+  }
+
+  /**
+   * Solves rows {@code from} to {@code to} of {@code data} against the fixed {@code cols}, given {@link #sweepGram} of
+   * them, updating {@code rows} (those rows' values, row-major, starting with row {@code from}) in place: the work
+   * of one worker in a half-step, whichever machine it runs on.
+   */
+  public static void solveBlock(Interactions data, int from, int to, float[] rows, float[] cols, float[] gram,
+                                Config config) {
+    int k = config.factors();
+    RowSolver solver = new RowSolver(k, Matrices.rows(gram, k, k), config);
+    float[][] colRows = Matrices.rows(cols, data.numItems(), k);
+    for (int r = from; r < to; r++) solver.solve(data, r, rows, (r - from) * k, colRows);
   }
 
   /**
@@ -133,7 +195,7 @@ public final class ImplicitAls {
   private static void solveRows(Interactions data, float[] rows, float[] cols, Config config, ExecutorService pool,
                                 int threads) {
     int k = config.factors();
-    float[][] gram = Matrices.rows(toFloat(gram(cols, data.numItems(), k)), k, k);
+    float[][] gram = Matrices.rows(sweepGram(cols, data.numItems(), k), k, k);
     float[][] colRows = Matrices.rows(cols, data.numItems(), k);
     int n = data.numUsers();
     AtomicInteger next = new AtomicInteger();
@@ -142,7 +204,7 @@ public final class ImplicitAls {
       int from;
       while ((from = next.getAndAdd(CHUNK)) < n) {
         int to = Math.min(n, from + CHUNK);
-        for (int r = from; r < to; r++) solver.solve(data, r, rows, colRows);
+        for (int r = from; r < to; r++) solver.solve(data, r, rows, r * k, colRows);
       }
     };
     if (pool == null) {
@@ -192,9 +254,8 @@ public final class ImplicitAls {
       product = new float[k];
     }
 
-    /** A few CG steps on row {@code r}'s normal equations, updating {@code rows} in place. */
-    void solve(Interactions data, int r, float[] rows, float[][] cols) {
-      int xo = r * k;
+    /** A few CG steps on row {@code r}'s normal equations, updating its value at {@code xo} of {@code rows}. */
+    void solve(Interactions data, int r, float[] rows, int xo, float[][] cols) {
       System.arraycopy(rows, xo, x, 0, k);
       int from = data.offsets()[r], to = data.offsets()[r + 1];
       int[] items = data.items();

@@ -75,6 +75,26 @@ class FactorisationTest {
     assertFalse(Arrays.equals(one.items(), other.items()));
   }
 
+  /** What a cluster's workers do: each solves a block of rows from a copy of its values, the results copied back. */
+  @Test
+  void alsSolvedInBlocksElsewhereGivesTheSameFactors() {
+    Interactions data = groups(2);
+    ImplicitAls.Sweep inBlocks = (part, rows, cols, config) -> {
+      int k = config.factors(), n = part.numUsers();
+      float[] gram = ImplicitAls.sweepGram(cols, part.numItems(), k);
+      for (int from = 0; from < n; from += 7) {
+        int to = Math.min(n, from + 7);
+        float[] block = Arrays.copyOfRange(rows, from * k, to * k);
+        ImplicitAls.solveBlock(part, from, to, block, cols.clone(), gram, config);
+        System.arraycopy(block, 0, rows, from * k, block.length);
+      }
+    };
+    Factors local = ImplicitAls.fit(data, ALS, 42, 2, EpochListener.NONE);
+    Factors blocks = ImplicitAls.fit(data, ALS, 42, inBlocks, EpochListener.NONE);
+    assertArrayEquals(local.users(), blocks.users());
+    assertArrayEquals(local.items(), blocks.items());
+  }
+
   @Test
   void bprIsDeterministicForASeed() {
     Interactions data = groups(1);

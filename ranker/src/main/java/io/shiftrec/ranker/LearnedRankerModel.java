@@ -267,6 +267,21 @@ public final class LearnedRankerModel implements Model {
     return new LearnedRankerModel(name, config, parts);
   }
 
+  /**
+   * This ranker, unfitted, with the iALS half-steps of its factor parts solved by {@code sweep} (e.g. on a Spark
+   * cluster): the same ranker, its batch training computed elsewhere.
+   */
+  public LearnedRankerModel withSweep(ImplicitAls.Sweep sweep) {
+    List<Supplier<Model>> parts = new ArrayList<>();
+    for (Supplier<Model> f : partFactories) {
+      parts.add(() -> {
+        Model part = f.get();
+        return part instanceof FactorModel factors ? factors.withSweep(sweep) : part;
+      });
+    }
+    return new LearnedRankerModel(name, config, parts);
+  }
+
   @Override
   public String name() {
     return name;

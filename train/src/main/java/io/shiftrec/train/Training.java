@@ -10,6 +10,7 @@ import io.shiftrec.eval.Evaluation;
 import io.shiftrec.eval.Protocols;
 import io.shiftrec.eval.Split;
 import io.shiftrec.learn.EpochListener;
+import io.shiftrec.learn.ImplicitAls;
 import io.shiftrec.learn.Factors;
 import io.shiftrec.candidates.FactorArtifact;
 import io.shiftrec.candidates.FactorModel;
@@ -41,6 +42,11 @@ public final class Training {
   private static final Logger LOG = LoggerFactory.getLogger(Training.class);
   /** The cut-off of the validation metric. */
   static final int VALIDATION_K = 10;
+  /**
+   * Users whose second-to-last item the validation ranks, at most: scoring costs users × catalogue, and beyond a few
+   * thousand users the metric's interval is already about ±0.01 (MovieLens 1M has 2,999 and is scored whole).
+   */
+  static final int VALIDATION_USERS = 5_000;
 
   /**
    * @param models model specs, e.g. {@code shiftrec-learned} or {@code ials:factors=128}
@@ -61,15 +67,32 @@ public final class Training {
   }
 
   /** One saved version: the artefact's name, its version and the metadata stored with it. */
-  public record Saved(String name, long version, Map<String, Object> metadata) {}
+  public record Saved(String name, long version, Map<String, Object> metadata) {
+    /** One line for a person: what was saved, on what data, its validation metric and training time. */
+    public String summary(boolean active) {
+      Map<String, Object> m = metadata;
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+          "saved %s version %d%s: %,d users, %,d items, %,d interactions", name, version, active ? " (active)" : "",
+          ((Number) m.get("users")).longValue(), ((Number) m.get("items")).longValue(),
+          ((Number) m.get("interactions")).longValue()));
+      if (m.get("rank") instanceof Number rank) line.append(", rank ").append(rank);
+      if (m.get("validation") instanceof Map<?, ?> v && v.get("value") instanceof Number ndcg) {
+        line.append(String.format(Locale.ROOT, ", validation %s %.4f", v.get("metric"), ndcg.doubleValue()));
+      }
+      return line.append(String.format(Locale.ROOT, ", %.1f s", ((Number) m.get("train_seconds")).doubleValue()))
+          .toString();
+    }
+  }
 
   private final Store store;
   private final Settings settings;
+  private final ImplicitAls.Sweep sweep; // null: iALS solved by this process's threads
   private final Progress progress;
 
-  private Training(Store store, Settings settings, Progress progress) {
+  private Training(Store store, Settings settings, ImplicitAls.Sweep sweep, Progress progress) {
     this.store = store;
     this.settings = settings;
+    this.sweep = sweep;
     this.progress = progress;
   }
 
@@ -78,7 +101,23 @@ public final class Training {
    * that is not trained or a store without usable events, before anything is fit.
    */
   public static List<Saved> run(Store store, Settings settings, Progress progress) {
-    return new Training(store, settings, progress).run();
+    return new Training(store, settings, null, progress).run();
+  }
+
+  /**
+   * As {@link #run(Store, Settings, Progress)}, with every iALS half-step (the models' own and the learned ranker's
+   * factor part) solved by {@code sweep}, e.g. on a Spark cluster; the same models result.
+   */
+  public static List<Saved> run(Store store, Settings settings, ImplicitAls.Sweep sweep, Progress progress) {
+    return new Training(store, settings, sweep, progress).run();
+  }
+
+  /** {@code model} with its iALS solved by this training's sweep, when it has one. */
+  private Model swept(Model model) {
+    if (sweep == null) return model;
+    if (model instanceof FactorModel factors) return factors.withSweep(sweep);
+    if (model instanceof LearnedRankerModel ranker) return ranker.withSweep(sweep);
+    return model;
   }
 
   /** Checks the model specs without reading any data. */
@@ -96,7 +135,8 @@ public final class Training {
   }
 
   private List<Saved> run() {
-    List<Model> learned = check(settings.models());
+    List<Model> learned = new ArrayList<>();
+    for (Model m : check(settings.models())) learned.add(swept(m));
     boolean needsVectors = false;
     for (Model m : learned) needsVectors |= m instanceof LearnedRankerModel;
     // read before the events, so the watermark never claims an event the model did not see
@@ -117,6 +157,7 @@ public final class Training {
       LOG.warn("no user has {} items: no validation run", Protocols.LOO_MIN_ITEMS);
       validation = null;
     }
+    if (validation != null) validation = validation.sampleUsers(VALIDATION_USERS, settings.seed());
     events = null; // the training data holds what the models need
     List<Saved> saved = new ArrayList<>();
     for (Model m : learned) {
@@ -146,7 +187,7 @@ public final class Training {
     Double validationNdcg = null;
     if (validation != null) {
       LOG.info("validate {}: fit without each user's last two items", ranker.name());
-      LearnedRankerModel check = (LearnedRankerModel) Models.create(ranker.name());
+      LearnedRankerModel check = (LearnedRankerModel) swept(Models.create(ranker.name()));
       check.fit(validation.train(), settings.seed());
       validationNdcg = Evaluation.meanNdcg(validation, check, VALIDATION_K, threads());
       LOG.info("{} validation NDCG@{} {}", ranker.name(), VALIDATION_K, String.format(Locale.ROOT, "%.4f", validationNdcg));
@@ -164,7 +205,7 @@ public final class Training {
     m.put("format", RankerArtifact.FORMAT);
     if (validationNdcg != null) {
       m.put("validation", Map.of("metric", "NDCG@" + VALIDATION_K, "value", validationNdcg,
-          "targets", "each user's second-to-last item, fit without the last two"));
+          "targets", targets(validation)));
     }
     long version = store.putArtifact(RankerArtifact.NAME, m, artifact.toBytes());
     if (settings.activate()) store.activate(RankerArtifact.NAME, version);
@@ -193,13 +234,20 @@ public final class Training {
     if (!perEpoch.isEmpty()) {
       Map<String, Object> v = new LinkedHashMap<>();
       v.put("metric", "NDCG@" + VALIDATION_K);
-      v.put("targets", "each user's second-to-last item, fit without the last two");
+      v.put("targets", targets(validation));
       v.put("per_epoch", perEpoch);
       v.put("value", perEpoch.get(perEpoch.size() - 1));
       m.put("validation", v);
     }
     long version = store.putArtifact(model.algorithm(), m, FactorArtifact.of(all, factors).toBytes());
     return new Saved(model.algorithm(), version, m);
+  }
+
+  /** What the validation ranked, for the saved metadata. */
+  private static String targets(Split validation) {
+    Object sampled = validation.info().get("test users sampled");
+    return sampled == null ? "each user's second-to-last item, fit without the last two"
+        : "the second-to-last item of " + sampled + " users (a seeded sample), fit without the last two";
   }
 
   /** Fits on the validation split, logging loss and NDCG@10 after every epoch; returns the NDCG per epoch. */

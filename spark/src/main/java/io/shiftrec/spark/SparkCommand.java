@@ -1,0 +1,126 @@
+package io.shiftrec.spark;
+
+import io.shiftrec.core.Progress;
+import io.shiftrec.core.Store;
+import io.shiftrec.core.Stores;
+import io.shiftrec.encoder.StoreEncoding;
+import io.shiftrec.ranker.LearnedRankerModel;
+import io.shiftrec.train.Training;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shiftrec spark encode|train}: the batch steps on Apache Spark, reading the store and saving into it as the
+ * single-process commands do. Run by the launcher ({@code ./shiftrec spark …}, local[2] by default) or submitted to a
+ * cluster ({@code spark-submit --class io.shiftrec.spark.SparkCommand shiftrec-spark.jar train --db URL}).
+ */
+@Command(name = "shiftrec spark", mixinStandardHelpOptions = true,
+    description = "Batch work on Apache Spark: encode a store's catalogue, or train its models, across a cluster's"
+        + " executors (local[2] unless --master or spark-submit says otherwise).",
+    subcommands = {SparkCommand.Encode.class, SparkCommand.Train.class})
+public final class SparkCommand {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code: 0 done, 1 failed (one-line reason on stderr), 2 bad usage. */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new SparkCommand());
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      String m = e.getMessage();
+      if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+      commandLine.getErr().println("shiftrec spark " + commandLine.getCommandName() + ": " + m.replace('\n', ' '));
+      if (Boolean.getBoolean("shiftrec.debug")) e.printStackTrace(commandLine.getErr());
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  /** Where the job runs and how finely its work is cut. */
+  static final class Cluster {
+    @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL", required = true,
+        description = "The store: a SQLite file, or a PostgreSQL database as a JDBC URL (what a cluster's driver"
+            + " reaches). --store is the same option.")
+    String db;
+
+    @Option(names = "--master", description = "Spark master URL. Default: spark-submit's, else local[2].")
+    String master;
+
+    @Option(names = "--partitions", description = "Slices of the work. Default: twice Spark's default parallelism.")
+    Integer partitions;
+
+    JavaSparkContext start(String job) {
+      if (partitions != null && partitions < 1) {
+        throw new IllegalArgumentException("--partitions must be positive, got " + partitions);
+      }
+      SparkConf conf = new SparkConf().setAppName("shiftrec " + job).set("spark.ui.enabled", "false");
+      if (master != null) conf.setMaster(master);
+      else if (!conf.contains("spark.master")) conf.setMaster("local[2]");
+      return new JavaSparkContext(conf);
+    }
+
+    int partitions(JavaSparkContext spark) {
+      return partitions != null ? partitions : 2 * spark.defaultParallelism();
+    }
+  }
+
+  @Command(name = "encode", mixinStandardHelpOptions = true,
+      description = "Encode the items (and behaviour texts) of a store that have no vector yet, each batch spread over"
+          + " the executors; the vectors are cached in the store as import and encode cache them.")
+  static final class Encode implements Callable<Integer> {
+    @Mixin Cluster cluster;
+
+    @Override
+    public Integer call() {
+      try (Store store = Stores.openExisting(cluster.db); JavaSparkContext spark = cluster.start("encode")) {
+        StoreEncoding.Settings settings = StoreEncoding.settings(store);
+        int partitions = cluster.partitions(spark);
+        StoreEncoding.Encoded encoded = StoreEncoding.encodeCatalog(store, settings,
+            id -> new SparkTextEncoder(spark, id, settings.itemText().maxTokens(), partitions), Progress.NONE);
+        System.out.println(encoded.summary() + " on " + spark.master() + ", " + partitions + " partitions");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train as train does, with every iALS half-step (ials, and the learned ranker's factor part)"
+          + " solved on the executors: the same models, saved as new versions in the store's registry.")
+  static final class Train implements Callable<Integer> {
+    @Mixin Cluster cluster;
+
+    @Option(names = "--models", split = ",", defaultValue = LearnedRankerModel.NAME,
+        description = "Any of " + LearnedRankerModel.NAME + ", ials, bpr, as train takes them."
+            + " Default: ${DEFAULT-VALUE}.")
+    List<String> models;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the models. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--no-validation", description = "Skip the validation run: fit once, on every interaction.")
+    boolean noValidation;
+
+    @Option(names = "--no-activate", description = "Save the new ranker without making it the active version.")
+    boolean noActivate;
+
+    @Override
+    public Integer call() {
+      Training.Settings settings = new Training.Settings(models, seed, !noValidation, !noActivate);
+      Training.check(models); // a bad model name fails before the store is opened or Spark started
+      try (Store store = Stores.openExisting(cluster.db); JavaSparkContext spark = cluster.start("train");
+           SparkSweep sweep = new SparkSweep(spark, cluster.partitions(spark))) {
+        for (Training.Saved saved : Training.run(store, settings, sweep, Progress.NONE)) {
+          boolean active = store.activeVersion(saved.name()).map(v -> v == saved.version()).orElse(false);
+          System.out.println(saved.summary(active) + " on " + spark.master());
+        }
+      }
+      return 0;
+    }
+  }
+}
