@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
+import io.shiftrec.core.RequestContext;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
 import io.shiftrec.encoder.StoreEncoding;
@@ -48,7 +49,8 @@ final class RecommendCommand implements Callable<Integer> {
   boolean json;
 
   @Option(names = "--context", paramLabel = "KEY=VALUE", description = "The scenario (repeatable, e.g. --context"
-      + " device=tv): recommend from the interests shown in events of that context; all interests if none.")
+      + " device=tv; keys scenario, page, device, hour 0-23, weekday): recommend from the interests shown in events of"
+      + " that context; all interests if none.")
   Map<String, String> context = new LinkedHashMap<>();
 
   @Option(names = "--model", defaultValue = "auto", description = "auto: the active learned ranker of the model"
@@ -66,6 +68,7 @@ final class RecommendCommand implements Callable<Integer> {
     if (!(diversity >= 0 && diversity <= 1)) {
       throw new IllegalArgumentException("--diversity must be between 0 and 1, got " + diversity);
     }
+    Map<String, String> scenario = RequestContext.checked(context);
     try (Store store = Stores.openExisting(db)) {
       if (store.user(user).isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "'");
       Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress());
@@ -83,7 +86,7 @@ final class RecommendCommand implements Callable<Integer> {
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog, ranker).hiding(store.hiddenItems());
       UserInterests interests = recommender.interests(history,
           StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
-      List<Recommendation> recs = recommender.recommend(interests.forContext(context), k, domain, explain, diversity);
+      List<Recommendation> recs = recommender.recommend(interests.forContext(scenario), k, domain, explain, diversity);
       if (json) printJson(recommender.model(), recs, System.out);
       else printTable(user, history.size(), recommender.model(), recs, System.out);
     }

@@ -149,6 +149,10 @@ class ShiftRecCommandTest {
     Run badContext = run("recommend", "--db", db, "--user", "ann", "--context", "device");
     assertEquals(2, badContext.code());
     assertTrue(badContext.err().contains("--context"), badContext.err());
+    Run unknownContext = run("recommend", "--db", db, "--user", "ann", "--context", "colour=red");
+    assertEquals(1, unknownContext.code());
+    assertTrue(unknownContext.err().startsWith("shiftrec recommend: unknown context key 'colour'"),
+        unknownContext.err());
 
     Run badUsers = run("bench", "ann", "--db", db, "--users", "-1");
     assertEquals(1, badUsers.code());

@@ -28,6 +28,7 @@ import io.shiftrec.ranker.ItemFilter;
 import io.shiftrec.ranker.RecommendRequest;
 import io.shiftrec.candidates.NearestItems;
 import io.shiftrec.core.Recommendation;
+import io.shiftrec.core.RequestContext;
 import io.shiftrec.candidates.StatedTasteRanker;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -924,7 +925,7 @@ public final class ShiftRecServer implements AutoCloseable {
     return new RecommendRequest.Boost(filterParam("boost", text.substring(colon + 1), moreFields), lift);
   }
 
-  /** The scenario of a request: every {@code context[key]=value} query parameter. */
+  /** The scenario of a request: every {@code context[key]=value} query parameter, checked ({@link RequestContext}). */
   private static Map<String, String> contextParam(Context ctx) {
     Map<String, String> context = new java.util.TreeMap<>();
     for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
@@ -936,7 +937,11 @@ public final class ShiftRecServer implements AutoCloseable {
       if (p.getValue().size() != 1) throw Problem.badParameter(name, "given more than once");
       context.put(name.substring(8, name.length() - 1), p.getValue().get(0));
     }
-    return context;
+    try {
+      return RequestContext.checked(context);
+    } catch (IllegalArgumentException e) {
+      throw Problem.badParameter("context", e.getMessage());
+    }
   }
 
   private void profile(Context ctx, App app) {

@@ -340,6 +340,14 @@ class ShiftRecServerTest {
     Response bad = get("/users/zed/recommendations?context=tv");
     assertEquals(400, bad.status());
     assertTrue(bad.json().get("detail").asText().contains("context"), bad.body());
+    // a key no request can match on purpose is refused, not ignored
+    Response unknownKey = get("/users/zed/recommendations?context[colour]=red");
+    assertEquals(400, unknownKey.status());
+    assertTrue(unknownKey.contentType().startsWith("application/problem+json"), unknownKey.contentType());
+    assertTrue(unknownKey.json().get("detail").asText().contains("unknown context key 'colour'"), unknownKey.body());
+    Response badHour = get("/users/zed/recommendations?context[hour]=25");
+    assertEquals(400, badHour.status());
+    assertTrue(badHour.json().get("detail").asText().contains("is not an hour of the day"), badHour.body());
   }
 
   @Test
