@@ -5,10 +5,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -157,29 +159,18 @@ public final class ScaleBenchmark {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     double peak = Double.NaN;
     while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
-      double now = peakRssMiB(process.pid());
+      double now = ServerProcess.statusMiB(process.pid(), "VmHWM:");
       if (!Double.isNaN(now)) peak = Double.isNaN(peak) ? now : Math.max(peak, now);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     String text = Files.readString(output, StandardCharsets.UTF_8);
     Files.delete(output);
     Files.writeString(log, "$ " + String.join(" ", args) + "\n" + text + "\n", StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     if (process.exitValue() != 0) {
       throw new IllegalStateException(args[0] + " failed (exit " + process.exitValue() + "), see " + log);
     }
     return new Step(seconds, peak, text);
-  }
-
-  private static double peakRssMiB(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux, or the process has just ended
-    }
-    return Double.NaN;
   }
 
   /** Drops and creates a database on the server of {@code url}; the URL of the new database. */
@@ -193,7 +184,7 @@ public final class ScaleBenchmark {
 
   private static void deleteTree(Path folder) throws IOException {
     try (var files = Files.walk(folder)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
     }
   }
 }

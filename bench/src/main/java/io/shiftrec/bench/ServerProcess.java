@@ -82,8 +82,13 @@ final class ServerProcess implements AutoCloseable {
   }
 
   private double status(String field) {
+    return statusMiB(process.pid(), field);
+  }
+
+  /** A size field of a process's /proc status (e.g. {@code VmHWM:}), MiB; NaN where unknown (not Linux, or gone). */
+  static double statusMiB(long pid, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith(field)) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
       }
     } catch (IOException | NumberFormatException e) {

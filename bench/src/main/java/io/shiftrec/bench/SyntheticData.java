@@ -131,7 +131,7 @@ public final class SyntheticData {
     Files.createDirectories(folder);
     SplittableRandom random = new SplittableRandom(seed);
     int domains = profile.domains().size();
-    // topics: about 50 items each, at least 4 per domain, every qualifier–noun pair at most once
+    // topics: the profile's items per topic, at least 4 per domain, every qualifier–noun pair at most once
     Topic[] topics = topics(profile, items, random);
     int[] itemDomain = new int[items];
     int[] itemTopic = new int[items];
@@ -162,11 +162,16 @@ public final class SyntheticData {
           .sorted(Comparator.comparingInt(i -> rankOf[i])).mapToInt(Integer::intValue).toArray(),
           weight);
     }
+    // each topic's items in ascending order, gathered in one pass over the items
+    int[] topicStart = new int[topics.length + 1];
+    for (int i = 0; i < items; i++) topicStart[itemTopic[i] + 1]++;
+    for (int t = 0; t < topics.length; t++) topicStart[t + 1] += topicStart[t];
+    int[] byTopicOrder = new int[items];
+    int[] filled = topicStart.clone();
+    for (int i = 0; i < items; i++) byTopicOrder[filled[itemTopic[i]]++] = i;
     double[] topicMass = new double[topics.length];
     for (int t = 0; t < topics.length; t++) {
-      int tt = t;
-      byTopic[t] = Sampler.of(IntStream.range(0, items).filter(i -> itemTopic[i] == tt).toArray(),
-          weight);
+      byTopic[t] = Sampler.of(Arrays.copyOfRange(byTopicOrder, topicStart[t], topicStart[t + 1]), weight);
       topicMass[t] = byTopic[t].total();
     }
     Sampler[] topicsByDomain = new Sampler[domains];

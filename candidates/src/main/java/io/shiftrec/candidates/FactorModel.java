@@ -48,8 +48,11 @@ public final class FactorModel implements Model {
   /** Implicit ALS on every available core (its result does not depend on the thread count). */
   public static FactorModel ials(String name, ImplicitAls.Config config) {
     int threads = Runtime.getRuntime().availableProcessors();
-    return new FactorModel(name, IALS, config.toMap(), config.iterations(),
-        (data, seed, listener) -> ImplicitAls.fit(data, config, seed, threads, listener), config);
+    return ials(name, config, (data, seed, listener) -> ImplicitAls.fit(data, config, seed, threads, listener));
+  }
+
+  private static FactorModel ials(String name, ImplicitAls.Config config, Trainer trainer) {
+    return new FactorModel(name, IALS, config.toMap(), config.iterations(), trainer, config);
   }
 
   public static FactorModel bpr(String name, BprMf.Config config) {
@@ -64,8 +67,7 @@ public final class FactorModel implements Model {
   public FactorModel withSweep(ImplicitAls.Sweep sweep) {
     if (alsConfig == null) return this;
     ImplicitAls.Config config = alsConfig;
-    return new FactorModel(name, IALS, hyperparameters, epochs,
-        (data, seed, listener) -> ImplicitAls.fit(data, config, seed, sweep, listener), config);
+    return ials(name, config, (data, seed, listener) -> ImplicitAls.fit(data, config, seed, sweep, listener));
   }
 
   /** The binary user × item matrix of the training data: what the factor models learn from. */

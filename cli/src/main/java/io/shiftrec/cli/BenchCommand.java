@@ -48,6 +48,14 @@ import picocli.CommandLine.Parameters;
         BenchCommand.Generate.class, BenchCommand.Scale.class})
 final class BenchCommand {
 
+  /** This JVM's java with {@code -Xmx} of {@code heap}, for a benchmark's child process; {@code like} is an example. */
+  static List<String> java(String heap, String like) {
+    if (!heap.matches("\\d+[kmgKMG]?")) {
+      throw new IllegalArgumentException("--heap must be like " + like + ", got " + heap);
+    }
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap);
+  }
+
   @Command(name = "table", mixinStandardHelpOptions = true,
       description = "The current-figures table of docs/BENCHMARKS.md: one row per dataset and protocol for a model,"
           + " from report JSONs that evaluate wrote (NDCG@10 and HR@10 with 95% intervals, the paired test, users,"
@@ -233,13 +241,11 @@ final class BenchCommand {
       List<ScaleBenchmark.Size> parsed = new ArrayList<>();
       for (String s : sizes) parsed.add(ScaleBenchmark.Size.parse(s));
       SyntheticData.Profile p = SyntheticData.Profile.named(profile);
-      if (!heap.matches("\\d+[kmgKMG]?")) throw new IllegalArgumentException("--heap must be like 6g, got " + heap);
+      List<String> command = new ArrayList<>(java(heap, "6g"));
       if (rankUsers < 1) throw new IllegalArgumentException("--rank-users must be positive, got " + rankUsers);
       if (postgres != null && !postgres.startsWith("jdbc:postgresql:")) {
         throw new IllegalArgumentException("--postgres must be a jdbc:postgresql: URL, got " + postgres);
       }
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-          .toString(), "-Xmx" + heap));
       if (System.getProperty("shiftrec.home") != null) {
         command.add("-Dshiftrec.home=" + System.getProperty("shiftrec.home"));
       }
@@ -397,9 +403,8 @@ final class BenchCommand {
       if (connections < 1) throw new IllegalArgumentException("--connections must be positive, got " + connections);
       if (seconds < 1) throw new IllegalArgumentException("--seconds must be positive, got " + seconds);
       if (itemQueue < 0) throw new IllegalArgumentException("--item-queue must not be negative, got " + itemQueue);
-      if (!heap.matches("\\d+[kmgKMG]?")) throw new IllegalArgumentException("--heap must be like 1g, got " + heap);
+      List<String> java = java(heap, "1g");
       if (profile != null) Files.createDirectories(profile);
-      List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap);
       List<String> serve = List.of("-cp", System.getProperty("java.class.path"), ShiftRec.class.getName(), "serve",
           "--db", db, "--port", "0");
       Map<String, Object> figures = ServeBenchmark.run(System.out, db, java, serve, connections, seconds, seed,
@@ -514,9 +519,9 @@ final class BenchCommand {
       if (minutes < 1) throw new IllegalArgumentException("--minutes must be positive, got " + minutes);
       if (window < 1) throw new IllegalArgumentException("--window must be positive, got " + window);
       if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be positive, got " + concurrency);
-      if (!heap.matches("\\d+[kmgKMG]?")) throw new IllegalArgumentException("--heap must be like 2g, got " + heap);
-      List<String> server = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-          "-cp", System.getProperty("java.class.path"), ShiftRec.class.getName(), "serve", "--db", db, "--port", "0");
+      List<String> server = new ArrayList<>(java(heap, "2g"));
+      server.addAll(List.of("-cp", System.getProperty("java.class.path"), ShiftRec.class.getName(), "serve", "--db", db,
+          "--port", "0"));
       SoakBenchmark.run(System.out, db, server, minutes, window, concurrency, seed);
       return 0;
     }

@@ -171,7 +171,16 @@ class ShiftRecCommandTest {
     Run tooFewItems = run("bench", "generate", "--out", dir.resolve("gen").toString(), "--items", "5");
     assertEquals(1, tooFewItems.code());
     assertTrue(tooFewItems.err().contains("--items must be at least 10"), tooFewItems.err());
+    Run notACount = run("bench", "generate", "--out", dir.resolve("gen").toString(), "--items", "lots");
+    assertEquals(1, notACount.code());
+    assertTrue(notACount.err().contains("not a count: 'lots'"), notACount.err());
+    Run badExponent = run("bench", "generate", "--out", dir.resolve("gen").toString(), "--popularity-exponent", "0");
+    assertEquals(1, badExponent.code());
+    assertTrue(badExponent.err().contains("popularity exponent must be in (0, 5)"), badExponent.err());
     assertTrue(Files.notExists(dir.resolve("gen")), "nothing is written for bad options");
+    Run badHeap = run("bench", "scale", "--work", dir.resolve("scale").toString(), "--heap", "lots");
+    assertEquals(1, badHeap.code());
+    assertTrue(badHeap.err().contains("--heap must be like 6g, got lots"), badHeap.err());
     Run badSize = run("bench", "scale", "--work", dir.resolve("scale").toString(), "--sizes", "10k");
     assertEquals(1, badSize.code());
     assertTrue(badSize.err().contains("a size is ITEMS:EVENTS"), badSize.err());

@@ -42,8 +42,12 @@ public final class Embedder implements AutoCloseable {
 
   /** Uses the {@link BundledModels} at the item text's truncation and the default batch size. */
   public static Embedder bundled(Store store, LanguageRouter router, ItemText itemText) {
-    return new Embedder(store, router, itemText,
-        id -> BundledModels.open(id, itemText.maxTokens(), OnnxTextEncoder.DEFAULT_BATCH_SIZE));
+    return new Embedder(store, router, itemText, bundledModels(itemText));
+  }
+
+  /** Opens a {@link BundledModels bundled model} by id, truncating as {@code itemText} is keyed. */
+  public static Function<String, OnnxTextEncoder> bundledModels(ItemText itemText) {
+    return id -> BundledModels.open(id, itemText.maxTokens(), OnnxTextEncoder.DEFAULT_BATCH_SIZE);
   }
 
   /**

@@ -96,8 +96,7 @@ public final class StoreEncoding {
    * cached vector yet, and makes these settings the store's.
    */
   public static Encoded encodeCatalog(Store store, Settings settings, Progress progress) {
-    return encodeCatalog(store, settings, id -> BundledModels.open(id, settings.itemText().maxTokens(),
-        OnnxTextEncoder.DEFAULT_BATCH_SIZE), progress);
+    return encodeCatalog(store, settings, Embedder.bundledModels(settings.itemText()), progress);
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.shiftrec.eval;
 
 import io.shiftrec.core.TrainingData;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * One evaluation task: the data models are fit on, the test users (indices of that data) and, per test user, the
@@ -45,15 +47,15 @@ public record Split(String protocol, TrainingData train, int[] testUsers, int[] 
     if (n <= max) return this;
     int[] order = new int[n];
     for (int t = 0; t < n; t++) order[t] = t;
-    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    SplittableRandom random = new SplittableRandom(seed);
     for (int t = 0; t < max; t++) {
       int j = t + random.nextInt(n - t);
       int swap = order[t];
       order[t] = order[j];
       order[j] = swap;
     }
-    int[] kept = java.util.Arrays.copyOf(order, max);
-    java.util.Arrays.sort(kept);
+    int[] kept = Arrays.copyOf(order, max);
+    Arrays.sort(kept);
     int[] users = new int[max], offsets = new int[max + 1];
     int total = 0;
     for (int t : kept) total += numTargets(t);

@@ -55,10 +55,15 @@ public final class SparkCommand {
     @Option(names = "--partitions", description = "Slices of the work. Default: twice Spark's default parallelism.")
     Integer partitions;
 
-    JavaSparkContext start(String job) {
+    /** The options checked, before the store is opened or Spark started. */
+    Cluster checked() {
       if (partitions != null && partitions < 1) {
         throw new IllegalArgumentException("--partitions must be positive, got " + partitions);
       }
+      return this;
+    }
+
+    JavaSparkContext start(String job) {
       SparkConf conf = new SparkConf().setAppName("shiftrec " + job).set("spark.ui.enabled", "false");
       if (master != null) conf.setMaster(master);
       else if (!conf.contains("spark.master")) conf.setMaster("local[2]");
@@ -78,7 +83,7 @@ public final class SparkCommand {
 
     @Override
     public Integer call() {
-      try (Store store = Stores.openExisting(cluster.db); JavaSparkContext spark = cluster.start("encode")) {
+      try (Store store = Stores.openExisting(cluster.checked().db); JavaSparkContext spark = cluster.start("encode")) {
         StoreEncoding.Settings settings = StoreEncoding.settings(store);
         int partitions = cluster.partitions(spark);
         StoreEncoding.Encoded encoded = StoreEncoding.encodeCatalog(store, settings,
@@ -113,7 +118,7 @@ public final class SparkCommand {
     public Integer call() {
       Training.Settings settings = new Training.Settings(models, seed, !noValidation, !noActivate);
       Training.check(models); // a bad model name fails before the store is opened or Spark started
-      try (Store store = Stores.openExisting(cluster.db); JavaSparkContext spark = cluster.start("train");
+      try (Store store = Stores.openExisting(cluster.checked().db); JavaSparkContext spark = cluster.start("train");
            SparkSweep sweep = new SparkSweep(spark, cluster.partitions(spark))) {
         for (Training.Saved saved : Training.run(store, settings, sweep, Progress.NONE)) {
           boolean active = store.activeVersion(saved.name()).map(v -> v == saved.version()).orElse(false);
