@@ -45,7 +45,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {BenchCommand.Table.class, BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
         BenchCommand.Serve.class, BenchCommand.Retrain.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
         BenchCommand.Onboarding.class, BenchCommand.Kernels.class, BenchCommand.Rank.class,
-        BenchCommand.Generate.class, BenchCommand.Scale.class})
+        BenchCommand.Generate.class, BenchCommand.Scale.class, BenchCommand.CrossLingual.class})
 final class BenchCommand {
 
   /** This JVM's java with {@code -Xmx} of {@code heap}, for a benchmark's child process; {@code like} is an example. */
@@ -442,6 +442,47 @@ final class BenchCommand {
           .include(io.shiftrec.bench.KernelBenchmarks.class.getName()).forks(1).warmupIterations(3)
           .warmupTime(each).measurementIterations(5).measurementTime(each)
           .jvmArgsAppend("--add-modules", "jdk.incubator.vector").build()).run();
+      return 0;
+    }
+  }
+
+  @Command(name = "crosslingual", mixinStandardHelpOptions = true,
+      description = "Cross-lingual retrieval on a bilingual set of item texts (English and Chinese): Recall@10 of each"
+          + " item's translation among every text of the other language, for each language's own model, one model for"
+          + " both, and the Chinese model aligned into the English model's space (learned on the other folds).")
+  static final class CrossLingual implements Callable<Integer> {
+    @Option(names = "--set", required = true, paramLabel = "TSV",
+        description = "The bilingual set: a header 'id domain en zh', tab-separated, then one item per line"
+            + " (the repository's samples/bilingual-items/items.tsv).")
+    Path set;
+
+    @Option(names = "--folds", defaultValue = "5",
+        description = "Folds: each alignment is learned on the others. Default: ${DEFAULT-VALUE}.")
+    int folds;
+
+    @Option(names = "--lambda", defaultValue = "0.3",
+        description = "The alignment's ridge regularisation. Default: ${DEFAULT-VALUE}, the shipped alignment's.")
+    double lambda;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the folds. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--save-alignment", paramLabel = "FILE",
+        description = "Also learn the alignment on the whole set and write it to FILE: how the one ShiftRec ships"
+            + " (encoder/src/main/resources/" + io.shiftrec.encoder.SharedSpace.ALIGNMENT_RESOURCE + ") is made.")
+    Path saveAlignment;
+
+    @Override
+    public Integer call() {
+      if (folds < 2) throw new IllegalArgumentException("--folds must be at least 2, got " + folds);
+      if (!(lambda > 0)) throw new IllegalArgumentException("--lambda must be positive, got " + lambda);
+      io.shiftrec.bench.CrossLingualBenchmark.run(System.out, io.shiftrec.bench.CrossLingualBenchmark.read(set),
+          folds, lambda, seed);
+      if (saveAlignment != null) {
+        io.shiftrec.bench.CrossLingualBenchmark.saveAlignment(io.shiftrec.bench.CrossLingualBenchmark.read(set), lambda,
+            saveAlignment);
+        System.out.println("wrote the alignment of the whole set to " + saveAlignment);
+      }
       return 0;
     }
   }

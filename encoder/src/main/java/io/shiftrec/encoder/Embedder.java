@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -87,6 +88,26 @@ public final class Embedder implements AutoCloseable {
     return byText;
   }
 
+  /**
+   * Vectors of free texts placed in {@code space} (a catalogue's), cached like item texts: each text read by the model
+   * of its language and carried into the space as {@link SharedSpace} says. Returns text → vector.
+   */
+  public Map<String, float[]> ensureEncodedTextsIn(Collection<String> texts, String space, Progress progress) {
+    Map<String, List<String>> byReader = new LinkedHashMap<>();
+    for (String text : texts) {
+      byReader.computeIfAbsent(SharedSpace.readerFor(router.modelFor(text), space), m -> new ArrayList<>()).add(text);
+    }
+    Map<String, float[]> out = new LinkedHashMap<>();
+    byReader.forEach((reader, group) -> ensureEncodedTexts(group, reader, progress).forEach((text, v) ->
+        out.put(text, SharedSpace.aligned(reader, space) ? SharedSpace.chineseIntoEnglish().map(v) : v)));
+    return out;
+  }
+
+  /** The space among {@code spaces} (a catalogue's) where {@code text} lands; null when none can hold it. */
+  public String spaceFor(String text, Set<String> spaces) {
+    return SharedSpace.spaceFor(router.modelFor(text), spaces);
+  }
+
   /** Text hash → vector for every text of {@code textByKey}, encoding and storing the ones not cached. */
   private Map<String, float[]> cachedOrEncoded(String model, Map<String, String> textByKey, Progress progress) {
     Map<String, float[]> vectors = new HashMap<>(store.embeddings(model, textByKey.keySet()));
@@ -122,6 +143,19 @@ public final class Embedder implements AutoCloseable {
   /** The vector of free text in the space of {@code modelId}, e.g. to compare it with items of that model. */
   public float[] encodeText(String text, String modelId) {
     return encoder(modelId).encode(List.of(text))[0];
+  }
+
+  /** The model that reads {@code text} for {@code space} (null: the model of its language). */
+  public String readerFor(String text, String space) {
+    String model = router.modelFor(text);
+    return space == null ? model : SharedSpace.readerFor(model, space);
+  }
+
+  /** The vector of free text placed in {@code space}, read by the model of its language ({@link SharedSpace}). */
+  public float[] encodeTextIn(String text, String space) {
+    String reader = SharedSpace.readerFor(router.modelFor(text), space);
+    float[] v = encodeText(text, reader);
+    return SharedSpace.aligned(reader, space) ? SharedSpace.chineseIntoEnglish().map(v) : v;
   }
 
   private TextEncoder encoder(String model) {

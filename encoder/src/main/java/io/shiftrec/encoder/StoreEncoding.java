@@ -115,7 +115,7 @@ public final class StoreEncoding {
       store.forEachEvent(e -> {
         if (e.text() != null && !e.text().isBlank()) texts.add(e);
       });
-      encodeBehaviourText(embedder, settings.router(), vectors.keySet(), texts, progress);
+      encodeBehaviourText(embedder, SharedSpace.bySpace(vectors).keySet(), texts, progress);
     }
     return new Encoded(items.size(), store.counts().embeddings() - before, (System.nanoTime() - start) / 1e9);
   }
@@ -127,18 +127,18 @@ public final class StoreEncoding {
   public static TextVectors behaviourText(Store store, Catalog centred, List<Event> history, Progress progress) {
     Settings settings = settings(store);
     try (Embedder embedder = Embedder.bundled(store, settings.router(), settings.itemText())) {
-      return behaviourText(embedder, settings.router(), centred, history, progress);
+      return behaviourText(embedder, centred, history, progress);
     }
   }
 
   /** {@link #behaviourText(Store, Catalog, List, Progress)} with an embedder already open (the server's). */
-  public static TextVectors behaviourText(Embedder embedder, LanguageRouter router, Catalog centred,
-                                          List<Event> history, Progress progress) {
+  public static TextVectors behaviourText(Embedder embedder, Catalog centred, List<Event> history,
+                                          Progress progress) {
     List<Event> texts = new ArrayList<>();
     for (Event e : history) if (e.text() != null && !e.text().isBlank()) texts.add(e);
     if (texts.isEmpty()) return TextVectors.NONE;
     Map<String, TextVectors.Placed> placed = new HashMap<>();
-    encodeBehaviourText(embedder, router, centred.spaces().keySet(), texts, progress).forEach((model, byText) -> {
+    encodeBehaviourText(embedder, centred.spaces().keySet(), texts, progress).forEach((model, byText) -> {
       Catalog.Space space = centred.spaces().get(model);
       byText.forEach((text, vector) -> {
         float[] v = space.place(vector);
@@ -149,19 +149,19 @@ public final class StoreEncoding {
   }
 
   /**
-   * Encodes the events' texts, each with the model its language routes to, or with the catalogue's only model when
-   * that one has no items (a Chinese review of an English-only catalogue). Returns model → text → vector.
+   * Encodes the events' texts into the catalogue's {@code spaces}, each read by the model of its language and placed
+   * as {@link SharedSpace} says (a Chinese review of an English catalogue through the alignment). Returns space →
+   * text → vector.
    */
-  private static Map<String, Map<String, float[]>> encodeBehaviourText(Embedder embedder, LanguageRouter router,
-      Set<String> models, List<Event> events, Progress progress) {
-    Map<String, List<String>> textsByModel = new LinkedHashMap<>();
+  private static Map<String, Map<String, float[]>> encodeBehaviourText(Embedder embedder, Set<String> spaces,
+      List<Event> events, Progress progress) {
+    Map<String, List<String>> textsBySpace = new LinkedHashMap<>();
     for (Event e : events) {
-      String model = router.modelFor(e.text());
-      if (!models.contains(model)) model = models.size() == 1 ? models.iterator().next() : null;
-      if (model != null) textsByModel.computeIfAbsent(model, m -> new ArrayList<>()).add(e.text());
+      String space = embedder.spaceFor(e.text(), spaces);
+      if (space != null) textsBySpace.computeIfAbsent(space, m -> new ArrayList<>()).add(e.text());
     }
     Map<String, Map<String, float[]>> out = new LinkedHashMap<>();
-    textsByModel.forEach((model, texts) -> out.put(model, embedder.ensureEncodedTexts(texts, model, progress)));
+    textsBySpace.forEach((space, texts) -> out.put(space, embedder.ensureEncodedTextsIn(texts, space, progress)));
     return out;
   }
 
@@ -202,7 +202,7 @@ public final class StoreEncoding {
 
   /** These items with their vectors, in this order, encoding the ones {@code embedder} has not cached yet. */
   public static Catalog catalog(List<Item> items, Embedder embedder, Progress progress) {
-    Map<String, Map<String, float[]>> vectors = embedder.ensureEncoded(items, progress);
+    Map<String, Map<String, float[]>> vectors = SharedSpace.bySpace(embedder.ensureEncoded(items, progress));
     Map<String, String> modelOf = new LinkedHashMap<>();
     vectors.forEach((model, byItem) -> byItem.keySet().forEach(id -> modelOf.put(id, model)));
     Catalog.Builder builder = Catalog.builder();

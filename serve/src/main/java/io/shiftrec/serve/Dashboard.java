@@ -461,10 +461,10 @@ final class Dashboard {
         ShiftRecServer.checkText("text", text);
         ShiftRecServer.TextAnswer found = ShiftRecServer.fromText(app, text.trim(), view, K, domain);
         if (found.recs().isEmpty()) {
-          problem = "Nothing to recommend for this sentence: the catalogue holds no items in its language ("
-              + found.model() + ")" + (domain == null ? "" : " and domain " + domain) + ".";
+          problem = found.space() == null ? "Nothing to recommend yet: no item's text has been read."
+              : "Nothing to recommend for this sentence" + (domain == null ? "." : " in domain " + domain + ".");
         } else {
-          answer = Map.of("model", found.model(), "items", Documents.items(found.recs()));
+          answer = Map.of("model", found.model(), "space", found.space(), "items", Documents.items(found.recs()));
         }
       } catch (Problem p) {
         problem = "That sentence could not be read: " + p.getMessage();

@@ -609,8 +609,10 @@ final class DashboardPages {
     Html result = problem != null ? message(true, problem)
         : answer == null ? Html.EMPTY
         : Html.of("<section id=\"onboarding\" aria-labelledby=\"result-h\"><h2 id=\"result-h\">What a newcomer who"
-            + " said this is offered</h2><p class=\"hint\">Read by <strong>{}</strong>, as <code>POST /onboarding"
+            + " said this is offered</h2><p class=\"hint\">Read by <strong>{}</strong>{}, as <code>POST /onboarding"
             + "</code> answers.</p>{}</section>", answer.get("model"),
+            answer.get("model").equals(answer.get("space")) ? "" : Html.of(", matched in the space of {}",
+                answer.get("space")),
             itemTable((List<Map<String, Object>>) answer.get("items"), true, "Score"));
     Html main = Html.of("""
         <h1>Try it</h1>

@@ -9,7 +9,6 @@ import io.shiftrec.core.Store;
 import io.shiftrec.core.StoreException;
 import io.shiftrec.core.TextVectors;
 import io.shiftrec.encoder.Embedder;
-import io.shiftrec.encoder.LanguageRouter;
 import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.GenericBatch;
 import io.shiftrec.candidates.AnnIndex;
@@ -79,12 +78,11 @@ public final class LiveCatalog implements AutoCloseable {
     }
   }
 
-  /** A text query's vector and the space it lives in. */
-  record Query(String model, float[] vector) {}
+  /** A text query: the model that read it, the catalogue space it was placed in (null: none) and its vector there. */
+  record Query(String reader, String space, float[] vector) {}
 
   private final Store store;
   private final Embedder embedder;
-  private final LanguageRouter router;
   /** Indexes the newest catalogue once item writes pause, not after each write. */
   private final LatestOnly<View> indexer = new LatestOnly<>("shiftrec-index", INDEX_QUIET_MILLIS, this::index);
   private volatile View view;
@@ -115,7 +113,6 @@ public final class LiveCatalog implements AutoCloseable {
     this.batch = batch;
     this.store = store;
     StoreEncoding.Settings settings = StoreEncoding.settings(store);
-    this.router = settings.router();
     this.embedder = encoders == null ? Embedder.bundled(store, settings.router(), settings.itemText())
         : new Embedder(store, settings.router(), settings.itemText(), encoders.opener(settings.itemText().maxTokens()));
     LearnedRanking.Trained ranker = LearnedRanking.Trained.active(store, refusal -> LOG.error("{}; serving the"
@@ -430,7 +427,7 @@ public final class LiveCatalog implements AutoCloseable {
         rankers.put(model, StatedTasteRanker.build(fresh.catalog(), model, histories, label -> {
           synchronized (this) { // the encoder is not thread-safe
             // cached in the store: a server that restarts does not open the language model (hundreds of MB) for them
-            return embedder.ensureEncodedTexts(List.of(label), model, Progress.NONE).get(label);
+            return embedder.ensureEncodedTextsIn(List.of(label), model, Progress.NONE).get(label);
           }
         }));
       }
@@ -442,10 +439,15 @@ public final class LiveCatalog implements AutoCloseable {
     }
   }
 
-  /** Encodes free text with the model its language routes to. */
-  synchronized Query encode(String text) {
-    String model = router.modelFor(text);
-    return new Query(model, embedder.encodeText(text, model));
+  /**
+   * Free text placed among a catalogue's {@code spaces}: read by the model of its language and carried into the space
+   * where it lands ({@code SharedSpace}); no space and no vector when the catalogue has none that can hold it (no
+   * items encoded yet).
+   */
+  synchronized Query encode(String text, Set<String> spaces) {
+    String space = embedder.spaceFor(text, spaces);
+    return new Query(embedder.readerFor(text, space), space,
+        space == null ? null : embedder.encodeTextIn(text, space));
   }
 
   /**
@@ -462,7 +464,7 @@ public final class LiveCatalog implements AutoCloseable {
       List<Event> turn = texts.subList(from, Math.min(texts.size(), from + TEXTS_PER_TURN));
       TextVectors vectors;
       synchronized (this) {
-        vectors = StoreEncoding.behaviourText(embedder, router, centred, turn, Progress.NONE);
+        vectors = StoreEncoding.behaviourText(embedder, centred, turn, Progress.NONE);
       }
       for (Event e : turn) {
         TextVectors.Placed p = vectors.vectorOf(e.text());

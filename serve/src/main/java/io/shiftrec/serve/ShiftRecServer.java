@@ -1029,25 +1029,26 @@ public final class ShiftRecServer implements AutoCloseable {
     TextAnswer answer = fromText(app, text.asText(), view, k, domain);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("model", answer.model());
+    if (answer.space() != null) doc.put("space", answer.space());
     doc.put("items", Documents.items(answer.recs()));
     json(ctx, 200, doc);
   }
 
-  /** Recommendations for a text of taste, and the space its language put it in. */
-  record TextAnswer(String model, List<Recommendation> recs) {}
+  /** Recommendations for a text of taste, the model that read it and the space it was placed in (null: none). */
+  record TextAnswer(String model, String space, List<Recommendation> recs) {}
 
   static TextAnswer fromText(App app, String text, LiveCatalog.View view, int k, String domain) {
-    LiveCatalog.Query query = app.catalog.encode(text);
-    Catalog.Space space = view.centred().spaces().get(query.model());
+    LiveCatalog.Query query = app.catalog.encode(text, view.centred().spaces().keySet());
+    Catalog.Space space = query.space() == null ? null : view.centred().spaces().get(query.space());
     float[] placed = space == null ? null : space.place(query.vector());
     LiveCatalog.Onboarding built = placed == null ? null : app.catalog.onboarding(view);
-    StatedTasteRanker taste = built == null ? null : built.rankers().get(query.model());
+    StatedTasteRanker taste = built == null ? null : built.rankers().get(query.space());
     // a ranker ranks the catalogue it was built over, which may be a few writes older than the newest
     List<Recommendation> recs = placed == null ? List.of()
         : taste != null ? taste.recommend(query.vector(), StatedTasteRanker.Settings.defaults(),
             built.view().centred(), k, view.shown(built.view().centred(), domain))
         : NearestItems.of(view.centred(), space, placed, k, view.shown(view.centred(), domain));
-    return new TextAnswer(query.model(), recs);
+    return new TextAnswer(query.reader(), query.space(), recs);
   }
 
   static void checkText(String name, String text) {

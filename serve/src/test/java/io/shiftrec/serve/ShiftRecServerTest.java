@@ -256,6 +256,15 @@ class ShiftRecServerTest {
     assertEquals(200, onboarding.status());
     String first = onboarding.json().get("items").get(0).get("item").asText();
     assertTrue(Set.of("notting", "love").contains(first), onboarding.body());
+    assertEquals("bge-small-en-v1.5", onboarding.json().get("model").asText());
+
+    // the same taste in Chinese, on this English catalogue: read by the Chinese model, carried into the English space
+    Response chinese = call("POST", "/onboarding", "{\"text\":\"我喜欢发生在伦敦的浪漫喜剧\",\"k\":2}", (String) null);
+    assertEquals(200, chinese.status());
+    assertEquals("bge-small-zh-v1.5", chinese.json().get("model").asText(), chinese.body());
+    assertEquals("bge-small-en-v1.5", chinese.json().get("space").asText(), chinese.body());
+    assertTrue(Set.of("notting", "love").contains(chinese.json().get("items").get(0).get("item").asText()),
+        chinese.body());
   }
 
   @Test
