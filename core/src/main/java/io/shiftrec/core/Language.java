@@ -1,35 +1,67 @@
 package io.shiftrec.core;
 
-/** Which language a text is written in, as far as ShiftRec needs to know: Chinese or not. */
+import com.github.pemistahl.lingua.api.LanguageDetector;
+import com.github.pemistahl.lingua.api.LanguageDetectorBuilder;
+import java.util.Locale;
+
+/**
+ * Which language a text is written in, as far as ShiftRec needs to know: Chinese, Japanese, Korean, or English, which
+ * stands for every other language (the bundled models read English and Chinese; text in any other language is read
+ * by the English model). Detected by <a href="https://github.com/pemistahl/lingua">Lingua</a> among those four.
+ */
 public final class Language {
   private Language() {}
 
   public static final String CHINESE = "zh";
   public static final String ENGLISH = "en";
+  public static final String JAPANESE = "ja";
+  public static final String KOREAN = "ko";
 
   /**
-   * "zh" when CJK characters outweigh the other letters, a CJK character weighing as much as five Latin letters (a
-   * Chinese word is one or two characters, an English word about five letters): "《三体》 Three-Body" is Chinese.
+   * Four languages, so only their models are ever loaded (well under a megabyte of heap); low accuracy mode, since
+   * the choice among them rests on their scripts far more than on n-grams.
+   */
+  private static final LanguageDetector DETECTOR = LanguageDetectorBuilder.fromLanguages(
+      com.github.pemistahl.lingua.api.Language.ENGLISH, com.github.pemistahl.lingua.api.Language.CHINESE,
+      com.github.pemistahl.lingua.api.Language.JAPANESE, com.github.pemistahl.lingua.api.Language.KOREAN)
+      .withLowAccuracyMode().build();
+
+  /**
+   * "zh", "ja", "ko" or "en": "《三体》 Three-Body" is Chinese, "寿司とラーメン" Japanese, and a text without a letter of
+   * the Han, kana or Hangul scripts is "en" without asking the detector (among these four it can be nothing else),
+   * which keeps the common case as cheap as a scan of its characters.
    */
   public static String detect(String text) {
-    if (text == null) return ENGLISH;
-    int letters = 0, cjk = 0;
+    if (text == null || !hasEastAsianLetter(text)) return ENGLISH;
+    return switch (DETECTOR.detectLanguageOf(text)) {
+      case CHINESE -> CHINESE;
+      case JAPANESE -> JAPANESE;
+      case KOREAN -> KOREAN;
+      default -> ENGLISH;
+    };
+  }
+
+  private static boolean hasEastAsianLetter(String text) {
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
       i += Character.charCount(cp);
       if (!Character.isLetter(cp)) continue;
-      letters++;
       Character.UnicodeScript s = Character.UnicodeScript.of(cp);
       if (s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.HIRAGANA
-          || s == Character.UnicodeScript.KATAKANA || s == Character.UnicodeScript.HANGUL) cjk++;
+          || s == Character.UnicodeScript.KATAKANA || s == Character.UnicodeScript.HANGUL) return true;
     }
-    return cjk > 0 && cjk * 5 >= letters - cjk ? CHINESE : ENGLISH;
+    return false;
   }
 
-  /** The item's declared language when it has one, else the language detected from its title and text. */
+  /**
+   * The item's declared language when it has one ("zh-Hans" is "zh"; any tag but zh, ja and ko counts as "en"), else
+   * the language detected from its title and text.
+   */
   public static String of(Item item) {
     if (item.language() != null && !item.language().isBlank()) {
-      return item.language().toLowerCase(java.util.Locale.ROOT).startsWith(CHINESE) ? CHINESE : ENGLISH;
+      String tag = item.language().toLowerCase(Locale.ROOT);
+      for (String known : new String[] {CHINESE, JAPANESE, KOREAN}) if (tag.startsWith(known)) return known;
+      return ENGLISH;
     }
     return detect(item.title() + " " + (item.text() == null ? "" : item.text()));
   }

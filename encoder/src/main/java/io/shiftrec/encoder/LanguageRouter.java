@@ -4,9 +4,9 @@ import io.shiftrec.core.Item;
 import io.shiftrec.core.Language;
 
 /**
- * Chooses the bundled model that encodes an item or a text: the Chinese model for Chinese, the English one for
- * everything else, or one configured model for all. Language comes from {@link Language}: an item's declared tag
- * ("zh*" is Chinese, any other tag is not), else the share of CJK letters in its text.
+ * Chooses the bundled model that encodes an item or a text: the Chinese model for Chinese and for Japanese (whose
+ * kanji it reads), the English one for everything else, or one configured model for all. Language comes from
+ * {@link Language}: an item's declared tag, else the language detected in its text.
  */
 public final class LanguageRouter {
   private final String forced;
@@ -37,6 +37,7 @@ public final class LanguageRouter {
   }
 
   private static String model(String language) {
-    return Language.CHINESE.equals(language) ? BundledModels.ZH : BundledModels.EN;
+    return Language.CHINESE.equals(language) || Language.JAPANESE.equals(language) ? BundledModels.ZH
+        : BundledModels.EN;
   }
 }

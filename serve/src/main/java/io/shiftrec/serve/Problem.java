@@ -50,6 +50,13 @@ final class Problem extends RuntimeException {
         + " characters, more than the " + limit + " accepted", Map.of("parameter", parameter, "limit", limit));
   }
 
+  /** A text in a language the bundled models do not read well enough to answer from. */
+  static Problem unsupportedLanguage(String parameter, String language) {
+    return new Problem(422, "unsupported-language", "Unsupported language", "parameter '" + parameter + "': the text"
+        + " reads as " + language + "; ShiftRec reads English and Chinese", Map.of("parameter", parameter,
+        "language", language));
+  }
+
   /** A batch with more rows than one request may carry. */
   static Problem batchTooLong(String name, int rows, int limit) {
     return new Problem(422, "batch-too-long", "Batch too long", "a batch of " + rows + " " + name

@@ -14,6 +14,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
+import io.shiftrec.core.Language;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.StoreException;
 import io.shiftrec.core.Stores;
@@ -1051,8 +1052,12 @@ public final class ShiftRecServer implements AutoCloseable {
     return new TextAnswer(query.reader(), query.space(), recs);
   }
 
+  /** A stated taste the server can read: not too long, in English or Chinese (Japanese and Korean are refused). */
   static void checkText(String name, String text) {
     if (text.length() > MAX_ONBOARDING_CHARS) throw Problem.tooLong(name, text.length(), MAX_ONBOARDING_CHARS);
+    String language = Language.detect(text);
+    if (language.equals(Language.JAPANESE)) throw Problem.unsupportedLanguage(name, "Japanese");
+    if (language.equals(Language.KOREAN)) throw Problem.unsupportedLanguage(name, "Korean");
   }
 
   // ------------------------------------------------------------------------------------------------ parameters

@@ -265,6 +265,16 @@ class ShiftRecServerTest {
     assertEquals("bge-small-en-v1.5", chinese.json().get("space").asText(), chinese.body());
     assertTrue(Set.of("notting", "love").contains(chinese.json().get("items").get(0).get("item").asText()),
         chinese.body());
+
+    // a language the bundled models do not read is refused by name, never answered with a guess
+    Response japanese = call("POST", "/onboarding", "{\"text\":\"ロンドンが舞台のラブコメが好きです\"}", (String) null);
+    assertEquals(422, japanese.status(), japanese.body());
+    assertEquals("urn:shiftrec:problem:unsupported-language", japanese.json().get("type").asText());
+    assertEquals("Japanese", japanese.json().get("language").asText());
+    Response korean = get("/users/nobody-yet/recommendations?text="
+        + java.net.URLEncoder.encode("런던 배경의 로맨틱 코미디를 좋아해요", java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(422, korean.status(), korean.body());
+    assertEquals("Korean", korean.json().get("language").asText());
   }
 
   @Test
