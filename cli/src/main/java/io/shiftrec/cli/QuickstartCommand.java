@@ -9,11 +9,14 @@ import io.shiftrec.ingest.ErrorPolicy;
 import io.shiftrec.ingest.ImportFormat;
 import io.shiftrec.ingest.Importer;
 import io.shiftrec.core.Feedback;
+import io.shiftrec.interest.InterestProfile;
+import io.shiftrec.interest.Migration;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.ranker.InterestRecommender;
 import io.shiftrec.ranker.LearnedRankerModel;
 import io.shiftrec.ranker.LearnedRanking;
 import io.shiftrec.ranker.RankerArtifact;
+import io.shiftrec.serve.Newcomers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +31,8 @@ import picocli.CommandLine.Option;
 final class QuickstartCommand implements Callable<Integer> {
   static final String DEFAULT_DB = ".shiftrec/quickstart.db";
   private static final long SEED = 42;
+  /** A newcomer's sentence in Chinese: "I like science-fiction films about exploring space". */
+  static final String NEWCOMER = "我喜欢关于太空探索的科幻电影";
 
   @Option(names = {"--db", "--store"}, paramLabel = "FILE|URL",
       defaultValue = DEFAULT_DB, description = ShiftRec.STORE_HELP
@@ -72,13 +77,34 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("User " + user + " recently liked: " + String.join("; ", recentLikes(history, catalog, 3)));
         UserInterests interests = recommender.interests(history,
             StoreEncoding.behaviourText(store, recommender.catalog(), history, progress));
+        printLatestMigration(interests, catalog);
         RecommendCommand.printTable(user, history.size(), recommender.model(),
             recommender.recommend(interests, k, null, true, 0.2), System.out);
       }
+      // English and Chinese share one space: a Chinese sentence finds the English catalogue's films
+      System.out.println();
+      RecommendCommand.printNewcomer(NEWCOMER, Newcomers.fromText(store, catalog, NEWCOMER, k, null), System.out);
     }
     System.out.printf("%nDone in %.0f s. Store: %s — try ./shiftrec recommend --db %s --user 42 --explain%n",
         (System.nanoTime() - start) / 1e9, Stores.describe(db), Stores.describe(db));
     return 0;
+  }
+
+  /** The user's latest detected move of attention, if any: what the short-term weight rises for. */
+  private static void printLatestMigration(UserInterests interests, Catalog catalog) {
+    Migration latest = null;
+    for (InterestProfile p : interests.profiles().values()) {
+      for (Migration m : p.migrations()) if (latest == null || m.clock() > latest.clock()) latest = m;
+    }
+    if (latest == null) return;
+    System.out.printf("Their attention moved at event %d: from %s to %s (recent interests now weigh more)%n",
+        latest.eventIndex(), side(latest.fromCategories(), latest.fromExample(), catalog),
+        side(latest.toCategories(), latest.toExample(), catalog));
+  }
+
+  private static String side(List<String> categories, int example, Catalog catalog) {
+    String title = example >= 0 ? "“" + catalog.item(example).title() + "”" : "";
+    return categories.isEmpty() ? title : String.join(", ", categories) + (title.isEmpty() ? "" : " (" + title + ")");
   }
 
   private static List<String> recentLikes(List<Event> history, Catalog catalog, int n) {

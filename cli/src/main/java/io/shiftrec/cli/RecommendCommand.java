@@ -9,6 +9,7 @@ import io.shiftrec.core.Store;
 import io.shiftrec.core.Stores;
 import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ranker.Documents;
+import io.shiftrec.serve.Newcomers;
 import io.shiftrec.interest.UserInterests;
 import io.shiftrec.ranker.InterestRecommender;
 import io.shiftrec.ranker.LearnedRankerModel;
@@ -29,8 +30,12 @@ final class RecommendCommand implements Callable<Integer> {
       required = true, description = ShiftRec.STORE_HELP)
   String db;
 
-  @Option(names = "--user", required = true, description = "User id.")
+  @Option(names = "--user", description = "User id.")
   String user;
+
+  @Option(names = "--text", description = "Instead of a user: a newcomer's sentence of taste, in English or Chinese"
+      + " (\"I love space adventures\", \"我喜欢太空冒险电影\"), answered as POST /onboarding answers it.")
+  String text;
 
   @Option(names = {"-k", "--k"}, defaultValue = "10", description = "How many items (1-1000). Default: ${DEFAULT-VALUE}.")
   int k;
@@ -69,6 +74,29 @@ final class RecommendCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--diversity must be between 0 and 1, got " + diversity);
     }
     Map<String, String> scenario = RequestContext.checked(context);
+    if ((user == null) == (text == null)) throw new IllegalArgumentException("give either --user or --text");
+    if (text != null) {
+      if (text.isBlank()) throw new IllegalArgumentException("--text is empty");
+      String unreadable = Newcomers.unreadableLanguage(text);
+      if (unreadable != null) {
+        throw new IllegalArgumentException("the text reads as " + unreadable + "; ShiftRec reads English and Chinese");
+      }
+      try (Store store = Stores.openExisting(db)) {
+        Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress());
+        if (domain != null && !catalog.hasDomain(domain)) {
+          throw new IllegalArgumentException("unknown domain '" + domain + "'");
+        }
+        Newcomers.Answer answer = Newcomers.fromText(store, catalog, text, k, domain);
+        if (json) {
+          System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
+              Map.of("model", answer.reader(), "space", String.valueOf(answer.space()),
+                  "items", Documents.items(answer.recs()))));
+        } else {
+          printNewcomer(text, answer, System.out);
+        }
+      }
+      return 0;
+    }
     try (Store store = Stores.openExisting(db)) {
       if (store.user(user).isEmpty()) throw new IllegalArgumentException("unknown user '" + user + "'");
       Catalog catalog = StoreEncoding.catalog(store, new ConsoleProgress());
@@ -96,6 +124,17 @@ final class RecommendCommand implements Callable<Integer> {
   private void printJson(String rankedBy, List<Recommendation> recs, PrintStream out) throws Exception {
     out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(Documents.recommendations(user, rankedBy, recs)));
+  }
+
+  static void printNewcomer(String text, Newcomers.Answer answer, PrintStream out) {
+    out.printf("Recommendations for a newcomer who wrote “%s” (read by %s%s):%n", text, answer.reader(),
+        answer.space() == null || answer.space().equals(answer.reader()) ? ""
+            : ", matched among the items in the space of " + answer.space());
+    if (answer.recs().isEmpty()) out.println("  (none: no item's text has been read yet)");
+    int rank = 1;
+    for (Recommendation r : answer.recs()) {
+      out.printf("  %2d. %-60s %-8s %.3f%n", rank++, r.item().title(), r.item().domain(), r.score());
+    }
   }
 
   static void printTable(String user, int historySize, String model, List<Recommendation> recs, PrintStream out) {

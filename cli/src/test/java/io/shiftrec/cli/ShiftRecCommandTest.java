@@ -86,6 +86,14 @@ class ShiftRecCommandTest {
     Run json = run("recommend", "--db", db, "--user", "bob", "-k", "1", "--json");
     assertEquals(0, json.code(), json.err());
     assertTrue(json.out().contains("\"item\" : \"notting\""), json.out());
+
+    // a newcomer's sentence in Chinese on this English catalogue: "romantic comedies set in London"
+    Run newcomer = run("recommend", "--db", db, "--text", "我喜欢发生在伦敦的浪漫喜剧", "-k", "2");
+    assertEquals(0, newcomer.code(), newcomer.err());
+    assertTrue(newcomer.out().contains("read by bge-small-zh-v1.5, matched among the items in the space of"
+        + " bge-small-en-v1.5"), newcomer.out());
+    String first = newcomer.out().lines().filter(l -> l.contains(" 1. ")).findFirst().orElse("");
+    assertTrue(first.contains("Notting Hill") || first.contains("Love Actually"), newcomer.out());
   }
 
   /** Values an older version stored against the rules: reads skip them, check lists them, --repair sets them aside. */
@@ -188,6 +196,13 @@ class ShiftRecCommandTest {
     assertEquals(1, badServer.code());
     assertTrue(badServer.err().contains("--postgres must be a jdbc:postgresql: URL"), badServer.err());
     assertTrue(Files.notExists(dir.resolve("scale")), "nothing is written for bad options");
+    Run userAndText = run("recommend", "--db", db, "--user", "ann", "--text", "space films");
+    assertEquals(1, userAndText.code());
+    assertEquals("shiftrec recommend: give either --user or --text", userAndText.err().strip());
+    Run japanese = run("recommend", "--db", db, "--text", "ロンドンが舞台のラブコメが好きです");
+    assertEquals(1, japanese.code());
+    assertEquals("shiftrec recommend: the text reads as Japanese; ShiftRec reads English and Chinese",
+        japanese.err().strip());
     Run noStoreToEncode = run("encode", "--db", dir.resolve("typo.db").toString());
     assertEquals(1, noStoreToEncode.code());
     assertTrue(noStoreToEncode.err().contains("no store at"), noStoreToEncode.err());

@@ -14,7 +14,6 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import io.shiftrec.core.Catalog;
 import io.shiftrec.core.Event;
 import io.shiftrec.core.Item;
-import io.shiftrec.core.Language;
 import io.shiftrec.core.Store;
 import io.shiftrec.core.StoreException;
 import io.shiftrec.core.Stores;
@@ -27,7 +26,6 @@ import io.shiftrec.ingest.RowError;
 import io.shiftrec.ranker.Documents;
 import io.shiftrec.ranker.ItemFilter;
 import io.shiftrec.ranker.RecommendRequest;
-import io.shiftrec.candidates.NearestItems;
 import io.shiftrec.core.Recommendation;
 import io.shiftrec.core.RequestContext;
 import io.shiftrec.candidates.StatedTasteRanker;
@@ -1040,24 +1038,20 @@ public final class ShiftRecServer implements AutoCloseable {
 
   static TextAnswer fromText(App app, String text, LiveCatalog.View view, int k, String domain) {
     LiveCatalog.Query query = app.catalog.encode(text, view.centred().spaces().keySet());
-    Catalog.Space space = query.space() == null ? null : view.centred().spaces().get(query.space());
-    float[] placed = space == null ? null : space.place(query.vector());
-    LiveCatalog.Onboarding built = placed == null ? null : app.catalog.onboarding(view);
+    LiveCatalog.Onboarding built = query.space() == null ? null : app.catalog.onboarding(view);
     StatedTasteRanker taste = built == null ? null : built.rankers().get(query.space());
     // a ranker ranks the catalogue it was built over, which may be a few writes older than the newest
-    List<Recommendation> recs = placed == null ? List.of()
-        : taste != null ? taste.recommend(query.vector(), StatedTasteRanker.Settings.defaults(),
-            built.view().centred(), k, view.shown(built.view().centred(), domain))
-        : NearestItems.of(view.centred(), space, placed, k, view.shown(view.centred(), domain));
+    Catalog tasteCentred = taste == null ? view.centred() : built.view().centred();
+    List<Recommendation> recs = Newcomers.rank(taste, tasteCentred, view.shown(tasteCentred, domain),
+        view.centred(), query.space(), query.vector(), k, view.shown(view.centred(), domain));
     return new TextAnswer(query.reader(), query.space(), recs);
   }
 
   /** A stated taste the server can read: not too long, in English or Chinese (Japanese and Korean are refused). */
   static void checkText(String name, String text) {
     if (text.length() > MAX_ONBOARDING_CHARS) throw Problem.tooLong(name, text.length(), MAX_ONBOARDING_CHARS);
-    String language = Language.detect(text);
-    if (language.equals(Language.JAPANESE)) throw Problem.unsupportedLanguage(name, "Japanese");
-    if (language.equals(Language.KOREAN)) throw Problem.unsupportedLanguage(name, "Korean");
+    String unreadable = Newcomers.unreadableLanguage(text);
+    if (unreadable != null) throw Problem.unsupportedLanguage(name, unreadable);
   }
 
   // ------------------------------------------------------------------------------------------------ parameters
