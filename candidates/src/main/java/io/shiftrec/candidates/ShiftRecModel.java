@@ -79,6 +79,12 @@ public final class ShiftRecModel implements Model {
         CatalogViews.CENTRED, false, TextAdapter.Config.defaults());
   }
 
+  /** This model, unfitted, with another short-term boost after a detected migration (0: none). */
+  public ShiftRecModel withMigrationBoost(double boost) {
+    return new ShiftRecModel(name, config.withMigrationBoost(boost), temperature, view, transfer, adapterConfig,
+        adapterReuse);
+  }
+
   private ShiftRecModel(String name, InterestConfig config, float temperature, CatalogViews view, boolean transfer,
                         TextAdapter.Config adapterConfig, List<AdapterArtifact.Choice> adapterReuse) {
     this.name = name;

@@ -144,7 +144,15 @@ public final class Evaluation {
       ObjectNode m = models.putObject(r.model);
       m.set("overall", aggregate(r, everyone, ks, split));
       ObjectNode seg = m.putObject("segments");
-      for (Map.Entry<String, int[]> e : segments.entrySet()) seg.set(e.getKey(), aggregate(r, e.getValue(), ks, split));
+      for (Map.Entry<String, int[]> e : segments.entrySet()) {
+        ObjectNode segment = aggregate(r, e.getValue(), ks, split);
+        // the segment's own paired test: a difference on a few hundred drifting users is lost in the overall one
+        if (best != null && r != best && o.bootstrapSamples() > 0 && e.getValue().length > 0) {
+          putPairedTest(segment, Bootstrap.paired(r.values(headline), best.values(headline), e.getValue(),
+              o.bootstrapSamples(), o.permutations(), o.seed()), best.model, headline, o);
+        }
+        seg.set(e.getKey(), segment);
+      }
       ObjectNode ci = m.putObject("ci95");
       if (o.bootstrapSamples() > 0) {
         for (int kv : ks) {
@@ -157,16 +165,8 @@ public final class Evaluation {
       m.put("eval_seconds", round3(r.evalSeconds));
       if (!r.fitted.isEmpty()) m.putPOJO("fitted", r.fitted);
       if (best != null && r != best && o.bootstrapSamples() > 0) {
-        Bootstrap.Paired p = Bootstrap.paired(r.values(headline), best.values(headline), everyone,
-            o.bootstrapSamples(), o.permutations(), o.seed());
-        ObjectNode pt = m.putObject("paired_test");
-        pt.put("against", best.model);
-        pt.put("metric", headline);
-        put(pt, "mean_diff", p.meanDiff());
-        putPair(pt, "ci95", p.ci95());
-        put(pt, "p_value", p.pValue());
-        pt.put("method", "paired randomisation (sign-flip) test, " + o.permutations()
-            + " flips; paired bootstrap interval, " + o.bootstrapSamples() + " resamples");
+        putPairedTest(m, Bootstrap.paired(r.values(headline), best.values(headline), everyone,
+            o.bootstrapSamples(), o.permutations(), o.seed()), best.model, headline, o);
       }
     }
     ObjectNode info = root.putObject("split");
@@ -191,6 +191,18 @@ public final class Evaluation {
     defs.put("drifting_representation", Segments.useEmbeddings(split.train().catalog())
         ? "item embeddings" : "item categories and domain");
     return root;
+  }
+
+  private static void putPairedTest(ObjectNode into, Bootstrap.Paired p, String against, String metric,
+                                    EvaluateOptions o) {
+    ObjectNode pt = into.putObject("paired_test");
+    pt.put("against", against);
+    pt.put("metric", metric);
+    put(pt, "mean_diff", p.meanDiff());
+    putPair(pt, "ci95", p.ci95());
+    put(pt, "p_value", p.pValue());
+    pt.put("method", "paired randomisation (sign-flip) test, " + o.permutations()
+        + " flips; paired bootstrap interval, " + o.bootstrapSamples() + " resamples");
   }
 
   static Map<String, String> definitions() {

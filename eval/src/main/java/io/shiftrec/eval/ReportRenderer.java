@@ -71,6 +71,7 @@ final class ReportRenderer {
       s.append(" | ").append(mm.path("train_seconds").asText()).append(" | ").append(mm.path("eval_seconds").asText())
           .append(" |\n");
     }
+    segmentPairedTests(s, r, models, segs, mk);
     s.append("\n## Definitions\n\n");
     for (Iterator<Map.Entry<String, JsonNode>> it = r.path("definitions").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -331,6 +332,32 @@ final class ReportRenderer {
 
   private static String color(int i) {
     return PALETTE[i % PALETTE.length];
+  }
+
+  /** The paired test within each segment that has one (Δ NDCG@K against the same reference, p). */
+  private static void segmentPairedTests(StringBuilder s, JsonNode r, List<String> models, List<String> segs, int mk) {
+    StringBuilder rows = new StringBuilder();
+    for (String m : models) {
+      StringBuilder row = new StringBuilder("| " + m + " |");
+      boolean any = false;
+      for (String g : segs) {
+        JsonNode pt = r.path("models").path(m).path("segments").path(g).get("paired_test");
+        if (pt == null) {
+          row.append(" – |");
+          continue;
+        }
+        any = true;
+        row.append(String.format(Locale.ROOT, " %+.4f, p=%.4f |", pt.path("mean_diff").asDouble(),
+            pt.path("p_value").asDouble()));
+      }
+      if (any) rows.append(row).append('\n');
+    }
+    if (rows.length() == 0) return;
+    s.append("\n## Paired test per segment (Δ NDCG@").append(mk).append(" against the reference, p)\n\n| model |");
+    for (String g : segs) s.append(' ').append(g).append(" |");
+    s.append("\n|---|");
+    for (int i = 0; i < segs.size(); i++) s.append("---:|");
+    s.append('\n').append(rows);
   }
 
   static String fmt(JsonNode v) {

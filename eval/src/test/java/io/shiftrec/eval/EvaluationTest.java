@@ -59,12 +59,27 @@ class EvaluationTest {
     }
     String best = json.path("best_baseline").asText();
     for (String m : ALL) assertEquals(!m.equals(best), json.path("models").path(m).has("paired_test"), m);
+    // each segment with users has its own paired test, over its users only
+    for (String m : ALL) {
+      if (m.equals(best)) continue;
+      JsonNode segments = json.path("models").path(m).path("segments");
+      for (java.util.Iterator<String> names = segments.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        JsonNode seg = segments.path(name);
+        assertEquals(seg.path("users").asInt() > 0, seg.has("paired_test"), m + " " + name);
+        if (seg.path("users").asInt() == 60) {
+          assertEquals(json.path("models").path(m).path("paired_test").path("mean_diff").asDouble(),
+              seg.path("paired_test").path("mean_diff").asDouble(), 1e-12, "a segment of everyone: the same test");
+        }
+      }
+    }
     // segment user counts add up over domains
     JsonNode segs = json.path("models").path("pop").path("segments");
     assertEquals(60, segs.path("domain:A").path("users").asInt(0) + segs.path("domain:B").path("users").asInt(0));
     // the reports beside it
     String md = Files.readString(dir.resolve("report.md"));
     assertTrue(md.contains("| itemknn |") && md.contains("NDCG@10"));
+    assertTrue(md.contains("## Paired test per segment"), md);
     String html = Files.readString(dir.resolve("report.html"));
     assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg") && html.contains("</html>"));
     assertFalse(html.contains("<script") || html.contains("http-equiv") || html.contains("src=\"http"));

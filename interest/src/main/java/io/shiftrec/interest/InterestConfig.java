@@ -49,6 +49,12 @@ public record InterestConfig(int maxInterests, float joinSimilarity, double shor
         migrationBoost, fadedShare, driftTolerance, driftThreshold);
   }
 
+  /** This config with another short-term boost after a migration; 0: a migration changes no weight. */
+  public InterestConfig withMigrationBoost(double boost) {
+    return new InterestConfig(maxInterests, joinSimilarity, shortHalfLife, longHalfLife, centroidHalfLife, shortShare,
+        boost, fadedShare, driftTolerance, driftThreshold);
+  }
+
   public InterestConfig withHalfLives(double shortEvents, double longEvents) {
     return new InterestConfig(maxInterests, joinSimilarity, shortEvents, longEvents, centroidHalfLife, shortShare,
         migrationBoost, fadedShare, driftTolerance, driftThreshold);

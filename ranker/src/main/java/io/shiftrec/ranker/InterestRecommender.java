@@ -76,8 +76,9 @@ public final class InterestRecommender {
   public static InterestRecommender withDefaults(Catalog catalog, LearnedRanking.Trained ranker) {
     if (ranker == null) return withDefaults(catalog);
     LearnedRanking learned = ranker.over(catalog, ShiftRecModel.DEFAULT_TEMPERATURE);
-    return new InterestRecommender(learned.catalog(), InterestConfig.defaults(), ShiftRecModel.DEFAULT_TEMPERATURE,
-        Map.of(), learned, new BitSet());
+    InterestConfig interests = InterestConfig.defaults().withMigrationBoost(ranker.artifact().migrationBoost());
+    return new InterestRecommender(learned.catalog(), interests, ShiftRecModel.DEFAULT_TEMPERATURE, Map.of(), learned,
+        new BitSet());
   }
 
   /** The same recommender never recommending the items with these ids (ids not in the catalogue are ignored). */
@@ -465,6 +466,11 @@ public final class InterestRecommender {
     if (!top.isEmpty()) return String.join(", ", top);
     int[] recent = interest.recentMembers();
     return recent.length == 0 ? "#" + interest.id() : "“" + catalog.item(recent[0]).title() + "”";
+  }
+
+  /** How it builds a user's interests (the learned ranker's saved migration boost, when one ranks). */
+  public InterestConfig config() {
+    return config;
   }
 
   public Catalog catalog() {

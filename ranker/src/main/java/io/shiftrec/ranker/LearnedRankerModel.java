@@ -1,5 +1,6 @@
 package io.shiftrec.ranker;
 
+import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.core.Parameters;
 import io.shiftrec.candidates.AdapterArtifact;
 import io.shiftrec.candidates.FactorModel;
@@ -90,10 +91,13 @@ public final class LearnedRankerModel implements Model {
    *     and {@link #COLD_ITEM_TEXT} features from held-out items that are cold (0: neither feature)
    * @param smoothedRules whether the next-item rules' low-rank approximation ({@link NextItemSvdModel}) is a part
    *     too ({@code next-item-svd}), which scores transitions nobody has made yet from those between similar items
+   * @param migrationBoost the extra short-term share of a user's interests right after the detector records a
+   *     migration ({@link InterestConfig#migrationBoost()}), in training and, saved with the ranker, in serving;
+   *     0: migrations change no weight
    */
   public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates,
                        Ordering ordering, List<Integer> windows, boolean adapter, boolean crossDomainHeldOut,
-                       double coldItems, boolean smoothedRules) {
+                       double coldItems, boolean smoothedRules, double migrationBoost) {
     public Config {
       windows = List.copyOf(windows);
       for (int w : windows) if (w < 1) throw new IllegalArgumentException("windows must be positive, got " + w);
@@ -109,6 +113,11 @@ public final class LearnedRankerModel implements Model {
       if (!(coldItems >= 0 && coldItems < 1)) {
         throw new IllegalArgumentException("cold-items must be in [0, 1), got " + coldItems);
       }
+      double shortShare = InterestConfig.defaults().shortShare();
+      if (!(migrationBoost >= 0 && shortShare + migrationBoost <= 1)) {
+        throw new IllegalArgumentException("migration-boost must be in [0, " + (1 - shortShare) + "], got "
+            + migrationBoost);
+      }
     }
 
     /**
@@ -120,11 +129,13 @@ public final class LearnedRankerModel implements Model {
      * active in two or more (Food–Kitchen's validation NDCG@10 0.1148 → 0.1242). The low-rank rules raise HR@10 on
      * validation (Food–Kitchen 0.1906 → 0.2135) with NDCG@10 as good or better on all three sets. The interest
      * part scores in a text adapter's space: on the MovieLens 1M subset's cold items HR@10 rose from 0.0908 to
-     * 0.2154 at the same validation NDCG@10, for 1.4 to 2.9 times the training time.
+     * 0.2154 at the same validation NDCG@10, for 1.4 to 2.9 times the training time. A migration changes no weight
+     * of the interests the ranker reads: the boost was worse on Food–Kitchen's validation targets and no better on
+     * MovieLens (docs/BENCHMARKS.md, "Migration handling").
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BLEND,
-          List.of(1, 20), true, true, COLD_ITEMS, true);
+          List.of(1, 20), true, true, COLD_ITEMS, true, 0.0);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
@@ -132,33 +143,37 @@ public final class LearnedRankerModel implements Model {
       String name = key + " of " + NAME;
       return switch (key) {
         case "negatives" -> new Config(Parameters.integer(name, value), l2, recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         case "l2" -> new Config(negatives, Parameters.number(name, value), recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         case "recent" -> new Config(negatives, l2, Parameters.integer(name, value), sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         case "same-domain" -> new Config(negatives, l2, recentItems, Parameters.bool(name, value), candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         case "candidates" -> {
           int c = Parameters.integer(name, value);
           // 0: the linear fit over the whole catalogue
           yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
-              windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+              windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         }
         case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
-            windows, adapter, crossDomainHeldOut, coldItems, smoothedRules);
+            windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
-            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules);
+            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules);
+            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
         case "held-out" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, heldOut(value), coldItems, smoothedRules);
+            adapter, heldOut(value), coldItems, smoothedRules, migrationBoost);
         case "cold-items" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, Parameters.number(name, value), smoothedRules);
+            adapter, crossDomainHeldOut, Parameters.number(name, value), smoothedRules,
+            migrationBoost);
         case "next-item-svd" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, coldItems, Parameters.bool(name, value));
+            adapter, crossDomainHeldOut, coldItems, Parameters.bool(name, value), migrationBoost);
+        case "migration-boost" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+            adapter, crossDomainHeldOut, coldItems, smoothedRules, Parameters.number(name, value));
         default -> throw Parameters.unknown(NAME, key, List.of("negatives", "l2", "recent", "same-domain",
-            "candidates", "lambdamart", "windows", "adapter", "held-out", "cold-items", "next-item-svd"));
+            "candidates", "lambdamart", "windows", "adapter", "held-out", "cold-items", "next-item-svd",
+            "migration-boost"));
       };
     }
 
@@ -255,7 +270,8 @@ public final class LearnedRankerModel implements Model {
    */
   public static LearnedRankerModel withDefaultParts(String name, Config config) {
     // the parts as Models.create builds them by name, without going back through the registry
-    Supplier<Model> interests = config.adapter() ? ShiftRecModel::withAdapter : ShiftRecModel::standard;
+    Supplier<Model> interests = () -> (config.adapter() ? ShiftRecModel.withAdapter() : ShiftRecModel.standard())
+        .withMigrationBoost(config.migrationBoost());
     List<Supplier<Model>> parts = new ArrayList<>(List.of(
         interests, () -> FactorModel.ials(FactorModel.IALS, ImplicitAls.Config.defaults()),
         () -> new ItemKnnModel(ItemKnnModel.DEFAULT_NEIGHBOURS),
@@ -503,7 +519,7 @@ public final class LearnedRankerModel implements Model {
         config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors,
         knn == null ? ItemGraph.empty(n) : knn.neighbours(), next == null ? ItemGraph.empty(n) : next.rules(),
         train.popularity().clone(), trees == null ? "" : trees.text(), adapter, blend,
-        smoothed == null ? null : smoothed.factors());
+        smoothed == null ? null : smoothed.factors(), config.migrationBoost());
   }
 
   /** The features of a held-out item (first) and of the other retrieved candidates ({@code others}), one row each. */

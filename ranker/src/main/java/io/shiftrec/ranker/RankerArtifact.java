@@ -6,6 +6,7 @@ import io.shiftrec.candidates.ItemGraph;
 import io.shiftrec.candidates.NextItemSvdModel;
 
 import io.shiftrec.learn.LowRank;
+import io.shiftrec.interest.InterestConfig;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -24,14 +25,18 @@ import java.util.Objects;
  * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
  * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8); the adapter (byte count,
  * 0 for none, then {@link AdapterArtifact#toBytes()}); blend; the low-rank rules (rank, 0 for none, then both
- * factor matrices row-major). Format 5, the same without the low-rank rules, format 4, without the blend either, and
+ * factor matrices row-major); the interests' short-term boost after a migration. Format 6, the same without the
+ * boost (read as the default), format 5, without the low-rank rules either, format 4, without the blend either, and
  * format 3, without the adapter either, are still read.
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
                              float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity,
-                             String trees, AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules) {
-  public static final int FORMAT = 6;
+                             String trees, AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules,
+                             double migrationBoost) {
+  public static final int FORMAT = 7;
+  /** The format before the migration boost was saved: read with the default boost. */
+  private static final int FORMAT_WITHOUT_MIGRATION_BOOST = 6;
   /** The format before the low-rank rules were added: read as a ranker without them. */
   private static final int FORMAT_WITHOUT_SMOOTHED_RULES = 5;
   /** The format before the blend was added: read as a ranker without it. */
@@ -64,6 +69,16 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     }
   }
 
+  /** A ranker with the default migration boost. */
+  public RankerArtifact(String[] features, double[] weights, int recentItems, int candidates, boolean perDomain,
+                        String[] itemIds, int rank, float regularization, float alpha, float[] itemFactors,
+                        ItemGraph neighbours, ItemGraph nextItems, int[] popularity, String trees,
+                        AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules) {
+    this(features, weights, recentItems, candidates, perDomain, itemIds, rank, regularization, alpha, itemFactors,
+        neighbours, nextItems, popularity, trees, adapter, blend, smoothedRules,
+        InterestConfig.defaults().migrationBoost());
+  }
+
   /** A ranker whose trees, if any, order the candidates alone, without low-rank rules. */
   public RankerArtifact(String[] features, double[] weights, int recentItems, int candidates, boolean perDomain,
                         String[] itemIds, int rank, float regularization, float alpha, float[] itemFactors,
@@ -83,7 +98,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     out.writeInts(popularity).writeText(trees).writeBlock(adapter == null ? new byte[0] : adapter.toBytes())
         .writeBoolean(blend).writeInt(smoothedRules == null ? 0 : smoothedRules.rank());
     if (smoothedRules != null) out.writeFloats(smoothedRules.left()).writeFloats(smoothedRules.right());
-    return out.toBytes();
+    return out.writeDouble(migrationBoost).toBytes();
   }
 
   /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are another format, cut short or corrupt. */
@@ -116,14 +131,15 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     }
     boolean blend = in.format() >= FORMAT_WITHOUT_SMOOTHED_RULES && in.readBoolean();
     LowRank.Factors smoothed = null;
-    int smoothedRank = in.format() == FORMAT ? in.readCount("low-rank rules rank") : 0;
+    int smoothedRank = in.format() >= FORMAT_WITHOUT_MIGRATION_BOOST ? in.readCount("low-rank rules rank") : 0;
     if (smoothedRank > 0) {
       int size = in.count((long) n * smoothedRank, "low-rank rules");
       smoothed = new LowRank.Factors(smoothedRank, in.readFloats(size), in.readFloats(size));
     }
+    double boost = in.format() == FORMAT ? in.readDouble() : InterestConfig.defaults().migrationBoost();
     in.end();
     return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-        neighbours, nextItems, popularity, trees, adapter, blend, smoothed);
+        neighbours, nextItems, popularity, trees, adapter, blend, smoothed, boost);
   }
 
   private static void write(ItemGraph graph, ArtifactCodec.Writer out) {
@@ -144,7 +160,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors) && neighbours.equals(a.neighbours)
         && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees)
         && Arrays.equals(adapter == null ? null : adapter.toBytes(), a.adapter == null ? null : a.adapter.toBytes())
-        && blend == a.blend && Objects.equals(smoothedRules, a.smoothedRules);
+        && blend == a.blend && Objects.equals(smoothedRules, a.smoothedRules) && migrationBoost == a.migrationBoost;
   }
 
   @Override

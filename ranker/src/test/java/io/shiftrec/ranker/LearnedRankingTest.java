@@ -286,8 +286,9 @@ class LearnedRankingTest {
   }
 
   /**
-   * Rankers saved before the low-rank rules (format 5), the blend (format 4) and the adapter (format 3) were added to
-   * the layout are still read, as ones without them; bytes after the end are refused.
+   * Rankers saved before the migration boost (format 6), the low-rank rules (format 5), the blend (format 4) and the
+   * adapter (format 3) were added to the layout are still read, as ones without them (the default boost); bytes after
+   * the end are refused.
    */
   @Test
   void earlierFormatsAreRead() {
@@ -296,17 +297,20 @@ class LearnedRankingTest {
         ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
         ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), null, ARTIFACT.blend(), null);
     byte[] now = withoutSmoothed.toBytes(); // no adapter either: format 3 had none
-    byte[] five = Arrays.copyOf(now, now.length - 4); // format 6 ends with the low-rank rules' rank, 0 here
+    byte[] six = Arrays.copyOf(now, now.length - 8); // format 7 ends with the migration boost, a double
+    six[3] = 6;
+    assertEquals(withoutSmoothed, RankerArtifact.fromBytes(six));
+    byte[] five = Arrays.copyOf(now, now.length - 12); // then the low-rank rules' rank, 0 here
     five[3] = 5;
     assertEquals(withoutSmoothed, RankerArtifact.fromBytes(five));
-    byte[] four = Arrays.copyOf(now, now.length - 5); // then the blend flag
+    byte[] four = Arrays.copyOf(now, now.length - 13); // then the blend flag
     four[3] = 4;
     RankerArtifact unblended = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
         ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
         ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
         ARTIFACT.trees(), null);
     assertEquals(unblended, RankerArtifact.fromBytes(four));
-    byte[] three = Arrays.copyOf(now, now.length - 9); // then the adapter's byte count, 0 here
+    byte[] three = Arrays.copyOf(now, now.length - 17); // then the adapter's byte count, 0 here
     three[3] = 3;
     RankerArtifact read = RankerArtifact.fromBytes(three);
     assertEquals(unblended, read);
@@ -314,6 +318,22 @@ class LearnedRankingTest {
     byte[] trailing = Arrays.copyOf(ARTIFACT.toBytes(), ARTIFACT.toBytes().length + 1);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(trailing)).getMessage()
         .contains("trailing"));
+  }
+
+  /** The migration boost the ranker was trained with is saved, and the served interests use it. */
+  @Test
+  void theMigrationBoostTravelsWithTheRanker() {
+    RankerArtifact boosted = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
+        ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
+        ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
+        ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), ARTIFACT.smoothedRules(), 0.25);
+    RankerArtifact read = RankerArtifact.fromBytes(boosted.toBytes());
+    assertEquals(0.25, read.migrationBoost());
+    assertEquals(0.0, ARTIFACT.migrationBoost(), "trained with the default: a migration changes no weight");
+    assertEquals(boosted, read);
+    assertTrue(!boosted.equals(ARTIFACT), "the boost tells two rankers apart");
+    assertEquals(0.25, InterestRecommender.withDefaults(CATALOG, LearnedRanking.Trained.of(read, "x")).config()
+        .migrationBoost());
   }
 
   /** The low-rank rules travel with the ranker that reads them; a ranker that reads them without them is refused. */
@@ -339,7 +359,7 @@ class LearnedRankingTest {
     assertTrue(wrongSize.getMessage().contains("low-rank rules do not match"), wrongSize.getMessage());
     byte[] bytes = ARTIFACT.toBytes();
     IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
-        () -> RankerArtifact.fromBytes(Arrays.copyOf(bytes, bytes.length - 8))); // inside the right factors
+        () -> RankerArtifact.fromBytes(Arrays.copyOf(bytes, bytes.length - 16))); // inside the right factors
     assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
   }
 
