@@ -129,13 +129,14 @@ public final class LearnedRankerModel implements Model {
      * active in two or more (Food–Kitchen's validation NDCG@10 0.1148 → 0.1242). The low-rank rules raise HR@10 on
      * validation (Food–Kitchen 0.1906 → 0.2135) with NDCG@10 as good or better on all three sets. The interest
      * part scores in a text adapter's space: on the MovieLens 1M subset's cold items HR@10 rose from 0.0908 to
-     * 0.2154 at the same validation NDCG@10, for 1.4 to 2.9 times the training time. A migration changes no weight
-     * of the interests the ranker reads: the boost was worse on Food–Kitchen's validation targets and no better on
-     * MovieLens (docs/BENCHMARKS.md, "Migration handling").
+     * 0.2154 at the same validation NDCG@10, for 1.4 to 2.9 times the training time. The interests the ranker reads
+     * raise their short-term weight after a migration as the interests alone do: without it Food–Kitchen's warm
+     * targets rank a little better and the MovieLens 1M subset's cold items clearly worse (docs/BENCHMARKS.md,
+     * "Migration handling").
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BLEND,
-          List.of(1, 20), true, true, COLD_ITEMS, true, 0.0);
+          List.of(1, 20), true, true, COLD_ITEMS, true, InterestConfig.defaults().migrationBoost());
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */

@@ -329,7 +329,7 @@ class LearnedRankingTest {
         ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), ARTIFACT.smoothedRules(), 0.25);
     RankerArtifact read = RankerArtifact.fromBytes(boosted.toBytes());
     assertEquals(0.25, read.migrationBoost());
-    assertEquals(0.0, ARTIFACT.migrationBoost(), "trained with the default: a migration changes no weight");
+    assertEquals(InterestConfig.defaults().migrationBoost(), ARTIFACT.migrationBoost(), "trained with the default");
     assertEquals(boosted, read);
     assertTrue(!boosted.equals(ARTIFACT), "the boost tells two rankers apart");
     assertEquals(0.25, InterestRecommender.withDefaults(CATALOG, LearnedRanking.Trained.of(read, "x")).config()
