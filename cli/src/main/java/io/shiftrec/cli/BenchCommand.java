@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {BenchCommand.Table.class, BenchCommand.Encode.class, BenchCommand.Ann.class, BenchCommand.Text.class,
         BenchCommand.Serve.class, BenchCommand.Retrain.class, BenchCommand.Soak.class, BenchCommand.Fuzz.class, BenchCommand.Train.class,
         BenchCommand.Onboarding.class, BenchCommand.Kernels.class, BenchCommand.Rank.class,
-        BenchCommand.Generate.class, BenchCommand.Scale.class, BenchCommand.CrossLingual.class})
+        BenchCommand.Generate.class, BenchCommand.Scale.class, BenchCommand.CrossLingual.class,
+        BenchCommand.Newcomers.class})
 final class BenchCommand {
 
   /** This JVM's java with {@code -Xmx} of {@code heap}, for a benchmark's child process; {@code like} is an example. */
@@ -629,12 +630,8 @@ final class BenchCommand {
     }
   }
 
-  @Command(name = "onboarding", mixinStandardHelpOptions = true,
-      description = "New users who state their taste in a sentence (written from the categories of the first 80% of"
-          + " each user's items) or, where users carry them, only their attributes: the rest of their items ranked by"
-          + " the stated-taste ranker, its parts and references, and attribute-group popularity, against popularity,"
-          + " with 95% intervals and paired tests.")
-  static final class Onboarding implements Callable<Integer> {
+  /** A dataset in one of the import formats, its item embeddings cached in a store between runs. */
+  static final class DatasetOptions {
     @Option(names = "--format", required = true, converter = ImportCommand.Formats.class,
         description = "movielens | movielens-latest | amazon-cdsr | generic")
     ImportFormat format;
@@ -645,6 +642,44 @@ final class BenchCommand {
     @Option(names = "--cache", defaultValue = ".shiftrec/embeddings.db",
         description = "Store that caches item embeddings between runs. Default: ${DEFAULT-VALUE}.")
     String cache;
+  }
+
+  @Command(name = "newcomers", mixinStandardHelpOptions = true,
+      description = "Newcomers with attributes and their first 0, 1, 3 or 5 events: popularity, their group's"
+          + " popularity (the served fallback), the learned ranker trained on the other users, the interests alone"
+          + " and with group popularity added; NDCG@10 and HR@10 of what they liked later and of what they liked"
+          + " next, 95%% intervals, paired tests against popularity.")
+  static final class Newcomers implements Callable<Integer> {
+    @Mixin DatasetOptions data;
+
+    @Option(names = "--groups", split = ",", defaultValue = "age,gender,occupation",
+        description = "User attributes that group users, coarse to fine. Default: ${DEFAULT-VALUE}.")
+    List<String> groups;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of which users are the newcomers.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      ConsoleProgress progress = new ConsoleProgress();
+      try (Store embeddings = Stores.open(data.cache)) {
+        StoreEncoding.Settings settings = StoreEncoding.settings(embeddings);
+        Dataset dataset = Dataset.load(data.format, data.path,
+            store -> StoreEncoding.catalog(store, embeddings, settings, progress), progress);
+        progress.finish();
+        io.shiftrec.bench.NewcomerExperiment.run(System.out, dataset, groups, seed);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "onboarding", mixinStandardHelpOptions = true,
+      description = "New users who state their taste in a sentence (written from the categories of the first 80% of"
+          + " each user's items) or, where users carry them, only their attributes: the rest of their items ranked by"
+          + " the stated-taste ranker, its parts and references, and attribute-group popularity, against popularity,"
+          + " with 95% intervals and paired tests.")
+  static final class Onboarding implements Callable<Integer> {
+    @Mixin DatasetOptions data;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the two halves of the users.")
     long seed;
@@ -664,10 +699,10 @@ final class BenchCommand {
         default -> throw new IllegalArgumentException("--taste must be frequent or distinctive, got '" + taste + "'");
       };
       ConsoleProgress progress = new ConsoleProgress();
-      try (Store embeddings = Stores.open(cache)) {
+      try (Store embeddings = Stores.open(data.cache)) {
         StoreEncoding.Settings settings = encoding.settings(embeddings);
-        Dataset dataset = Dataset.load(format, path, store -> StoreEncoding.catalog(store, embeddings, settings, progress),
-            progress);
+        Dataset dataset = Dataset.load(data.format, data.path,
+            store -> StoreEncoding.catalog(store, embeddings, settings, progress), progress);
         OnboardingExperiment.Result result;
         try (Embedder embedder = Embedder.bundled(embeddings, settings.router(), settings.itemText())) {
           result = OnboardingExperiment.run(dataset, embedder::encodeText, seed, stated);
