@@ -43,6 +43,11 @@ public final class NewcomerExperiment {
   /** The fallback's smoothing of group popularity toward the coarser group (the served value). */
   static final double GROUP_SMOOTHING = 3000;
   static final float[] GROUP_WEIGHTS = {0.5f, 1f, 2f};
+  /**
+   * c of the ranker blended with popularity by history length: popularity's share c / (c + k) after k events, each
+   * side standardised over the ranker's candidates; an exploration of the fix the first rows call for, not tuned.
+   */
+  static final float[] HISTORY_BLENDS = {1f, 5f, 20f};
   static final int BOOTSTRAP_SAMPLES = 1000;
   static final int PERMUTATIONS = 10000;
 
@@ -101,6 +106,7 @@ public final class NewcomerExperiment {
         LearnedRanking.Trained.of(RankerArtifact.fromBytes(model.artifact().toBytes()), LearnedRankerModel.NAME));
     List<Arm> arms = new ArrayList<>();
     float[] pop = new float[n], group = new float[n], text = new float[n], scores = new float[n];
+    float[] blended = new float[n];
     for (int i = 0; i < n; i++) pop[i] = (float) Math.log1p(popularity[i]);
     int m = newcomers.size();
     for (int first : FIRST) {
@@ -128,6 +134,17 @@ public final class NewcomerExperiment {
         if (first == 0) continue;
         ranker.score(ranker.interests(history, TextVectors.NONE), scores);
         record(results, "learned ranker (what is served once a newcomer has events)", m, u, scores, t);
+        for (int i = 0; i < n; i++) blended[i] = Float.isFinite(scores[i]) ? pop[i] : Float.NEGATIVE_INFINITY;
+        float[] zRanker = standardised(scores), zPop = standardised(blended); // both over the ranker's candidates
+        for (float c : HISTORY_BLENDS) {
+          float share = c / (c + first); // popularity's share, falling as the history grows
+          for (int i = 0; i < n; i++) {
+            blended[i] = Float.isFinite(scores[i]) ? (1 - share) * zRanker[i] + share * zPop[i]
+                : Float.NEGATIVE_INFINITY;
+          }
+          record(results, String.format(Locale.ROOT, "learned ranker blended with popularity, c = %.0f", c), m, u,
+              blended, t);
+        }
         interests.score(interests.interests(history, TextVectors.NONE), text);
         record(results, "interests alone (served before a ranker is trained)", m, u, text, t);
         float[] zText = standardised(text), zGroup = standardised(group);
