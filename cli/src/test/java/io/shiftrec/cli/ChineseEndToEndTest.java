@@ -13,6 +13,7 @@ import io.shiftrec.ingest.ErrorPolicy;
 import io.shiftrec.ingest.ImportFormat;
 import io.shiftrec.ingest.Importer;
 import io.shiftrec.ranker.InterestRecommender;
+import io.shiftrec.serve.Newcomers;
 import io.shiftrec.core.Recommendation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +56,13 @@ class ChineseEndToEndTest {
           true, 0);
       assertEquals("film", recs.get(0).item().id());
       assertTrue(recs.get(0).reason().startsWith("因为你买过《科幻小说》"), recs.get(0).reason());
+
+      // an English sentence on this Chinese catalogue: the Chinese model reads it in its own space
+      Newcomers.Answer english = Newcomers.fromText(store, catalog, "science fiction about aliens and space travel", 2,
+          null);
+      assertEquals(BundledModels.ZH, english.reader());
+      assertEquals(BundledModels.ZH, english.space());
+      assertTrue(List.of("novel", "film").contains(english.recs().get(0).item().id()), english.recs().toString());
     }
   }
 }
