@@ -1,6 +1,8 @@
 package io.shiftrec.encoder;
 
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,22 +73,47 @@ public final class SharedSpace {
   }
 
   /**
-   * Item vectors grouped by the model that made them, regrouped by space: with items of both languages, the Chinese
-   * ones carried into the English space (after the English ones, in their order); otherwise as they are. Items that
-   * shared one array share one again.
+   * The spaces of a catalogue whose items were read by {@code models}: one, the English model's, when both languages
+   * are there; otherwise each model's own.
    */
-  public static Map<String, Map<String, float[]>> bySpace(Map<String, Map<String, float[]>> byModel) {
+  public static Set<String> spaces(Set<String> models) {
+    if (!models.contains(BundledModels.ZH) || !models.contains(BundledModels.EN)) return models;
+    Set<String> out = new LinkedHashSet<>(models);
+    out.remove(BundledModels.ZH);
+    return out;
+  }
+
+  /**
+   * Whether items joining a catalogue of spaces {@code existing} with vectors in spaces {@code joining} change how
+   * the catalogue is laid out (Chinese items first joined by English ones), so every item must be placed again.
+   */
+  public static boolean relaysOut(Set<String> existing, Set<String> joining) {
+    Set<String> all = new LinkedHashSet<>(existing);
+    all.addAll(joining);
+    return !spaces(all).containsAll(existing);
+  }
+
+  /**
+   * Item vectors grouped by the model that made them, regrouped by space: where the catalogue they belong to holds
+   * both languages (these items and the spaces {@code beside} them, e.g. a catalogue they are upserted into), the
+   * Chinese ones carried into the English space (after the English ones, in their order); otherwise as they are.
+   * Items that shared one array share one again.
+   */
+  public static Map<String, Map<String, float[]>> bySpace(Map<String, Map<String, float[]>> byModel,
+                                                          Set<String> beside) {
     Map<String, float[]> chinese = byModel.get(BundledModels.ZH);
-    Map<String, float[]> english = byModel.get(BundledModels.EN);
-    if (chinese == null || english == null || chinese.isEmpty() || english.isEmpty()) return byModel;
+    Set<String> all = new LinkedHashSet<>(byModel.keySet());
+    all.addAll(beside);
+    if (chinese == null || spaces(all).contains(BundledModels.ZH)) return byModel;
     LanguageAlignment alignment = chineseIntoEnglish();
-    Map<String, float[]> merged = new LinkedHashMap<>(english);
-    Map<float[], float[]> carried = new java.util.IdentityHashMap<>();
+    Map<String, float[]> merged = new LinkedHashMap<>(byModel.getOrDefault(BundledModels.EN, Map.of()));
+    Map<float[], float[]> carried = new IdentityHashMap<>();
     chinese.forEach((id, v) -> merged.put(id, carried.computeIfAbsent(v, alignment::map)));
     Map<String, Map<String, float[]>> out = new LinkedHashMap<>();
     byModel.forEach((model, vectors) -> {
-      if (!model.equals(BundledModels.ZH)) out.put(model, model.equals(BundledModels.EN) ? merged : vectors);
+      if (!model.equals(BundledModels.ZH) && !model.equals(BundledModels.EN)) out.put(model, vectors);
     });
+    out.put(BundledModels.EN, merged);
     return out;
   }
 }

@@ -115,7 +115,7 @@ public final class StoreEncoding {
       store.forEachEvent(e -> {
         if (e.text() != null && !e.text().isBlank()) texts.add(e);
       });
-      encodeBehaviourText(embedder, SharedSpace.bySpace(vectors).keySet(), texts, progress);
+      encodeBehaviourText(embedder, SharedSpace.spaces(vectors.keySet()), texts, progress);
     }
     return new Encoded(items.size(), store.counts().embeddings() - before, (System.nanoTime() - start) / 1e9);
   }
@@ -202,7 +202,16 @@ public final class StoreEncoding {
 
   /** These items with their vectors, in this order, encoding the ones {@code embedder} has not cached yet. */
   public static Catalog catalog(List<Item> items, Embedder embedder, Progress progress) {
-    Map<String, Map<String, float[]>> vectors = SharedSpace.bySpace(embedder.ensureEncoded(items, progress));
+    return catalog(items, embedder, Set.of(), progress);
+  }
+
+  /**
+   * {@link #catalog(List, Embedder, Progress)} for items joining a catalogue of spaces {@code beside}: placed as
+   * that catalogue places its items ({@link SharedSpace#bySpace}), so a Chinese item upserted into a catalogue of
+   * both languages lands in its one space.
+   */
+  public static Catalog catalog(List<Item> items, Embedder embedder, Set<String> beside, Progress progress) {
+    Map<String, Map<String, float[]>> vectors = SharedSpace.bySpace(embedder.ensureEncoded(items, progress), beside);
     Map<String, String> modelOf = new LinkedHashMap<>();
     vectors.forEach((model, byItem) -> byItem.keySet().forEach(id -> modelOf.put(id, model)));
     Catalog.Builder builder = Catalog.builder();

@@ -43,14 +43,21 @@ class SharedSpaceTest {
     Map<String, Map<String, float[]>> byModel = new LinkedHashMap<>();
     byModel.put(ZH, new LinkedHashMap<>(Map.of("a", zh, "b", zh)));
     byModel.put(EN, new LinkedHashMap<>(Map.of("c", en)));
-    Map<String, Map<String, float[]>> bySpace = SharedSpace.bySpace(byModel);
+    Map<String, Map<String, float[]>> bySpace = SharedSpace.bySpace(byModel, Set.of());
     assertEquals(Set.of(EN), bySpace.keySet());
     assertEquals(Set.of("a", "b", "c"), bySpace.get(EN).keySet());
     assertEquals(en.length, bySpace.get(EN).get("a").length);
     assertSame(bySpace.get(EN).get("a"), bySpace.get(EN).get("b"), "one text, one array");
 
     Map<String, Map<String, float[]>> chineseOnly = Map.of(ZH, Map.of("a", zh));
-    assertSame(chineseOnly, SharedSpace.bySpace(chineseOnly), "one language keeps its own model's space");
+    assertSame(chineseOnly, SharedSpace.bySpace(chineseOnly, Set.of()), "one language keeps its own model's space");
+    Map<String, Map<String, float[]>> joining = SharedSpace.bySpace(chineseOnly, Set.of(EN));
+    assertEquals(Set.of(EN), joining.keySet(), "Chinese items upserted into a catalogue with English ones");
+    assertEquals(en.length, joining.get(EN).get("a").length);
+    assertEquals(Set.of(EN), SharedSpace.spaces(Set.of(EN, ZH)));
+    assertEquals(Set.of(ZH), SharedSpace.spaces(Set.of(ZH)));
+    assertTrue(SharedSpace.relaysOut(Set.of(ZH), Set.of(EN)), "a Chinese catalogue's first English items");
+    assertTrue(!SharedSpace.relaysOut(Set.of(EN), Set.of(EN)) && !SharedSpace.relaysOut(Set.of(ZH), Set.of(ZH)));
   }
 
   /** The shipped alignment is what learning on the repository's bilingual set gives: anyone can make it again. */

@@ -9,6 +9,7 @@ import io.shiftrec.core.Store;
 import io.shiftrec.core.StoreException;
 import io.shiftrec.core.TextVectors;
 import io.shiftrec.encoder.Embedder;
+import io.shiftrec.encoder.SharedSpace;
 import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.ingest.GenericBatch;
 import io.shiftrec.candidates.AnnIndex;
@@ -327,8 +328,12 @@ public final class LiveCatalog implements AutoCloseable {
   private synchronized void publishItems(List<Item> items) {
     Map<String, Item> latest = new LinkedHashMap<>(); // a batch naming an id twice stores its last row, as the store does
     for (Item item : items) latest.put(item.id(), item);
-    Catalog fresh = StoreEncoding.catalog(List.copyOf(latest.values()), embedder, Progress.NONE);
-    publish(View.of(view.catalog().upserted(fresh), view.ranker(), view.hidden()));
+    Set<String> existing = view.catalog().spaces().keySet();
+    Catalog fresh = StoreEncoding.catalog(List.copyOf(latest.values()), embedder, existing, Progress.NONE);
+    // the first English items of a Chinese catalogue move every Chinese item into the English space: place all again
+    Catalog next = SharedSpace.relaysOut(existing, fresh.spaces().keySet())
+        ? StoreEncoding.catalog(store.items(), embedder, Progress.NONE) : view.catalog().upserted(fresh);
+    publish(View.of(next, view.ranker(), view.hidden()));
   }
 
   /**

@@ -285,6 +285,16 @@ class ShiftRecServerTest {
     Response similar = get("/items/wok/similar?k=2&domain=kitchen");
     assertEquals(200, similar.status());
     assertEquals(2, similar.json().get("items").size(), similar.body());
+
+    // a Chinese item upserted into this English catalogue joins its one space, as a rebuild from the store places it
+    Response chinese = call("POST", "/items", "[{\"id\":\"guo\",\"domain\":\"kitchen\",\"title\":\"碳钢炒锅\","
+        + "\"text\":\"一口用于大火爆炒蔬菜的炒锅。\"}]", KEY);
+    assertEquals(200, chinese.status(), chinese.body());
+    Response across = get("/items/guo/similar?k=1&domain=kitchen");
+    assertEquals(200, across.status(), across.body());
+    assertEquals("wok", across.json().get("items").get(0).get("item").asText(), across.body());
+    Response stated = call("POST", "/onboarding", "{\"text\":\"我想要一口炒锅\",\"k\":1}", (String) null);
+    assertEquals("bge-small-en-v1.5", stated.json().get("space").asText(), stated.body());
   }
 
   @Test
