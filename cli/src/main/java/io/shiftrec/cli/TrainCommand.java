@@ -42,13 +42,9 @@ final class TrainCommand implements Callable<Integer> {
     Training.check(models); // a bad model name fails before the store is opened
     try (Store store = Stores.openExisting(db)) {
       for (Training.Saved saved : Training.run(store, settings, new ConsoleProgress())) {
-        System.out.println(saved.summary(isActive(store, saved)));
+        System.out.println(saved.summary(saved.isActive(store)));
       }
     }
     return 0;
-  }
-
-  private static boolean isActive(Store store, Training.Saved saved) {
-    return store.activeVersion(saved.name()).map(v -> v == saved.version()).orElse(false);
   }
 }

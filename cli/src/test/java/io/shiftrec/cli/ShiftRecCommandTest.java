@@ -196,6 +196,19 @@ class ShiftRecCommandTest {
     assertEquals(1, badServer.code());
     assertTrue(badServer.err().contains("--postgres must be a jdbc:postgresql: URL"), badServer.err());
     assertTrue(Files.notExists(dir.resolve("scale")), "nothing is written for bad options");
+    Run emptyText = run("recommend", "--db", db, "--text", " ");
+    assertEquals(1, emptyText.code());
+    assertEquals("shiftrec recommend: --text is empty", emptyText.err().strip());
+    Run noSet = run("bench", "crosslingual", "--set", dir.resolve("missing.tsv").toString());
+    assertEquals(1, noSet.code());
+    assertTrue(noSet.err().contains("cannot read"), noSet.err());
+    Run oneFold = run("bench", "crosslingual", "--set", dir.resolve("missing.tsv").toString(), "--folds", "1");
+    assertEquals(1, oneFold.code());
+    assertTrue(oneFold.err().contains("--folds must be at least 2"), oneFold.err());
+    Run noNewcomers = run("bench", "newcomers", "--format", "generic", "--path", data.toString(), "--cache",
+        dir.resolve("cache.db").toString());
+    assertEquals(1, noNewcomers.code());
+    assertTrue(noNewcomers.err().contains("no newcomer"), noNewcomers.err());
     Run userAndText = run("recommend", "--db", db, "--user", "ann", "--text", "space films");
     assertEquals(1, userAndText.code());
     assertEquals("shiftrec recommend: give either --user or --text", userAndText.err().strip());

@@ -136,4 +136,14 @@ class ModelsTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("pop:k=3")).getMessage()
         .contains("no hyperparameters"));
   }
+
+  @Test
+  void theRankersMigrationBoostIsCheckedAndNamed() {
+    assertEquals("shiftrec-learned:migration-boost=0", Models.create("shiftrec-learned:migration-boost=0").name());
+    for (String bad : new String[] {"0.9", "-0.1", "lots"}) {
+      String message = assertThrows(IllegalArgumentException.class,
+          () -> Models.create("shiftrec-learned:migration-boost=" + bad)).getMessage();
+      assertTrue(message.contains("migration-boost"), message);
+    }
+  }
 }

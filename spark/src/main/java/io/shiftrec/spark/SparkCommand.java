@@ -121,8 +121,7 @@ public final class SparkCommand {
       try (Store store = Stores.openExisting(cluster.checked().db); JavaSparkContext spark = cluster.start("train");
            SparkSweep sweep = new SparkSweep(spark, cluster.partitions(spark))) {
         for (Training.Saved saved : Training.run(store, settings, sweep, Progress.NONE)) {
-          boolean active = store.activeVersion(saved.name()).map(v -> v == saved.version()).orElse(false);
-          System.out.println(saved.summary(active) + " on " + spark.master());
+          System.out.println(saved.summary(saved.isActive(store)) + " on " + spark.master());
         }
       }
       return 0;

@@ -68,6 +68,11 @@ public final class Training {
 
   /** One saved version: the artefact's name, its version and the metadata stored with it. */
   public record Saved(String name, long version, Map<String, Object> metadata) {
+    /** Whether this version is the one the store's registry serves. */
+    public boolean isActive(Store store) {
+      return store.activeVersion(name).map(v -> v == version).orElse(false);
+    }
+
     /** One line for a person: what was saved, on what data, its validation metric and training time. */
     public String summary(boolean active) {
       Map<String, Object> m = metadata;
