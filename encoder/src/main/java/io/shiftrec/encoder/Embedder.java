@@ -79,7 +79,7 @@ public final class Embedder implements AutoCloseable {
    * Vectors of free texts (review bodies, tags, search queries) in the space of {@code modelId}, cached in the store
    * like item texts. Returns text → vector for every distinct text.
    */
-  public Map<String, float[]> ensureEncodedTexts(Collection<String> texts, String modelId, Progress progress) {
+  private Map<String, float[]> ensureEncodedTexts(Collection<String> texts, String modelId, Progress progress) {
     Map<String, String> textByKey = new LinkedHashMap<>();
     for (String text : texts) textByKey.put(itemText.hashOf(text), text);
     Map<String, float[]> vectors = cachedOrEncoded(modelId, textByKey, progress);
