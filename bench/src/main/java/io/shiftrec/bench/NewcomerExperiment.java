@@ -11,6 +11,7 @@ import io.shiftrec.eval.Dataset;
 import io.shiftrec.core.TrainingData;
 import io.shiftrec.ranker.InterestRecommender;
 import io.shiftrec.ranker.LearnedRankerModel;
+import io.shiftrec.ranker.Models;
 import io.shiftrec.ranker.LearnedRanking;
 import io.shiftrec.ranker.RankerArtifact;
 import java.io.PrintStream;
@@ -59,7 +60,19 @@ public final class NewcomerExperiment {
    */
   public record Arm(String name, int first, double[] ndcg, double[] hr, double[] nextNdcg, double[] nextHr) {}
 
-  public static List<Arm> run(PrintStream out, Dataset dataset, List<String> groupKeys, long seed) {
+  /**
+   * @param rankers learned rankers to train and serve, each a model spec ({@code shiftrec-learned} or one with
+   *     settings, {@code shiftrec-learned:early-lists=0}); the first is also blended with popularity
+   */
+  public static List<Arm> run(PrintStream out, Dataset dataset, List<String> groupKeys, List<String> rankers,
+                              long seed) {
+    if (rankers.isEmpty()) throw new IllegalArgumentException("name at least one learned ranker");
+    for (String spec : rankers) {
+      if (!(Models.create(spec) instanceof LearnedRankerModel)) {
+        throw new IllegalArgumentException("'" + spec + "' is not a learned ranker (" + LearnedRankerModel.NAME
+            + " with or without settings)");
+      }
+    }
     Catalog catalog = dataset.catalog();
     if (catalog.spaces().isEmpty()) throw new IllegalArgumentException("newcomers need encoded items; none here");
     Map<String, List<Event>> byUser = new LinkedHashMap<>();
@@ -99,14 +112,17 @@ public final class NewcomerExperiment {
     java.util.Set<String> held = new java.util.HashSet<>(newcomers);
     List<Event> others = new ArrayList<>();
     for (Event e : dataset.events()) if (!held.contains(e.user())) others.add(e);
-    LearnedRankerModel model = LearnedRankerModel.withDefaultParts(LearnedRankerModel.NAME,
-        LearnedRankerModel.Config.defaults());
-    model.fit(TrainingData.fromEvents(catalog, others), seed);
-    InterestRecommender ranker = InterestRecommender.withDefaults(catalog,
-        LearnedRanking.Trained.of(RankerArtifact.fromBytes(model.artifact().toBytes()), LearnedRankerModel.NAME));
+    TrainingData othersData = TrainingData.fromEvents(catalog, others);
+    List<InterestRecommender> served = new ArrayList<>();
+    for (String spec : rankers) {
+      LearnedRankerModel model = (LearnedRankerModel) Models.create(spec);
+      model.fit(othersData, seed);
+      served.add(InterestRecommender.withDefaults(catalog,
+          LearnedRanking.Trained.of(RankerArtifact.fromBytes(model.artifact().toBytes()), spec)));
+    }
     List<Arm> arms = new ArrayList<>();
     float[] pop = new float[n], group = new float[n], text = new float[n], scores = new float[n];
-    float[] blended = new float[n];
+    float[] blended = new float[n], other = new float[n];
     for (int i = 0; i < n; i++) pop[i] = (float) Math.log1p(popularity[i]);
     int m = newcomers.size();
     for (int first : FIRST) {
@@ -132,8 +148,12 @@ public final class NewcomerExperiment {
         record(results, "popularity", m, u, pop, t);
         record(results, "group popularity (the served fallback)", m, u, group, t);
         if (first == 0) continue;
-        ranker.score(ranker.interests(history, TextVectors.NONE), scores);
-        record(results, "learned ranker (what is served once a newcomer has events)", m, u, scores, t);
+        for (int r = 0; r < served.size(); r++) {
+          InterestRecommender ranker = served.get(r);
+          ranker.score(ranker.interests(history, TextVectors.NONE), r == 0 ? scores : other);
+          record(results, "learned ranker `" + rankers.get(r) + "` (served once a newcomer has events)", m, u,
+              r == 0 ? scores : other, t);
+        }
         for (int i = 0; i < n; i++) blended[i] = Float.isFinite(scores[i]) ? pop[i] : Float.NEGATIVE_INFINITY;
         float[] zRanker = standardised(scores), zPop = standardised(blended); // both over the ranker's candidates
         for (float c : HISTORY_BLENDS) {

@@ -59,7 +59,7 @@ final class BenchCommand {
 
   @Command(name = "table", mixinStandardHelpOptions = true,
       description = "The current-figures table of docs/BENCHMARKS.md: one row per dataset and protocol for a model,"
-          + " from report JSONs that evaluate wrote (NDCG@10 and HR@10 with 95% intervals, the paired test, users,"
+          + " from report JSONs that evaluate wrote (NDCG@10 and HR@10 with 95%% intervals, the paired test, users,"
           + " training and scoring time).")
   static final class Table implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "REPORT", description = "Report JSON files (evaluate --out).")
@@ -656,6 +656,11 @@ final class BenchCommand {
         description = "User attributes that group users, coarse to fine. Default: ${DEFAULT-VALUE}.")
     List<String> groups;
 
+    @Option(names = "--rankers", split = ",", defaultValue = "shiftrec-learned",
+        description = "Learned rankers to train on the other users and serve to the newcomers, each a model with or"
+            + " without settings (shiftrec-learned:early-lists=0). Default: ${DEFAULT-VALUE}.")
+    List<String> rankers;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of which users are the newcomers.")
     long seed;
 
@@ -667,17 +672,17 @@ final class BenchCommand {
         Dataset dataset = Dataset.load(data.format, data.path,
             store -> StoreEncoding.catalog(store, embeddings, settings, progress), progress);
         progress.finish();
-        io.shiftrec.bench.NewcomerExperiment.run(System.out, dataset, groups, seed);
+        io.shiftrec.bench.NewcomerExperiment.run(System.out, dataset, groups, rankers, seed);
       }
       return 0;
     }
   }
 
   @Command(name = "onboarding", mixinStandardHelpOptions = true,
-      description = "New users who state their taste in a sentence (written from the categories of the first 80% of"
+      description = "New users who state their taste in a sentence (written from the categories of the first 80%% of"
           + " each user's items) or, where users carry them, only their attributes: the rest of their items ranked by"
           + " the stated-taste ranker, its parts and references, and attribute-group popularity, against popularity,"
-          + " with 95% intervals and paired tests.")
+          + " with 95%% intervals and paired tests.")
   static final class Onboarding implements Callable<Integer> {
     @Mixin DatasetOptions data;
 

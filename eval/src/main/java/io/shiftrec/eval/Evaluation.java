@@ -168,6 +168,15 @@ public final class Evaluation {
         putPairedTest(m, Bootstrap.paired(r.values(headline), best.values(headline), everyone,
             o.bootstrapSamples(), o.permutations(), o.seed()), best.model, headline, o);
       }
+      // against every other model too: a variant and the default in one run compare without a second run
+      if (o.bootstrapSamples() > 0 && results.size() > 1) {
+        ObjectNode tests = m.putObject("paired_tests");
+        for (ModelResult other : results) {
+          if (other == r) continue;
+          writePairedTest(tests.putObject(other.model), Bootstrap.paired(r.values(headline), other.values(headline),
+              everyone, o.bootstrapSamples(), o.permutations(), o.seed()), other.model, headline, o);
+        }
+      }
     }
     ObjectNode info = root.putObject("split");
     info.put("items", split.train().numItems());
@@ -195,7 +204,11 @@ public final class Evaluation {
 
   private static void putPairedTest(ObjectNode into, Bootstrap.Paired p, String against, String metric,
                                     EvaluateOptions o) {
-    ObjectNode pt = into.putObject("paired_test");
+    writePairedTest(into.putObject("paired_test"), p, against, metric, o);
+  }
+
+  private static void writePairedTest(ObjectNode pt, Bootstrap.Paired p, String against, String metric,
+                                      EvaluateOptions o) {
     pt.put("against", against);
     pt.put("metric", metric);
     put(pt, "mean_diff", p.meanDiff());

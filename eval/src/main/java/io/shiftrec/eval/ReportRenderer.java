@@ -72,12 +72,28 @@ final class ReportRenderer {
           .append(" |\n");
     }
     segmentPairedTests(s, r, models, segs, mk);
+    everyPair(s, r, models, mk);
     s.append("\n## Definitions\n\n");
     for (Iterator<Map.Entry<String, JsonNode>> it = r.path("definitions").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       s.append("- **").append(e.getKey()).append("**: ").append(e.getValue().asText()).append('\n');
     }
     return s.toString();
+  }
+
+  /** With three models or more, the paired test of each model against each later one ({@code paired_tests}). */
+  private static void everyPair(StringBuilder s, JsonNode r, List<String> models, int mk) {
+    if (models.size() < 3) return;
+    s.append("\n## Paired tests between every two models\n\n| model | against | Δ NDCG@").append(mk)
+        .append(" | 95% CI | p |\n|---|---|---:|---|---:|\n");
+    for (int a = 0; a < models.size(); a++) {
+      for (int b = a + 1; b < models.size(); b++) {
+        JsonNode pt = r.path("models").path(models.get(a)).path("paired_tests").get(models.get(b));
+        if (pt == null) continue;
+        s.append(String.format(Locale.ROOT, "| %s | %s | %+.4f | %s | %.4f |%n", models.get(a), models.get(b),
+            pt.path("mean_diff").asDouble(), pair(pt.get("ci95")), pt.path("p_value").asDouble()));
+      }
+    }
   }
 
   /**

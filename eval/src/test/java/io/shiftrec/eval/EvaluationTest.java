@@ -73,6 +73,20 @@ class EvaluationTest {
         }
       }
     }
+    // every model is tested against every other as well: the same test as against the reference, and antisymmetric
+    for (String m : ALL) {
+      JsonNode tests = json.path("models").path(m).path("paired_tests");
+      assertEquals(ALL.size() - 1, tests.size(), m);
+      for (String other : ALL) {
+        if (other.equals(m)) continue;
+        double diff = tests.path(other).path("mean_diff").asDouble();
+        assertEquals(-diff, json.path("models").path(other).path("paired_tests").path(m).path("mean_diff").asDouble(),
+            1e-12, m + " against " + other);
+        if (other.equals(best)) {
+          assertEquals(json.path("models").path(m).path("paired_test").path("mean_diff").asDouble(), diff, 1e-12);
+        }
+      }
+    }
     // segment user counts add up over domains
     JsonNode segs = json.path("models").path("pop").path("segments");
     assertEquals(60, segs.path("domain:A").path("users").asInt(0) + segs.path("domain:B").path("users").asInt(0));
@@ -80,6 +94,7 @@ class EvaluationTest {
     String md = Files.readString(dir.resolve("report.md"));
     assertTrue(md.contains("| itemknn |") && md.contains("NDCG@10"));
     assertTrue(md.contains("## Paired test per segment"), md);
+    assertTrue(md.contains("## Paired tests between every two models") && md.contains("| pop | content |"), md);
     String html = Files.readString(dir.resolve("report.html"));
     assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg") && html.contains("</html>"));
     assertFalse(html.contains("<script") || html.contains("http-equiv") || html.contains("src=\"http"));

@@ -61,6 +61,14 @@ public final class LearnedRankerModel implements Model {
   static final String COLD_ITEM = "cold-item";
   /** The text part's score where {@link #COLD_ITEM} is 1, else 0: how far the text alone carries such an item. */
   static final String COLD_ITEM_TEXT = "cold-item-text";
+  /** How long the user's history is, log(1 + items): what lets the ranker tell a newcomer from a regular. */
+  static final String HISTORY_LENGTH = "history-length";
+  /** Share of the held-out lists drawn from users' first events (docs/DESIGN.md, "Learned ranker"). */
+  private static final double EARLY_LISTS = 0.2;
+  /** The fewest and most events a list drawn from a user's first events knows. */
+  static final int EARLY_FIRST = 1, EARLY_LAST = 5;
+  /** Fewest held-out lists, of short and of longer histories each, to fit a set of weights for each. */
+  private static final int MIN_LISTS_PER_WEIGHTS = 100;
   /** Share of the items whose events the ranker's fit hides, so that it learns how to rank items without any. */
   private static final double COLD_ITEMS = 0.1;
   private static final int MIN_HISTORY = 3;
@@ -94,10 +102,14 @@ public final class LearnedRankerModel implements Model {
    * @param migrationBoost the extra short-term share of a user's interests right after the detector records a
    *     migration ({@link InterestConfig#migrationBoost()}), in training and, saved with the ranker, in serving;
    *     0: migrations change no weight
+   * @param earlyLists share of the held-out users whose held-out item is one of their first events, from
+   *     {@value #EARLY_FIRST} to {@value #EARLY_LAST} events in, the rest of their history hidden from the parts, as
+   *     a newcomer's is; with a share above 0 the ranker also reads how long the user's history is
+   *     ({@link #HISTORY_LENGTH}), so that it can learn what to trust after one event and what after a hundred
    */
   public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates,
                        Ordering ordering, List<Integer> windows, boolean adapter, boolean crossDomainHeldOut,
-                       double coldItems, boolean smoothedRules, double migrationBoost) {
+                       double coldItems, boolean smoothedRules, double migrationBoost, double earlyLists) {
     public Config {
       windows = List.copyOf(windows);
       for (int w : windows) if (w < 1) throw new IllegalArgumentException("windows must be positive, got " + w);
@@ -112,6 +124,9 @@ public final class LearnedRankerModel implements Model {
       if (!(l2 > 0) || Double.isInfinite(l2)) throw new IllegalArgumentException("l2 must be > 0, got " + l2);
       if (!(coldItems >= 0 && coldItems < 1)) {
         throw new IllegalArgumentException("cold-items must be in [0, 1), got " + coldItems);
+      }
+      if (!(earlyLists >= 0 && earlyLists <= 1)) {
+        throw new IllegalArgumentException("early-lists must be in [0, 1], got " + earlyLists);
       }
       double shortShare = InterestConfig.defaults().shortShare();
       if (!(migrationBoost >= 0 && shortShare + migrationBoost <= 1)) {
@@ -136,7 +151,7 @@ public final class LearnedRankerModel implements Model {
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BLEND,
-          List.of(1, 20), true, true, COLD_ITEMS, true, InterestConfig.defaults().migrationBoost());
+          List.of(1, 20), true, true, COLD_ITEMS, true, InterestConfig.defaults().migrationBoost(), EARLY_LISTS);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
@@ -144,37 +159,39 @@ public final class LearnedRankerModel implements Model {
       String name = key + " of " + NAME;
       return switch (key) {
         case "negatives" -> new Config(Parameters.integer(name, value), l2, recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         case "l2" -> new Config(negatives, Parameters.number(name, value), recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         case "recent" -> new Config(negatives, l2, Parameters.integer(name, value), sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         case "same-domain" -> new Config(negatives, l2, recentItems, Parameters.bool(name, value), candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         case "candidates" -> {
           int c = Parameters.integer(name, value);
           // 0: the linear fit over the whole catalogue
           yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
-              windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+              windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         }
         case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
-            windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+            windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
-            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules, migrationBoost);
+            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
         case "held-out" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, heldOut(value), coldItems, smoothedRules, migrationBoost);
+            adapter, heldOut(value), coldItems, smoothedRules, migrationBoost, earlyLists);
         case "cold-items" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
             adapter, crossDomainHeldOut, Parameters.number(name, value), smoothedRules,
-            migrationBoost);
+            migrationBoost, earlyLists);
         case "next-item-svd" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, coldItems, Parameters.bool(name, value), migrationBoost);
+            adapter, crossDomainHeldOut, coldItems, Parameters.bool(name, value), migrationBoost, earlyLists);
         case "migration-boost" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, coldItems, smoothedRules, Parameters.number(name, value));
+            adapter, crossDomainHeldOut, coldItems, smoothedRules, Parameters.number(name, value), earlyLists);
+        case "early-lists" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+            adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, Parameters.number(name, value));
         default -> throw Parameters.unknown(NAME, key, List.of("negatives", "l2", "recent", "same-domain",
             "candidates", "lambdamart", "windows", "adapter", "held-out", "cold-items", "next-item-svd",
-            "migration-boost"));
+            "migration-boost", "early-lists"));
       };
     }
 
@@ -235,6 +252,8 @@ public final class LearnedRankerModel implements Model {
   /** What scores after {@link #fit}: the saved ranker read back, as {@code recommend} and the server read it. */
   private InterestRecommender served;
   private double[] weights;
+  /** The weights for users with at most {@value #EARLY_LAST} items; null: {@link #weights} serve every history. */
+  private double[] shortWeights;
   private LambdaMart trees;
   private boolean blend;
   private final Map<String, Object> fitted = new LinkedHashMap<>();
@@ -261,6 +280,7 @@ public final class LearnedRankerModel implements Model {
       names.add(COLD_ITEM);
       names.add(COLD_ITEM_TEXT);
     }
+    if (config.earlyLists() > 0) names.add(HISTORY_LENGTH);
     featureNames = names.toArray(new String[0]);
   }
 
@@ -317,10 +337,11 @@ public final class LearnedRankerModel implements Model {
   @Override
   public void fit(TrainingData full, long seed) {
     int[] heldOutUsers = pickUsers(full, seed, config.crossDomainHeldOut());
-    TrainingData reduced = withHeldOut(full, heldOutUsers, null);
+    int[] known = knownEvents(full, heldOutUsers, config.earlyLists(), seed);
+    TrainingData reduced = withHeldOut(full, heldOutUsers, known, null);
     // the parts learn without the events of some items, which the ranker then sees as it sees new ones
     boolean[] madeCold = coldTextPart >= 0 ? coldItems(reduced, config.coldItems(), seed) : null;
-    TrainingData partData = madeCold == null ? reduced : withHeldOut(full, heldOutUsers, madeCold);
+    TrainingData partData = madeCold == null ? reduced : withHeldOut(full, heldOutUsers, known, madeCold);
     // items nobody took are left out of the lists, so the cold items' weights learn how often an item whose
     // history is unknown is chosen, not how rarely an item nobody wants is
     boolean[] neverTaken = new boolean[full.numItems()];
@@ -337,7 +358,7 @@ public final class LearnedRankerModel implements Model {
     float[][] lists = config.ordering() != Ordering.WEIGHTED_SUM ? new float[heldOutUsers.length][] : null;
     IntStream.range(0, heldOutUsers.length).parallel().forEach(slot -> {
       int u = heldOutUsers[slot];
-      int positive = full.historyItems()[full.offsets()[u + 1] - 1];
+      int positive = full.historyItems()[full.offsets()[u] + known[slot]];
       float[][] features = features(reduced, reducedParts, reducedPopularity, u);
       SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (u + 1)));
       if (config.candidates() == 0) {
@@ -355,7 +376,12 @@ public final class LearnedRankerModel implements Model {
     fitted.clear();
     int across = 0;
     for (int u : heldOutUsers) if (domainsOf(full, u) > 1) across++;
-    fitted.put("held-out users", Map.of("users", heldOutUsers.length, "in two domains", across));
+    int early = 0;
+    for (int slot = 0; slot < heldOutUsers.length; slot++) {
+      if (known[slot] < full.historyLength(heldOutUsers[slot]) - 1) early++;
+    }
+    fitted.put("held-out users", Map.of("users", heldOutUsers.length, "in two domains", across,
+        "held out after their first events", early));
     if (madeCold != null) {
       fitted.put("cold items", Map.of("made cold", count(madeCold), "held-out among candidates", count(coldListed)));
     }
@@ -370,6 +396,21 @@ public final class LearnedRankerModel implements Model {
         : "weighted sum");
     trees = useTrees ? fitTrees(lists, seed) : null;
     weights = fitWeights(differences, heldOutUsers.length);
+    shortWeights = null;
+    if (config.earlyLists() > 0) { // a weight per feature for short histories and one for the others
+      boolean[] isShort = new boolean[heldOutUsers.length];
+      int shorter = 0;
+      for (int slot = 0; slot < isShort.length; slot++) {
+        isShort[slot] = reduced.historyLength(heldOutUsers[slot]) <= EARLY_LAST;
+        if (isShort[slot]) shorter++;
+      }
+      if (shorter >= MIN_LISTS_PER_WEIGHTS && isShort.length - shorter >= MIN_LISTS_PER_WEIGHTS) {
+        shortWeights = fitWeights(groupsOf(differences, isShort, true), shorter);
+        weights = fitWeights(groupsOf(differences, isShort, false), isShort.length - shorter);
+      }
+      fitted.put("weights for histories of at most " + EARLY_LAST + " items", shortWeights != null
+          ? "fit on " + shorter + " held-out lists" : "the same as for longer ones (too few lists of either)");
+    }
     if (LOG.isInfoEnabled()) {
       StringBuilder line = new StringBuilder(name).append(" weights:");
       for (int j = 0; j < dims; j++) line.append(String.format(Locale.ROOT, " %s %.4f", featureNames[j], weights[j]));
@@ -384,6 +425,17 @@ public final class LearnedRankerModel implements Model {
   @Override
   public Map<String, Object> fitted() {
     return Map.copyOf(fitted);
+  }
+
+  /** The groups of {@code differences} (one per held-out user) whose flag in {@code chosen} is {@code which}. */
+  private float[] groupsOf(float[] differences, boolean[] chosen, boolean which) {
+    int block = config.negatives() * featureNames.length, count = 0;
+    for (boolean c : chosen) if (c == which) count++;
+    float[] out = new float[count * block];
+    for (int slot = 0, g = 0; slot < chosen.length; slot++) {
+      if (chosen[slot] == which) System.arraycopy(differences, slot * block, out, g++ * block, block);
+    }
+    return out;
   }
 
   /** Pairs against uniform negatives (one comparison per group), or the positive against a list of retrieved ones. */
@@ -520,7 +572,8 @@ public final class LearnedRankerModel implements Model {
         config.candidates() > 0 && config.sameDomain(), ids, rank, reg, alpha, factors,
         knn == null ? ItemGraph.empty(n) : knn.neighbours(), next == null ? ItemGraph.empty(n) : next.rules(),
         train.popularity().clone(), trees == null ? "" : trees.text(), adapter, blend,
-        smoothed == null ? null : smoothed.factors(), config.migrationBoost());
+        smoothed == null ? null : smoothed.factors(), config.migrationBoost(), shortWeights == null ? 0 : EARLY_LAST,
+        shortWeights == null ? null : shortWeights.clone());
   }
 
   /** The features of a held-out item (first) and of the other retrieved candidates ({@code others}), one row each. */
@@ -737,6 +790,11 @@ public final class LearnedRankerModel implements Model {
       f[parts.length + 2] = cold;
       f[parts.length + 3] = coldText;
     }
+    if (config.earlyLists() > 0) {
+      float[] length = new float[n];
+      Arrays.fill(length, historyLength(data.historyLength(user)));
+      f[f.length - 1] = length;
+    }
     return f;
   }
 
@@ -885,11 +943,36 @@ public final class LearnedRankerModel implements Model {
     return cold;
   }
 
+  /** The {@link #HISTORY_LENGTH} feature of a history of {@code items} items. */
+  static float historyLength(int items) {
+    return (float) Math.log1p(items);
+  }
+
   /**
-   * The training data less the last item of each of {@code users} (sorted) and less every event of the
-   * {@code removed} items (null: none).
+   * Per held-out user (sorted), how many of their first events the ranker's fit knows: all but the last, or for a
+   * seeded {@code earlyShare} of them, {@value #EARLY_FIRST} to {@value #EARLY_LAST} (fewer when the history is
+   * shorter), drawn uniformly; the next event is the one held out.
    */
-  private static TrainingData withHeldOut(TrainingData data, int[] users, boolean[] removed) {
+  private static int[] knownEvents(TrainingData data, int[] users, double earlyShare, long seed) {
+    SplittableRandom random = new SplittableRandom(seed ^ 0xEA21E15L);
+    int[] known = new int[users.length];
+    for (int slot = 0; slot < users.length; slot++) {
+      int length = data.historyLength(users[slot]);
+      known[slot] = length - 1;
+      if (earlyShare > 0 && random.nextDouble() < earlyShare) {
+        int most = Math.min(EARLY_LAST, length - 1);
+        known[slot] = EARLY_FIRST + random.nextInt(Math.max(1, most - EARLY_FIRST + 1));
+      }
+    }
+    return known;
+  }
+
+  /**
+   * The training data with only the first {@code known[slot]} events of each of {@code users} (sorted; its event at
+   * that place is held out and so are those after it) and less every event of the {@code removed} items (null:
+   * none).
+   */
+  private static TrainingData withHeldOut(TrainingData data, int[] users, int[] known, boolean[] removed) {
     String[] ids = new String[data.numUsers()];
     for (int u = 0; u < ids.length; u++) ids[u] = data.userId(u);
     TrainingData.Builder b = TrainingData.builder(data.catalog(), ids);
@@ -897,7 +980,8 @@ public final class LearnedRankerModel implements Model {
     float[] w = data.historyWeights();
     long[] clocks = data.historyClocks();
     for (int u = 0; u < ids.length; u++) {
-      int end = Arrays.binarySearch(users, u) >= 0 ? offsets[u + 1] - 1 : offsets[u + 1];
+      int slot = Arrays.binarySearch(users, u);
+      int end = slot >= 0 ? offsets[u] + known[slot] : offsets[u + 1];
       for (int p = offsets[u]; p < end; p++) {
         if (removed == null || !removed[items[p]]) b.add(u, items[p], w[p], clocks[p]);
       }

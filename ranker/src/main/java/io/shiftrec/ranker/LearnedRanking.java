@@ -42,7 +42,9 @@ import java.util.function.IntPredicate;
  *   <li>{@code log-popularity} at training time, and {@code last-domain}: whether the item is in the domain of the
  *       user's latest item;
  *   <li>{@code cold-item}: whether the item had no events at training time (new items have none), and
- *       {@code cold-item-text}: the interests' score of such an item, so its text can carry it.
+ *       {@code cold-item-text}: the interests' score of such an item, so its text can carry it;
+ *   <li>{@code history-length}: how many items the user has met, the same for every item (the trees read it to
+ *       weigh the other features differently for a newcomer).
  * </ul>
  * Each feature is standardised over the catalogue for the user, as in training; a ranker trained on retrieved
  * candidates orders only the union of each part's top items, as in training. Items added after training have no
@@ -54,11 +56,11 @@ import java.util.function.IntPredicate;
 public final class LearnedRanking {
   private enum Feature {
     INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, NEXT_ITEM_SVD, LOG_POPULARITY, LAST_DOMAIN, COLD_ITEM,
-    COLD_ITEM_TEXT;
+    COLD_ITEM_TEXT, HISTORY_LENGTH;
 
     /** Features of the request and the item's standing rather than a part's score: not standardised, no retrieval. */
     boolean describesRequest() {
-      return this == LAST_DOMAIN || this == COLD_ITEM || this == COLD_ITEM_TEXT;
+      return this == LAST_DOMAIN || this == COLD_ITEM || this == COLD_ITEM_TEXT || this == HISTORY_LENGTH;
     }
 
     /** Parts that score from item factors: half a ranking's work, computed beside the others. */
@@ -79,7 +81,8 @@ public final class LearnedRanking {
       Map.entry(LearnedRankerModel.LOG_POPULARITY, Feature.LOG_POPULARITY),
       Map.entry(LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN),
       Map.entry(LearnedRankerModel.COLD_ITEM, Feature.COLD_ITEM),
-      Map.entry(LearnedRankerModel.COLD_ITEM_TEXT, Feature.COLD_ITEM_TEXT));
+      Map.entry(LearnedRankerModel.COLD_ITEM_TEXT, Feature.COLD_ITEM_TEXT),
+      Map.entry(LearnedRankerModel.HISTORY_LENGTH, Feature.HISTORY_LENGTH));
 
   private final Catalog catalog;
   private final float temperature;
@@ -87,6 +90,9 @@ public final class LearnedRanking {
   private final int[] windows; // per feature, the latest items it reads (the ranker's recent items unless named @N)
   private final int textFeature; // the interests, whose scores of cold items COLD_ITEM_TEXT carries; −1: none
   private final double[] weights;
+  /** The weights for histories of at most {@link #shortHistory} items; null: {@link #weights} serve all. */
+  private final double[] shortWeights;
+  private final int shortHistory;
   private final int recentItems;
   private final int candidates;
   private final int[] itemDomains; // per catalogue item, a domain index; null unless retrieval is per domain
@@ -248,6 +254,8 @@ public final class LearnedRanking {
           + "' without the interests it reads");
     }
     weights = artifact.weights().clone();
+    shortWeights = artifact.shortWeights() == null ? null : artifact.shortWeights().clone();
+    shortHistory = artifact.shortHistory();
     candidates = artifact.candidates();
     domainOf = domainIndices(catalog);
     itemDomains = artifact.perDomain() ? domainOf : null;
@@ -371,7 +379,8 @@ public final class LearnedRanking {
           : LearnedRankerModel.candidatesPerDomain(values, retrievers, excluded, candidates, itemDomains);
     }
     Arrays.fill(scoresOut, 0f);
-    LearnedRankerModel.rank(values, keep, weights, trees, blend, scoresOut);
+    LearnedRankerModel.rank(values, keep, shortWeights != null && history.length <= shortHistory ? shortWeights
+        : weights, trees, blend, scoresOut);
   }
 
   /**
@@ -395,6 +404,7 @@ public final class LearnedRanking {
         case LAST_DOMAIN -> lastDomain(history, feature);
         case COLD_ITEM -> cold(null, feature);
         case COLD_ITEM_TEXT -> cold(values[textFeature], feature); // the interests, standardised above
+        case HISTORY_LENGTH -> Arrays.fill(feature, LearnedRankerModel.historyLength(history.length));
       }
       if (!features[f].describesRequest()) LearnedRankerModel.standardise(feature);
     }

@@ -25,16 +25,19 @@ import java.util.Objects;
  * items; candidates; per domain; items (count, ids); rank, λ, α, factors row-major; the neighbour graph and the
  * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8); the adapter (byte count,
  * 0 for none, then {@link AdapterArtifact#toBytes()}); blend; the low-rank rules (rank, 0 for none, then both
- * factor matrices row-major); the interests' short-term boost after a migration. Format 6, the same without the
- * boost (read as the default), format 5, without the low-rank rules either, format 4, without the blend either, and
+ * factor matrices row-major); the interests' short-term boost after a migration; the longest history that the
+ * short histories' weights serve (0: none) and, if any, those weights. Format 7, the same without the short
+ * histories' weights, format 6, without the boost either (read as the default), format 5, without the low-rank rules either, format 4, without the blend either, and
  * format 3, without the adapter either, are still read.
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
                              float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity,
                              String trees, AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules,
-                             double migrationBoost) {
-  public static final int FORMAT = 7;
+                             double migrationBoost, int shortHistory, double[] shortWeights) {
+  public static final int FORMAT = 8;
+  /** The format before the short histories' weights were saved: read as a ranker with one set of weights. */
+  private static final int FORMAT_WITHOUT_SHORT_WEIGHTS = 7;
   /** The format before the migration boost was saved: read with the default boost. */
   private static final int FORMAT_WITHOUT_MIGRATION_BOOST = 6;
   /** The format before the low-rank rules were added: read as a ranker without them. */
@@ -62,11 +65,26 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       throw new IllegalArgumentException("trees order retrieved candidates, but the ranker retrieves none");
     }
     if (blend && trees.isEmpty()) throw new IllegalArgumentException("a blend of trees and weights without trees");
+    if (shortHistory < 0 || (shortHistory > 0) != (shortWeights != null)
+        || shortWeights != null && shortWeights.length != features.length) {
+      throw new IllegalArgumentException("short histories' weights must come with a positive history length and one"
+          + " weight per feature, got " + shortHistory + " and " + Arrays.toString(shortWeights));
+    }
     if (smoothedRules != null && (smoothedRules.left().length != (long) n * smoothedRules.rank()
         || smoothedRules.right().length != (long) n * smoothedRules.rank())) {
       throw new IllegalArgumentException("low-rank rules do not match " + n + " items of rank "
           + smoothedRules.rank());
     }
+  }
+
+  /** A ranker with one set of weights for every history. */
+  public RankerArtifact(String[] features, double[] weights, int recentItems, int candidates, boolean perDomain,
+                        String[] itemIds, int rank, float regularization, float alpha, float[] itemFactors,
+                        ItemGraph neighbours, ItemGraph nextItems, int[] popularity, String trees,
+                        AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules,
+                        double migrationBoost) {
+    this(features, weights, recentItems, candidates, perDomain, itemIds, rank, regularization, alpha, itemFactors,
+        neighbours, nextItems, popularity, trees, adapter, blend, smoothedRules, migrationBoost, 0, null);
   }
 
   /** A ranker with the default migration boost. */
@@ -98,7 +116,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     out.writeInts(popularity).writeText(trees).writeBlock(adapter == null ? new byte[0] : adapter.toBytes())
         .writeBoolean(blend).writeInt(smoothedRules == null ? 0 : smoothedRules.rank());
     if (smoothedRules != null) out.writeFloats(smoothedRules.left()).writeFloats(smoothedRules.right());
-    return out.writeDouble(migrationBoost).toBytes();
+    out.writeDouble(migrationBoost).writeInt(shortHistory);
+    if (shortWeights != null) for (double w : shortWeights) out.writeDouble(w);
+    return out.toBytes();
   }
 
   /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are another format, cut short or corrupt. */
@@ -136,10 +156,17 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       int size = in.count((long) n * smoothedRank, "low-rank rules");
       smoothed = new LowRank.Factors(smoothedRank, in.readFloats(size), in.readFloats(size));
     }
-    double boost = in.format() == FORMAT ? in.readDouble() : InterestConfig.defaults().migrationBoost();
+    double boost = in.format() >= FORMAT_WITHOUT_SHORT_WEIGHTS ? in.readDouble()
+        : InterestConfig.defaults().migrationBoost();
+    int shortHistory = in.format() == FORMAT ? in.readCount("short history") : 0;
+    double[] shortWeights = null;
+    if (shortHistory > 0) {
+      shortWeights = new double[nf];
+      for (int f = 0; f < nf; f++) shortWeights[f] = in.readDouble();
+    }
     in.end();
     return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-        neighbours, nextItems, popularity, trees, adapter, blend, smoothed, boost);
+        neighbours, nextItems, popularity, trees, adapter, blend, smoothed, boost, shortHistory, shortWeights);
   }
 
   private static void write(ItemGraph graph, ArtifactCodec.Writer out) {
@@ -160,7 +187,8 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         && alpha == a.alpha && Arrays.equals(itemFactors, a.itemFactors) && neighbours.equals(a.neighbours)
         && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees)
         && Arrays.equals(adapter == null ? null : adapter.toBytes(), a.adapter == null ? null : a.adapter.toBytes())
-        && blend == a.blend && Objects.equals(smoothedRules, a.smoothedRules) && migrationBoost == a.migrationBoost;
+        && blend == a.blend && Objects.equals(smoothedRules, a.smoothedRules) && migrationBoost == a.migrationBoost
+        && shortHistory == a.shortHistory && Arrays.equals(shortWeights, a.shortWeights);
   }
 
   @Override

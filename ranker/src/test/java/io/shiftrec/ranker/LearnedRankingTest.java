@@ -7,6 +7,7 @@ import io.shiftrec.core.TrainingData;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,18 +204,21 @@ class LearnedRankingTest {
   }
 
   /**
-   * A user the model never saw: the pair partners of what they took come first, each with a sequential reason that
-   * names the item others took it after (every user takes 2j right before 2j + 1).
+   * A user the model never saw: the pair partner of what they took last comes first, with a sequential reason that
+   * names the item others took it after (every user takes 2j right before 2j + 1, so a user's earlier pairs are
+   * complete: the ranker, which learns from users' first events too, puts the latest item's partner first), and
+   * after a single item its partner does.
    */
   @Test
-  void newUserGetsThePartnersOfTheirItems() {
+  void newUserGetsThePartnerOfTheirLatestItem() {
     List<Event> history = List.of(rating("new", "i20", 1), rating("new", "i24", 2), rating("new", "i30", 3));
-    List<Recommendation> recs = served(CATALOG).recommend(history, 3, null, true, 0);
-    assertEquals(Set.of("i21", "i25", "i31"), ids(recs));
-    for (Recommendation r : recs) {
-      int partner = Integer.parseInt(r.item().id().substring(1)) - 1;
-      assertTrue(r.reason().contains("“Title i" + partner + "”") && r.reason().endsWith("(often chosen next)"),
-          r.reason());
+    for (int known = 1; known <= history.size(); known++) {
+      List<Recommendation> recs = served(CATALOG).recommend(history.subList(0, known), 3, null, true, 0);
+      String latest = history.get(known - 1).item();
+      String partner = "i" + (Integer.parseInt(latest.substring(1)) + 1);
+      assertEquals(partner, recs.get(0).item().id(), known + " items: " + ids(recs));
+      assertTrue(recs.get(0).reason().contains("“Title " + latest + "”")
+          && recs.get(0).reason().endsWith("(often chosen next)"), recs.get(0).reason());
     }
   }
 
@@ -286,9 +290,9 @@ class LearnedRankingTest {
   }
 
   /**
-   * Rankers saved before the migration boost (format 6), the low-rank rules (format 5), the blend (format 4) and the
-   * adapter (format 3) were added to the layout are still read, as ones without them (the default boost); bytes after
-   * the end are refused.
+   * Rankers saved before the short histories' weights (format 7), the migration boost (format 6), the low-rank rules
+   * (format 5), the blend (format 4) and the adapter (format 3) were added to the layout are still read, as ones
+   * without them (the default boost); bytes after the end are refused.
    */
   @Test
   void earlierFormatsAreRead() {
@@ -297,6 +301,10 @@ class LearnedRankingTest {
         ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
         ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), null, ARTIFACT.blend(), null);
     byte[] now = withoutSmoothed.toBytes(); // no adapter either: format 3 had none
+    byte[] seven = Arrays.copyOf(now, now.length - 4); // format 8 ends with the short histories' length, 0 here
+    seven[3] = 7;
+    assertEquals(withoutSmoothed, RankerArtifact.fromBytes(seven));
+    now = seven;
     byte[] six = Arrays.copyOf(now, now.length - 8); // format 7 ends with the migration boost, a double
     six[3] = 6;
     assertEquals(withoutSmoothed, RankerArtifact.fromBytes(six));
@@ -318,6 +326,41 @@ class LearnedRankingTest {
     byte[] trailing = Arrays.copyOf(ARTIFACT.toBytes(), ARTIFACT.toBytes().length + 1);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(trailing)).getMessage()
         .contains("trailing"));
+  }
+
+  /**
+   * Weights for short histories, when the ranker has them, order the candidates of users with at most that many
+   * items; longer histories are ranked by the other weights. They travel with the ranker.
+   */
+  @Test
+  void shortHistoriesHaveWeightsOfTheirOwn() {
+    double[] popularityOnly = new double[ARTIFACT.features().length];
+    popularityOnly[Arrays.asList(ARTIFACT.features()).indexOf("log-popularity")] = 1;
+    RankerArtifact twoSets = new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(), ARTIFACT.recentItems(),
+        ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
+        ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
+        ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), ARTIFACT.smoothedRules(), ARTIFACT.migrationBoost(),
+        5, popularityOnly);
+    RankerArtifact read = RankerArtifact.fromBytes(twoSets.toBytes());
+    assertEquals(twoSets, read);
+    assertTrue(!twoSets.equals(ARTIFACT));
+    InterestRecommender one = served(CATALOG), two = served(CATALOG, read);
+    float[] a = new float[CATALOG.size()], b = new float[CATALOG.size()];
+    List<Event> history = historyOf("u1");
+    one.score(one.interests(history, TextVectors.NONE), a);
+    two.score(two.interests(history, TextVectors.NONE), b);
+    assertArrayEquals(a, b, "8 items: the longer histories' weights");
+    List<Event> first = history.subList(0, 3);
+    one.score(one.interests(first, TextVectors.NONE), a);
+    two.score(two.interests(first, TextVectors.NONE), b);
+    assertFalse(Arrays.equals(a, b), "3 items: the short histories' weights");
+    for (double[] bad : new double[][] {null, new double[1]}) {
+      assertThrows(IllegalArgumentException.class, () -> new RankerArtifact(ARTIFACT.features(), ARTIFACT.weights(),
+          ARTIFACT.recentItems(), ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(),
+          ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
+          ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(),
+          ARTIFACT.smoothedRules(), ARTIFACT.migrationBoost(), 5, bad));
+    }
   }
 
   /** The migration boost the ranker was trained with is saved, and the served interests use it. */

@@ -206,6 +206,13 @@ public final class Training {
     Map<String, Object> weights = new LinkedHashMap<>();
     for (int f = 0; f < artifact.features().length; f++) weights.put(artifact.features()[f], artifact.weights()[f]);
     m.put("weights", weights);
+    if (artifact.shortWeights() != null) {
+      Map<String, Object> shortWeights = new LinkedHashMap<>();
+      for (int f = 0; f < artifact.features().length; f++) {
+        shortWeights.put(artifact.features()[f], artifact.shortWeights()[f]);
+      }
+      m.put("weights up to " + artifact.shortHistory() + " items", shortWeights);
+    }
     m.putAll(ranker.fitted()); // what orders the candidates, and how held-out items chose it
     m.put("format", RankerArtifact.FORMAT);
     if (validationNdcg != null) {
