@@ -42,7 +42,7 @@ public final class NewcomerExperiment {
   static final int MIN_TARGETS = 5;
   static final double NEWCOMER_SHARE = 0.2;
   /** The fallback's smoothing of group popularity toward the coarser group (the served value). */
-  static final double GROUP_SMOOTHING = 3000;
+  static final double GROUP_SMOOTHING = GroupPopularity.DEFAULT_SMOOTHING;
   static final float[] GROUP_WEIGHTS = {0.5f, 1f, 2f};
   /**
    * c of the ranker blended with popularity by history length: popularity's share c / (c + k) after k events, each
@@ -112,7 +112,7 @@ public final class NewcomerExperiment {
     java.util.Set<String> held = new java.util.HashSet<>(newcomers);
     List<Event> others = new ArrayList<>();
     for (Event e : dataset.events()) if (!held.contains(e.user())) others.add(e);
-    TrainingData othersData = TrainingData.fromEvents(catalog, others);
+    TrainingData othersData = TrainingData.fromEvents(catalog, others).withUserAttributes(attributes::get);
     List<InterestRecommender> served = new ArrayList<>();
     for (String spec : rankers) {
       LearnedRankerModel model = (LearnedRankerModel) Models.create(spec);
@@ -150,7 +150,8 @@ public final class NewcomerExperiment {
         if (first == 0) continue;
         for (int r = 0; r < served.size(); r++) {
           InterestRecommender ranker = served.get(r);
-          ranker.score(ranker.interests(history, TextVectors.NONE), r == 0 ? scores : other);
+          ranker.score(ranker.interests(history, TextVectors.NONE).withAttributes(attributes.get(newcomers.get(u))),
+              r == 0 ? scores : other);
           record(results, "learned ranker `" + rankers.get(r) + "` (served once a newcomer has events)", m, u,
               r == 0 ? scores : other, t);
         }

@@ -24,6 +24,15 @@ import java.util.Map;
  */
 public final class GroupPopularity {
   private static final char SEP = '\u0001';
+  /**
+   * How many (user, item) pairs a group's estimate is shrunk toward its parent's with: the value chosen on both halves
+   * of the MovieLens 1M newcomers (docs/archive/benchmarks-history.md, "group popularity, attributes only").
+   */
+  public static final double DEFAULT_SMOOTHING = 3_000;
+  /** Attributes that group users: those most users have, with few values (an age band, not a birthday). */
+  private static final int MAX_GROUP_VALUES = 100;
+  private static final int MAX_GROUP_KEYS = 3;
+  private static final int FORMAT = 1;
 
   private final List<String> keys;
   private final int numItems;
@@ -89,6 +98,84 @@ public final class GroupPopularity {
 
   public List<String> keys() {
     return keys;
+  }
+
+  /**
+   * The attribute names that group users, coarse to fine: those more than half of the {@code users} have, with 2 to
+   * {@value #MAX_GROUP_VALUES} distinct values (text, numbers or flags), fewer values first, at most
+   * {@value #MAX_GROUP_KEYS}. Empty when none qualifies.
+   */
+  public static List<String> keysFor(Iterable<Map<String, Object>> attributes, int users) {
+    Map<String, java.util.Set<String>> values = new HashMap<>();
+    Map<String, Integer> holders = new HashMap<>();
+    for (Map<String, Object> a : attributes) {
+      for (Map.Entry<String, Object> e : a.entrySet()) {
+        Object v = e.getValue();
+        if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) continue;
+        values.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>()).add(v.toString());
+        holders.merge(e.getKey(), 1, Integer::sum);
+      }
+    }
+    List<String> keys = new ArrayList<>();
+    for (Map.Entry<String, Integer> h : holders.entrySet()) {
+      int distinct = values.get(h.getKey()).size();
+      if (h.getValue() * 2 > users && distinct >= 2 && distinct <= MAX_GROUP_VALUES) keys.add(h.getKey());
+    }
+    keys.sort(java.util.Comparator.comparingInt((String k) -> values.get(k).size()).thenComparing(k -> k));
+    return List.copyOf(keys.subList(0, Math.min(MAX_GROUP_KEYS, keys.size())));
+  }
+
+  /** How many items it counts. */
+  public int numItems() {
+    return numItems;
+  }
+
+  /** The counts as bytes: keys, items, everyone's counts, then each group's key, total and counts. */
+  public byte[] toBytes() {
+    io.shiftrec.core.ArtifactCodec.Writer out = new io.shiftrec.core.ArtifactCodec.Writer(FORMAT)
+        .writeInt(keys.size()).writeStrings(keys.toArray(new String[0])).writeInt(numItems).writeInts(everyone)
+        .writeLong(everyoneTotal).writeInt(counts.size());
+    for (String group : new java.util.TreeSet<>(counts.keySet())) {
+      out.writeString(group).writeLong(totals.get(group)).writeInts(counts.get(group));
+    }
+    return out.toBytes();
+  }
+
+  /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are cut short or corrupt. */
+  public static GroupPopularity fromBytes(byte[] data) {
+    io.shiftrec.core.ArtifactCodec.Reader in = new io.shiftrec.core.ArtifactCodec.Reader(data, "group popularity",
+        FORMAT, FORMAT, "");
+    List<String> keys = List.of(in.readStrings(in.readCount("group keys")));
+    int n = in.readCount("items");
+    int[] everyone = in.readInts(n);
+    long everyoneTotal = in.readLong();
+    int groups = in.readCount("groups");
+    Map<String, int[]> counts = new HashMap<>();
+    Map<String, Long> totals = new HashMap<>();
+    for (int g = 0; g < groups; g++) {
+      String group = in.readString();
+      totals.put(group, in.readLong());
+      counts.put(group, in.readInts(n));
+    }
+    in.end();
+    return new GroupPopularity(keys, n, everyone, everyoneTotal, counts, totals);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof GroupPopularity g) || !keys.equals(g.keys) || numItems != g.numItems
+        || everyoneTotal != g.everyoneTotal || !Arrays.equals(everyone, g.everyone) || !totals.equals(g.totals)) {
+      return false;
+    }
+    for (Map.Entry<String, int[]> e : counts.entrySet()) {
+      if (!Arrays.equals(e.getValue(), g.counts.get(e.getKey()))) return false;
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    return keys.hashCode() * 31 + Arrays.hashCode(everyone);
   }
 
   /** How many levels below everyone the attributes reach (0 = none known). */

@@ -29,6 +29,38 @@ class GroupPopularityTest {
     return best;
   }
 
+  /** The counts travel as bytes (inside a saved ranker) and score the same when read back; cut bytes are refused. */
+  @Test
+  void countsRoundTripThroughBytes() {
+    GroupPopularity g = fitted();
+    byte[] bytes = g.toBytes();
+    GroupPopularity read = GroupPopularity.fromBytes(bytes);
+    assertEquals(g, read);
+    float[] a = new float[3], b = new float[3];
+    for (Map<String, Object> who : List.of(YOUNG_F, YOUNG_M, OLD_M, Map.<String, Object>of())) {
+      g.score(who, 2, a);
+      read.score(who, 2, b);
+      assertTrue(java.util.Arrays.equals(a, b), who.toString());
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> GroupPopularity.fromBytes(java.util.Arrays.copyOf(bytes, bytes.length - 3)));
+  }
+
+  /**
+   * The attributes that group users: those most of them have, with a few values (not an id or a birthday), fewer
+   * values first, at most three.
+   */
+  @Test
+  void groupingKeysAreTheCommonAttributesWithFewValues() {
+    List<Map<String, Object>> users = new java.util.ArrayList<>();
+    for (int u = 0; u < 300; u++) {
+      users.add(Map.of("gender", u % 2 == 0 ? "F" : "M", "age", 18 + u % 7, "zip", "z" + u,
+          "occupation", "o" + u % 21, "band", "b" + u % 5));
+    }
+    assertEquals(List.of("gender", "band", "age"), GroupPopularity.keysFor(users, 300));
+    assertEquals(List.of(), GroupPopularity.keysFor(users, 700), "300 of 700 users have attributes: not most");
+  }
+
   @Test
   void withoutSmoothingTheFinestGroupDecidesAndWithMuchItIsGlobalPopularity() {
     GroupPopularity g = fitted();

@@ -113,7 +113,8 @@ final class RecommendCommand implements Callable<Integer> {
       }
       InterestRecommender recommender = InterestRecommender.withDefaults(catalog, ranker).hiding(store.hiddenItems());
       UserInterests interests = recommender.interests(history,
-          StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()));
+          StoreEncoding.behaviourText(store, recommender.catalog(), history, new ConsoleProgress()))
+          .withAttributes(store.user(user).map(io.shiftrec.core.User::attributes).orElse(Map.of()));
       List<Recommendation> recs = recommender.recommend(interests.forContext(scenario), k, domain, explain, diversity);
       if (json) printJson(recommender.model(), recs, System.out);
       else printTable(user, history.size(), recommender.model(), recs, System.out);

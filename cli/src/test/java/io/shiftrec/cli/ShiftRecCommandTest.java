@@ -336,7 +336,8 @@ class ShiftRecCommandTest {
       Store.Artifact saved = store.latestArtifact("shiftrec-learned").orElseThrow();
       assertEquals(Set.of("shiftrec-adapter", "ials", "itemknn", "itemknn-recent", "next-item", "next-item-svd",
           "itemknn-recent@1", "itemknn-recent@20", "next-item@1", "next-item@20", "next-item-svd@1",
-          "next-item-svd@20", "log-popularity", "last-domain", "cold-item", "cold-item-text", "history-length"),
+          "next-item-svd@20", "log-popularity", "last-domain", "cold-item", "cold-item-text", "history-length",
+          "group-popularity"),
           ((Map<?, ?>) saved.metadata().get("weights")).keySet());
       RankerArtifact artifact = RankerArtifact.fromBytes(saved.data());
       assertTrue(artifact.smoothedRules() != null, "the low-rank rules travel with the ranker");

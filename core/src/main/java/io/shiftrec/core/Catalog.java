@@ -98,6 +98,21 @@ public final class Catalog {
     this.spaceOfItem = spaceOfItem;
     this.rowOfItem = rowOfItem;
     this.spaces = spaces;
+    this.languages = new String[items.length];
+  }
+
+  /**
+   * Per item, its language once asked ({@link Language#of}): detecting it costs tens of microseconds for a text in an
+   * East Asian script, and reasons ask for every recommended item. Filled as asked; two threads that race write the
+   * same constant.
+   */
+  private final String[] languages;
+
+  /** The item's language, "zh", "ja", "ko" or "en" ({@link Language#of}), found once per item. */
+  public String language(int index) {
+    String language = languages[index];
+    if (language == null) languages[index] = language = Language.of(items[index]);
+    return language;
   }
 
   public int size() {

@@ -26,6 +26,8 @@ public final class TrainingData {
   private final int[] itemDomain;
   private final int[] popularity;
   private final int[] lastDomain;
+  /** Per user, what they told about themselves (age band, occupation, …); null: no user has any. */
+  private Map<String, Object>[] userAttributes;
 
   private TrainingData(Catalog catalog, String[] userIds, int[] offsets, int[] items, float[] weights, long[] clocks) {
     this.catalog = catalog;
@@ -103,6 +105,45 @@ public final class TrainingData {
   /** Distinct training users per item. */
   public int[] popularity() {
     return popularity;
+  }
+
+  /** The user's attributes (empty when they gave none, or none were attached). */
+  public Map<String, Object> userAttributes(int user) {
+    return userAttributes == null || userAttributes[user] == null ? Map.of() : userAttributes[user];
+  }
+
+  /** Whether any user has attributes. */
+  public boolean hasUserAttributes() {
+    return userAttributes != null;
+  }
+
+  /**
+   * The same data (arrays shared) with each user's attributes looked up by id ({@code byId} may answer null or an
+   * empty map for a user without any).
+   */
+  @SuppressWarnings("unchecked")
+  public TrainingData withUserAttributes(java.util.function.Function<String, Map<String, Object>> byId) {
+    TrainingData out = new TrainingData(catalog, userIds, offsets, items, weights, clocks);
+    Map<String, Object>[] attributes = new Map[userIds.length];
+    boolean any = false;
+    for (int u = 0; u < userIds.length; u++) {
+      Map<String, Object> a = byId.apply(userIds[u]);
+      if (a != null && !a.isEmpty()) {
+        attributes[u] = a;
+        any = true;
+      }
+    }
+    out.userAttributes = any ? attributes : null;
+    return out;
+  }
+
+  /** This data with the users' attributes of {@code other}, whose users are the same, in the same order. */
+  public TrainingData withUserAttributesOf(TrainingData other) {
+    if (!Arrays.equals(userIds, other.userIds)) throw new IllegalArgumentException("other users");
+    if (other.userAttributes == null) return this;
+    TrainingData out = new TrainingData(catalog, userIds, offsets, items, weights, clocks);
+    out.userAttributes = other.userAttributes;
+    return out;
   }
 
   /** Domain index of the user's most recent training item, or -1 when the user has no training history. */

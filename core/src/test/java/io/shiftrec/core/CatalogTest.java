@@ -75,4 +75,16 @@ class CatalogTest {
     assertThrows(IllegalArgumentException.class, () -> Catalog.builder().add(item("a"), "m", new float[] {1f})
         .add(item("b"), "m", new float[] {1f, 0f}).build());
   }
+
+  /** An item's language is its declared one, else the one its text is written in, and is the same when asked again. */
+  @Test
+  void itemLanguageIsFoundOnceAndKept() {
+    Catalog c = Catalog.builder()
+        .add(new Item("wok", "kitchen", "铸铁炒锅", "适合爆炒的铸铁锅", List.of(), null, Map.of()), null, null)
+        .add(new Item("pan", "kitchen", "Cast iron pan", null, List.of(), null, Map.of()), null, null)
+        .add(new Item("declared", "kitchen", "Cast iron pan", null, List.of(), "zh-Hans", Map.of()), null, null)
+        .build();
+    assertEquals(List.of("zh", "en", "zh"), List.of(c.language(0), c.language(1), c.language(2)));
+    assertSame(c.language(0), c.language(0));
+  }
 }

@@ -3,6 +3,7 @@ package io.shiftrec.eval;
 import io.shiftrec.core.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +91,7 @@ public final class Protocols {
                             String coldTargetDomain) {
     String p = check(protocol);
     EventTable table = EventTable.of(dataset);
-    return switch (p) {
+    Split split = switch (p) {
       case LOO -> leaveOneOut(table);
       case TEMPORAL -> temporal(table, temporalCut);
       case CDSR_SAMPLED -> cdsr(table, true, SAMPLED_NEGATIVES, seed);
@@ -99,6 +100,10 @@ public final class Protocols {
       case COLD_ITEM -> coldItem(table, checkColdShare(coldShare), seed);
       default -> throw new AssertionError(protocol);
     };
+    // what users told about themselves is no target: models may read it (the learned ranker reads their group)
+    Map<String, Map<String, Object>> attributes = new HashMap<>();
+    for (io.shiftrec.core.User u : dataset.users()) if (!u.attributes().isEmpty()) attributes.put(u.id(), u.attributes());
+    return attributes.isEmpty() ? split : split.withUserAttributes(attributes::get);
   }
 
   /**

@@ -28,6 +28,12 @@ public record Split(String protocol, TrainingData train, int[] testUsers, int[] 
     this(protocol, train, testUsers, targetOffsets, targets, validation, null, null);
   }
 
+  /** This split, its validation split too, with the training users' attributes looked up by id. */
+  public Split withUserAttributes(java.util.function.Function<String, Map<String, Object>> byId) {
+    return new Split(protocol, train.withUserAttributes(byId), testUsers, targetOffsets, targets,
+        validation == null ? null : validation.withUserAttributes(byId), candidates, info);
+  }
+
   public int numTestUsers() {
     return testUsers.length;
   }

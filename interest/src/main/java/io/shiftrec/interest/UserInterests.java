@@ -49,6 +49,8 @@ public final class UserInterests {
   private int historySize;
   /** The user's id as first taken in; every event kept carries this string. */
   private String userId;
+  /** What the user told about themselves (age band, occupation, …): the group a ranker may read their taste from. */
+  private Map<String, Object> attributes = Map.of();
 
   /** The event that speaks most for an item, and its feedback weight. */
   public record Evidence(Event event, double weight) {}
@@ -216,7 +218,7 @@ public final class UserInterests {
    * beside the cross-domain interests this object holds. Replays the history: O(history), for display and analysis.
    */
   public UserInterests forDomain(String domain) {
-    UserInterests only = new UserInterests(catalog, config);
+    UserInterests only = new UserInterests(catalog, config).withAttributes(attributes);
     for (Observation o : observations) {
       if (o.item() < 0 || !domain.equals(catalog.item(o.item()).domain())) continue;
       only.observations.add(o);
@@ -237,7 +239,7 @@ public final class UserInterests {
    */
   public UserInterests forContext(Map<String, String> context) {
     if (context.isEmpty()) return this;
-    UserInterests only = new UserInterests(catalog, config);
+    UserInterests only = new UserInterests(catalog, config).withAttributes(attributes);
     for (int h = 0; h < historySize; h++) only.markSeen(historyItems[h], historyClocks[h]);
     only.evidence.putAll(evidence);
     for (Observation o : observations) {
@@ -254,6 +256,17 @@ public final class UserInterests {
       if (v == null || !w.getValue().equals(String.valueOf(v))) return false;
     }
     return true;
+  }
+
+  /** The user's attributes (empty when none are known). */
+  public Map<String, Object> attributes() {
+    return attributes;
+  }
+
+  /** Takes the user's attributes (null or empty: none); returns this. */
+  public UserInterests withAttributes(Map<String, Object> attributes) {
+    this.attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    return this;
   }
 
   /** The interest profile per embedding model; a space appears once the user has an observation in it. */

@@ -396,7 +396,7 @@ public final class InterestRecommender {
    * the learned ranker, the item chosen before or with it. Null when nothing supports it.
    */
   private String[] reason(int item, UserInterests user, String language) {
-    boolean zh = Reasons.chinese(language, catalog.item(item));
+    boolean zh = Reasons.chinese(language, catalog.language(item));
     if (ranking != null) {
       int chosenBefore = ranking.strongestPredecessor(item, user);
       if (chosenBefore >= 0) {

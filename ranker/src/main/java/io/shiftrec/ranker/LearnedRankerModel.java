@@ -4,6 +4,7 @@ import io.shiftrec.interest.InterestConfig;
 import io.shiftrec.core.Parameters;
 import io.shiftrec.candidates.AdapterArtifact;
 import io.shiftrec.candidates.FactorModel;
+import io.shiftrec.candidates.GroupPopularity;
 import io.shiftrec.candidates.ItemGraph;
 import io.shiftrec.candidates.ItemKnnModel;
 import io.shiftrec.candidates.Model;
@@ -63,6 +64,11 @@ public final class LearnedRankerModel implements Model {
   static final String COLD_ITEM_TEXT = "cold-item-text";
   /** How long the user's history is, log(1 + items): what lets the ranker tell a newcomer from a regular. */
   static final String HISTORY_LENGTH = "history-length";
+  /**
+   * Log popularity among the users of the user's group (their attributes, coarse to fine, smoothed toward the coarser
+   * groups), standardised: 0 for every item where users have no attributes.
+   */
+  static final String GROUP_POPULARITY = "group-popularity";
   /** Share of the held-out lists drawn from users' first events (docs/DESIGN.md, "Learned ranker"). */
   private static final double EARLY_LISTS = 0.2;
   /** The fewest and most events a list drawn from a user's first events knows. */
@@ -106,10 +112,13 @@ public final class LearnedRankerModel implements Model {
    *     {@value #EARLY_FIRST} to {@value #EARLY_LAST} events in, the rest of their history hidden from the parts, as
    *     a newcomer's is; with a share above 0 the ranker also reads how long the user's history is
    *     ({@link #HISTORY_LENGTH}), so that it can learn what to trust after one event and what after a hundred
+   * @param groups whether the ranker reads what the user's group took ({@link #GROUP_POPULARITY}: popularity among
+   *     users with the same attributes, {@link GroupPopularity}), where users have attributes
    */
   public record Config(int negatives, double l2, int recentItems, boolean sameDomain, int candidates,
                        Ordering ordering, List<Integer> windows, boolean adapter, boolean crossDomainHeldOut,
-                       double coldItems, boolean smoothedRules, double migrationBoost, double earlyLists) {
+                       double coldItems, boolean smoothedRules, double migrationBoost, double earlyLists,
+                       boolean groups) {
     public Config {
       windows = List.copyOf(windows);
       for (int w : windows) if (w < 1) throw new IllegalArgumentException("windows must be positive, got " + w);
@@ -151,7 +160,8 @@ public final class LearnedRankerModel implements Model {
      */
     public static Config defaults() {
       return new Config(50, 1e-3, ItemKnnModel.DEFAULT_RECENT_ITEMS, false, 100, Ordering.BLEND,
-          List.of(1, 20), true, true, COLD_ITEMS, true, InterestConfig.defaults().migrationBoost(), EARLY_LISTS);
+          List.of(1, 20), true, true, COLD_ITEMS, true, InterestConfig.defaults().migrationBoost(), EARLY_LISTS,
+          true);
     }
 
     /** This config with one hyperparameter set from text, e.g. {@code with("negatives", "50")}. */
@@ -159,39 +169,42 @@ public final class LearnedRankerModel implements Model {
       String name = key + " of " + NAME;
       return switch (key) {
         case "negatives" -> new Config(Parameters.integer(name, value), l2, recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "l2" -> new Config(negatives, Parameters.number(name, value), recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "recent" -> new Config(negatives, l2, Parameters.integer(name, value), sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "same-domain" -> new Config(negatives, l2, recentItems, Parameters.bool(name, value), candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "candidates" -> {
           int c = Parameters.integer(name, value);
           // 0: the linear fit over the whole catalogue
           yield new Config(negatives, l2, recentItems, sameDomain, c, c > 0 ? ordering : Ordering.WEIGHTED_SUM,
-              windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+              windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         }
         case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
-            windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+            windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
-            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists);
+            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "held-out" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, heldOut(value), coldItems, smoothedRules, migrationBoost, earlyLists);
+            adapter, heldOut(value), coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "cold-items" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
             adapter, crossDomainHeldOut, Parameters.number(name, value), smoothedRules,
-            migrationBoost, earlyLists);
+            migrationBoost, earlyLists, groups);
         case "next-item-svd" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, coldItems, Parameters.bool(name, value), migrationBoost, earlyLists);
+            adapter, crossDomainHeldOut, coldItems, Parameters.bool(name, value), migrationBoost, earlyLists, groups);
         case "migration-boost" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, coldItems, smoothedRules, Parameters.number(name, value), earlyLists);
+            adapter, crossDomainHeldOut, coldItems, smoothedRules, Parameters.number(name, value), earlyLists, groups);
         case "early-lists" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, Parameters.number(name, value));
+            adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, Parameters.number(name, value), groups);
+        case "groups" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
+            adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists,
+            Parameters.bool(name, value));
         default -> throw Parameters.unknown(NAME, key, List.of("negatives", "l2", "recent", "same-domain",
             "candidates", "lambdamart", "windows", "adapter", "held-out", "cold-items", "next-item-svd",
-            "migration-boost", "early-lists"));
+            "migration-boost", "early-lists", "groups"));
       };
     }
 
@@ -247,7 +260,11 @@ public final class LearnedRankerModel implements Model {
   private final int retrievers;
   /** Index of the part that reads item text, whose score the cold-item features carry; −1: no such features. */
   private final int coldTextPart;
+  /** Indices of the history's length and of the group's popularity among the features; −1: not read. */
+  private final int historyFeature, groupFeature;
   private TrainingData train;
+  /** What each group of users took, for scoring (null: no groups in the data, or not read). */
+  private GroupPopularity groupPopularity;
   private Model[] parts;
   /** What scores after {@link #fit}: the saved ranker read back, as {@code recommend} and the server read it. */
   private InterestRecommender served;
@@ -281,6 +298,9 @@ public final class LearnedRankerModel implements Model {
       names.add(COLD_ITEM_TEXT);
     }
     if (config.earlyLists() > 0) names.add(HISTORY_LENGTH);
+    if (config.groups()) names.add(GROUP_POPULARITY);
+    historyFeature = names.indexOf(HISTORY_LENGTH);
+    groupFeature = names.indexOf(GROUP_POPULARITY);
     featureNames = names.toArray(new String[0]);
   }
 
@@ -350,6 +370,7 @@ public final class LearnedRankerModel implements Model {
     Model[] reducedFitted = fitParts(partData, seed, null);
     Model[] reducedParts = scorers(reducedFitted);
     float[] reducedPopularity = logPopularity(partData);
+    GroupPopularity reducedGroups = groupFeature >= 0 ? groups(partData) : null;
     boolean[] coldListed = new boolean[heldOutUsers.length];
     int dims = featureNames.length;
     int perUser = config.negatives();
@@ -359,7 +380,7 @@ public final class LearnedRankerModel implements Model {
     IntStream.range(0, heldOutUsers.length).parallel().forEach(slot -> {
       int u = heldOutUsers[slot];
       int positive = full.historyItems()[full.offsets()[u] + known[slot]];
-      float[][] features = features(reduced, reducedParts, reducedPopularity, u);
+      float[][] features = features(reduced, reducedParts, reducedPopularity, reducedGroups, u);
       SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (u + 1)));
       if (config.candidates() == 0) {
         writePairs(reduced, u, positive, neverTaken, features, random, differences, slot * perUser * dims);
@@ -417,6 +438,11 @@ public final class LearnedRankerModel implements Model {
       LOG.info("{}", line);
     }
     train = full;
+    groupPopularity = groupFeature >= 0 ? groups(full) : null;
+    if (groupFeature >= 0) {
+      fitted.put("groups", groupPopularity == null ? "none: too few users have attributes"
+          : "by " + String.join(", ", groupPopularity.keys()));
+    }
     parts = fitParts(full, seed, reducedFitted);
     for (Model part : parts) if (!part.fitted().isEmpty()) fitted.put(part.name(), part.fitted()); // e.g. the adapter
     served = null;
@@ -573,7 +599,7 @@ public final class LearnedRankerModel implements Model {
         knn == null ? ItemGraph.empty(n) : knn.neighbours(), next == null ? ItemGraph.empty(n) : next.rules(),
         train.popularity().clone(), trees == null ? "" : trees.text(), adapter, blend,
         smoothed == null ? null : smoothed.factors(), config.migrationBoost(), shortWeights == null ? 0 : EARLY_LAST,
-        shortWeights == null ? null : shortWeights.clone());
+        shortWeights == null ? null : shortWeights.clone(), groupPopularity);
   }
 
   /** The features of a held-out item (first) and of the other retrieved candidates ({@code others}), one row each. */
@@ -623,7 +649,8 @@ public final class LearnedRankerModel implements Model {
   @Override
   public void score(int user, float[] scoresOut) {
     InterestRecommender recommender = served();
-    recommender.score(recommender.interests(historyEvents(user), TextVectors.NONE), scoresOut);
+    recommender.score(recommender.interests(historyEvents(user), TextVectors.NONE)
+        .withAttributes(train.userAttributes(user)), scoresOut);
   }
 
   /** The fitted ranker through its saved bytes, read back once; IllegalStateException for parts it cannot serve. */
@@ -765,7 +792,8 @@ public final class LearnedRankerModel implements Model {
    * Every feature of every item for one user: the scorers' and popularity standardised, then the domain match and,
    * when so configured, whether an item is cold (no popularity) and the text part's score of cold items.
    */
-  private float[][] features(TrainingData data, Model[] parts, float[] logPopularity, int user) {
+  private float[][] features(TrainingData data, Model[] parts, float[] logPopularity, GroupPopularity groups,
+                             int user) {
     int n = data.numItems();
     float[][] f = new float[featureNames.length][];
     for (int p = 0; p < parts.length; p++) {
@@ -790,10 +818,16 @@ public final class LearnedRankerModel implements Model {
       f[parts.length + 2] = cold;
       f[parts.length + 3] = coldText;
     }
-    if (config.earlyLists() > 0) {
-      float[] length = new float[n];
-      Arrays.fill(length, historyLength(data.historyLength(user)));
-      f[f.length - 1] = length;
+    if (historyFeature >= 0) {
+      f[historyFeature] = new float[n];
+      Arrays.fill(f[historyFeature], historyLength(data.historyLength(user)));
+    }
+    if (groupFeature >= 0) {
+      f[groupFeature] = new float[n];
+      if (groups != null) {
+        groups.score(data.userAttributes(user), GroupPopularity.DEFAULT_SMOOTHING, f[groupFeature]);
+        standardise(f[groupFeature]);
+      }
     }
     return f;
   }
@@ -943,6 +977,25 @@ public final class LearnedRankerModel implements Model {
     return cold;
   }
 
+  /**
+   * What each group of {@code data}'s users took, grouped by the attributes most of them have; null when no attribute
+   * qualifies ({@link GroupPopularity#keysFor}).
+   */
+  private static GroupPopularity groups(TrainingData data) {
+    if (!data.hasUserAttributes()) return null;
+    List<Map<String, Object>> attributes = new ArrayList<>();
+    for (int u = 0; u < data.numUsers(); u++) attributes.add(data.userAttributes(u));
+    List<String> keys = GroupPopularity.keysFor(attributes, data.numUsers());
+    if (keys.isEmpty()) return null;
+    GroupPopularity.Builder b = GroupPopularity.builder(data.numItems(), keys);
+    int[] offsets = data.offsets(), items = data.historyItems();
+    for (int u = 0; u < data.numUsers(); u++) {
+      Map<String, Object> a = attributes.get(u);
+      for (int p = offsets[u]; p < offsets[u + 1]; p++) b.add(a, items[p]);
+    }
+    return b.build();
+  }
+
   /** The {@link #HISTORY_LENGTH} feature of a history of {@code items} items. */
   static float historyLength(int items) {
     return (float) Math.log1p(items);
@@ -986,6 +1039,6 @@ public final class LearnedRankerModel implements Model {
         if (removed == null || !removed[items[p]]) b.add(u, items[p], w[p], clocks[p]);
       }
     }
-    return b.build();
+    return b.build().withUserAttributesOf(data);
   }
 }

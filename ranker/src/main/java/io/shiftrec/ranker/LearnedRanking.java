@@ -2,6 +2,7 @@ package io.shiftrec.ranker;
 
 import io.shiftrec.candidates.AdapterArtifact;
 import io.shiftrec.candidates.FactorModel;
+import io.shiftrec.candidates.GroupPopularity;
 import io.shiftrec.candidates.ItemGraph;
 import io.shiftrec.candidates.ItemKnnModel;
 import io.shiftrec.candidates.NextItemModel;
@@ -44,7 +45,9 @@ import java.util.function.IntPredicate;
  *   <li>{@code cold-item}: whether the item had no events at training time (new items have none), and
  *       {@code cold-item-text}: the interests' score of such an item, so its text can carry it;
  *   <li>{@code history-length}: how many items the user has met, the same for every item (the trees read it to
- *       weigh the other features differently for a newcomer).
+ *       weigh the other features differently for a newcomer);
+ *   <li>{@code group-popularity}: log popularity among the users of the user's group ({@link UserInterests#attributes}),
+ *       at training time; 0 everywhere for a user without attributes or a ranker without groups.
  * </ul>
  * Each feature is standardised over the catalogue for the user, as in training; a ranker trained on retrieved
  * candidates orders only the union of each part's top items, as in training. Items added after training have no
@@ -56,11 +59,16 @@ import java.util.function.IntPredicate;
 public final class LearnedRanking {
   private enum Feature {
     INTERESTS, IALS, ITEMKNN, ITEMKNN_RECENT, NEXT_ITEM, NEXT_ITEM_SVD, LOG_POPULARITY, LAST_DOMAIN, COLD_ITEM,
-    COLD_ITEM_TEXT, HISTORY_LENGTH;
+    COLD_ITEM_TEXT, HISTORY_LENGTH, GROUP_POPULARITY;
 
     /** Features of the request and the item's standing rather than a part's score: not standardised, no retrieval. */
     boolean describesRequest() {
       return this == LAST_DOMAIN || this == COLD_ITEM || this == COLD_ITEM_TEXT || this == HISTORY_LENGTH;
+    }
+
+    /** The parts and popularity, which retrieve the candidates; the group's popularity is standardised, no more. */
+    boolean retrieves() {
+      return !describesRequest() && this != GROUP_POPULARITY;
     }
 
     /** Parts that score from item factors: half a ranking's work, computed beside the others. */
@@ -82,7 +90,8 @@ public final class LearnedRanking {
       Map.entry(LearnedRankerModel.LAST_DOMAIN, Feature.LAST_DOMAIN),
       Map.entry(LearnedRankerModel.COLD_ITEM, Feature.COLD_ITEM),
       Map.entry(LearnedRankerModel.COLD_ITEM_TEXT, Feature.COLD_ITEM_TEXT),
-      Map.entry(LearnedRankerModel.HISTORY_LENGTH, Feature.HISTORY_LENGTH));
+      Map.entry(LearnedRankerModel.HISTORY_LENGTH, Feature.HISTORY_LENGTH),
+      Map.entry(LearnedRankerModel.GROUP_POPULARITY, Feature.GROUP_POPULARITY));
 
   private final Catalog catalog;
   private final float temperature;
@@ -105,6 +114,7 @@ public final class LearnedRanking {
   private final NextItemSvdModel.Scorer smoothedRules; // artefact order, then a zero row; or null
   private final int[] smoothedRow; // per catalogue item, its row of smoothedRules (the zero row when never seen)
   private final float[] logPopularity;
+  private final GroupPopularity groups; // artefact order; null: none
   private final String version;
   private final LambdaMart trees; // null: the weighted sum ranks
   private final boolean blend; // the trees' and the weighted sum's scores, each standardised, added
@@ -256,6 +266,7 @@ public final class LearnedRanking {
     weights = artifact.weights().clone();
     shortWeights = artifact.shortWeights() == null ? null : artifact.shortWeights().clone();
     shortHistory = artifact.shortHistory();
+    groups = artifact.groups();
     candidates = artifact.candidates();
     domainOf = domainIndices(catalog);
     itemDomains = artifact.perDomain() ? domainOf : null;
@@ -369,8 +380,8 @@ public final class LearnedRanking {
     float[][] values = new float[features.length][n];
     // the parts that read item factors (the low-rank rules, iALS), about half the work, on an idle core if any
     IdleCore.both(() -> features(user, history, false, values), () -> features(user, history, true, values));
-    int retrievers = 0; // the standardised parts and popularity, first: they retrieve the candidates
-    for (int f = 0; f < features.length; f++) if (!features[f].describesRequest()) retrievers = f + 1;
+    int retrievers = 0; // the parts and popularity, first: they retrieve the candidates
+    while (retrievers < features.length && features[retrievers].retrieves()) retrievers++;
     boolean[] keep = null;
     if (candidates > 0) {
       boolean[] excluded = new boolean[n];
@@ -405,6 +416,7 @@ public final class LearnedRanking {
         case COLD_ITEM -> cold(null, feature);
         case COLD_ITEM_TEXT -> cold(values[textFeature], feature); // the interests, standardised above
         case HISTORY_LENGTH -> Arrays.fill(feature, LearnedRankerModel.historyLength(history.length));
+        case GROUP_POPULARITY -> groupPopularity(user, feature);
       }
       if (!features[f].describesRequest()) LearnedRankerModel.standardise(feature);
     }
@@ -439,6 +451,15 @@ public final class LearnedRanking {
         ShiftRecModel.scoreSpace(e.getValue(), catalog.spaces().get(e.getKey()), temperature, out);
       }
     }
+  }
+
+  /** Log popularity among the user's group (0 for items the ranker never saw); all 0 without groups. */
+  private void groupPopularity(UserInterests user, float[] out) {
+    Arrays.fill(out, 0f);
+    if (groups == null) return;
+    float[] byRow = new float[groups.numItems()];
+    groups.score(user.attributes(), GroupPopularity.DEFAULT_SMOOTHING, byRow);
+    for (int i = 0; i < out.length; i++) if (smoothedRow[i] < byRow.length) out[i] = byRow[smoothedRow[i]];
   }
 
   private void collaborative(int[] history, float[] out) {

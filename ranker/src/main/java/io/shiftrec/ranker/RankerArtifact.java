@@ -2,6 +2,7 @@ package io.shiftrec.ranker;
 
 import io.shiftrec.core.ArtifactCodec;
 import io.shiftrec.candidates.AdapterArtifact;
+import io.shiftrec.candidates.GroupPopularity;
 import io.shiftrec.candidates.ItemGraph;
 import io.shiftrec.candidates.NextItemSvdModel;
 
@@ -26,7 +27,9 @@ import java.util.Objects;
  * next-item graph (offsets, targets, weights each); popularity; trees (byte count, UTF-8); the adapter (byte count,
  * 0 for none, then {@link AdapterArtifact#toBytes()}); blend; the low-rank rules (rank, 0 for none, then both
  * factor matrices row-major); the interests' short-term boost after a migration; the longest history that the
- * short histories' weights serve (0: none) and, if any, those weights. Format 7, the same without the short
+ * short histories' weights serve (0: none) and, if any, those weights; what each group of users took (byte count, 0
+ * for none, then {@link GroupPopularity#toBytes()}, items in the artefact's order). Format 8, the same without the
+ * groups, format 7, the same without the short
  * histories' weights, format 6, without the boost either (read as the default), format 5, without the low-rank rules either, format 4, without the blend either, and
  * format 3, without the adapter either, are still read.
  */
@@ -34,8 +37,11 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
                              float[] itemFactors, ItemGraph neighbours, ItemGraph nextItems, int[] popularity,
                              String trees, AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules,
-                             double migrationBoost, int shortHistory, double[] shortWeights) {
-  public static final int FORMAT = 8;
+                             double migrationBoost, int shortHistory, double[] shortWeights,
+                             GroupPopularity groups) {
+  public static final int FORMAT = 9;
+  /** The format before what each group of users took was saved: read as a ranker without it. */
+  private static final int FORMAT_WITHOUT_GROUPS = 8;
   /** The format before the short histories' weights were saved: read as a ranker with one set of weights. */
   private static final int FORMAT_WITHOUT_SHORT_WEIGHTS = 7;
   /** The format before the migration boost was saved: read with the default boost. */
@@ -70,6 +76,9 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
       throw new IllegalArgumentException("short histories' weights must come with a positive history length and one"
           + " weight per feature, got " + shortHistory + " and " + Arrays.toString(shortWeights));
     }
+    if (groups != null && groups.numItems() != n) {
+      throw new IllegalArgumentException("group popularity of " + groups.numItems() + " items, not " + n);
+    }
     if (smoothedRules != null && (smoothedRules.left().length != (long) n * smoothedRules.rank()
         || smoothedRules.right().length != (long) n * smoothedRules.rank())) {
       throw new IllegalArgumentException("low-rank rules do not match " + n + " items of rank "
@@ -84,7 +93,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
                         AdapterArtifact adapter, boolean blend, LowRank.Factors smoothedRules,
                         double migrationBoost) {
     this(features, weights, recentItems, candidates, perDomain, itemIds, rank, regularization, alpha, itemFactors,
-        neighbours, nextItems, popularity, trees, adapter, blend, smoothedRules, migrationBoost, 0, null);
+        neighbours, nextItems, popularity, trees, adapter, blend, smoothedRules, migrationBoost, 0, null, null);
   }
 
   /** A ranker with the default migration boost. */
@@ -118,7 +127,7 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     if (smoothedRules != null) out.writeFloats(smoothedRules.left()).writeFloats(smoothedRules.right());
     out.writeDouble(migrationBoost).writeInt(shortHistory);
     if (shortWeights != null) for (double w : shortWeights) out.writeDouble(w);
-    return out.toBytes();
+    return out.writeBlock(groups == null ? new byte[0] : groups.toBytes()).toBytes();
   }
 
   /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are another format, cut short or corrupt. */
@@ -158,15 +167,20 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
     }
     double boost = in.format() >= FORMAT_WITHOUT_SHORT_WEIGHTS ? in.readDouble()
         : InterestConfig.defaults().migrationBoost();
-    int shortHistory = in.format() == FORMAT ? in.readCount("short history") : 0;
+    int shortHistory = in.format() >= FORMAT_WITHOUT_GROUPS ? in.readCount("short history") : 0;
     double[] shortWeights = null;
     if (shortHistory > 0) {
       shortWeights = new double[nf];
       for (int f = 0; f < nf; f++) shortWeights[f] = in.readDouble();
     }
+    GroupPopularity groups = null;
+    if (in.format() == FORMAT) {
+      byte[] groupBytes = in.readBlock("group popularity bytes");
+      if (groupBytes.length > 0) groups = GroupPopularity.fromBytes(groupBytes);
+    }
     in.end();
     return new RankerArtifact(features, weights, recent, candidates, perDomain, ids, rank, reg, alpha, factors,
-        neighbours, nextItems, popularity, trees, adapter, blend, smoothed, boost, shortHistory, shortWeights);
+        neighbours, nextItems, popularity, trees, adapter, blend, smoothed, boost, shortHistory, shortWeights, groups);
   }
 
   private static void write(ItemGraph graph, ArtifactCodec.Writer out) {
@@ -188,7 +202,8 @@ public record RankerArtifact(String[] features, double[] weights, int recentItem
         && nextItems.equals(a.nextItems) && Arrays.equals(popularity, a.popularity) && trees.equals(a.trees)
         && Arrays.equals(adapter == null ? null : adapter.toBytes(), a.adapter == null ? null : a.adapter.toBytes())
         && blend == a.blend && Objects.equals(smoothedRules, a.smoothedRules) && migrationBoost == a.migrationBoost
-        && shortHistory == a.shortHistory && Arrays.equals(shortWeights, a.shortWeights);
+        && shortHistory == a.shortHistory && Arrays.equals(shortWeights, a.shortWeights)
+        && Objects.equals(groups, a.groups);
   }
 
   @Override

@@ -70,9 +70,9 @@ final class Reasons {
     return because(evidence, evidenceItem, zh, words) + (zh ? "（常在其后被选择）" : " (often chosen next)");
   }
 
-  /** Whether reasons for {@code recommended} are written in Chinese: the language asked for, else the item's. */
-  static boolean chinese(String language, Item recommended) {
-    return Language.CHINESE.equals(language != null ? language : Language.of(recommended));
+  /** Whether reasons for an item are written in Chinese: the language asked for, else the item's. */
+  static boolean chinese(String language, String itemLanguage) {
+    return Language.CHINESE.equals(language != null ? language : itemLanguage);
   }
 
   private static String stars(double v) {

@@ -117,9 +117,9 @@ class LearnedRankingTest {
         () -> RankerArtifact.fromBytes(Arrays.copyOf(bytes, bytes.length / 2)));
     assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
     byte[] otherFormat = bytes.clone();
-    otherFormat[3] = 9;
+    otherFormat[3] = 99;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RankerArtifact.fromBytes(otherFormat))
-        .getMessage().contains("format 9"));
+        .getMessage().contains("format 99"));
     RankerArtifact unknown = new RankerArtifact(new String[] {"mood"}, new double[] {1}, 5, 0, false, ARTIFACT.itemIds(),
         ARTIFACT.rank(), 1f, 1f, ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(),
         ARTIFACT.popularity(), "", null);
@@ -290,7 +290,7 @@ class LearnedRankingTest {
   }
 
   /**
-   * Rankers saved before the short histories' weights (format 7), the migration boost (format 6), the low-rank rules
+   * Rankers saved before the groups (format 8), the short histories' weights (format 7), the migration boost (format 6), the low-rank rules
    * (format 5), the blend (format 4) and the adapter (format 3) were added to the layout are still read, as ones
    * without them (the default boost); bytes after the end are refused.
    */
@@ -301,6 +301,10 @@ class LearnedRankingTest {
         ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
         ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), null, ARTIFACT.blend(), null);
     byte[] now = withoutSmoothed.toBytes(); // no adapter either: format 3 had none
+    byte[] eight = Arrays.copyOf(now, now.length - 4); // format 9 ends with the groups' byte count, 0 here
+    eight[3] = 8;
+    assertEquals(withoutSmoothed, RankerArtifact.fromBytes(eight));
+    now = eight;
     byte[] seven = Arrays.copyOf(now, now.length - 4); // format 8 ends with the short histories' length, 0 here
     seven[3] = 7;
     assertEquals(withoutSmoothed, RankerArtifact.fromBytes(seven));
@@ -340,7 +344,7 @@ class LearnedRankingTest {
         ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(), ARTIFACT.regularization(),
         ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(), ARTIFACT.nextItems(), ARTIFACT.popularity(),
         ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(), ARTIFACT.smoothedRules(), ARTIFACT.migrationBoost(),
-        5, popularityOnly);
+        5, popularityOnly, ARTIFACT.groups());
     RankerArtifact read = RankerArtifact.fromBytes(twoSets.toBytes());
     assertEquals(twoSets, read);
     assertTrue(!twoSets.equals(ARTIFACT));
@@ -359,8 +363,45 @@ class LearnedRankingTest {
           ARTIFACT.recentItems(), ARTIFACT.candidates(), ARTIFACT.perDomain(), ARTIFACT.itemIds(), ARTIFACT.rank(),
           ARTIFACT.regularization(), ARTIFACT.alpha(), ARTIFACT.itemFactors(), ARTIFACT.neighbours(),
           ARTIFACT.nextItems(), ARTIFACT.popularity(), ARTIFACT.trees(), ARTIFACT.adapter(), ARTIFACT.blend(),
-          ARTIFACT.smoothedRules(), ARTIFACT.migrationBoost(), 5, bad));
+          ARTIFACT.smoothedRules(), ARTIFACT.migrationBoost(), 5, bad, null));
     }
+  }
+
+  /**
+   * Users of three teams each start with the same item, then take items of their team's group. A newcomer who took
+   * only that item is ranked by what their team took: the ranker reads the group's popularity from the attributes the
+   * user gave, saved with it; the same newcomer without attributes gets no such help.
+   */
+  @Test
+  void aNewcomersGroupTellsWhatTheyWillTake() {
+    SplittableRandom random = new SplittableRandom(11);
+    List<Event> events = new ArrayList<>();
+    Map<String, Map<String, Object>> teams = new java.util.HashMap<>();
+    for (int u = 0; u < 300; u++) {
+      int team = u % GROUPS;
+      teams.put("u" + u, Map.of("team", "t" + team));
+      events.add(rating("u" + u, "i59", 0));
+      int[] taken = random.ints(0, PER_GROUP - 1).distinct().limit(5).toArray();
+      for (int k = 0; k < taken.length; k++) events.add(rating("u" + u, "i" + (team * PER_GROUP + taken[k]), k + 1));
+    }
+    TrainingData train = TrainingData.fromEvents(CATALOG, events).withUserAttributes(teams::get);
+    LearnedRankerModel model = fitted(train, LearnedRankerModel.Config.defaults());
+    assertEquals("by team", model.fitted().get("groups"));
+    RankerArtifact artifact = RankerArtifact.fromBytes(model.artifact().toBytes());
+    assertEquals(List.of("team"), artifact.groups().keys());
+    InterestRecommender served = served(CATALOG, artifact);
+    List<Event> newcomer = List.of(rating("new", "i59", 1));
+    int withTeam = inGroup(served.recommend(served.interests(newcomer, TextVectors.NONE)
+        .withAttributes(Map.of("team", "t1")), 10, null, false, 0), 1);
+    int without = inGroup(served.recommend(served.interests(newcomer, TextVectors.NONE), 10, null, false, 0), 1);
+    assertTrue(withTeam >= 8 && withTeam > without, withTeam + " of team t1's items with the team, " + without
+        + " without");
+  }
+
+  private static int inGroup(List<Recommendation> recs, int group) {
+    int count = 0;
+    for (Recommendation r : recs) if (Integer.parseInt(r.item().id().substring(1)) / PER_GROUP == group) count++;
+    return count;
   }
 
   /** The migration boost the ranker was trained with is saved, and the served interests use it. */

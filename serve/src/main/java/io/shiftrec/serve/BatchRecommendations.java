@@ -48,13 +48,14 @@ public final class BatchRecommendations implements AutoCloseable {
   /** The user's answer as the API gives it: {@code {user, model, items}}. Safe to call from several threads. */
   public Map<String, Object> forUser(String user, RecommendRequest request) {
     List<Event> history = store.eventsOf(user);
+    Map<String, Object> attributes = store.user(user).map(io.shiftrec.core.User::attributes).orElse(Map.of());
     if (history.isEmpty()) {
-      Map<String, Object> attributes = store.user(user).map(io.shiftrec.core.User::attributes).orElse(Map.of());
       List<Recommendation> recs = fallback.recommend(view.centred(), view.shown(view.centred(), null), request,
           List.of(), attributes);
       return Documents.recommendations(user, Fallback.MODEL, recs);
     }
-    UserInterests interests = view.recommender().interests(history, catalog.behaviourText(view.centred(), history));
+    UserInterests interests = view.recommender().interests(history, catalog.behaviourText(view.centred(), history))
+        .withAttributes(attributes);
     return Documents.recommendations(user, model(), view.recommender().recommend(interests, request));
   }
 

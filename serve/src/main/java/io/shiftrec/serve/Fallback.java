@@ -41,14 +41,8 @@ final class Fallback {
   /** What each group of users took, over the items taken, and which index each item has there. */
   private record Groups(GroupPopularity popularity, Map<String, Integer> indexById) {}
 
-  /** Attributes that group users: those most users have, with few values (an age band, not a birthday). */
-  private static final int MAX_GROUP_VALUES = 100;
-  private static final int MAX_GROUP_KEYS = 3;
-  /**
-   * How many (user, item) pairs a group's estimate is shrunk toward its parent's with: the value chosen on both halves
-   * of the MovieLens 1M newcomers (docs/archive/benchmarks-history.md, "group popularity, attributes only").
-   */
-  static final double GROUP_SMOOTHING = 3_000;
+  /** How many (user, item) pairs a group's estimate is shrunk toward its parent's with. */
+  static final double GROUP_SMOOTHING = GroupPopularity.DEFAULT_SMOOTHING;
 
   private final Store store;
   private volatile Counts counts;
@@ -81,31 +75,14 @@ final class Fallback {
 
   /**
    * Popularity per group of users, by the attributes most users have (coarse to fine: fewer values first, at most
-   * {@value #MAX_GROUP_KEYS}); null when no attribute qualifies.
+   * three); null when no attribute qualifies.
    */
   private Groups groups() {
     List<User> users = store.users();
-    Map<String, java.util.Set<String>> values = new java.util.HashMap<>();
-    Map<String, Integer> holders = new java.util.HashMap<>();
     Map<String, Map<String, Object>> attributesById = new java.util.HashMap<>();
-    for (User u : users) {
-      if (u.attributes().isEmpty()) continue;
-      attributesById.put(u.id(), u.attributes());
-      for (Map.Entry<String, Object> a : u.attributes().entrySet()) {
-        Object v = a.getValue();
-        if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) continue;
-        values.computeIfAbsent(a.getKey(), k -> new java.util.HashSet<>()).add(v.toString());
-        holders.merge(a.getKey(), 1, Integer::sum);
-      }
-    }
-    List<String> keys = new ArrayList<>();
-    for (Map.Entry<String, Integer> h : holders.entrySet()) {
-      int distinct = values.get(h.getKey()).size();
-      if (h.getValue() * 2 > users.size() && distinct >= 2 && distinct <= MAX_GROUP_VALUES) keys.add(h.getKey());
-    }
+    for (User u : users) if (!u.attributes().isEmpty()) attributesById.put(u.id(), u.attributes());
+    List<String> keys = GroupPopularity.keysFor(attributesById.values(), users.size());
     if (keys.isEmpty()) return null;
-    keys.sort(java.util.Comparator.comparingInt((String k) -> values.get(k).size()).thenComparing(k -> k));
-    keys = keys.subList(0, Math.min(MAX_GROUP_KEYS, keys.size()));
     Map<String, Integer> indexById = new java.util.HashMap<>();
     List<String> pairUsers = new ArrayList<>();
     List<Integer> pairItems = new ArrayList<>();

@@ -323,7 +323,8 @@ final class LiveInterests {
   private Entry build(String user, LiveCatalog.View view) {
     List<Event> history = store.eventsOf(user);
     Entry entry = new Entry(view.centred(),
-        view.recommender().interests(history, catalog.behaviourText(view.centred(), history)));
+        view.recommender().interests(history, catalog.behaviourText(view.centred(), history))
+            .withAttributes(store.user(user).map(io.shiftrec.core.User::attributes).orElse(Map.of())));
     for (Event e : history) entry.lastClock = Math.max(entry.lastClock, e.clock());
     entry.events = history.size();
     return entry;

@@ -764,6 +764,7 @@ public final class ShiftRecServer implements AutoCloseable {
       throw rejected(e.report());
     }
     app.fallback.usersChanged();
+    app.interests.forget(List.of(id), 0); // a ranker that reads the user's group ranks them again
     Map<String, Object> doc = userDocument(app.store.user(id).orElseThrow(() -> Problem.notFound("user", id)));
     doc.put("events", app.store.eventCount(id));
     json(ctx, 200, doc);

@@ -15,6 +15,7 @@ import io.shiftrec.encoder.StoreEncoding;
 import io.shiftrec.learn.TextAdapter;
 import io.shiftrec.candidates.AdapterArtifact;
 import io.shiftrec.ranker.InterestRecommender;
+import io.shiftrec.candidates.GroupPopularity;
 import io.shiftrec.candidates.ItemGraph;
 import io.shiftrec.ranker.LearnedRanking;
 import io.shiftrec.core.Recommendation;
@@ -120,6 +121,44 @@ class LearnedRankerServeTest {
       }
       assertEquals("fallback", model, "ann was deleted: no recommendations from her history");
     }
+  }
+
+  /**
+   * A ranker whose one feature is the popularity of the user's group: kitchen people took the pan, film people Pride
+   * and Prejudice. The server reads the user's attributes from the store, and ranks them again when they change.
+   */
+  @Test
+  void theUsersGroupReachesTheRankerAndAChangeOfGroupRanksThemAgain() throws Exception {
+    Path db = TestStore.create(dir);
+    try (Store store = Stores.openExisting(db.toString())) {
+      List<Item> items = store.items();
+      String[] ids = new String[items.size()];
+      for (int i = 0; i < ids.length; i++) ids[i] = items.get(i).id();
+      GroupPopularity.Builder groups = GroupPopularity.builder(ids.length, List.of("team"));
+      for (int u = 0; u < 20; u++) {
+        groups.add(Map.of("team", "kitchen"), List.of(ids).indexOf("pan"));
+        groups.add(Map.of("team", "films"), List.of(ids).indexOf("pride"));
+      }
+      RankerArtifact ranker = new RankerArtifact(new String[] {"group-popularity"}, new double[] {1}, 5, 0, false, ids,
+          1, 1f, 1f, new float[ids.length], ItemGraph.empty(ids.length), ItemGraph.empty(ids.length),
+          new int[ids.length], "", null, false, null, 0.3, 0, null, groups.build());
+      store.putArtifact(RankerArtifact.NAME, Map.of("model", RankerArtifact.NAME), ranker.toBytes());
+    }
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0,
+        "key-0123456789abcdef", false, ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
+      String base = "http://127.0.0.1:" + server.port();
+      put(base + "/users/ann", "{\"attributes\":{\"team\":\"kitchen\"}}");
+      assertEquals("pan", get(base + "/users/ann/recommendations?k=1").get("items").get(0).get("item").asText());
+      put(base + "/users/ann", "{\"attributes\":{\"team\":\"films\"}}");
+      assertEquals("pride", get(base + "/users/ann/recommendations?k=1").get("items").get(0).get("item").asText());
+    }
+  }
+
+  private static void put(String uri, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(uri)).PUT(HttpRequest.BodyPublishers
+        .ofString(body)).header("Authorization", "Bearer key-0123456789abcdef")
+        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
   }
 
   /**

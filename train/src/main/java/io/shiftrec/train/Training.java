@@ -151,11 +151,14 @@ public final class Training {
         : Dataset.catalogWithoutVectors(store.items());
     List<Event> events = new ArrayList<>();
     store.forEachEvent(events::add);
-    TrainingData all = TrainingData.fromEvents(catalog, events);
+    List<io.shiftrec.core.User> users = store.users();
+    Map<String, Map<String, Object>> attributes = new java.util.HashMap<>();
+    for (io.shiftrec.core.User u : users) if (!u.attributes().isEmpty()) attributes.put(u.id(), u.attributes());
+    TrainingData all = TrainingData.fromEvents(catalog, events).withUserAttributes(attributes::get);
     if (all.size() == 0) throw new IllegalArgumentException("no events with a known item in the store");
     Map<String, Object> data = dataWatermark(watermark, all, events);
     Split validation = settings.validate()
-        ? Protocols.split(Protocols.LOO, new Dataset("store", catalog, store.users(), events), settings.seed(),
+        ? Protocols.split(Protocols.LOO, new Dataset("store", catalog, users, events), settings.seed(),
             Protocols.DEFAULT_TEMPORAL_CUT).validation()
         : null;
     if (validation != null && validation.numTestUsers() == 0) {
