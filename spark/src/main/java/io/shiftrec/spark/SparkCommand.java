@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "shiftrec spark", mixinStandardHelpOptions = true,
     description = "Batch work on Apache Spark: encode a store's catalogue, or train its models, across a cluster's"
         + " executors (local[2] unless --master or spark-submit says otherwise).",
-    subcommands = {SparkCommand.Encode.class, SparkCommand.Train.class})
+    subcommands = {SparkCommand.Encode.class, SparkCommand.Train.class, SparkCommand.Export.class})
 public final class SparkCommand {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -64,10 +65,15 @@ public final class SparkCommand {
     }
 
     JavaSparkContext start(String job) {
+      return JavaSparkContext.fromSparkContext(session(job).sparkContext());
+    }
+
+    /** Spark SQL's entry point (Parquet), on the same context as {@link #start}'s. */
+    SparkSession session(String job) {
       SparkConf conf = new SparkConf().setAppName("shiftrec " + job).set("spark.ui.enabled", "false");
       if (master != null) conf.setMaster(master);
       else if (!conf.contains("spark.master")) conf.setMaster("local[2]");
-      return new JavaSparkContext(conf);
+      return SparkSession.builder().config(conf).getOrCreate();
     }
 
     int partitions(JavaSparkContext spark) {
@@ -114,15 +120,45 @@ public final class SparkCommand {
     @Option(names = "--no-activate", description = "Save the new ranker without making it the active version.")
     boolean noActivate;
 
+    @Option(names = "--events", paramLabel = "PATH",
+        description = "Train on the events of these Parquet files (an export's events folder, or any with the columns"
+            + " user, item and type) instead of the store's; the items, their vectors and the users stay the store's,"
+            + " and the models are saved there.")
+    String events;
+
     @Override
     public Integer call() {
       Training.Settings settings = new Training.Settings(models, seed, !noValidation, !noActivate);
       Training.check(models); // a bad model name fails before the store is opened or Spark started
       try (Store store = Stores.openExisting(cluster.checked().db); JavaSparkContext spark = cluster.start("train");
            SparkSweep sweep = new SparkSweep(spark, cluster.partitions(spark))) {
-        for (Training.Saved saved : Training.run(store, settings, sweep, Progress.NONE)) {
-          System.out.println(saved.summary(saved.isActive(store)) + " on " + spark.master());
-        }
+        List<Training.Saved> saved = events == null ? Training.run(store, settings, sweep, Progress.NONE)
+            : Training.run(store, settings, sweep, Progress.NONE,
+                each -> SparkParquet.readEvents(SparkSession.builder().getOrCreate(), events, each), events);
+        for (Training.Saved s : saved) System.out.println(s.summary(s.isActive(store)) + " on " + spark.master());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write the store's items, users and events as Parquet (folders items, users and events under"
+          + " --out, maps as JSON text; events in the store's order, numbered by seq), for a data lake, or to train"
+          + " on with spark train --events.")
+  static final class Export implements Callable<Integer> {
+    @Mixin Cluster cluster;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+        description = "Where to write (a local folder, or any path Spark writes to: hdfs://, s3a://); what an"
+            + " earlier export left there is replaced.")
+    String out;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Store store = Stores.openExisting(cluster.checked().db); SparkSession spark = cluster.session("export")) {
+        SparkParquet.Exported e = SparkParquet.export(spark, store, out);
+        System.out.printf(java.util.Locale.ROOT, "exported %,d items, %,d users and %,d events to %s%n", e.items(),
+            e.users(), e.events(), out);
       }
       return 0;
     }

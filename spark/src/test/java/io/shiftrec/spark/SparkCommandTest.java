@@ -122,6 +122,44 @@ class SparkCommandTest {
     }
   }
 
+  /**
+   * A store exported as Parquet and trained on from the export's events saves the model a training on the store
+   * saves, bit for bit; files that are not events are refused with a line that names the missing column.
+   */
+  @Test
+  void trainingOnAParquetExportSavesTheModelTrainingOnTheStoreSaves() throws Exception {
+    String local = store("parquet-local"), exported = store("parquet-export");
+    try (Store store = Stores.openExisting(local)) {
+      Training.run(store, new Training.Settings(List.of("ials"), 42, false, true), Progress.NONE);
+    }
+    Path out = dir.resolve("export");
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, SparkCommand.run("export", "--db", exported, "--out", out.toString()));
+    } finally {
+      System.setOut(stdout);
+    }
+    try (Store store = Stores.openExisting(exported)) {
+      long[] events = {0};
+      store.forEachEvent(e -> events[0]++);
+      assertTrue(printed.toString(StandardCharsets.UTF_8).contains(String.format(java.util.Locale.ROOT,
+          "exported %,d items, %,d users and %,d events", store.items().size(), store.users().size(), events[0])),
+          printed.toString(StandardCharsets.UTF_8));
+    }
+    for (String folder : List.of("items", "users", "events")) assertTrue(Files.isDirectory(out.resolve(folder)));
+    assertEquals(0, SparkCommand.run("train", "--db", exported, "--models", "ials", "--no-validation",
+        "--events", out.resolve("events").toString()));
+    try (Store a = Stores.openExisting(local); Store b = Stores.openExisting(exported)) {
+      Store.Artifact one = a.latestArtifact("ials").orElseThrow(), other = b.latestArtifact("ials").orElseThrow();
+      assertArrayEquals(one.data(), other.data(), "the same factors, bit for bit");
+      assertEquals(out.resolve("events").toString(), ((Map<?, ?>) other.metadata().get("data")).get("events_from"));
+    }
+    assertFailure("has no column 'user'", "train", "--db", exported, "--models", "ials", "--no-validation",
+        "--events", out.resolve("users").toString());
+  }
+
   @Test
   void encodeOnSparkCachesTheVectorsEncodeCaches() throws Exception {
     String local = store("encode-local"), onSpark = store("encode-spark");

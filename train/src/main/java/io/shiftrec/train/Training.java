@@ -93,12 +93,25 @@ public final class Training {
   private final Settings settings;
   private final ImplicitAls.Sweep sweep; // null: iALS solved by this process's threads
   private final Progress progress;
+  /** Where the events come from: the store's, unless read elsewhere (a Parquet export). */
+  private final Events events;
+  /** What the saved models' metadata says the events were, beside the store's watermark; null: the store's. */
+  private final String eventsFrom;
 
-  private Training(Store store, Settings settings, ImplicitAls.Sweep sweep, Progress progress) {
+  /** Every event to train on, in the store's order (by user, then clock), given one at a time. */
+  @FunctionalInterface
+  public interface Events {
+    void forEach(java.util.function.Consumer<Event> each);
+  }
+
+  private Training(Store store, Settings settings, ImplicitAls.Sweep sweep, Progress progress, Events events,
+                   String eventsFrom) {
     this.store = store;
     this.settings = settings;
     this.sweep = sweep;
     this.progress = progress;
+    this.events = events != null ? events : store::forEachEvent;
+    this.eventsFrom = eventsFrom;
   }
 
   /**
@@ -106,7 +119,7 @@ public final class Training {
    * that is not trained or a store without usable events, before anything is fit.
    */
   public static List<Saved> run(Store store, Settings settings, Progress progress) {
-    return new Training(store, settings, null, progress).run();
+    return new Training(store, settings, null, progress, null, null).run();
   }
 
   /**
@@ -114,7 +127,17 @@ public final class Training {
    * factor part) solved by {@code sweep}, e.g. on a Spark cluster; the same models result.
    */
   public static List<Saved> run(Store store, Settings settings, ImplicitAls.Sweep sweep, Progress progress) {
-    return new Training(store, settings, sweep, progress).run();
+    return new Training(store, settings, sweep, progress, null, null).run();
+  }
+
+  /**
+   * As {@link #run(Store, Settings, ImplicitAls.Sweep, Progress)} on events read elsewhere ({@code events}, e.g. a
+   * Parquet export; {@code from} names them in the saved metadata), with the store's items, their vectors and its
+   * users; the models are saved in the store.
+   */
+  public static List<Saved> run(Store store, Settings settings, ImplicitAls.Sweep sweep, Progress progress,
+                                Events events, String from) {
+    return new Training(store, settings, sweep, progress, events, from).run();
   }
 
   /** {@code model} with its iALS solved by this training's sweep, when it has one. */
@@ -150,13 +173,17 @@ public final class Training {
     Catalog catalog = needsVectors ? StoreEncoding.catalog(store, progress)
         : Dataset.catalogWithoutVectors(store.items());
     List<Event> events = new ArrayList<>();
-    store.forEachEvent(events::add);
+    this.events.forEach(events::add);
     List<io.shiftrec.core.User> users = store.users();
     Map<String, Map<String, Object>> attributes = new java.util.HashMap<>();
     for (io.shiftrec.core.User u : users) if (!u.attributes().isEmpty()) attributes.put(u.id(), u.attributes());
     TrainingData all = TrainingData.fromEvents(catalog, events).withUserAttributes(attributes::get);
-    if (all.size() == 0) throw new IllegalArgumentException("no events with a known item in the store");
+    if (all.size() == 0) {
+      throw new IllegalArgumentException("no events with a known item in " + (eventsFrom != null ? eventsFrom
+          : "the store"));
+    }
     Map<String, Object> data = dataWatermark(watermark, all, events);
+    if (eventsFrom != null) data.put("events_from", eventsFrom);
     Split validation = settings.validate()
         ? Protocols.split(Protocols.LOO, new Dataset("store", catalog, users, events), settings.seed(),
             Protocols.DEFAULT_TEMPORAL_CUT).validation()
