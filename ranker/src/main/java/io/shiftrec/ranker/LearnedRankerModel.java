@@ -169,13 +169,17 @@ public final class LearnedRankerModel implements Model {
       String name = key + " of " + NAME;
       return switch (key) {
         case "negatives" -> new Config(Parameters.integer(name, value), l2, recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost,
+            earlyLists, groups);
         case "l2" -> new Config(negatives, Parameters.number(name, value), recentItems, sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost,
+            earlyLists, groups);
         case "recent" -> new Config(negatives, l2, Parameters.integer(name, value), sameDomain, candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost,
+            earlyLists, groups);
         case "same-domain" -> new Config(negatives, l2, recentItems, Parameters.bool(name, value), candidates,
-            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
+            ordering, windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost,
+            earlyLists, groups);
         case "candidates" -> {
           int c = Parameters.integer(name, value);
           // 0: the linear fit over the whole catalogue
@@ -185,9 +189,11 @@ public final class LearnedRankerModel implements Model {
         case "lambdamart" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering(value),
             windows, adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "windows" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering,
-            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
+            windowList(name, value), adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost,
+            earlyLists, groups);
         case "adapter" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists, groups);
+            Parameters.bool(name, value), crossDomainHeldOut, coldItems, smoothedRules, migrationBoost,
+            earlyLists, groups);
         case "held-out" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
             adapter, heldOut(value), coldItems, smoothedRules, migrationBoost, earlyLists, groups);
         case "cold-items" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
@@ -198,7 +204,8 @@ public final class LearnedRankerModel implements Model {
         case "migration-boost" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
             adapter, crossDomainHeldOut, coldItems, smoothedRules, Parameters.number(name, value), earlyLists, groups);
         case "early-lists" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
-            adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, Parameters.number(name, value), groups);
+            adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost,
+            Parameters.number(name, value), groups);
         case "groups" -> new Config(negatives, l2, recentItems, sameDomain, candidates, ordering, windows,
             adapter, crossDomainHeldOut, coldItems, smoothedRules, migrationBoost, earlyLists,
             Parameters.bool(name, value));

@@ -46,8 +46,9 @@ import java.util.function.IntPredicate;
  *       {@code cold-item-text}: the interests' score of such an item, so its text can carry it;
  *   <li>{@code history-length}: how many items the user has met, the same for every item (the trees read it to
  *       weigh the other features differently for a newcomer);
- *   <li>{@code group-popularity}: log popularity among the users of the user's group ({@link UserInterests#attributes}),
- *       at training time; 0 everywhere for a user without attributes or a ranker without groups.
+ *   <li>{@code group-popularity}: log popularity among the users of the user's group
+ *       ({@link UserInterests#attributes}) at training time; 0 everywhere for a user without attributes or a ranker
+ *       without groups.
  * </ul>
  * Each feature is standardised over the catalogue for the user, as in training; a ranker trained on retrieved
  * candidates orders only the union of each part's top items, as in training. Items added after training have no

@@ -29,9 +29,9 @@ import java.util.Objects;
  * factor matrices row-major); the interests' short-term boost after a migration; the longest history that the
  * short histories' weights serve (0: none) and, if any, those weights; what each group of users took (byte count, 0
  * for none, then {@link GroupPopularity#toBytes()}, items in the artefact's order). Format 8, the same without the
- * groups, format 7, the same without the short
- * histories' weights, format 6, without the boost either (read as the default), format 5, without the low-rank rules either, format 4, without the blend either, and
- * format 3, without the adapter either, are still read.
+ * groups, format 7, without the short histories' weights either, format 6, without the boost either (read as the
+ * default), format 5, without the low-rank rules either, format 4, without the blend either, and format 3, without
+ * the adapter either, are still read.
  */
 public record RankerArtifact(String[] features, double[] weights, int recentItems, int candidates,
                              boolean perDomain, String[] itemIds, int rank, float regularization, float alpha,
