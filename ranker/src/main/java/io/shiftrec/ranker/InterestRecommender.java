@@ -397,18 +397,21 @@ public final class InterestRecommender {
    */
   private String[] reason(int item, UserInterests user, String language) {
     boolean zh = Reasons.chinese(language, catalog.language(item));
+    String domain = catalog.item(item).domain();
     if (ranking != null) {
       int chosenBefore = ranking.strongestPredecessor(item, user);
       if (chosenBefore >= 0) {
         Event e = user.evidence(chosenBefore).event();
-        return new String[] {Reasons.chosenNext(e, catalog.item(chosenBefore), zh, true),
-            Reasons.chosenNext(e, catalog.item(chosenBefore), zh, false)};
+        Item before = catalog.item(chosenBefore);
+        return new String[] {Reasons.fromDomain(Reasons.chosenNext(e, before, zh, true), before.domain(), domain, zh),
+            Reasons.fromDomain(Reasons.chosenNext(e, before, zh, false), before.domain(), domain, zh)};
       }
       int chosenWith = ranking.strongestNeighbour(item, user);
       if (chosenWith >= 0) {
         Event e = user.evidence(chosenWith).event();
-        return new String[] {Reasons.chosenTogether(e, catalog.item(chosenWith), zh, true),
-            Reasons.chosenTogether(e, catalog.item(chosenWith), zh, false)};
+        Item with = catalog.item(chosenWith);
+        return new String[] {Reasons.fromDomain(Reasons.chosenTogether(e, with, zh, true), with.domain(), domain, zh),
+            Reasons.fromDomain(Reasons.chosenTogether(e, with, zh, false), with.domain(), domain, zh)};
       }
     }
     if (catalog.spaceOf(item) == null) return null;
@@ -436,7 +439,10 @@ public final class InterestRecommender {
       items.add(catalog.item(h));
     }
     String label = label(served);
-    return new String[] {Reasons.because(events, items, label, zh, true), Reasons.because(events, items, label, zh, false)};
+    String from = items.get(0).domain(); // said when every supporting item lies in one other domain
+    for (Item i : items) if (!i.domain().equals(from)) from = null;
+    return new String[] {Reasons.fromDomain(Reasons.because(events, items, label, zh, true), from, domain, zh),
+        Reasons.fromDomain(Reasons.because(events, items, label, zh, false), from, domain, zh)};
   }
 
   /** Up to two liked items among the interest's recent members, most similar to the item first. */

@@ -70,6 +70,17 @@ final class Reasons {
     return because(evidence, evidenceItem, zh, words) + (zh ? "（常在其后被选择）" : " (often chosen next)");
   }
 
+  /**
+   * A reason whose evidence lies in another domain than the recommended item, with that domain said first: "From
+   * your movies: because you rated “Alien (1979)” 5★ (often chosen together)" / "来自你在movies的记录：因为你给…". The
+   * reason as it is when the domains are the same (or either is unknown).
+   */
+  static String fromDomain(String reason, String evidenceDomain, String recommendedDomain, boolean zh) {
+    if (evidenceDomain == null || recommendedDomain == null || evidenceDomain.equals(recommendedDomain)) return reason;
+    if (zh) return "来自你在" + evidenceDomain + "的记录：" + reason;
+    return "From your " + evidenceDomain + ": " + Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+  }
+
   /** Whether reasons for an item are written in Chinese: the language asked for, else the item's. */
   static boolean chinese(String language, String itemLanguage) {
     return Language.CHINESE.equals(language != null ? language : itemLanguage);

@@ -128,7 +128,8 @@ class InterestRecommenderTest {
     List<Event> history = List.of(rating("alien", 5, 1), rating("aliens", 4, 2), rating("notting", 5, 3));
     Recommendation dune = recommender.recommend(history, 1, "books", true, 0).get(0);
     assertEquals("dune", dune.item().id());
-    assertTrue(dune.reason().startsWith("Because you rated “"), dune.reason());
+    // a book for a film taste: the reason says where the taste came from
+    assertTrue(dune.reason().startsWith("From your movies: because you rated “"), dune.reason());
     assertTrue(dune.reason().contains("“Alien” 5★") && dune.reason().contains("“Aliens” 4★"), dune.reason());
     assertTrue(dune.reason().endsWith("(your Sci-Fi interest)"), dune.reason());
   }

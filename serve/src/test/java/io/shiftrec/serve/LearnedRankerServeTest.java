@@ -162,17 +162,42 @@ class LearnedRankerServeTest {
   }
 
   /**
+   * A taste carried across domains says where it came from: a kitchen item recommended for a film rating names the
+   * user's films, in both of its forms.
+   */
+  @Test
+  void aReasonFromAnotherDomainSaysWhichOne() throws Exception {
+    Path db = TestStore.create(dir);
+    saveNeighbourRanker(db, "alien", "knife");
+    try (ShiftRecServer server = ShiftRecServer.start(new ServeConfig(db.toString(), "127.0.0.1", 0,
+        "key-0123456789abcdef", false, ServeConfig.DEFAULT_MAX_REQUEST_BYTES, 0))) {
+      String base = "http://127.0.0.1:" + server.port();
+      JsonNode first = get(base + "/users/ann/recommendations?k=1&explain=true&domain=kitchen").get("items").get(0);
+      assertEquals("knife", first.get("item").asText());
+      assertEquals("From your movies: because you rated “Alien (1979)” 5★ (often chosen together)",
+          first.get("reason").asText());
+      JsonNode same = get(base + "/users/ann/recommendations?k=1&explain=true&domain=movies").get("items").get(0);
+      assertTrue(!same.get("reason").asText().startsWith("From your"), same.toString());
+    }
+  }
+
+  /**
    * Saves a ranker whose one feature is ItemKNN, with one neighbour list: Alien → Pride and Prejudice.
    */
   private static void saveAlienToPrideRanker(Path db) {
+    saveNeighbourRanker(db, "alien", "pride");
+  }
+
+  /** Saves a ranker whose one feature is ItemKNN, with one neighbour list: {@code from} → {@code to}. */
+  private static void saveNeighbourRanker(Path db, String fromId, String toId) {
     try (Store store = Stores.openExisting(db.toString())) {
       List<Item> items = store.items();
       String[] ids = new String[items.size()];
       int alien = -1, pride = -1;
       for (int i = 0; i < ids.length; i++) {
         ids[i] = items.get(i).id();
-        if (ids[i].equals("alien")) alien = i;
-        if (ids[i].equals("pride")) pride = i;
+        if (ids[i].equals(fromId)) alien = i;
+        if (ids[i].equals(toId)) pride = i;
       }
       int[] offsets = new int[ids.length + 1];
       for (int i = alien + 1; i <= ids.length; i++) offsets[i] = 1;
