@@ -32,17 +32,62 @@ public final class GroupPopularity {
   /** Attributes that group users: those most users have, with few values (an age band, not a birthday). */
   private static final int MAX_GROUP_VALUES = 100;
   private static final int MAX_GROUP_KEYS = 3;
-  private static final int FORMAT = 1;
+  /** The layout of {@link #toBytes}: each group's counts sparse. Format 1, every group's counts dense, is read. */
+  private static final int FORMAT = 2;
+  private static final int FORMAT_DENSE = 1;
 
   private final List<String> keys;
   private final int numItems;
   private final int[] everyone;
   private final long everyoneTotal;
-  private final Map<String, int[]> counts; // group key (level values joined) -> users per item
+  /**
+   * Group key (level values joined) → users of the group per item they took, sparse: a group's users take few of the
+   * items, and a dense array per group would need groups × items of memory.
+   */
+  private final Map<String, Counts> counts;
   private final Map<String, Long> totals;
 
+  /** The items a group took, ascending, and how many of its users took each. */
+  private record Counts(int[] items, int[] users) {
+    /** From a group's taken items, one entry per (user, item) pair, in any order. */
+    static Counts of(int[] taken, int size) {
+      int[] sorted = Arrays.copyOf(taken, size);
+      Arrays.sort(sorted);
+      int distinct = 0;
+      for (int k = 0; k < sorted.length; k++) if (k == 0 || sorted[k] != sorted[k - 1]) distinct++;
+      int[] items = new int[distinct], users = new int[distinct];
+      for (int k = 0, d = -1; k < sorted.length; k++) {
+        if (k == 0 || sorted[k] != sorted[k - 1]) items[++d] = sorted[k];
+        users[d]++;
+      }
+      return new Counts(items, users);
+    }
+
+    static Counts ofDense(int[] perItem) {
+      int distinct = 0;
+      for (int c : perItem) if (c != 0) distinct++;
+      int[] items = new int[distinct], users = new int[distinct];
+      for (int i = 0, d = 0; i < perItem.length; i++) {
+        if (perItem[i] == 0) continue;
+        items[d] = i;
+        users[d++] = perItem[i];
+      }
+      return new Counts(items, users);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Counts c && Arrays.equals(items, c.items) && Arrays.equals(users, c.users);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(items);
+    }
+  }
+
   private GroupPopularity(List<String> keys, int numItems, int[] everyone, long everyoneTotal,
-                          Map<String, int[]> counts, Map<String, Long> totals) {
+                          Map<String, Counts> counts, Map<String, Long> totals) {
     this.keys = keys;
     this.numItems = numItems;
     this.everyone = everyone;
@@ -67,7 +112,9 @@ public final class GroupPopularity {
     private final int numItems;
     private final int[] everyone;
     private long everyoneTotal;
-    private final Map<String, int[]> counts = new HashMap<>();
+    /** Per group, the items its users took so far, one entry per pair (a growable array and its size). */
+    private final Map<String, int[]> taken = new HashMap<>();
+    private final Map<String, Integer> sizes = new HashMap<>();
     private final Map<String, Long> totals = new HashMap<>();
 
     private Builder(int numItems, List<String> keys) {
@@ -84,15 +131,25 @@ public final class GroupPopularity {
       everyone[item]++;
       everyoneTotal++;
       for (String group : groupsOf(keys, attributes)) {
-        counts.computeIfAbsent(group, g -> new int[numItems])[item]++;
+        int size = sizes.getOrDefault(group, 0);
+        int[] items = taken.get(group);
+        if (items == null || size == items.length) {
+          items = items == null ? new int[8] : Arrays.copyOf(items, size * 2);
+          taken.put(group, items);
+        }
+        items[size] = item;
+        sizes.put(group, size + 1);
         totals.merge(group, 1L, Long::sum);
       }
       return this;
     }
 
     public GroupPopularity build() {
-      return new GroupPopularity(keys, numItems, everyone.clone(), everyoneTotal, new HashMap<>(counts),
-          new HashMap<>(totals));
+      Map<String, Counts> counts = new HashMap<>();
+      for (Map.Entry<String, int[]> e : taken.entrySet()) {
+        counts.put(e.getKey(), Counts.of(e.getValue(), sizes.get(e.getKey())));
+      }
+      return new GroupPopularity(keys, numItems, everyone.clone(), everyoneTotal, counts, new HashMap<>(totals));
     }
   }
 
@@ -130,13 +187,18 @@ public final class GroupPopularity {
     return numItems;
   }
 
-  /** The counts as bytes: keys, items, everyone's counts, then each group's key, total and counts. */
+  /**
+   * The counts as bytes: keys, items, everyone's counts, then each group's key, total, and the items it took with how
+   * many of its users took each.
+   */
   public byte[] toBytes() {
     io.shiftrec.core.ArtifactCodec.Writer out = new io.shiftrec.core.ArtifactCodec.Writer(FORMAT)
         .writeInt(keys.size()).writeStrings(keys.toArray(new String[0])).writeInt(numItems).writeInts(everyone)
         .writeLong(everyoneTotal).writeInt(counts.size());
     for (String group : new java.util.TreeSet<>(counts.keySet())) {
-      out.writeString(group).writeLong(totals.get(group)).writeInts(counts.get(group));
+      Counts c = counts.get(group);
+      out.writeString(group).writeLong(totals.get(group)).writeInt(c.items().length).writeInts(c.items())
+          .writeInts(c.users());
     }
     return out.toBytes();
   }
@@ -144,18 +206,29 @@ public final class GroupPopularity {
   /** Reads {@link #toBytes()}; IllegalArgumentException when the bytes are cut short or corrupt. */
   public static GroupPopularity fromBytes(byte[] data) {
     io.shiftrec.core.ArtifactCodec.Reader in = new io.shiftrec.core.ArtifactCodec.Reader(data, "group popularity",
-        FORMAT, FORMAT, "");
+        FORMAT_DENSE, FORMAT, "");
     List<String> keys = List.of(in.readStrings(in.readCount("group keys")));
     int n = in.readCount("items");
     int[] everyone = in.readInts(n);
     long everyoneTotal = in.readLong();
     int groups = in.readCount("groups");
-    Map<String, int[]> counts = new HashMap<>();
+    Map<String, Counts> counts = new HashMap<>();
     Map<String, Long> totals = new HashMap<>();
     for (int g = 0; g < groups; g++) {
       String group = in.readString();
       totals.put(group, in.readLong());
-      counts.put(group, in.readInts(n));
+      if (in.format() == FORMAT_DENSE) {
+        counts.put(group, Counts.ofDense(in.readInts(n)));
+      } else {
+        int taken = in.readCount("items a group took");
+        int[] items = in.readInts(taken);
+        for (int k = 0; k < taken; k++) {
+          if (items[k] < 0 || items[k] >= n || k > 0 && items[k] <= items[k - 1]) {
+            throw new IllegalArgumentException("group popularity corrupt: item " + items[k] + " of group " + g);
+          }
+        }
+        counts.put(group, new Counts(items, in.readInts(taken)));
+      }
     }
     in.end();
     return new GroupPopularity(keys, n, everyone, everyoneTotal, counts, totals);
@@ -167,10 +240,7 @@ public final class GroupPopularity {
         || everyoneTotal != g.everyoneTotal || !Arrays.equals(everyone, g.everyone) || !totals.equals(g.totals)) {
       return false;
     }
-    for (Map.Entry<String, int[]> e : counts.entrySet()) {
-      if (!Arrays.equals(e.getValue(), g.counts.get(e.getKey()))) return false;
-    }
-    return true;
+    return counts.equals(g.counts);
   }
 
   @Override
@@ -206,10 +276,15 @@ public final class GroupPopularity {
     double[] p = new double[numItems];
     for (int i = 0; i < numItems; i++) p[i] = (double) everyone[i] / everyoneTotal;
     for (String group : groupsOf(keys, attributes)) {
-      int[] c = counts.get(group);
+      Counts c = counts.get(group);
       if (c == null) break; // no training user in this group: the parent's estimate stands
       double n = totals.get(group);
-      for (int i = 0; i < numItems; i++) p[i] = (c[i] + smoothing * p[i]) / (n + smoothing);
+      int[] items = c.items(), users = c.users();
+      for (int i = 0, next = 0; i < numItems; i++) {
+        int took = 0; // the same arithmetic as over a dense count per item
+        if (next < items.length && items[next] == i) took = users[next++];
+        p[i] = (took + smoothing * p[i]) / (n + smoothing);
+      }
     }
     for (int i = 0; i < numItems; i++) out[i] = (float) Math.log1p(everyoneTotal * p[i]);
   }

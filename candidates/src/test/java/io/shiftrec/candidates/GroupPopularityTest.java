@@ -47,6 +47,49 @@ class GroupPopularityTest {
   }
 
   /**
+   * Each group keeps only the items its users took; scores are those of a dense count per item, to the last bit, and
+   * counts saved densely (the first layout) read back the same.
+   */
+  @Test
+  void sparseCountsScoreAsDenseOnesAndTheDenseLayoutIsRead() {
+    int items = 50;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+    List<String> keys = List.of("age", "gender");
+    GroupPopularity.Builder b = GroupPopularity.builder(items, keys);
+    java.util.Map<String, int[]> dense = new java.util.HashMap<>();
+    java.util.Map<String, Long> totals = new java.util.HashMap<>();
+    int[] everyone = new int[items];
+    for (int u = 0; u < 200; u++) {
+      Map<String, Object> who = Map.of("age", 18 + random.nextInt(3), "gender", random.nextBoolean() ? "F" : "M");
+      String age = "age=" + who.get("age") + '\u0001', both = age + "gender=" + who.get("gender") + '\u0001';
+      for (int item : random.ints(0, items).distinct().limit(5).toArray()) {
+        b.add(who, item);
+        everyone[item]++;
+        for (String g : List.of(age, both)) {
+          dense.computeIfAbsent(g, k -> new int[items])[item]++;
+          totals.merge(g, 1L, Long::sum);
+        }
+      }
+    }
+    GroupPopularity sparse = b.build();
+    float[] got = new float[items], want = new float[items];
+    Map<String, Object> who = Map.of("age", 19, "gender", "F");
+    sparse.score(who, 7, got);
+    double[] p = new double[items];
+    for (int i = 0; i < items; i++) p[i] = everyone[i] / 1000.0;
+    for (String g : List.of("age=19\u0001", "age=19\u0001gender=F\u0001")) {
+      for (int i = 0; i < items; i++) p[i] = (dense.get(g)[i] + 7 * p[i]) / (totals.get(g) + 7.0);
+    }
+    for (int i = 0; i < items; i++) want[i] = (float) Math.log1p(1000 * p[i]);
+    assertTrue(java.util.Arrays.equals(want, got), java.util.Arrays.toString(got));
+    io.shiftrec.core.ArtifactCodec.Writer old = new io.shiftrec.core.ArtifactCodec.Writer(1).writeInt(2)
+        .writeStrings(keys.toArray(new String[0])).writeInt(items).writeInts(everyone).writeLong(1000)
+        .writeInt(dense.size());
+    for (String g : new java.util.TreeSet<>(dense.keySet())) old.writeString(g).writeLong(totals.get(g)).writeInts(dense.get(g));
+    assertEquals(sparse, GroupPopularity.fromBytes(old.toBytes()));
+  }
+
+  /**
    * The attributes that group users: those most of them have, with a few values (not an id or a birthday), fewer
    * values first, at most three.
    */
