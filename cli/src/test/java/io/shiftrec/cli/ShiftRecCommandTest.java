@@ -209,6 +209,10 @@ class ShiftRecCommandTest {
         dir.resolve("cache.db").toString());
     assertEquals(1, noNewcomers.code());
     assertTrue(noNewcomers.err().contains("no newcomer"), noNewcomers.err());
+    Run notARanker = run("bench", "newcomers", "--format", "generic", "--path", data.toString(), "--cache",
+        dir.resolve("cache.db").toString(), "--rankers", "shiftrec-learned,itemknn");
+    assertEquals(1, notARanker.code());
+    assertTrue(notARanker.err().contains("'itemknn' is not a learned ranker"), notARanker.err());
     Run userAndText = run("recommend", "--db", db, "--user", "ann", "--text", "space films");
     assertEquals(1, userAndText.code());
     assertEquals("shiftrec recommend: give either --user or --text", userAndText.err().strip());

@@ -312,6 +312,8 @@ class LearnedRankerModelTest {
     assertTrue(List.of(all.featureNames()).contains("history-length"));
     Map<?, ?> users = (Map<?, ?>) all.fitted().get("held-out users");
     assertEquals(users.get("users"), users.get("held out after their first events"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Models.create("shiftrec-learned:groups=maybe"))
+        .getMessage().contains("groups of shiftrec-learned must be true or false"));
     for (String bad : List.of("early-lists=1.5", "early-lists=-0.1", "early-lists=few")) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> Models.create("shiftrec-learned:" + bad), bad);
