@@ -27,7 +27,7 @@ public final class TrainingData {
   private final int[] popularity;
   private final int[] lastDomain;
   /** Per user, what they told about themselves (age band, occupation, …); null: no user has any. */
-  private Map<String, Object>[] userAttributes;
+  private final Map<String, Object>[] userAttributes;
 
   private TrainingData(Catalog catalog, String[] userIds, int[] offsets, int[] items, float[] weights, long[] clocks) {
     this.catalog = catalog;
@@ -36,6 +36,7 @@ public final class TrainingData {
     this.items = items;
     this.weights = weights;
     this.clocks = clocks;
+    this.userAttributes = null;
     int n = catalog.size();
     Map<String, Integer> domainIndex = new LinkedHashMap<>();
     itemDomain = new int[n];
@@ -107,6 +108,21 @@ public final class TrainingData {
     return popularity;
   }
 
+  /** The same data and what is derived from it (arrays shared), with other users' attributes. */
+  private TrainingData(TrainingData data, Map<String, Object>[] userAttributes) {
+    this.catalog = data.catalog;
+    this.userIds = data.userIds;
+    this.offsets = data.offsets;
+    this.items = data.items;
+    this.weights = data.weights;
+    this.clocks = data.clocks;
+    this.domainNames = data.domainNames;
+    this.itemDomain = data.itemDomain;
+    this.popularity = data.popularity;
+    this.lastDomain = data.lastDomain;
+    this.userAttributes = userAttributes;
+  }
+
   /** The user's attributes (empty when they gave none, or none were attached). */
   public Map<String, Object> userAttributes(int user) {
     return userAttributes == null || userAttributes[user] == null ? Map.of() : userAttributes[user];
@@ -123,7 +139,6 @@ public final class TrainingData {
    */
   @SuppressWarnings("unchecked")
   public TrainingData withUserAttributes(java.util.function.Function<String, Map<String, Object>> byId) {
-    TrainingData out = new TrainingData(catalog, userIds, offsets, items, weights, clocks);
     Map<String, Object>[] attributes = new Map[userIds.length];
     boolean any = false;
     for (int u = 0; u < userIds.length; u++) {
@@ -133,17 +148,13 @@ public final class TrainingData {
         any = true;
       }
     }
-    out.userAttributes = any ? attributes : null;
-    return out;
+    return new TrainingData(this, any ? attributes : null);
   }
 
   /** This data with the users' attributes of {@code other}, whose users are the same, in the same order. */
   public TrainingData withUserAttributesOf(TrainingData other) {
     if (!Arrays.equals(userIds, other.userIds)) throw new IllegalArgumentException("other users");
-    if (other.userAttributes == null) return this;
-    TrainingData out = new TrainingData(catalog, userIds, offsets, items, weights, clocks);
-    out.userAttributes = other.userAttributes;
-    return out;
+    return other.userAttributes == null ? this : new TrainingData(this, other.userAttributes);
   }
 
   /** Domain index of the user's most recent training item, or -1 when the user has no training history. */

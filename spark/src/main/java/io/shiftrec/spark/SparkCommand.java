@@ -127,14 +127,15 @@ public final class SparkCommand {
     String events;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       Training.Settings settings = new Training.Settings(models, seed, !noValidation, !noActivate);
       Training.check(models); // a bad model name fails before the store is opened or Spark started
-      try (Store store = Stores.openExisting(cluster.checked().db); JavaSparkContext spark = cluster.start("train");
+      try (Store store = Stores.openExisting(cluster.checked().db); SparkSession session = cluster.session("train");
+           JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
            SparkSweep sweep = new SparkSweep(spark, cluster.partitions(spark))) {
         List<Training.Saved> saved = events == null ? Training.run(store, settings, sweep, Progress.NONE)
             : Training.run(store, settings, sweep, Progress.NONE,
-                each -> SparkParquet.readEvents(SparkSession.builder().getOrCreate(), events, each), events);
+                each -> SparkParquet.readEvents(session, events, each), events);
         for (Training.Saved s : saved) System.out.println(s.summary(s.isActive(store)) + " on " + spark.master());
       }
       return 0;
